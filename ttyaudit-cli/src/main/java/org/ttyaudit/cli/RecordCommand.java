@@ -1,0 +1,66 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.recorder.session.CaptureMode;
+import org.ttyaudit.recorder.session.HostFacts;
+import org.ttyaudit.recorder.spool.DataDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ttyaudit record}: records a command (by default the user's shell) in a pseudo-terminal. */
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = {"Run a command (default: your shell) in a new pseudo-terminal and record the session.",
+                "Exits with the command's exit status (128+N when signal N ended it)."})
+final class RecordCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Record file to create (must not exist). Default: a new file in the spool of the data directory.")
+    Path output;
+
+    @Option(names = "--capture", paramLabel = "MODE", defaultValue = "full",
+            description = "full: output and keystrokes (secrets typed at no-echo prompts are redacted); output: no keystrokes. Default: ${DEFAULT-VALUE}.")
+    String capture;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data directory (default: $TTYAUDIT_DATA_DIR, $XDG_DATA_HOME/ttyaudit or ~/.local/share/ttyaudit).")
+    Path dataDir;
+
+    @Option(names = "--masking", paramLabel = "FILE",
+            description = "Secret-masking rules to use instead of the defaults (see docs/MASKING.md).")
+    Path masking;
+
+    @Option(names = "--no-shell-integration",
+            description = "Do not load the recorder's shell hooks; commands are then reconstructed from the screen.")
+    boolean noShellIntegration;
+
+    @Option(names = {"-l", "--login"}, description = "Start the shell as a login shell.")
+    boolean login;
+
+    @Parameters(paramLabel = "CMD", arity = "0..*",
+            description = "The command and its arguments (put them after --). Default: $SHELL, else the passwd shell.")
+    List<String> command;
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = System.getenv();
+        CaptureMode mode = parseCapture(capture);
+        SecretMasker masker = Masking.load(masking);
+        List<String> argv = command == null || command.isEmpty() ? HostFacts.defaultShell(env, HostFacts.currentUid()) : command;
+        return SessionRunner.run(new SessionRunner.Request(argv, output, DataDirectory.resolve(dataDir, env), mode,
+                !noShellIntegration, login, masker, env, output == null));
+    }
+
+    static CaptureMode parseCapture(String text) {
+        try {
+            return CaptureMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--capture: " + e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,54 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.recorder.spool.DataDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ttyaudit shell}: the recorder as a login shell, an sshd {@code ForceCommand}, or an entry in
+ * {@code /etc/shells}. What is captured comes from the root-owned policy file, never from the user.
+ */
+@Command(name = "shell", mixinStandardHelpOptions = true,
+        description = {"Record a login session (use as a login shell or sshd ForceCommand).",
+                "Capture settings come from the root-owned policy file " + "/etc/ttyaudit/shell.conf."})
+final class ShellCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", hidden = false,
+            description = "Policy file (default: /etc/ttyaudit/shell.conf); must be owned by root and not writable by others. Only for an administrator's ForceCommand line.")
+    Path config;
+
+    @Option(names = "-c", paramLabel = "COMMAND",
+            description = "Run COMMAND with the real shell (as 'ssh host COMMAND' does through a login shell).")
+    String commandString;
+
+    @Option(names = "-l", description = "Accepted for compatibility: the session is always a login session.")
+    boolean login;
+
+    @Override
+    public Integer call() {
+        ShellPolicy policy = ShellPolicy.load(config == null ? ShellPolicy.DEFAULT_FILE : config);
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        // The shell the user gets is the policy's, also in $SHELL (which would otherwise point back at us).
+        env.put("SHELL", policy.shell());
+        List<String> argv = new ArrayList<>();
+        argv.add(policy.shell());
+        String forced = env.get("SSH_ORIGINAL_COMMAND");
+        String toRun = commandString != null ? commandString : forced;
+        boolean interactiveLogin = toRun == null;
+        if (toRun != null) {
+            argv.add("-c");
+            argv.add(toRun);
+        } else {
+            argv.add("-l");
+        }
+        return SessionRunner.run(new SessionRunner.Request(argv, null,
+                DataDirectory.resolve(policy.dataDir(), env), policy.capture(), policy.shellIntegration(),
+                interactiveLogin, Masking.load(policy.masking()), env, false));
+    }
+
+}

@@ -1,0 +1,88 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.recorder.session.CaptureMode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The capture policy of {@code ttyaudit shell}, read from a root-owned configuration file — never from the
+ * recorded user (not from their environment, rc files or arguments they control).
+ *
+ * <p>File format: Java properties ({@code key = value}); keys {@code capture} (full|output), {@code shell} (the
+ * real shell to run), {@code data_dir} (where records are spooled), {@code masking} (a masking rules file),
+ * {@code shell_integration} (true|false). A missing file means the defaults. A file (or directory on its path)
+ * that is not owned by root or is writable by group or others is refused: the session does not start.
+ */
+record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking, boolean shellIntegration) {
+    static final Path DEFAULT_FILE = Path.of("/etc/ttyaudit/shell.conf");
+    static final String DEFAULT_SHELL = "/bin/bash";
+
+    static ShellPolicy defaults() {
+        return new ShellPolicy(CaptureMode.FULL, DEFAULT_SHELL, null, null, true);
+    }
+
+    static ShellPolicy load(Path file) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return defaults();
+        }
+        requireRootOwned(file);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw UserError.failure(file + ": cannot read the shell policy: " + e.getMessage());
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (!Set.of("capture", "shell", "data_dir", "masking", "shell_integration").contains(key)) {
+                throw UserError.failure(file + ": unknown setting '" + key + "'");
+            }
+        }
+        CaptureMode capture;
+        try {
+            capture = CaptureMode.parse(p.getProperty("capture", "full"));
+        } catch (IllegalArgumentException e) {
+            throw UserError.failure(file + ": capture: " + e.getMessage());
+        }
+        String shell = p.getProperty("shell", DEFAULT_SHELL).trim();
+        if (!shell.startsWith("/")) {
+            throw UserError.failure(file + ": shell must be an absolute path: " + shell);
+        }
+        String integration = p.getProperty("shell_integration", "true").trim();
+        if (!integration.equals("true") && !integration.equals("false")) {
+            throw UserError.failure(file + ": shell_integration must be true or false: " + integration);
+        }
+        String data = p.getProperty("data_dir");
+        String masking = p.getProperty("masking");
+        return new ShellPolicy(capture, shell, data == null ? null : Path.of(data.trim()),
+                masking == null ? null : Path.of(masking.trim()), Boolean.parseBoolean(integration));
+    }
+
+    /** Refuses a policy file the recorded user (or anyone but root) could have written. */
+    static void requireRootOwned(Path file) {
+        try {
+            for (Path p = file.toAbsolutePath(); p != null; p = p.getParent()) {
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                boolean rootOwned = "root".equals(a.owner().getName());
+                Set<PosixFilePermission> perms = a.permissions();
+                boolean othersWrite = perms.contains(PosixFilePermission.GROUP_WRITE)
+                        || perms.contains(PosixFilePermission.OTHERS_WRITE);
+                boolean stickyTmp = a.isDirectory() && othersWrite && p.equals(Path.of("/tmp"));
+                if (!rootOwned || (othersWrite && !stickyTmp && !a.isSymbolicLink())) {
+                    throw UserError.failure(file + ": refusing the shell policy: " + p
+                            + " must be owned by root and not writable by group or others");
+                }
+            }
+        } catch (IOException e) {
+            throw UserError.failure(file + ": cannot check the shell policy's ownership: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.ttyaudit.recorder.log;
+
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.SessionEnd;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where sealed batches of events go: the local spool file today, a server connection later. Called from the
+ * {@link SessionLog}'s writer thread only. {@link #writeChunk} returns once the chunk is durable.
+ */
+public interface ChunkSink extends AutoCloseable {
+    void writeChunk(List<Event> events) throws IOException;
+
+    /** Writes the session-end record and closes the sink. */
+    void finish(SessionEnd end) throws IOException;
+
+    /** Closes without an end record (the record stays valid but incomplete). */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,239 @@
+package org.ttyaudit.recorder.log;
+
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.SessionEnd;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * The recorder's log: the one ordered stream of a session's events, buffered in memory and handed to a
+ * {@link ChunkSink} in chunks by a writer thread of its own, so compression, hashing and fsync never sit on the
+ * path that delivers bytes to the user's terminal.
+ *
+ * <p><b>Log before deliver:</b> callers append an event before they pass its bytes on; once {@link #append}
+ * returned, the event is part of the session. A chunk is sealed when it holds {@code chunkBytes} of event data or
+ * when its oldest event is {@code maxLatencyNanos} old, whichever comes first.
+ *
+ * <p><b>Never drops:</b> when the sink falls behind by more than {@code maxPendingBytes}, {@link #append} blocks
+ * (which slows the session down) instead of discarding events. When the sink fails, the failure is kept and
+ * reported by {@link #failure()} and every later append throws, so the recorder can end the session (fail closed).
+ *
+ * <p>Thread-safe: any number of threads may append; event times are taken under the lock, so offsets never
+ * decrease along the stream.
+ */
+public final class SessionLog {
+    private final ChunkSink sink;
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    private final int chunkBytes;
+    private final long maxLatencyNanos;
+    private final long maxPendingBytes;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeWriter = lock.newCondition();
+    private final Condition spaceFreed = lock.newCondition();
+    private final Thread writer;
+
+    private List<Event> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long inFlightBytes;
+    private long oldestPendingNanos;
+    private long lastOffsetMicros;
+    private boolean closing;
+    private SessionEnd endRecord;
+    private IOException failure;
+
+    public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
+                      long maxLatencyNanos, long maxPendingBytes) {
+        this.sink = sink;
+        this.nanoClock = nanoClock;
+        this.startNanos = startNanos;
+        this.chunkBytes = chunkBytes;
+        this.maxLatencyNanos = maxLatencyNanos;
+        this.maxPendingBytes = maxPendingBytes;
+        this.writer = new Thread(this::writeLoop, "ttyaudit-log-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** A log with the default chunking: 64 KiB or 1 s, at most 16 MiB waiting for the sink. */
+    public static SessionLog withDefaults(ChunkSink sink, long startNanos) {
+        return new SessionLog(sink, System::nanoTime, startNanos, 64 * 1024, TimeUnit.SECONDS.toNanos(1),
+                16L * 1024 * 1024);
+    }
+
+    /**
+     * Appends the event that {@code factory} makes for the current time (µs since the session start).
+     *
+     * @throws IOException when the sink has failed; the event is not recorded then
+     */
+    public void append(LongFunction<? extends Event> factory) throws IOException {
+        lock.lock();
+        try {
+            while (failure == null && !closing && pendingBytes + inFlightBytes > maxPendingBytes) {
+                spaceFreed.awaitUninterruptibly();
+            }
+            if (failure != null) {
+                throw new IOException("the session record cannot be written: " + failure.getMessage(), failure);
+            }
+            if (closing) {
+                throw new IOException("the session log is closed");
+            }
+            long now = nanoClock.getAsLong();
+            long offset = Math.max(lastOffsetMicros, (now - startNanos) / 1000);
+            lastOffsetMicros = offset;
+            Event event = factory.apply(offset);
+            if (pending.isEmpty()) {
+                oldestPendingNanos = now;
+            }
+            pending.add(event);
+            pendingBytes += EventSize.of(event);
+            if (pendingBytes >= chunkBytes || pending.size() == 1) {
+                wakeWriter.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Microseconds since the session started, by this log's clock. */
+    public long offsetMicros() {
+        return Math.max(0, (nanoClock.getAsLong() - startNanos) / 1000);
+    }
+
+    /** The sink's failure, or null while it works. */
+    public IOException failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes everything still buffered and then the end record; waits for the writer to finish.
+     *
+     * @throws IOException when anything could not be written
+     */
+    public void finish(SessionEnd end) throws IOException {
+        stop(end);
+    }
+
+    /** Writes everything still buffered and closes the sink without an end record. */
+    public void close() throws IOException {
+        stop(null);
+    }
+
+    private void stop(SessionEnd end) throws IOException {
+        lock.lock();
+        try {
+            if (!closing) {
+                closing = true;
+                endRecord = end;
+                wakeWriter.signal();
+                spaceFreed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while finishing the session record", e);
+        }
+        IOException f = failure();
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private void writeLoop() {
+        while (true) {
+            List<Event> batch;
+            boolean last;
+            lock.lock();
+            try {
+                while (!closing && !chunkDue()) {
+                    if (pending.isEmpty()) {
+                        wakeWriter.awaitUninterruptibly();
+                    } else {
+                        long wait = oldestPendingNanos + maxLatencyNanos - nanoClock.getAsLong();
+                        if (wait > 0) {
+                            try {
+                                wakeWriter.awaitNanos(wait);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+                }
+                batch = pending;
+                inFlightBytes = pendingBytes;
+                pending = new ArrayList<>();
+                pendingBytes = 0;
+                last = closing;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (!batch.isEmpty()) {
+                    sink.writeChunk(batch);
+                }
+                if (last) {
+                    if (endRecord != null) {
+                        sink.finish(endRecord);
+                    } else {
+                        sink.close();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
+                closeQuietly();
+                return;
+            } finally {
+                lock.lock();
+                try {
+                    inFlightBytes = 0;
+                    spaceFreed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (last) {
+                return;
+            }
+        }
+    }
+
+    private boolean chunkDue() {
+        return pendingBytes >= chunkBytes
+                || (!pending.isEmpty() && nanoClock.getAsLong() - oldestPendingNanos >= maxLatencyNanos);
+    }
+
+    private void fail(IOException e) {
+        lock.lock();
+        try {
+            failure = e;
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            sink.close();
+        } catch (IOException | RuntimeException ignored) {
+            // The first failure is the one reported.
+        }
+    }
+}

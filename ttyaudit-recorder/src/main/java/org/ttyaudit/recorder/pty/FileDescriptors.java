@@ -1,0 +1,124 @@
+package org.ttyaudit.recorder.pty;
+
+import com.sun.jna.Native;
+
+/**
+ * Blocking I/O and terminal queries on raw file descriptors (the pty master, the user's stdin and stdout).
+ * All methods are thread-safe in the sense of the underlying system calls.
+ */
+public final class FileDescriptors {
+    public static final int STDIN = 0;
+    public static final int STDOUT = 1;
+
+    private FileDescriptors() {
+    }
+
+    /**
+     * Reads up to {@code buf.length} bytes.
+     *
+     * @return the number of bytes read; -1 at end of stream (EOF, or EIO from a pty master whose slave side is
+     *         closed)
+     */
+    public static int read(int fd, byte[] buf) throws PtyException {
+        while (true) {
+            int n = LibC.read(fd, buf, buf.length);
+            if (n >= 0) {
+                return n == 0 ? -1 : n;
+            }
+            int errno = Native.getLastError();
+            if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+                continue;
+            }
+            if (errno == LibC.EIO) {
+                return -1;
+            }
+            throw new PtyException("read(fd " + fd + ") failed: " + LibC.errorText(errno));
+        }
+    }
+
+    /** Writes all of {@code buf[0..len)}, retrying short writes. */
+    public static void writeFully(int fd, byte[] buf, int len) throws PtyException {
+        byte[] src = buf;
+        int remaining = len;
+        while (remaining > 0) {
+            int n = LibC.write(fd, src, remaining);
+            if (n < 0) {
+                int errno = Native.getLastError();
+                if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+                    continue;
+                }
+                throw new PtyException("write(fd " + fd + ") failed: " + LibC.errorText(errno));
+            }
+            remaining -= n;
+            if (remaining > 0) {
+                // A short write: keep the unwritten tail at the start of a fresh array.
+                byte[] tail = new byte[remaining];
+                System.arraycopy(src, n, tail, 0, remaining);
+                src = tail;
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code fd} is readable or hung up.
+     *
+     * @return true when a read will not block, false on time-out
+     */
+    public static boolean awaitReadable(int fd, int timeoutMillis) throws PtyException {
+        byte[] pollfd = new byte[8];
+        pollfd[0] = (byte) fd;
+        pollfd[1] = (byte) (fd >>> 8);
+        pollfd[2] = (byte) (fd >>> 16);
+        pollfd[3] = (byte) (fd >>> 24);
+        pollfd[4] = (byte) LibC.POLLIN;
+        while (true) {
+            int n = LibC.poll(pollfd, 1, timeoutMillis);
+            if (n >= 0) {
+                return n > 0;
+            }
+            int errno = Native.getLastError();
+            if (errno != LibC.EINTR) {
+                throw new PtyException("poll(fd " + fd + ") failed: " + LibC.errorText(errno));
+            }
+        }
+    }
+
+    public static boolean isTerminal(int fd) {
+        return LibC.isatty(fd) == 1;
+    }
+
+    /** The device path of the terminal on {@code fd} (e.g. /dev/pts/3), or null when it is not a terminal. */
+    public static String terminalName(int fd) {
+        byte[] buf = new byte[256];
+        if (LibC.ttyname_r(fd, buf, buf.length) != 0) {
+            return null;
+        }
+        return Native.toString(buf);
+    }
+
+    /** The window size of the terminal on {@code fd}, or null when it is not a terminal. */
+    public static WindowSize windowSize(int fd) {
+        short[] ws = new short[4];
+        if (LibC.ioctl(fd, LibC.TIOCGWINSZ, ws) != 0) {
+            return null;
+        }
+        return new WindowSize(Short.toUnsignedInt(ws[1]), Short.toUnsignedInt(ws[0]));
+    }
+
+    static void setWindowSize(int fd, WindowSize size) throws PtyException {
+        short[] ws = {(short) size.rows(), (short) size.cols(), 0, 0};
+        if (LibC.ioctl(fd, LibC.TIOCSWINSZ, ws) != 0) {
+            throw new PtyException("ioctl(TIOCSWINSZ " + size + ") failed: " + LibC.lastErrorText());
+        }
+    }
+
+    /** The local-mode flags (c_lflag) of the terminal on {@code fd}; -1 when they cannot be read. */
+    static int localModeFlags(int fd, byte[] scratch) {
+        if (LibC.tcgetattr(fd, scratch) != 0) {
+            return -1;
+        }
+        int o = LibC.TERMIOS_LFLAG_OFFSET;
+        return (scratch[o] & 0xFF) | (scratch[o + 1] & 0xFF) << 8 | (scratch[o + 2] & 0xFF) << 16
+                | (scratch[o + 3] & 0xFF) << 24;
+    }
+}

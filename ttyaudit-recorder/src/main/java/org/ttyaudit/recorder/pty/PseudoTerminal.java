@@ -1,0 +1,108 @@
+package org.ttyaudit.recorder.pty;
+
+import com.sun.jna.Native;
+
+import java.io.Closeable;
+
+/**
+ * The master side of a new pseudo-terminal pair. The recorder owns it: it reads what the session writes and
+ * writes what the user types. The slave side is opened only by the child process ({@link ChildProcess}).
+ *
+ * <p>Reading and writing may happen on different threads at once. {@link #close()} must only be called when no
+ * thread is blocked on the master any more.
+ */
+public final class PseudoTerminal implements Closeable {
+    private final int masterFd;
+    private final String slavePath;
+    private final ThreadLocal<byte[]> termiosScratch = ThreadLocal.withInitial(() -> new byte[LibC.TERMIOS_SIZE]);
+    private volatile boolean closed;
+
+    private PseudoTerminal(int masterFd, String slavePath) {
+        this.masterFd = masterFd;
+        this.slavePath = slavePath;
+    }
+
+    /** Opens a new pty pair with the given window size. */
+    public static PseudoTerminal open(WindowSize size) throws PtyException {
+        int fd = LibC.posix_openpt(LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            throw new PtyException("posix_openpt failed: " + LibC.lastErrorText());
+        }
+        try {
+            if (LibC.grantpt(fd) != 0) {
+                throw new PtyException("grantpt failed: " + LibC.lastErrorText());
+            }
+            if (LibC.unlockpt(fd) != 0) {
+                throw new PtyException("unlockpt failed: " + LibC.lastErrorText());
+            }
+            byte[] name = new byte[128];
+            int rc = LibC.ptsname_r(fd, name, name.length);
+            if (rc != 0) {
+                throw new PtyException("ptsname_r failed: " + LibC.errorText(rc));
+            }
+            PseudoTerminal pty = new PseudoTerminal(fd, Native.toString(name));
+            FileDescriptors.setWindowSize(fd, size);
+            return pty;
+        } catch (PtyException e) {
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    public int masterFd() {
+        return masterFd;
+    }
+
+    /** The slave device, e.g. {@code /dev/pts/7}. */
+    public String slavePath() {
+        return slavePath;
+    }
+
+    /** Reads what the session wrote; -1 once the slave side is closed by every process. */
+    public int read(byte[] buf) throws PtyException {
+        return FileDescriptors.read(masterFd, buf);
+    }
+
+    /** Waits until output is available or the slave side hung up; false on time-out. */
+    public boolean awaitOutput(int timeoutMillis) throws PtyException {
+        return FileDescriptors.awaitReadable(masterFd, timeoutMillis);
+    }
+
+    /** Sends input to the session, as if typed. */
+    public void write(byte[] buf, int len) throws PtyException {
+        FileDescriptors.writeFully(masterFd, buf, len);
+    }
+
+    /** Sets the window size; the kernel sends SIGWINCH to the session's foreground process group. */
+    public void resize(WindowSize size) throws PtyException {
+        FileDescriptors.setWindowSize(masterFd, size);
+    }
+
+    public WindowSize windowSize() {
+        WindowSize size = FileDescriptors.windowSize(masterFd);
+        return size == null ? WindowSize.DEFAULT : size;
+    }
+
+    /**
+     * Whether the program reading the terminal has turned echo off while still reading whole lines (ECHO off,
+     * ICANON on): the state of a password prompt ({@code sudo}, {@code passwd}, {@code read -s}, getpass).
+     * A line editor such as readline turns both off, which is not a secret prompt.
+     */
+    public boolean isSecretInputMode() {
+        int lflag = FileDescriptors.localModeFlags(masterFd, termiosScratch.get());
+        return lflag != -1 && (lflag & LibC.LFLAG_ECHO) == 0 && (lflag & LibC.LFLAG_ICANON) != 0;
+    }
+
+    /** The process group in the foreground of the session's terminal, or -1 when unknown. */
+    public int foregroundProcessGroup() {
+        return LibC.tcgetpgrp(masterFd);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LibC.close(masterFd);
+        }
+    }
+}

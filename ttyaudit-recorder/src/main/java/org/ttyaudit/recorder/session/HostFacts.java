@@ -1,0 +1,77 @@
+package org.ttyaudit.recorder.session;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Facts about the machine and the user that go into a session's metadata, read without network look-ups (a
+ * DNS query for the host name could stall the start of a login shell).
+ */
+public final class HostFacts {
+    private HostFacts() {
+    }
+
+    /** The kernel's host name (what {@code hostname} prints). */
+    public static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+
+    /** The SSH client's address from {@code SSH_CONNECTION} ("client port server port"), or null. */
+    public static String sshClientAddress(Map<String, String> env) {
+        String conn = env.get("SSH_CONNECTION");
+        if (conn == null || conn.isBlank()) {
+            String client = env.get("SSH_CLIENT");
+            if (client == null || client.isBlank()) {
+                return null;
+            }
+            conn = client;
+        }
+        return conn.trim().split("\\s+")[0];
+    }
+
+    /** The login shell of the user with this uid from /etc/passwd, or null. */
+    public static String passwdShell(long uid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 7 && f[2].equals(Long.toString(uid)) && !f[6].isBlank()) {
+                    return f[6];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The user's shell: {@code $SHELL}, else the passwd entry, else /bin/sh. */
+    public static List<String> defaultShell(Map<String, String> env, long uid) {
+        String shell = env.get("SHELL");
+        if (shell == null || shell.isBlank()) {
+            shell = passwdShell(uid);
+        }
+        if (shell == null || shell.isBlank()) {
+            shell = "/bin/sh";
+        }
+        return List.of(shell);
+    }
+
+    /** The real user id of this process, or -1 when it cannot be read. */
+    public static long currentUid() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return ((Number) uid).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

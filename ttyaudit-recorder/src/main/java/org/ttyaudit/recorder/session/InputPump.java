@@ -1,0 +1,78 @@
+package org.ttyaudit.recorder.session;
+
+import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.RedactedInputEvent;
+import org.ttyaudit.recorder.log.SessionLog;
+import org.ttyaudit.recorder.pty.FileDescriptors;
+import org.ttyaudit.recorder.pty.PseudoTerminal;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Moves what the user types from their terminal (or a pipe) to the session: read, decide whether it is a secret
+ * (the session's terminal has ECHO off and ICANON on: a password prompt), log it or its redaction marker, then
+ * deliver. Runs on its own daemon thread until stopped or until its input ends.
+ *
+ * <p>When the input is not a terminal and reaches its end, the pump sends the session's end-of-file character
+ * (Ctrl-D) once, as {@code script} does, so a shell reading commands from a pipe sees the end.
+ */
+final class InputPump implements Runnable {
+    private static final int POLL_MILLIS = 100;
+    private static final byte CTRL_D = 4;
+
+    private final int userFd;
+    private final PseudoTerminal pty;
+    private final SessionLog log;
+    private final CaptureMode capture;
+    private final TerminalTap tap;
+    private volatile boolean stopped;
+
+    InputPump(int userFd, PseudoTerminal pty, SessionLog log, CaptureMode capture, TerminalTap tap) {
+        this.userFd = userFd;
+        this.pty = pty;
+        this.log = log;
+        this.capture = capture;
+        this.tap = tap;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        byte[] buf = new byte[16 * 1024];
+        try {
+            while (!stopped) {
+                if (!FileDescriptors.awaitReadable(userFd, POLL_MILLIS)) {
+                    continue;
+                }
+                int n = FileDescriptors.read(userFd, buf);
+                if (n < 0) {
+                    if (!FileDescriptors.isTerminal(userFd)) {
+                        pty.write(new byte[] {CTRL_D}, 1);
+                    }
+                    return;
+                }
+                forward(buf, n);
+            }
+        } catch (IOException e) {
+            // The session's terminal is gone or the log failed: the session is ending; nothing left to forward.
+        }
+    }
+
+    private void forward(byte[] buf, int n) throws IOException {
+        boolean secret = pty.isSecretInputMode();
+        if (capture == CaptureMode.FULL) {
+            if (secret) {
+                log.append(t -> new RedactedInputEvent(t, n));
+            } else {
+                byte[] data = Arrays.copyOf(buf, n);
+                log.append(t -> new InputEvent(t, data));
+            }
+        }
+        tap.input(secret ? null : Arrays.copyOf(buf, n), secret);
+        pty.write(buf, n);
+    }
+}

@@ -1,0 +1,103 @@
+package org.ttyaudit.recorder.session;
+
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.recorder.log.SessionLog;
+import org.ttyaudit.recorder.pty.FileDescriptors;
+import org.ttyaudit.recorder.pty.PseudoTerminal;
+import org.ttyaudit.recorder.pty.PtyException;
+import org.ttyaudit.recorder.shell.MarkerStripper;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Moves what the session writes from the pty master to the user's terminal: read, strip the shell-integration
+ * markers, log, then deliver (log before deliver). Runs on its own thread until the pty hangs up, or until the
+ * session's process has exited and no more output arrives.
+ *
+ * <p>Reads the master descriptor directly with a large buffer: the pty is the throughput bottleneck, and
+ * compression and hashing happen on the log's writer thread, not here.
+ */
+final class OutputPump implements Runnable {
+    private static final int BUFFER = 64 * 1024;
+    private static final int POLL_MILLIS = 100;
+    /** After the process exited, output still arriving (from jobs it left behind) is drained for this long. */
+    private static final long DRAIN_AFTER_EXIT_NANOS = 300_000_000L;
+
+    private final PseudoTerminal pty;
+    private final int userFd;
+    private final SessionLog log;
+    private final MarkerStripper stripper;
+    private final TerminalTap tap;
+    private volatile long processExitedAtNanos = -1;
+    private volatile IOException failure;
+    private boolean userTerminalGone;
+
+    OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap) {
+        this.pty = pty;
+        this.userFd = userFd;
+        this.log = log;
+        this.stripper = stripper;
+        this.tap = tap;
+    }
+
+    /** Tells the pump that the session's process is gone: it drains what is left and stops. */
+    void processExited() {
+        processExitedAtNanos = System.nanoTime();
+    }
+
+    IOException failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        byte[] in = new byte[BUFFER];
+        byte[] visible = new byte[BUFFER + MarkerStripper.MAX_HELD_BACK + 16];
+        try {
+            while (true) {
+                if (!pty.awaitOutput(POLL_MILLIS)) {
+                    long exited = processExitedAtNanos;
+                    if (exited >= 0 && System.nanoTime() - exited > DRAIN_AFTER_EXIT_NANOS) {
+                        break;
+                    }
+                    continue;
+                }
+                int n = pty.read(in);
+                if (n < 0) {
+                    break;
+                }
+                int shown = stripper == null ? copy(in, n, visible) : stripper.filter(in, 0, n, visible, 0);
+                deliver(visible, shown);
+            }
+            if (stripper != null) {
+                deliver(visible, stripper.flush(visible, 0));
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+    }
+
+    private static int copy(byte[] from, int n, byte[] to) {
+        System.arraycopy(from, 0, to, 0, n);
+        return n;
+    }
+
+    private void deliver(byte[] buf, int len) throws IOException {
+        if (len <= 0) {
+            return;
+        }
+        byte[] data = Arrays.copyOf(buf, len);
+        log.append(t -> new OutputEvent(t, data));
+        tap.output(data);
+        if (userTerminalGone) {
+            return;
+        }
+        try {
+            FileDescriptors.writeFully(userFd, buf, len);
+        } catch (PtyException e) {
+            // The user's terminal went away (hangup): keep recording what the session does until it ends.
+            userTerminalGone = true;
+        }
+    }
+}

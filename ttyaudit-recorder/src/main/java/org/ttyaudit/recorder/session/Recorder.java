@@ -1,0 +1,262 @@
+package org.ttyaudit.recorder.session;
+
+import org.ttyaudit.core.model.ResizeEvent;
+import org.ttyaudit.core.model.SessionEnd;
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.recorder.log.RecordFileSink;
+import org.ttyaudit.recorder.log.SessionLog;
+import org.ttyaudit.recorder.pty.ChildProcess;
+import org.ttyaudit.recorder.pty.ExitStatus;
+import org.ttyaudit.recorder.pty.FileDescriptors;
+import org.ttyaudit.recorder.pty.PseudoTerminal;
+import org.ttyaudit.recorder.pty.RawMode;
+import org.ttyaudit.recorder.pty.WindowSize;
+import org.ttyaudit.recorder.shell.LaunchSpec;
+import org.ttyaudit.recorder.shell.MarkerStripper;
+import org.ttyaudit.recorder.shell.ShellIntegration;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Records one session: runs the command in a new pseudo-terminal, relays the user's terminal to it (raw mode,
+ * window size, signals), and logs everything to a record file. The wiring of the recorder's parts.
+ *
+ * <p>Fails closed: when the record cannot be written any more, the session is hung up with a message to the user.
+ * The user's terminal settings are restored on every path out, including signals and JVM shutdown.
+ */
+public final class Recorder {
+    private final RecordingOptions options;
+    private final PrintStream messages;
+    private final Clock clock;
+
+    public Recorder(RecordingOptions options, PrintStream messages, Clock clock) {
+        this.options = options;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    /** The outcome of a recorded session. */
+    public record Result(int exitStatus, Path record, SessionId sessionId) {
+    }
+
+    public Result run() throws IOException {
+        int userIn = FileDescriptors.STDIN;
+        int userOut = FileDescriptors.STDOUT;
+        boolean interactive = FileDescriptors.isTerminal(userIn);
+        WindowSize size = userWindowSize(userIn, userOut);
+        Map<String, String> env = options.environment();
+
+        SessionId id = SessionId.newId(clock);
+        Instant startedAt = clock.instant();
+        long startNanos = System.nanoTime();
+        SessionHeader header = new SessionHeader(id, "recorder", userName(env), HostFacts.currentUid(), HostFacts.hostName(),
+                interactive ? FileDescriptors.terminalName(userIn) : null, HostFacts.sshClientAddress(env),
+                env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
+                options.capture().configName(), options.recorderVersion(), Map.of());
+
+        RecordFileSink sink = RecordFileSink.create(options.output(), header);
+        SessionLog log = SessionLog.withDefaults(sink, startNanos);
+        Path runtimeDir = Files.createTempDirectory("ttyaudit-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            return record(id, header, log, runtimeDir, interactive, size, userIn, userOut);
+        } finally {
+            deleteTree(runtimeDir);
+        }
+    }
+
+    private Result record(SessionId id, SessionHeader header, SessionLog log, Path runtimeDir, boolean interactive,
+                          WindowSize size, int userIn, int userOut) throws IOException {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        String nonceText = HexFormat.of().formatHex(nonce);
+
+        List<String> argv = options.command();
+        Map<String, String> env = new java.util.HashMap<>(options.environment());
+        env.put("TTYAUDIT_SESSION", id.toString());
+        MarkerStripper stripper = null;
+        Optional<ShellIntegration> integration = options.shellIntegration()
+                ? ShellIntegration.detect(argv) : Optional.empty();
+        Optional<LaunchSpec> launch = integration.flatMap(
+                i -> i.prepare(argv, env, nonceText, options.loginShell(), runtimeDir));
+
+        PseudoTerminal pty = PseudoTerminal.open(size);
+        CommandCapture commands = null;
+        RawMode raw = null;
+        SignalRelay signals = new SignalRelay();
+        Thread restoreOnShutdown = null;
+        try {
+            if (interactive) {
+                RawMode.copySettings(userIn, pty);
+            }
+            List<String> runArgv = launch.map(LaunchSpec::argv).orElse(argv);
+            Map<String, String> runEnv = launch.map(LaunchSpec::environment).orElse(env);
+            ChildProcess child = ChildProcess.spawn(pty, runArgv, runEnv);
+
+            commands = new CommandCapture(log, pty, child.pid(), options.masker(), size.cols(), size.rows());
+            if (launch.isPresent()) {
+                stripper = new MarkerStripper(nonceText.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        commands);
+            }
+            if (interactive) {
+                raw = RawMode.enter(userIn);
+                RawMode rawMode = raw;
+                restoreOnShutdown = new Thread(rawMode::restore, "ttyaudit-restore-terminal");
+                Runtime.getRuntime().addShutdownHook(restoreOnShutdown);
+            }
+            TerminalTap tap = commands;
+            relaySignals(signals, child, pty, log, tap, userIn, userOut);
+
+            OutputPump output = new OutputPump(pty, userOut, log, stripper, tap);
+            InputPump input = new InputPump(userIn, pty, log, options.capture(), tap);
+            Thread outputThread = new Thread(output, "ttyaudit-output");
+            outputThread.setPriority(Thread.MAX_PRIORITY);
+            outputThread.start();
+            Thread inputThread = new Thread(input, "ttyaudit-input");
+            inputThread.setDaemon(true);
+            inputThread.start();
+            Thread watchdog = failClosedWatchdog(log, child);
+
+            ExitStatus status = child.waitFor();
+            output.processExited();
+            joinUninterruptibly(outputThread);
+            input.stop();
+            watchdog.interrupt();
+            if (raw != null) {
+                raw.restore();
+            }
+            signals.close();
+            commands.finish(status.shellStatus());
+
+            IOException logFailure = log.failure();
+            if (logFailure == null) {
+                log.finish(new SessionEnd(clock.instant(), status.shellStatus(),
+                        status.killedBySignal() ? status.signal() : null,
+                        status.killedBySignal() ? "signal" : "exit"));
+            }
+            IOException outputFailure = output.failure();
+            if (logFailure != null || outputFailure != null) {
+                IOException f = logFailure != null ? logFailure : outputFailure;
+                throw new IOException("the session record is incomplete: " + f.getMessage(), f);
+            }
+            return new Result(status.shellStatus(), options.output(), id);
+        } finally {
+            if (raw != null) {
+                raw.restore();
+            }
+            signals.close();
+            if (restoreOnShutdown != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(restoreOnShutdown);
+                } catch (IllegalStateException ignored) {
+                    // Already shutting down: the hook restores the terminal.
+                }
+            }
+            if (commands != null) {
+                commands.close();
+            }
+            pty.close();
+        }
+    }
+
+    private void relaySignals(SignalRelay signals, ChildProcess child, PseudoTerminal pty, SessionLog log,
+                              TerminalTap tap, int userIn, int userOut) {
+        signals.on("WINCH", s -> {
+            WindowSize now = userWindowSize(userIn, userOut);
+            try {
+                pty.resize(now);
+                log.append(t -> new ResizeEvent(t, now.cols(), now.rows()));
+                tap.resized(now.cols(), now.rows());
+            } catch (IOException e) {
+                // The session is ending; the size no longer matters.
+            }
+        });
+        // A hangup or termination of the recorder ends the session the way a closed terminal would.
+        signals.on("HUP", s -> child.signalGroup(SignalRelay.SIGHUP));
+        signals.on("TERM", s -> {
+            child.signalGroup(SignalRelay.SIGHUP);
+            child.signalGroup(SignalRelay.SIGTERM);
+        });
+        signals.on("INT", s -> child.signalGroup(SignalRelay.SIGINT));
+    }
+
+    /** Hangs the session up when its record can no longer be written (disk full, I/O error): fail closed. */
+    private Thread failClosedWatchdog(SessionLog log, ChildProcess child) {
+        Thread t = new Thread(() -> {
+            try {
+                while (log.failure() == null) {
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            messages.print("\r\nttyaudit: the session cannot be recorded (" + log.failure().getMessage()
+                    + "); ending it.\r\n");
+            messages.flush();
+            child.signalGroup(SignalRelay.SIGHUP);
+            child.signal(SignalRelay.SIGHUP);
+        }, "ttyaudit-fail-closed");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static WindowSize userWindowSize(int userIn, int userOut) {
+        WindowSize size = FileDescriptors.windowSize(userIn);
+        if (size == null) {
+            size = FileDescriptors.windowSize(userOut);
+        }
+        return size == null ? WindowSize.DEFAULT : size.orDefault();
+    }
+
+    private static String userName(Map<String, String> env) {
+        String name = System.getProperty("user.name");
+        if (name == null || name.isBlank() || "?".equals(name)) {
+            name = env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown"));
+        }
+        return name;
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // A leftover file in a private temp directory is harmless.
+                }
+            });
+        } catch (IOException ignored) {
+            // Same.
+        }
+    }
+
+}
