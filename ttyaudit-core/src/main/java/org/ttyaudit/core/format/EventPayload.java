@@ -1,0 +1,255 @@
+package org.ttyaudit.core.format;
+
+import java.util.List;
+import org.ttyaudit.core.model.CommandEndEvent;
+import org.ttyaudit.core.model.CommandSource;
+import org.ttyaudit.core.model.CommandStartEvent;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.MarkerEvent;
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.core.model.RedactedInputEvent;
+import org.ttyaudit.core.model.ResizeEvent;
+
+/**
+ * The uncompressed binary encoding of a chunk's events (docs/FORMAT.md, "Event payload").
+ *
+ * <p>Each event is {@code type u8 | offset delta varint | body length varint | body}. The offset delta is from the
+ * previous event of the same payload (from 0 for the first), so a payload decodes on its own. Because every event
+ * carries its body length, a reader can step over a type it does not know.
+ *
+ * <p>Stateless; the {@link ByteSink}s passed in carry all state, so it is safe to use from several threads with
+ * separate sinks.
+ */
+final class EventPayload {
+    static final int OUTPUT = 1;
+    static final int INPUT = 2;
+    static final int INPUT_REDACTED = 3;
+    static final int RESIZE = 4;
+    static final int COMMAND_START = 5;
+    static final int COMMAND_END = 6;
+    static final int EXEC = 7;
+    static final int MARKER = 8;
+
+    private EventPayload() {
+    }
+
+    /**
+     * Appends the encoding of {@code events} to {@code out}; {@code scratch} is working space for event bodies.
+     *
+     * @throws IllegalArgumentException if offsets decrease within the list
+     */
+    static void encode(List<Event> events, ByteSink out, ByteSink scratch) {
+        long previous = 0;
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            long offset = e.offsetMicros();
+            if (offset < previous) {
+                throw new IllegalArgumentException("event " + i + " (" + e.kind() + ") goes back in time: offset "
+                        + offset + " µs after " + previous + " µs");
+            }
+            long delta = offset - previous;
+            previous = offset;
+            // Raw terminal bytes are by far the most common event; copy them straight into the output.
+            if (e instanceof OutputEvent o) {
+                writeRaw(out, OUTPUT, delta, o.data());
+                continue;
+            }
+            if (e instanceof InputEvent in) {
+                writeRaw(out, INPUT, delta, in.data());
+                continue;
+            }
+            scratch.reset();
+            int type = encodeBody(e, scratch);
+            out.writeByte(type);
+            out.writeVarLong(delta);
+            out.writeVarLong(scratch.size());
+            out.writeBytes(scratch.array(), 0, scratch.size());
+        }
+    }
+
+    private static void writeRaw(ByteSink out, int type, long delta, byte[] data) {
+        out.writeByte(type);
+        out.writeVarLong(delta);
+        out.writeVarLong(data.length);
+        out.writeBytes(data);
+    }
+
+    private static int encodeBody(Event e, ByteSink b) {
+        if (e instanceof RedactedInputEvent r) {
+            b.writeVarLong(r.byteCount());
+            return INPUT_REDACTED;
+        } else if (e instanceof ResizeEvent r) {
+            b.writeVarLong(r.cols());
+            b.writeVarLong(r.rows());
+            return RESIZE;
+        } else if (e instanceof CommandStartEvent c) {
+            b.writeVarLong(c.commandId());
+            writeString(b, c.commandLine());
+            writeNullableString(b, c.cwd());
+            b.writeByte(c.source() == CommandSource.SHELL_INTEGRATION ? 0 : 1);
+            return COMMAND_START;
+        } else if (e instanceof CommandEndEvent c) {
+            b.writeVarLong(c.commandId());
+            if (c.exitCode() == null) {
+                b.writeByte(0);
+            } else {
+                b.writeByte(1);
+                b.writeZigzagInt(c.exitCode());
+            }
+            return COMMAND_END;
+        } else if (e instanceof ExecEvent x) {
+            b.writeZigzagInt(x.pid());
+            b.writeZigzagInt(x.ppid());
+            b.writeVarLong(x.argv().size());
+            for (String arg : x.argv()) {
+                writeString(b, arg);
+            }
+            writeNullableString(b, x.cwd());
+            return EXEC;
+        } else if (e instanceof MarkerEvent m) {
+            writeString(b, m.name());
+            writeString(b, m.detail());
+            return MARKER;
+        }
+        throw new IllegalArgumentException("no encoding for event kind " + e.kind());
+    }
+
+    private static void writeString(ByteSink b, String s) {
+        byte[] bytes = Utf8.encode(s);
+        b.writeVarLong(bytes.length);
+        b.writeBytes(bytes);
+    }
+
+    /** Length + 1, so that 0 means null and an empty string stays distinct from null. */
+    private static void writeNullableString(ByteSink b, String s) {
+        if (s == null) {
+            b.writeVarLong(0);
+            return;
+        }
+        byte[] bytes = Utf8.encode(s);
+        b.writeVarLong(bytes.length + 1L);
+        b.writeBytes(bytes);
+    }
+
+    /**
+     * Decodes {@code len} bytes of payload, handing each event to {@code visitor} with sequence numbers from
+     * {@code firstSeq}. Unknown event types go to {@code unknown}, or fail when it is null. More than
+     * {@code maxEvents} events is an error, raised before the surplus event reaches the visitor.
+     *
+     * @return the number of events in the payload, skipped ones included
+     * @throws FormatException naming the event index and payload byte of the first thing wrong
+     */
+    static int decode(byte[] data, int len, long firstSeq, int maxEvents, EventVisitor visitor,
+                      UnknownEventHandler unknown) {
+        ByteCursor in = new ByteCursor(data, 0, len);
+        long offset = 0;
+        int index = 0;
+        while (in.remaining() > 0) {
+            int at = in.position();
+            if (index == maxEvents) {
+                throw new FormatException("payload holds more than " + maxEvents + " events (" + in.remaining()
+                        + " bytes follow event " + (index - 1) + ")");
+            }
+            try {
+                int type = in.readU8("event type");
+                long delta = in.readVarLong("offset delta");
+                offset += delta;
+                if (delta < 0 || offset < 0) {
+                    throw new FormatException("offset overflows (delta " + Long.toUnsignedString(delta) + ")");
+                }
+                int bodyLength = in.readVarInt("body length");
+                if (bodyLength > in.remaining()) {
+                    throw new FormatException("body of " + bodyLength + " bytes runs past the end of the payload ("
+                            + in.remaining() + " bytes left)");
+                }
+                ByteCursor body = new ByteCursor(data, in.position(), bodyLength);
+                in.skip(bodyLength, "body");
+                Event event = decodeBody(type, offset, body, bodyLength);
+                if (event == null) {
+                    if (unknown == null) {
+                        throw new FormatException("unknown event type " + type + " (written by a newer version?)");
+                    }
+                    unknown.skipped(firstSeq + index, type, offset, bodyLength);
+                } else {
+                    if (body.remaining() != 0) {
+                        throw new FormatException(event.kind() + " body has " + body.remaining()
+                                + " unexpected trailing bytes");
+                    }
+                    visitor.visit(firstSeq + index, event);
+                }
+            } catch (FormatException e) {
+                throw e.in("event " + index + " at payload byte " + at);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // The model's own validation (e.g. a zero window size) rejected what the bytes say.
+                throw new FormatException("event " + index + " at payload byte " + at + ": invalid event: "
+                        + e.getMessage(), e);
+            }
+            index++;
+        }
+        return index;
+    }
+
+    private static Event decodeBody(int type, long offset, ByteCursor b, int bodyLength) {
+        switch (type) {
+            case OUTPUT:
+                return new OutputEvent(offset, b.readBytes(bodyLength, "output data"));
+            case INPUT:
+                return new InputEvent(offset, b.readBytes(bodyLength, "input data"));
+            case INPUT_REDACTED:
+                return new RedactedInputEvent(offset, b.readVarInt("redacted byte count"));
+            case RESIZE:
+                return new ResizeEvent(offset, b.readVarInt("columns"), b.readVarInt("rows"));
+            case COMMAND_START: {
+                long id = b.readVarLong("command id");
+                String line = readString(b, "command line");
+                String cwd = readNullableString(b, "cwd");
+                int source = b.readU8("command source");
+                if (source > 1) {
+                    throw new FormatException("unknown command source code " + source);
+                }
+                return new CommandStartEvent(offset, id, line, cwd,
+                        source == 0 ? CommandSource.SHELL_INTEGRATION : CommandSource.SCREEN);
+            }
+            case COMMAND_END: {
+                long id = b.readVarLong("command id");
+                int flag = b.readU8("exit code flag");
+                if (flag > 1) {
+                    throw new FormatException("exit code flag must be 0 or 1, not " + flag);
+                }
+                Integer exit = flag == 0 ? null : b.readZigzagInt("exit code");
+                return new CommandEndEvent(offset, id, exit);
+            }
+            case EXEC: {
+                int pid = b.readZigzagInt("pid");
+                int ppid = b.readZigzagInt("ppid");
+                int argc = b.readVarInt("argument count");
+                if (argc > b.remaining()) {
+                    // each argument takes at least one byte: refuse before allocating for a forged count
+                    throw new FormatException("argument count " + argc + " exceeds the body");
+                }
+                String[] argv = new String[argc];
+                for (int i = 0; i < argc; i++) {
+                    argv[i] = readString(b, "argument " + i);
+                }
+                String cwd = readNullableString(b, "cwd");
+                return new ExecEvent(offset, pid, ppid, List.of(argv), cwd);
+            }
+            case MARKER:
+                return new MarkerEvent(offset, readString(b, "marker name"), readString(b, "marker detail"));
+            default:
+                return null;
+        }
+    }
+
+    private static String readString(ByteCursor b, String what) {
+        int n = b.readVarInt(what + " length");
+        return b.readUtf8(n, what);
+    }
+
+    private static String readNullableString(ByteCursor b, String what) {
+        int n = b.readVarInt(what + " length");
+        return n == 0 ? null : b.readUtf8(n - 1, what);
+    }
+}

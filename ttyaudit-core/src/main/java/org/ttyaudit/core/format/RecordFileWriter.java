@@ -1,0 +1,139 @@
+package org.ttyaudit.core.format;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.SessionEnd;
+import org.ttyaudit.core.model.SessionHeader;
+
+/**
+ * Writes one session to a new record file (the local spool): file header and session header, then one frame per
+ * chunk, then the end record. Append-only; every frame goes out in a single write and is fsync'd before the call
+ * returns, so after a crash the file is a valid prefix, at worst with a torn last frame that readers cut.
+ *
+ * <p>Not thread-safe: one writer per session, driven by one thread.
+ *
+ * <p>Failure modes: {@link IOException} from the file system. After a failed write the writer refuses further
+ * use ({@link IllegalStateException}), because its chain state may be ahead of what reached the disk; the file
+ * stays readable up to its last complete frame. {@link IllegalArgumentException} for events the
+ * {@link ChunkEncoder} rejects (nothing is written then).
+ */
+public final class RecordFileWriter implements Closeable {
+    private final Path file;
+    private final FileChannel channel;
+    private final ChunkEncoder encoder;
+    private final ByteSink frame = new ByteSink(64 * 1024 + 256);
+    private boolean closed;
+    private boolean failed;
+
+    private RecordFileWriter(Path file, FileChannel channel, ChunkEncoder encoder) {
+        this.file = file;
+        this.channel = channel;
+        this.encoder = encoder;
+    }
+
+    /**
+     * Creates {@code file} (it must not exist) and writes and syncs the file header and session header.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists: a record is never overwritten
+     */
+    public static RecordFileWriter create(Path file, SessionHeader header) throws IOException {
+        ChunkEncoder encoder = new ChunkEncoder(header);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        RecordFileWriter writer = new RecordFileWriter(file, channel, encoder);
+        try {
+            ByteSink b = writer.frame;
+            b.writeBytes(RecordFile.fileHeader());
+            int start = b.size();
+            RecordFile.openFrame(b);
+            b.writeBytes(encoder.headerRecordBytes());
+            RecordFile.closeFrame(b, start, RecordFile.TYPE_SESSION_HEADER);
+            writer.writeAndSync();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return writer;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Seals {@code events} into the next chunk, writes its frame and syncs it. Returns the chunk as written. */
+    public Chunk appendChunk(List<Event> events) throws IOException {
+        checkUsable();
+        Chunk chunk = encoder.seal(events);
+        int start = 0;
+        RecordFile.openFrame(frame);
+        ChunkBytes.write(chunk, frame);
+        RecordFile.closeFrame(frame, start, RecordFile.TYPE_CHUNK);
+        writeAndSync();
+        return chunk;
+    }
+
+    /** Writes and syncs the end record, then closes the file. Returns the record as written. */
+    public SessionEndRecord finish(SessionEnd end) throws IOException {
+        checkUsable();
+        SessionEndRecord record = encoder.end(end);
+        RecordFile.openFrame(frame);
+        frame.writeBytes(record.toBytes());
+        RecordFile.closeFrame(frame, 0, RecordFile.TYPE_SESSION_END);
+        writeAndSync();
+        close();
+        return record;
+    }
+
+    /** Closes the file. Without {@link #finish} the record is valid but incomplete (no end record). Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            channel.close();
+        }
+    }
+
+    public long chunkCount() {
+        return encoder.chunkCount();
+    }
+
+    public long eventCount() {
+        return encoder.eventCount();
+    }
+
+    /** The hash of the last chunk written (the session header's before any chunk). */
+    public byte[] lastHash() {
+        return encoder.lastHash();
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("record writer for " + file + " is closed");
+        }
+        if (failed) {
+            throw new IllegalStateException("record writer for " + file + " failed earlier; the file ends at its "
+                    + "last complete frame");
+        }
+    }
+
+    /** One write call for the whole frame (looping only if the OS writes less), then fsync of the data. */
+    private void writeAndSync() throws IOException {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(frame.array(), 0, frame.size());
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        } finally {
+            frame.reset();
+        }
+    }
+}
