@@ -1,0 +1,74 @@
+package org.ttyaudit.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.ttyaudit.core.format.FormatException;
+import org.ttyaudit.core.format.Recording;
+import org.ttyaudit.core.timeline.CommandTimeline;
+import org.ttyaudit.core.timeline.ExecutedCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ttyaudit commands FILE [--json]}: the commands run in a recorded session. */
+@Command(name = "commands", mixinStandardHelpOptions = true,
+        description = "List the commands run in a recorded session: command line, working directory, exit code, times, source.")
+final class CommandsCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "A record file.")
+    Path file;
+
+    @Option(names = "--json", description = "Print a JSON array (fields command, cwd, exit_code, started_at, ended_at, source).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Recording recording = RecordFiles.open(file);
+        RecordFiles.warnIfPartial(file, recording, spec.commandLine().getErr());
+        CommandTimeline timeline = new CommandTimeline(recording.header().startedAt());
+        try {
+            recording.forEachEvent((seq, e) -> timeline.accept(e));
+        } catch (FormatException e) {
+            spec.commandLine().getErr().println("ttyaudit: warning: " + file + ": " + e.getMessage());
+        }
+        List<ExecutedCommand> commands = timeline.commands();
+        var out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (ExecutedCommand c : commands) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("command", c.command());
+                row.put("cwd", c.cwd());
+                row.put("exit_code", c.exitCode());
+                row.put("started_at", text(c.startedAt()));
+                row.put("ended_at", text(c.endedAt()));
+                row.put("source", c.source().jsonName());
+                rows.add(row);
+            }
+            out.println(Json.MAPPER.writeValueAsString(rows));
+        } else {
+            for (ExecutedCommand c : commands) {
+                out.printf("%s  %-4s  %-40s  %s%n", text(c.startedAt()),
+                        c.exitCode() == null ? "?" : c.exitCode().toString(), c.cwd() == null ? "?" : c.cwd(),
+                        c.command().replace("\n", "\\n"));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,78 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.core.asciicast.AsciicastFormat;
+import org.ttyaudit.core.asciicast.AsciicastOptions;
+import org.ttyaudit.core.asciicast.AsciicastWriter;
+import org.ttyaudit.core.format.FormatException;
+import org.ttyaudit.core.format.Recording;
+import org.ttyaudit.core.model.SessionEnd;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+
+/** {@code ttyaudit export FILE --format asciicast-v2|asciicast-v3 [--with-input] [-o OUT]}. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export a recorded session as an asciicast file that asciinema's player and CLI play.")
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "A record file.")
+    Path file;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            description = "asciicast-v2 or asciicast-v3.")
+    String format;
+
+    @Option(names = "--with-input", description = "Include keystrokes as 'i' events (redacted input stays out).")
+    boolean withInput;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write here instead of standard output.")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AsciicastFormat fmt;
+        try {
+            fmt = AsciicastFormat.fromCliName(format);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--format: " + e.getMessage());
+        }
+        Recording recording = RecordFiles.open(file);
+        RecordFiles.warnIfPartial(file, recording, spec.commandLine().getErr());
+        SessionEnd end = recording.end().map(e -> e.end()).orElse(null);
+        AsciicastOptions options = AsciicastOptions.defaults().withInput(withInput);
+        try (OutputStream out = open()) {
+            AsciicastWriter.export(recording.header(), new RecordedEvents(recording), end, out, fmt, options);
+        } catch (FormatException e) {
+            throw UserError.failure(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw UserError.failure("cannot write " + (output == null ? "the export" : output) + ": "
+                    + SessionRunner.reason(e));
+        }
+        return 0;
+    }
+
+    private OutputStream open() throws IOException {
+        if (output == null) {
+            return new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            }, 64 * 1024);
+        }
+        return new BufferedOutputStream(Files.newOutputStream(output, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 64 * 1024);
+    }
+}

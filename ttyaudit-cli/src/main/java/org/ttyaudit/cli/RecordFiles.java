@@ -1,0 +1,42 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.core.format.FormatException;
+import org.ttyaudit.core.format.RecordFileReader;
+import org.ttyaudit.core.format.Recording;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens record files for the commands that read them, turning every failure into a one-line error. */
+final class RecordFiles {
+    private RecordFiles() {
+    }
+
+    static Recording open(Path file) {
+        if (!Files.exists(file)) {
+            throw UserError.usage(file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw UserError.usage(file + ": is a directory, not a record file");
+        }
+        try {
+            return RecordFileReader.open(file);
+        } catch (FormatException e) {
+            throw UserError.failure(file + ": not a readable ttyaudit record: " + e.getMessage());
+        } catch (IOException e) {
+            throw UserError.failure(file + ": cannot read: " + SessionRunner.reason(e));
+        }
+    }
+
+    /** Warns on stderr when the record is damaged or incomplete: what follows is only its intact prefix. */
+    static void warnIfPartial(Path file, Recording r, java.io.PrintWriter err) {
+        if (!r.problems().isEmpty()) {
+            err.println("ttyaudit: warning: " + file + " is damaged; showing its intact prefix only: "
+                    + r.problems().get(0));
+        } else if (r.tornTailBytes() > 0) {
+            err.println("ttyaudit: warning: " + file + " ends in an incomplete frame (" + r.tornTailBytes()
+                    + " bytes cut); showing its intact prefix");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.ttyaudit.cli.e2e;
+
+import org.ttyaudit.recorder.pty.ChildProcess;
+import org.ttyaudit.recorder.pty.ExitStatus;
+import org.ttyaudit.recorder.pty.PseudoTerminal;
+import org.ttyaudit.recorder.pty.WindowSize;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Plays the user's terminal emulator in end-to-end tests: runs {@code ttyaudit ARGS} (the real CLI in a new JVM)
+ * in a real pseudo-terminal, types keys into it as a person would and reads what the screen receives.
+ */
+final class TerminalSession implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final PseudoTerminal pty;
+    private final ChildProcess process;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final Thread reader;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+    private TerminalSession(PseudoTerminal pty, ChildProcess process) {
+        this.pty = pty;
+        this.process = process;
+        this.reader = new Thread(this::readLoop, "test-terminal-reader");
+        this.reader.setDaemon(true);
+        this.reader.start();
+        Thread waiter = new Thread(() -> {
+            try {
+                exit.complete(process.waitFor());
+            } catch (IOException e) {
+                exit.completeExceptionally(e);
+            }
+        }, "test-terminal-waiter");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    /** Starts {@code ttyaudit args...} with exactly this environment, in a terminal of the given size. */
+    static TerminalSession start(List<String> ttyauditArgs, Map<String, String> env, WindowSize size)
+            throws IOException {
+        PseudoTerminal pty = PseudoTerminal.open(size);
+        ChildProcess p = ChildProcess.spawn(pty, ttyauditCommand(ttyauditArgs), env);
+        return new TerminalSession(pty, p);
+    }
+
+    /** The command line that runs the CLI under test from the test class path. */
+    static List<String> ttyauditCommand(List<String> args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.add("-XX:+UseSerialGC");
+        argv.add("-XX:TieredStopAtLevel=1");
+        argv.add("-cp");
+        argv.add(System.getProperty("java.class.path"));
+        argv.add("org.ttyaudit.cli.Main");
+        argv.addAll(args);
+        return argv;
+    }
+
+    private void readLoop() {
+        byte[] buf = new byte[8192];
+        try {
+            while (true) {
+                int n = pty.read(buf);
+                if (n < 0) {
+                    return;
+                }
+                synchronized (received) {
+                    received.write(buf, 0, n);
+                    received.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // The terminal is closed: the session is over.
+        }
+    }
+
+    int pid() {
+        return process.pid();
+    }
+
+    /** Types the keys one write per key, with a short pause as a fast typist would. */
+    void type(String keys) throws IOException {
+        byte[] bytes = keys.getBytes(StandardCharsets.UTF_8);
+        int i = 0;
+        while (i < bytes.length) {
+            int len = utf8Length(bytes[i]);
+            byte[] key = new byte[Math.min(len, bytes.length - i)];
+            System.arraycopy(bytes, i, key, 0, key.length);
+            // Escape sequences (arrows) go in one write, as a terminal sends them.
+            if (bytes[i] == 0x1b && i + 2 < bytes.length && (bytes[i + 1] == '[' || bytes[i + 1] == 'O')) {
+                int end = i + 2;
+                while (end < bytes.length && (bytes[end] < 0x40 || bytes[end] > 0x7e)) {
+                    end++;
+                }
+                key = new byte[end - i + 1];
+                System.arraycopy(bytes, i, key, 0, key.length);
+            }
+            pty.write(key, key.length);
+            i += key.length;
+            pause(8);
+        }
+    }
+
+    /** Types a line and Enter, then waits until the echo of the line end came back. */
+    void typeLine(String line) throws IOException {
+        type(line);
+        type("\r");
+    }
+
+    void resize(int cols, int rows) throws IOException {
+        pty.resize(new WindowSize(cols, rows));
+    }
+
+    /** All bytes the terminal received, as text. */
+    String output() {
+        synchronized (received) {
+            return received.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    int outputLength() {
+        synchronized (received) {
+            return received.size();
+        }
+    }
+
+    /** Waits until the text received after {@code fromIndex} contains a match of {@code regex}. */
+    int awaitOutput(int fromIndex, String regex) throws TimeoutException {
+        Pattern p = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        synchronized (received) {
+            while (true) {
+                String text = received.toString(StandardCharsets.UTF_8);
+                var m = p.matcher(text);
+                if (fromIndex <= text.length() && m.find(fromIndex)) {
+                    return m.end();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no /" + regex + "/ on the terminal after " + TIMEOUT
+                            + "; it shows:\n" + text.substring(Math.max(0, text.length() - 2000)));
+                }
+                try {
+                    received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TimeoutException("interrupted");
+                }
+            }
+        }
+    }
+
+    int awaitOutput(String regex) throws TimeoutException {
+        return awaitOutput(0, regex);
+    }
+
+    ExitStatus awaitExit() throws Exception {
+        try {
+            return exit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("ttyaudit did not exit; the terminal shows:\n" + output());
+        }
+    }
+
+    void kill(int signal) {
+        process.signal(signal);
+    }
+
+    private static int utf8Length(byte lead) {
+        int b = lead & 0xFF;
+        if (b < 0x80) {
+            return 1;
+        }
+        if (b >= 0xF0) {
+            return 4;
+        }
+        if (b >= 0xE0) {
+            return 3;
+        }
+        return b >= 0xC0 ? 2 : 1;
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!exit.isDone()) {
+            process.signal(9);
+        }
+        try {
+            exit.get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // Nothing more to do for a test that failed anyway.
+        }
+        pty.close();
+    }
+}
