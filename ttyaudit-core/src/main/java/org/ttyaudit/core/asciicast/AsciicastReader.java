@@ -1,0 +1,366 @@
+package org.ttyaudit.core.asciicast;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an asciicast v2 or v3 file: the header at once, then one event per {@link #next()} call, so files of any
+ * size stream through. v3 intervals are summed into times since the start, so callers see one time base.
+ *
+ * <p>Checks what an importer relies on: the header's version and size, each event being a JSON array of time,
+ * code and data, times never going backwards, {@code r} data being {@code COLSxROWS} and {@code x} data an integer.
+ * Blank lines are skipped; in v3, lines starting with {@code #} are comments. Unknown event codes pass through, as
+ * the spec asks. Anything else that is wrong throws {@link AsciicastFormatException} naming the line and the
+ * problem; the file's bytes must be UTF-8.
+ *
+ * <p>The caller owns the reader passed in; {@link #close()} closes it. Not thread-safe.
+ */
+public final class AsciicastReader implements Closeable {
+    /** Longest line accepted, in chars: a bound on memory for a hostile file. */
+    public static final int MAX_LINE_CHARS = 64 * 1024 * 1024;
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,5})x([0-9]{1,5})");
+    private static final Pattern EXIT_STATUS = Pattern.compile("-?[0-9]{1,10}");
+
+    private final Reader in;
+    private final JsonFactory factory;
+    private final ObjectMapper mapper;
+    private final CastHeader header;
+    private final StringBuilder line = new StringBuilder();
+    private long lineNumber;
+    private long lastMicros;
+    private boolean eof;
+
+    /** Starts reading {@code in}; reads and checks the header line before returning. */
+    public AsciicastReader(Reader in) throws IOException {
+        this.in = in instanceof BufferedReader ? in : new BufferedReader(Objects.requireNonNull(in, "in"));
+        this.mapper = new ObjectMapper();
+        this.factory = mapper.getFactory();
+        String first = readLine();
+        if (first == null || first.isBlank()) {
+            throw new AsciicastFormatException(Math.max(lineNumber, 1), "empty file: expected an asciicast header");
+        }
+        this.header = parseHeader(first);
+    }
+
+    /** Reads UTF-8 bytes; malformed bytes are reported as a format error with their line. */
+    public static AsciicastReader open(InputStream in) throws IOException {
+        Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new AsciicastReader(r);
+    }
+
+    /** Reads a whole file into memory. */
+    public static CastFile readAll(Reader in) throws IOException {
+        try (AsciicastReader reader = new AsciicastReader(in)) {
+            List<CastEvent> events = new ArrayList<>();
+            for (CastEvent e = reader.next(); e != null; e = reader.next()) {
+                events.add(e);
+            }
+            return new CastFile(reader.header(), events);
+        }
+    }
+
+    public CastHeader header() {
+        return header;
+    }
+
+    /** The next event, or null at the end of the file. */
+    public CastEvent next() throws IOException {
+        while (true) {
+            String text = readLine();
+            if (text == null) {
+                return null;
+            }
+            if (text.isBlank() || (header.format() == AsciicastFormat.V3 && text.startsWith("#"))) {
+                continue;
+            }
+            return parseEvent(text);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private CastHeader parseHeader(String text) throws AsciicastFormatException {
+        if (text.startsWith("#")) {
+            throw fail("the first line must be the header, not a comment");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw fail("header is not valid JSON: " + oneLine(e.getOriginalMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw fail("header must be a JSON object");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isIntegralNumber()) {
+            throw fail("header has no integer \"version\"");
+        }
+        AsciicastFormat format = AsciicastFormat.fromVersion(version.asInt());
+        if (format == null || !version.canConvertToInt()) {
+            throw fail("unsupported asciicast version " + version + " (expected 2 or 3)");
+        }
+        int cols;
+        int rows;
+        String termType;
+        Map<String, String> env = stringMap(root, "env");
+        if (format == AsciicastFormat.V2) {
+            cols = size(root, "width", "width");
+            rows = size(root, "height", "height");
+            termType = env.get("TERM");
+        } else {
+            JsonNode term = root.get("term");
+            if (term == null || !term.isObject()) {
+                throw fail("v3 header has no \"term\" object");
+            }
+            cols = size(term, "cols", "term.cols");
+            rows = size(term, "rows", "term.rows");
+            termType = optionalString(term, "type", "term.type");
+        }
+        Long timestamp = null;
+        JsonNode ts = root.get("timestamp");
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isNumber() || !ts.canConvertToLong()) {
+                throw fail("\"timestamp\" must be a number of seconds, got " + shorten(ts.toString()));
+            }
+            timestamp = ts.asLong();
+        }
+        Double idle = null;
+        JsonNode idleNode = root.get("idle_time_limit");
+        if (idleNode != null && !idleNode.isNull()) {
+            if (!idleNode.isNumber() || idleNode.asDouble() <= 0 || !Double.isFinite(idleNode.asDouble())) {
+                throw fail("\"idle_time_limit\" must be a positive number, got " + shorten(idleNode.toString()));
+            }
+            idle = idleNode.asDouble();
+        }
+        return new CastHeader(format, cols, rows, timestamp, optionalString(root, "command", "command"),
+                optionalString(root, "title", "title"), termType, idle, env);
+    }
+
+    private CastEvent parseEvent(String text) throws AsciicastFormatException {
+        try (JsonParser p = factory.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw fail("event must be a JSON array [time, code, data]");
+            }
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw fail("event time must be a number, got " + describe(p, t));
+            }
+            long micros = CastTime.toMicros(p.getDoubleValue(), p.getDecimalValue());
+            if (micros < 0) {
+                throw fail("event time must be between 0 and " + (long) CastTime.MAX_SECONDS + " seconds, got "
+                        + shorten(p.getText()));
+            }
+            if (p.nextToken() != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
+                throw fail("event code must be a non-empty string");
+            }
+            String code = p.getText();
+            t = p.nextToken();
+            String data;
+            if (t == JsonToken.VALUE_STRING) {
+                data = p.getText();
+            } else if (t == null || t == JsonToken.END_ARRAY) {
+                throw fail("event has no data: expected [time, code, data]");
+            } else if (isKnown(code)) {
+                throw fail("data of a \"" + code + "\" event must be a string, got " + describe(p, t));
+            } else {
+                data = mapper.readTree(p).toString();
+            }
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                throw fail("event has more than 3 elements: expected [time, code, data]");
+            }
+            if (p.nextToken() != null) {
+                throw fail("unexpected text after the event array");
+            }
+            return new CastEvent(time(micros), code, check(code, data));
+        } catch (AsciicastFormatException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw fail("invalid JSON: " + oneLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            // A parser over a String does no I/O; anything else here is a malformed number or similar.
+            throw fail("invalid JSON: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private long time(long micros) throws AsciicastFormatException {
+        if (header.format() == AsciicastFormat.V2) {
+            if (micros < lastMicros) {
+                throw fail("event time " + seconds(micros) + " is before the previous event's " + seconds(lastMicros)
+                        + " (v2 times must not go backwards)");
+            }
+            lastMicros = micros;
+        } else {
+            long sum = lastMicros + micros;
+            if (sum > (long) (CastTime.MAX_SECONDS * 1e6)) {
+                throw fail("the sum of intervals exceeds " + (long) CastTime.MAX_SECONDS + " seconds");
+            }
+            lastMicros = sum;
+        }
+        return lastMicros;
+    }
+
+    private String check(String code, String data) throws AsciicastFormatException {
+        if (code.equals("r")) {
+            Matcher m = SIZE.matcher(data);
+            if (!m.matches() || Integer.parseInt(m.group(1)) == 0 || Integer.parseInt(m.group(2)) == 0
+                    || Integer.parseInt(m.group(1)) > 0xFFFF || Integer.parseInt(m.group(2)) > 0xFFFF) {
+                throw fail("resize data must be COLSxROWS, got " + quote(data));
+            }
+        } else if (code.equals("x") && !EXIT_STATUS.matcher(data).matches()) {
+            throw fail("exit data must be an integer status, got " + quote(data));
+        }
+        return data;
+    }
+
+    private static boolean isKnown(String code) {
+        return switch (code) {
+            case "o", "i", "m", "r", "x" -> true;
+            default -> false;
+        };
+    }
+
+    private int size(JsonNode node, String field, String shownName) throws AsciicastFormatException {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0 || v.asInt() > 0xFFFF) {
+            throw fail("header needs \"" + shownName + "\" as an integer from 1 to 65535, got "
+                    + (v == null ? "nothing" : shorten(v.toString())));
+        }
+        return v.asInt();
+    }
+
+    private String optionalString(JsonNode node, String field, String shownName) throws AsciicastFormatException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw fail("\"" + shownName + "\" must be a string, got " + shorten(v.toString()));
+        }
+        return v.asText();
+    }
+
+    private Map<String, String> stringMap(JsonNode root, String field) throws AsciicastFormatException {
+        JsonNode v = root.get(field);
+        Map<String, String> map = new LinkedHashMap<>();
+        if (v == null || v.isNull()) {
+            return map;
+        }
+        if (!v.isObject()) {
+            throw fail("\"" + field + "\" must be an object");
+        }
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            // asciinema writes null for variables that were not set; those carry nothing.
+            if (e.getValue().isTextual()) {
+                map.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return map;
+    }
+
+    /** Reads one line without its terminator; null at the end. Counts lines; enforces {@link #MAX_LINE_CHARS}. */
+    private String readLine() throws IOException {
+        if (eof) {
+            return null;
+        }
+        line.setLength(0);
+        lineNumber++;
+        try {
+            while (true) {
+                int c = in.read();
+                if (c == -1) {
+                    eof = true;
+                    if (line.length() == 0) {
+                        return null;
+                    }
+                    break;
+                }
+                if (c == '\n') {
+                    break;
+                }
+                if (line.length() >= MAX_LINE_CHARS) {
+                    throw fail("line is longer than " + MAX_LINE_CHARS + " characters");
+                }
+                line.append((char) c);
+            }
+        } catch (CharacterCodingException e) {
+            throw fail("the file is not valid UTF-8");
+        }
+        int len = line.length();
+        if (len > 0 && line.charAt(len - 1) == '\r') {
+            line.setLength(len - 1);
+        }
+        return line.toString();
+    }
+
+    private AsciicastFormatException fail(String problem) {
+        return new AsciicastFormatException(lineNumber, problem);
+    }
+
+    private static String describe(JsonParser p, JsonToken t) throws IOException {
+        if (t == null) {
+            return "the end of the line";
+        }
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case END_ARRAY -> "the end of the array";
+            case VALUE_NULL -> "null";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_STRING -> quote(p.getText());
+            default -> shorten(p.getText());
+        };
+    }
+
+    private static String seconds(long micros) {
+        return String.format("%d.%06d", micros / 1_000_000, micros % 1_000_000);
+    }
+
+    private static String quote(String s) {
+        return "\"" + shorten(s) + "\"";
+    }
+
+    private static String shorten(String s) {
+        String one = oneLine(s);
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7F ? ' ' : c);
+        }
+        return sb.toString().trim();
+    }
+}
