@@ -1,0 +1,255 @@
+package org.ttyaudit.core.screen;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reconstructs the command lines a user runs in a shell from what the terminal shows, for shells that do not
+ * report them (no integration hooks: {@code bash --norc}, hooks removed, an unsupported shell).
+ *
+ * <p>Line editing, history recall, tab completion and reverse search all end up on the screen, so the tracker
+ * keeps a {@link TerminalScreen} of the session's output and reads the line off it:
+ * <ol>
+ *   <li>The first key the user presses after an Enter marks where the prompt ended (the cursor position then)
+ *       and the prompt's text.</li>
+ *   <li>Enter in the input (CR or LF, outside a bracketed paste, not in the alternate screen) arms the tracker.
+ *       The line is taken at the moment the shell moves the cursor down off the line (its echo of the line end;
+ *       zsh sometimes moves down with CUD instead of LF): the whole logical line under the cursor (auto-wrapped
+ *       rows joined) from the prompt's end. If the prompt was redrawn elsewhere (bash reprints it under a list
+ *       of completions; Ctrl-L; a resize), the prompt's text is stripped from the start of the line instead.</li>
+ *   <li>A line the shell will continue ({@link ShellContinuation}: open {@code for … do}, quotes, a trailing
+ *       backslash, a here-document) waits for the following lines and they are joined with {@code \n}. If the
+ *       shell shows its primary prompt again instead, what was gathered is emitted as it is.</li>
+ * </ol>
+ * Ctrl-C drops a half-typed or half-continued command; an empty line is no command; nothing is taken while the
+ * alternate screen is active (vim, less, top).
+ *
+ * <p>Whether a reconstructed command counts is the caller's decision (the recorder uses it only while the
+ * foreground program is a shell without integration): inside {@code cat} or {@code read}, typed lines look like
+ * commands too. Known limits: a prompt that ends exactly at the right margin; type-ahead typed while a command is
+ * still printing falls back to stripping the last primary prompt's text; the Python REPL's {@code ...} blocks
+ * are not joined.
+ *
+ * <p>Not thread-safe: call it from the one thread that handles the session's events, in stream order. Never
+ * throws on any byte content. No allocation per byte.
+ */
+public final class ScreenCommandTracker {
+    /** A key pressed at least this long after the last output was typed at a prompt that had finished drawing. */
+    private static final long QUIET_MICROS = 50_000;
+    /** Enters whose line end never showed (e.g. at a no-echo prompt) are forgotten beyond this many. */
+    private static final int MAX_PENDING_ENTERS = 16;
+
+    private static final int KEY_GROUND = 0;
+    private static final int KEY_ESCAPE = 1;
+    private static final int KEY_CSI = 2;
+    private static final int KEY_SS3 = 3;
+
+    private final TerminalScreen screen;
+    private final List<ScreenCommand> ready = new ArrayList<>();
+    private final ArrayDeque<Long> pendingEnters = new ArrayDeque<>();
+
+    private int keyState = KEY_GROUND;
+    private int keyParam;
+    private boolean inPaste;
+
+    private long lastOutputMicros = -1;
+    private boolean awaitingLineStart = true;
+    private boolean promptKnown;
+    private long promptAbsRow;
+    private int promptCol;
+    private String promptText = "";
+    private String primaryPrompt = "";
+
+    /** The lines of a command the shell is still continuing, joined with \n; null when there is none. */
+    private String continuation;
+    private long continuationOffset;
+
+    /**
+     * @throws IllegalArgumentException if a dimension is not positive
+     */
+    public ScreenCommandTracker(int cols, int rows) {
+        this.screen = new TerminalScreen(cols, rows);
+        screen.setCursorDownListener(this::lineMayEnd);
+    }
+
+    /** What the session wrote to the terminal. */
+    public void onOutput(long offsetMicros, byte[] b, int off, int len) {
+        lastOutputMicros = offsetMicros;
+        screen.feed(b, off, len);
+    }
+
+    /** What the user typed. */
+    public void onInput(long offsetMicros, byte[] b, int off, int len) {
+        if (b == null || off < 0 || len <= 0 || off > b.length - len) {
+            return;
+        }
+        for (int i = off; i < off + len; i++) {
+            int c = b[i] & 0xFF;
+            if (keyState == KEY_GROUND && awaitingLineStart && !screen.inAlternateScreen()) {
+                markLineStart(offsetMicros);
+            }
+            switch (keyState) {
+                case KEY_ESCAPE -> {
+                    if (c == '[') {
+                        keyState = KEY_CSI;
+                        keyParam = 0;
+                    } else {
+                        keyState = c == 'O' ? KEY_SS3 : KEY_GROUND;
+                    }
+                }
+                case KEY_CSI -> {
+                    if (c >= '0' && c <= '9') {
+                        keyParam = Math.min(keyParam * 10 + (c - '0'), 1_000_000);
+                    } else if (c < 0x20 || c > 0x3F) {
+                        // The final byte. Bracketed paste arrives as ESC[200~ ... ESC[201~.
+                        if (c == '~' && keyParam == 200) {
+                            inPaste = true;
+                        } else if (c == '~' && keyParam == 201) {
+                            inPaste = false;
+                        }
+                        keyState = KEY_GROUND;
+                    }
+                }
+                case KEY_SS3 -> keyState = KEY_GROUND;
+                default -> key(offsetMicros, c);
+            }
+        }
+    }
+
+    private void key(long offsetMicros, int c) {
+        if (c == 0x1B) {
+            keyState = KEY_ESCAPE;
+        } else if ((c == '\r' || c == '\n') && !inPaste) {
+            if (screen.inAlternateScreen()) {
+                return;
+            }
+            if (pendingEnters.size() == MAX_PENDING_ENTERS) {
+                pendingEnters.removeFirst();
+            }
+            pendingEnters.addLast(offsetMicros);
+            awaitingLineStart = true;
+        } else if (c == 0x03 && !screen.inAlternateScreen()) {
+            // The shell discards the line (and any continued command) and prints a fresh prompt.
+            continuation = null;
+            awaitingLineStart = true;
+        }
+    }
+
+    /** The terminal window changed size. */
+    public void onResize(int cols, int rows) {
+        screen.resize(cols, rows);
+    }
+
+    /** The commands reconstructed since the last call, in the order they were run. */
+    public List<ScreenCommand> drainCommands() {
+        List<ScreenCommand> out = List.copyOf(ready);
+        ready.clear();
+        return out;
+    }
+
+    /** The screen as the tracker sees it; for diagnostics and tests. */
+    TerminalScreen screen() {
+        return screen;
+    }
+
+    private void markLineStart(long offsetMicros) {
+        awaitingLineStart = false;
+        int row = screen.cursorRow();
+        promptAbsRow = screen.scrolledOffRows() + row;
+        promptCol = screen.cursorCol();
+        StringBuilder sb = new StringBuilder(promptCol);
+        screen.appendRowText(sb, row, 0, promptCol);
+        promptText = sb.toString();
+        promptKnown = true;
+        boolean quiet = lastOutputMicros < 0 || offsetMicros - lastOutputMicros >= QUIET_MICROS;
+        if (continuation != null) {
+            if (!primaryPrompt.isBlank() && promptText.equals(primaryPrompt)) {
+                // The shell did not continue the command after all (it saw a syntax error, or our lexer was
+                // wrong): it ran or rejected what it had.
+                emit(continuationOffset, continuation);
+                continuation = null;
+            }
+        } else if (quiet && !promptText.isBlank()) {
+            primaryPrompt = promptText;
+        }
+    }
+
+    /** Called by the screen before the cursor moves down: if Enter was pressed, this is the line's end. */
+    private void lineMayEnd() {
+        if (pendingEnters.isEmpty() || screen.inAlternateScreen()) {
+            return;
+        }
+        long offset = pendingEnters.removeFirst();
+        accept(offset, currentLine());
+    }
+
+    private void accept(long offset, String line) {
+        String command = continuation == null ? line : continuation + "\n" + line;
+        if (command.isBlank()) {
+            return;
+        }
+        if (ShellContinuation.isIncomplete(command)) {
+            continuation = command;
+            continuationOffset = offset;
+            return;
+        }
+        continuation = null;
+        emit(offset, command);
+    }
+
+    private void emit(long offset, String command) {
+        if (!command.isBlank()) {
+            ready.add(new ScreenCommand(offset, command));
+        }
+    }
+
+    /** The logical line under the cursor (auto-wrapped rows joined), without the prompt. */
+    private String currentLine() {
+        int cols = screen.cols();
+        int cursor = screen.cursorRow();
+        int first = cursor;
+        while (first > 0 && screen.rowWrapped(first - 1)) {
+            first--;
+        }
+        int last = cursor;
+        while (last < screen.rows() - 1 && screen.rowWrapped(last)) {
+            last++;
+        }
+        StringBuilder sb = new StringBuilder(cols * (last - first + 1));
+        long promptRow = promptAbsRow - screen.scrolledOffRows();
+        if (promptKnown && promptRow >= first && promptRow <= cursor && promptStillAt((int) promptRow)) {
+            screen.appendRowText(sb, (int) promptRow, promptCol, cols);
+            for (int r = (int) promptRow + 1; r <= last; r++) {
+                screen.appendRowText(sb, r, 0, cols);
+            }
+            return stripTrailing(sb);
+        }
+        // The prompt was redrawn elsewhere or scrolled away: recognise it by its text.
+        for (int r = first; r <= last; r++) {
+            screen.appendRowText(sb, r, 0, cols);
+        }
+        String line = stripTrailing(sb);
+        if (!promptText.isBlank() && line.startsWith(promptText)) {
+            return line.substring(promptText.length());
+        }
+        if (!primaryPrompt.isBlank() && line.startsWith(primaryPrompt)) {
+            return line.substring(primaryPrompt.length());
+        }
+        return line;
+    }
+
+    private boolean promptStillAt(int row) {
+        StringBuilder sb = new StringBuilder(promptCol);
+        screen.appendRowText(sb, row, 0, promptCol);
+        return sb.toString().equals(promptText);
+    }
+
+    private static String stripTrailing(StringBuilder sb) {
+        int end = sb.length();
+        while (end > 0 && Character.isWhitespace(sb.charAt(end - 1))) {
+            end--;
+        }
+        return sb.substring(0, end);
+    }
+}
