@@ -53,7 +53,7 @@ final class OutputPump implements Runnable {
     @Override
     public void run() {
         byte[] in = new byte[BUFFER];
-        byte[] visible = new byte[BUFFER + MarkerStripper.MAX_HELD_BACK + 16];
+        byte[] visible = new byte[BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16];
         try {
             while (true) {
                 if (!pty.awaitOutput(POLL_MILLIS)) {
