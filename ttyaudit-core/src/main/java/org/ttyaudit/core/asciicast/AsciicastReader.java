@@ -120,6 +120,8 @@ public final class AsciicastReader implements Closeable {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw fail("header is not valid JSON: " + oneLine(e.getOriginalMessage()));
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw fail("header has a number that cannot be read: " + oneLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw fail("header must be a JSON object");
@@ -178,7 +180,9 @@ public final class AsciicastReader implements Closeable {
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 throw fail("event time must be a number, got " + describe(p, t));
             }
-            long micros = CastTime.toMicros(p.getDoubleValue(), p.getDecimalValue());
+            double approx = p.getDoubleValue();
+            // Range check on the double first: BigDecimal refuses (or chokes on) absurd exponents.
+            long micros = approx >= 0 && approx <= CastTime.MAX_SECONDS ? exactMicros(p, approx) : -1;
             if (micros < 0) {
                 throw fail("event time must be between 0 and " + (long) CastTime.MAX_SECONDS + " seconds, got "
                         + shorten(p.getText()));
@@ -209,9 +213,19 @@ public final class AsciicastReader implements Closeable {
             throw e;
         } catch (JsonProcessingException e) {
             throw fail("invalid JSON: " + oneLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            // A parser over a String does no I/O; anything else here is a malformed number or similar.
+        } catch (IOException | NumberFormatException | ArithmeticException e) {
+            // A parser over a String does no I/O; what is left is a number Jackson or BigDecimal cannot take.
             throw fail("invalid JSON: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** The time exactly to the microsecond where BigDecimal can take the number, else from the double. */
+    private static long exactMicros(JsonParser p, double approx) throws IOException {
+        try {
+            return CastTime.toMicros(approx, p.getDecimalValue());
+        } catch (NumberFormatException e) {
+            // e.g. 3e-99999999999999999999: a value in range written with an exponent BigDecimal refuses.
+            return Math.round(approx * 1e6);
         }
     }
 

@@ -24,7 +24,7 @@ class AsciicastReaderProperties {
     @Provide
     Arbitrary<String> mutatedCasts() {
         Arbitrary<String> snippet = Arbitraries.of("{", "}", "[", "]", ",", "\"", ":", "\n", "#", "-", "1e999", "e",
-                "0.", "null", "true", "\\u", "\\", "\"version\": 3", "\"term\":", "x", "99999999999999999999", " ");
+                "0.", "null", "true", "3e-99999999999999999999", "1e99999999999999999999", "\\u", "\\", "\"version\": 3", "\"term\":", "x", "99999999999999999999", " ");
         return Arbitraries.integers().between(0, VALID.length()).list().ofMaxSize(4)
                 .flatMap(positions -> snippet.list().ofSize(positions.size()).map(snips -> {
                     StringBuilder sb = new StringBuilder(VALID);

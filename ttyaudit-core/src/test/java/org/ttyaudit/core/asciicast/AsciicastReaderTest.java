@@ -111,6 +111,8 @@ class AsciicastReaderTest {
         "string time|`[\"1\", \"o\", \"x\"]`|line 3: event time must be a number, got \"1\"",
         "negative time|`[-1, \"o\", \"x\"]`|line 3: event time must be between 0 and 1000000000000 seconds, got -1",
         "huge time|`[1e400, \"o\", \"x\"]`|line 3: event time must be between 0 and 1000000000000 seconds",
+        "absurd exponent|`[3e99999999999999999999, \"o\", \"x\"]`|line 3: event time must be between 0 and 1000000000000 seconds",
+        "tiny exponent|`[3e-99999999999999999999, \"o\", \"x\"]`|line 3: event time 0.000000 is before the previous event's 1.000000",
         "no code|`[1]`|line 3: event code must be a non-empty string",
         "empty code|`[1, \"\", \"x\"]`|line 3: event code must be a non-empty string",
         "no data|`[1, \"o\"]`|line 3: event has no data: expected [time, code, data]",
