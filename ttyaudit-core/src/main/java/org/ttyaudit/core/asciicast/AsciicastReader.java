@@ -10,13 +10,14 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,18 +44,22 @@ public final class AsciicastReader implements Closeable {
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,5})x([0-9]{1,5})");
     private static final Pattern EXIT_STATUS = Pattern.compile("-?[0-9]{1,10}");
 
-    private final Reader in;
+    private final Closeable in;
+    private final LineSource lines;
     private final JsonFactory factory;
     private final ObjectMapper mapper;
     private final CastHeader header;
-    private final StringBuilder line = new StringBuilder();
     private long lineNumber;
     private long lastMicros;
-    private boolean eof;
 
     /** Starts reading {@code in}; reads and checks the header line before returning. */
     public AsciicastReader(Reader in) throws IOException {
-        this.in = in instanceof BufferedReader ? in : new BufferedReader(Objects.requireNonNull(in, "in"));
+        this(Objects.requireNonNull(in, "in"), new CharLines(in));
+    }
+
+    private AsciicastReader(Closeable in, LineSource lines) throws IOException {
+        this.in = in;
+        this.lines = lines;
         this.mapper = new ObjectMapper();
         this.factory = mapper.getFactory();
         String first = readLine();
@@ -64,12 +69,12 @@ public final class AsciicastReader implements Closeable {
         this.header = parseHeader(first);
     }
 
-    /** Reads UTF-8 bytes; malformed bytes are reported as a format error with their line. */
+    /**
+     * Reads UTF-8 bytes. Each line is decoded on its own, so bytes that are not UTF-8 are reported as a format
+     * error naming their line.
+     */
     public static AsciicastReader open(InputStream in) throws IOException {
-        Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
-        return new AsciicastReader(r);
+        return new AsciicastReader(Objects.requireNonNull(in, "in"), new ByteLines(in));
     }
 
     /** Reads a whole file into memory. */
@@ -115,6 +120,8 @@ public final class AsciicastReader implements Closeable {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw fail("header is not valid JSON: " + oneLine(e.getOriginalMessage()));
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw fail("header has a number that cannot be read: " + oneLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw fail("header must be a JSON object");
@@ -173,7 +180,9 @@ public final class AsciicastReader implements Closeable {
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 throw fail("event time must be a number, got " + describe(p, t));
             }
-            long micros = CastTime.toMicros(p.getDoubleValue(), p.getDecimalValue());
+            double approx = p.getDoubleValue();
+            // Range check on the double first: BigDecimal refuses (or chokes on) absurd exponents.
+            long micros = approx >= 0 && approx <= CastTime.MAX_SECONDS ? exactMicros(p, approx) : -1;
             if (micros < 0) {
                 throw fail("event time must be between 0 and " + (long) CastTime.MAX_SECONDS + " seconds, got "
                         + shorten(p.getText()));
@@ -204,9 +213,19 @@ public final class AsciicastReader implements Closeable {
             throw e;
         } catch (JsonProcessingException e) {
             throw fail("invalid JSON: " + oneLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            // A parser over a String does no I/O; anything else here is a malformed number or similar.
+        } catch (IOException | NumberFormatException | ArithmeticException e) {
+            // A parser over a String does no I/O; what is left is a number Jackson or BigDecimal cannot take.
             throw fail("invalid JSON: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** The time exactly to the microsecond where BigDecimal can take the number, else from the double. */
+    private static long exactMicros(JsonParser p, double approx) throws IOException {
+        try {
+            return CastTime.toMicros(approx, p.getDecimalValue());
+        } catch (NumberFormatException e) {
+            // e.g. 3e-99999999999999999999: a value in range written with an exponent BigDecimal refuses.
+            return Math.round(approx * 1e6);
         }
     }
 
@@ -285,39 +304,118 @@ public final class AsciicastReader implements Closeable {
         return map;
     }
 
-    /** Reads one line without its terminator; null at the end. Counts lines; enforces {@link #MAX_LINE_CHARS}. */
+    /** Reads one line without its terminator; null at the end. Counts lines. */
     private String readLine() throws IOException {
-        if (eof) {
-            return null;
-        }
-        line.setLength(0);
         lineNumber++;
+        String text;
         try {
+            text = lines.next();
+        } catch (CharacterCodingException e) {
+            throw fail("the file is not valid UTF-8");
+        } catch (LineTooLongException e) {
+            throw fail("line is longer than " + MAX_LINE_CHARS + " characters");
+        }
+        if (text != null && text.endsWith("\r")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
+    }
+
+    /** Where lines come from: chars from a Reader, or bytes decoded one line at a time. */
+    private interface LineSource {
+        /** The next line without its '\n', or null at the end. */
+        String next() throws IOException;
+    }
+
+    private static final class LineTooLongException extends IOException {
+    }
+
+    private static final class CharLines implements LineSource {
+        private final Reader in;
+        private final StringBuilder line = new StringBuilder();
+        private boolean eof;
+
+        CharLines(Reader in) {
+            this.in = in instanceof BufferedReader ? in : new BufferedReader(in);
+        }
+
+        @Override
+        public String next() throws IOException {
+            if (eof) {
+                return null;
+            }
+            line.setLength(0);
             while (true) {
                 int c = in.read();
                 if (c == -1) {
                     eof = true;
-                    if (line.length() == 0) {
-                        return null;
-                    }
-                    break;
+                    return line.length() == 0 ? null : line.toString();
                 }
                 if (c == '\n') {
-                    break;
+                    return line.toString();
                 }
                 if (line.length() >= MAX_LINE_CHARS) {
-                    throw fail("line is longer than " + MAX_LINE_CHARS + " characters");
+                    throw new LineTooLongException();
                 }
                 line.append((char) c);
             }
-        } catch (CharacterCodingException e) {
-            throw fail("the file is not valid UTF-8");
         }
-        int len = line.length();
-        if (len > 0 && line.charAt(len - 1) == '\r') {
-            line.setLength(len - 1);
+    }
+
+    private static final class ByteLines implements LineSource {
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] buf = new byte[65536];
+        private int pos;
+        private int limit;
+        private byte[] line = new byte[1024];
+        private boolean eof;
+
+        ByteLines(InputStream in) {
+            this.in = in;
         }
-        return line.toString();
+
+        @Override
+        public String next() throws IOException {
+            if (eof) {
+                return null;
+            }
+            int len = 0;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        eof = true;
+                        return len == 0 ? null : decode(len);
+                    }
+                }
+                byte b = buf[pos++];
+                if (b == '\n') {
+                    return decode(len);
+                }
+                if (len == line.length) {
+                    // UTF-8 needs at most 4 bytes per char, but a char count limit is what we promise; bytes
+                    // beyond 4x the limit cannot fit it.
+                    if (len >= MAX_LINE_CHARS * 4L) {
+                        throw new LineTooLongException();
+                    }
+                    line = Arrays.copyOf(line, (int) Math.min(len * 2L, MAX_LINE_CHARS * 4L));
+                }
+                line[len++] = b;
+            }
+        }
+
+        private String decode(int len) throws IOException {
+            String s = decoder.decode(ByteBuffer.wrap(line, 0, len)).toString();
+            if (s.length() > MAX_LINE_CHARS) {
+                throw new LineTooLongException();
+            }
+            return s;
+        }
     }
 
     private AsciicastFormatException fail(String problem) {

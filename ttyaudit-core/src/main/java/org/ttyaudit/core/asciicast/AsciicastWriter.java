@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -49,6 +50,9 @@ import org.ttyaudit.core.model.SessionHeader;
  * thrown as {@link IOException}; calls out of order throw {@link IllegalStateException}.
  */
 public final class AsciicastWriter implements Closeable {
+    /** Immutable once built and thread-safe, as Jackson documents for factories. */
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
     private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./=:,@%+^-]+");
 
     private final JsonGenerator json;
@@ -64,12 +68,20 @@ public final class AsciicastWriter implements Closeable {
 
     private enum State { NEW, EVENTS, FINISHED }
 
+    /** Writes UTF-8 bytes to {@code out} (buffered inside; the caller need not buffer). */
     public AsciicastWriter(OutputStream out, AsciicastFormat format, AsciicastOptions options) throws IOException {
-        Objects.requireNonNull(out, "out");
+        this(FACTORY.createGenerator(Objects.requireNonNull(out, "out"), JsonEncoding.UTF8), format, options);
+    }
+
+    /** Writes text to {@code out}; whoever turns it into bytes must use UTF-8, which asciicast requires. */
+    public AsciicastWriter(Writer out, AsciicastFormat format, AsciicastOptions options) throws IOException {
+        this(FACTORY.createGenerator(Objects.requireNonNull(out, "out")), format, options);
+    }
+
+    private AsciicastWriter(JsonGenerator json, AsciicastFormat format, AsciicastOptions options) {
         this.format = Objects.requireNonNull(format, "format");
         this.options = Objects.requireNonNull(options, "options");
-        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-        this.json = factory.createGenerator(out, JsonEncoding.UTF8);
+        this.json = json;
         // Lines are separated by '\n' written by hand; Jackson's default separator between root values is a space.
         this.json.setRootValueSeparator(null);
     }

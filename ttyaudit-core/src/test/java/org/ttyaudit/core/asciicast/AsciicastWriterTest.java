@@ -188,4 +188,18 @@ class AsciicastWriterTest {
         assertThatThrownBy(() -> writer.writeEvent(new OutputEvent(0, new byte[0])))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("finished");
     }
+
+    @Test
+    void writerAndOutputStreamTargetsProduceTheSameText() throws Exception {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (AsciicastWriter w = new AsciicastWriter(text, AsciicastFormat.V3, AsciicastOptions.defaults())) {
+            w.writeHeader(TestSessions.header());
+            for (Event e : SESSION) {
+                w.writeEvent(e);
+            }
+            w.finish(endAfterMicros(6_000_000, 0));
+        }
+        assertThat(text.toString()).isEqualTo(export(AsciicastFormat.V3, AsciicastOptions.defaults(), SESSION,
+                endAfterMicros(6_000_000, 0)));
+    }
 }
