@@ -169,13 +169,17 @@ class RecorderRobustnessTest {
     }
 
     static String outputText(List<Event> events) {
+        return new String(outputBytes(events), StandardCharsets.UTF_8);
+    }
+
+    static byte[] outputBytes(List<Event> events) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Event e : events) {
             if (e instanceof OutputEvent o) {
                 out.writeBytes(o.data());
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
 }

@@ -65,7 +65,7 @@ public final class Recorder {
         SessionHeader header = new SessionHeader(id, "recorder", userName(env), HostFacts.currentUid(), HostFacts.hostName(),
                 interactive ? FileDescriptors.terminalName(userIn) : null, HostFacts.sshClientAddress(env),
                 env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
-                options.capture().configName(), options.recorderVersion(), Map.of());
+                options.capture().configName(), options.recorderVersion(), sessionTags(env));
 
         RecordFileSink sink = RecordFileSink.create(options.output(), header);
         SessionLog log = SessionLog.withDefaults(sink, startNanos);
@@ -212,6 +212,12 @@ public final class Recorder {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Free labels of the session: the user's shell, which players show (asciicast's SHELL). */
+    private static Map<String, String> sessionTags(Map<String, String> env) {
+        String shell = env.get("SHELL");
+        return shell == null || shell.isBlank() ? Map.of() : Map.of("shell", shell);
     }
 
     private static WindowSize userWindowSize(int userIn, int userOut) {
