@@ -113,4 +113,41 @@ class CapturedShellCommandsTest {
         assertThat(commandsOf(shell, "vim-less"))
                 .containsExactly("vim -u NONE -N notes.txt", "less cand_one.txt", "echo done");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void commandsAfterTheScreenScrolledAreFound(String shell) {
+        assertThat(commandsOf(shell, "scroll"))
+                .containsExactly("seq 40", "echo after scroll", "echo " + "x".repeat(150));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void hereDocumentIsOneCommand(String shell) {
+        assertThat(commandsOf(shell, "heredoc")).containsExactly("cat <<EOF\nhello\nEOF");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void enterWithTheCursorInsideAWrappedLineTakesTheWholeLine(String shell) {
+        assertThat(commandsOf(shell, "enter-mid-line")).containsExactly("echo " + "y".repeat(100));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void lineRedrawnAfterCtrlLIsFound(String shell) {
+        assertThat(commandsOf(shell, "ctrl-l")).containsExactly("seq 3", "echo cleared");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void bracketedPasteThenEnterIsOneCommand(String shell) {
+        assertThat(commandsOf(shell, "paste")).containsExactly("echo pasted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void pasteOfSeveralLinesThenEnterRunsThemAll(String shell) {
+        assertThat(commandsOf(shell, "paste-lines")).containsExactly("echo a\necho b");
+    }
 }
