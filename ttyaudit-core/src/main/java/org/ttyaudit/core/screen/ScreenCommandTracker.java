@@ -17,7 +17,9 @@ import java.util.List;
  *       The line is taken at the moment the shell moves the cursor down off the line (its echo of the line end;
  *       zsh sometimes moves down with CUD instead of LF): the whole logical line under the cursor (auto-wrapped
  *       rows joined) from the prompt's end. If the prompt was redrawn elsewhere (bash reprints it under a list
- *       of completions; Ctrl-L; a resize), the prompt's text is stripped from the start of the line instead.</li>
+ *       of completions; Ctrl-L; a resize), the prompt's text is stripped from the start of the line instead.
+ *       After a bracketed paste of several lines, the editor shows them on that many rows: they are taken too and
+ *       joined with {@code \n} (the shell runs them all).</li>
  *   <li>A line the shell will continue ({@link ShellContinuation}: open {@code for … do}, quotes, a trailing
  *       backslash, a here-document) waits for the following lines and they are joined with {@code \n}. If the
  *       shell shows its primary prompt again instead, what was gathered is emitted as it is.</li>

@@ -150,4 +150,11 @@ class CapturedShellCommandsTest {
     void pasteOfSeveralLinesThenEnterRunsThemAll(String shell) {
         assertThat(commandsOf(shell, "paste-lines")).containsExactly("echo a\necho b");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bash", "zsh"})
+    void promptAfterOutputWithoutANewlineIsStripped(String shell) {
+        // bash prints its prompt right after "foo"; zsh first marks the missing newline (PROMPT_SP) and wraps.
+        assertThat(commandsOf(shell, "no-newline")).containsExactly("printf foo", "echo next");
+    }
 }

@@ -72,6 +72,7 @@ SCENARIOS = {
     "enter-mid-line": keys("echo " + "y" * 100) + [("cursor", LEFT)] * 90 + [("key", ENTER)],
     "ctrl-l": line("seq 3") + keys("echo cleared") + [("key", b"\x0c"), ("key", ENTER)],
     "paste": [("key", b"\x1b[200~echo pasted\x1b[201~"), ("key", ENTER)],
+    "no-newline": line("printf foo") + line("echo next"),
     "paste-lines": [("key", b"\x1b[200~echo a\recho b\x1b[201~"), ("key", ENTER)],
 }
 
