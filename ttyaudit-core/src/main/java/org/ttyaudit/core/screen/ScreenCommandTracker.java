@@ -17,7 +17,9 @@ import java.util.List;
  *       The line is taken at the moment the shell moves the cursor down off the line (its echo of the line end;
  *       zsh sometimes moves down with CUD instead of LF): the whole logical line under the cursor (auto-wrapped
  *       rows joined) from the prompt's end. If the prompt was redrawn elsewhere (bash reprints it under a list
- *       of completions; Ctrl-L; a resize), the prompt's text is stripped from the start of the line instead.</li>
+ *       of completions; Ctrl-L; a resize), the prompt's text is stripped from the start of the line instead.
+ *       After a bracketed paste of several lines, the editor shows them on that many rows: they are taken too and
+ *       joined with {@code \n} (the shell runs them all).</li>
  *   <li>A line the shell will continue ({@link ShellContinuation}: open {@code for … do}, quotes, a trailing
  *       backslash, a here-document) waits for the following lines and they are joined with {@code \n}. If the
  *       shell shows its primary prompt again instead, what was gathered is emitted as it is.</li>
@@ -47,11 +49,14 @@ public final class ScreenCommandTracker {
 
     private final TerminalScreen screen;
     private final List<ScreenCommand> ready = new ArrayList<>();
-    private final ArrayDeque<Long> pendingEnters = new ArrayDeque<>();
+    private final ArrayDeque<PendingEnter> pendingEnters = new ArrayDeque<>();
 
     private int keyState = KEY_GROUND;
     private int keyParam;
     private boolean inPaste;
+    private boolean lastKeyWasCr;
+    /** Line breaks pasted into the line being edited: the editor shows them as that many more rows. */
+    private int pastedLineBreaks;
 
     private long lastOutputMicros = -1;
     private boolean awaitingLineStart = true;
@@ -64,6 +69,10 @@ public final class ScreenCommandTracker {
     /** The lines of a command the shell is still continuing, joined with \n; null when there is none. */
     private String continuation;
     private long continuationOffset;
+
+    /** Enter was pressed; the line is read when the shell shows its end. */
+    private record PendingEnter(long offsetMicros, int pastedLineBreaks) {
+    }
 
     /**
      * @throws IllegalArgumentException if a dimension is not positive
@@ -118,20 +127,28 @@ public final class ScreenCommandTracker {
     }
 
     private void key(long offsetMicros, int c) {
+        boolean cr = lastKeyWasCr;
+        lastKeyWasCr = c == '\r';
         if (c == 0x1B) {
             keyState = KEY_ESCAPE;
-        } else if ((c == '\r' || c == '\n') && !inPaste) {
+        } else if ((c == '\r' || c == '\n') && inPaste) {
+            if (c == '\r' || !cr) {
+                pastedLineBreaks++;
+            }
+        } else if (c == '\r' || c == '\n') {
             if (screen.inAlternateScreen()) {
                 return;
             }
             if (pendingEnters.size() == MAX_PENDING_ENTERS) {
                 pendingEnters.removeFirst();
             }
-            pendingEnters.addLast(offsetMicros);
+            pendingEnters.addLast(new PendingEnter(offsetMicros, pastedLineBreaks));
+            pastedLineBreaks = 0;
             awaitingLineStart = true;
         } else if (c == 0x03 && !screen.inAlternateScreen()) {
             // The shell discards the line (and any continued command) and prints a fresh prompt.
             continuation = null;
+            pastedLineBreaks = 0;
             awaitingLineStart = true;
         }
     }
@@ -180,8 +197,8 @@ public final class ScreenCommandTracker {
         if (pendingEnters.isEmpty() || screen.inAlternateScreen()) {
             return;
         }
-        long offset = pendingEnters.removeFirst();
-        accept(offset, currentLine());
+        PendingEnter enter = pendingEnters.removeFirst();
+        accept(enter.offsetMicros(), currentLine(enter.pastedLineBreaks()));
     }
 
     private void accept(long offset, String line) {
@@ -204,31 +221,24 @@ public final class ScreenCommandTracker {
         }
     }
 
-    /** The logical line under the cursor (auto-wrapped rows joined), without the prompt. */
-    private String currentLine() {
-        int cols = screen.cols();
+    /**
+     * The logical line under the cursor (auto-wrapped rows joined), without the prompt; after a paste of several
+     * lines, that many following logical lines too, joined with \n.
+     */
+    private String currentLine(int extraLines) {
         int cursor = screen.cursorRow();
         int first = cursor;
         while (first > 0 && screen.rowWrapped(first - 1)) {
             first--;
         }
-        int last = cursor;
-        while (last < screen.rows() - 1 && screen.rowWrapped(last)) {
-            last++;
-        }
-        StringBuilder sb = new StringBuilder(cols * (last - first + 1));
+        StringBuilder sb = new StringBuilder(screen.cols() * 2);
         long promptRow = promptAbsRow - screen.scrolledOffRows();
         if (promptKnown && promptRow >= first && promptRow <= cursor && promptStillAt((int) promptRow)) {
-            screen.appendRowText(sb, (int) promptRow, promptCol, cols);
-            for (int r = (int) promptRow + 1; r <= last; r++) {
-                screen.appendRowText(sb, r, 0, cols);
-            }
+            appendLogicalLines(sb, (int) promptRow, promptCol, extraLines);
             return stripTrailing(sb);
         }
         // The prompt was redrawn elsewhere or scrolled away: recognise it by its text.
-        for (int r = first; r <= last; r++) {
-            screen.appendRowText(sb, r, 0, cols);
-        }
+        appendLogicalLines(sb, first, 0, extraLines);
         String line = stripTrailing(sb);
         if (!promptText.isBlank() && line.startsWith(promptText)) {
             return line.substring(promptText.length());
@@ -237,6 +247,36 @@ public final class ScreenCommandTracker {
             return line.substring(primaryPrompt.length());
         }
         return line;
+    }
+
+    /** Appends {@code 1 + extra} logical lines starting at a row and column; lines end with \n between them. */
+    private void appendLogicalLines(StringBuilder sb, int row, int col, int extra) {
+        int cols = screen.cols();
+        int r = row;
+        int from = col;
+        for (int line = 0; line <= extra && r < screen.rows(); line++) {
+            if (line > 0) {
+                trimTrailingBlanks(sb);
+                sb.append('\n');
+            }
+            while (true) {
+                screen.appendRowText(sb, r, from, cols);
+                from = 0;
+                if (!screen.rowWrapped(r) || r == screen.rows() - 1) {
+                    r++;
+                    break;
+                }
+                r++;
+            }
+        }
+    }
+
+    private static void trimTrailingBlanks(StringBuilder sb) {
+        int end = sb.length();
+        while (end > 0 && sb.charAt(end - 1) == ' ') {
+            end--;
+        }
+        sb.setLength(end);
     }
 
     private boolean promptStillAt(int row) {

@@ -333,6 +333,8 @@ public final class TerminalScreen {
             if (state == GROUND) {
                 if (c >= 0x20 && c < 0x7F) {
                     print(c);
+                } else if (c == 0x1B) {
+                    enterEscape();
                 } else if (c < 0x20) {
                     control(c);
                 } else if (c >= 0x80) {

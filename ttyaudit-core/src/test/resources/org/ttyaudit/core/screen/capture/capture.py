@@ -67,6 +67,13 @@ SCENARIOS = {
     "utf8": line("echo héllo 日本"),
     "vim-less": line("vim -u NONE -N notes.txt") + keys("ihello") + [("key", ESC)] + line(":wq")
                 + line("less cand_one.txt") + keys("q") + line("echo done"),
+    "scroll": line("seq 40") + line("echo after scroll") + line("echo " + "x" * 150),
+    "heredoc": line("cat <<EOF") + line("hello") + line("EOF"),
+    "enter-mid-line": keys("echo " + "y" * 100) + [("cursor", LEFT)] * 90 + [("key", ENTER)],
+    "ctrl-l": line("seq 3") + keys("echo cleared") + [("key", b"\x0c"), ("key", ENTER)],
+    "paste": [("key", b"\x1b[200~echo pasted\x1b[201~"), ("key", ENTER)],
+    "no-newline": line("printf foo") + line("echo next"),
+    "paste-lines": [("key", b"\x1b[200~echo a\recho b\x1b[201~"), ("key", ENTER)],
 }
 
 
