@@ -20,7 +20,7 @@ class ShellIntegrationTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', nullValues = "none", value = {
-            "bash | bash", "-bash | bash", "/usr/bin/bash -l | bash", "bash -i --login | bash",
+            "bash | bash", "-bash | bash", "/usr/bin/bash -l | bash", "bash --login -i | bash", "bash -i --login | none",
             "bash --norc -o vi | bash", "zsh | zsh", "-zsh | zsh", "/bin/zsh -il | zsh", "fish | fish",
             "fish -l | fish",
             "bash -c ls | none", "bash script.sh | none", "bash -s | none", "bash --rcfile x | none",
