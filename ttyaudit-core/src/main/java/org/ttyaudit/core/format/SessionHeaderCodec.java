@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -92,9 +91,7 @@ public final class SessionHeaderCodec {
                 if (!tagNode.isObject()) {
                     throw new FormatException("session header field 'tags' must be an object");
                 }
-                Iterator<Map.Entry<String, JsonNode>> it = tagNode.fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : tagNode.properties()) {
                     if (!e.getValue().isTextual()) {
                         throw new FormatException("session header tag '" + e.getKey() + "' must be a string");
                     }
