@@ -152,32 +152,30 @@ final class EventPayload {
                 throw new FormatException("payload holds more than " + maxEvents + " events (" + in.remaining()
                         + " bytes follow event " + (index - 1) + ")");
             }
+            Event event;
+            int type;
+            int bodyLength;
             try {
-                int type = in.readU8("event type");
+                type = in.readU8("event type");
                 long delta = in.readVarLong("offset delta");
                 offset += delta;
                 if (delta < 0 || offset < 0) {
                     throw new FormatException("offset overflows (delta " + Long.toUnsignedString(delta) + ")");
                 }
-                int bodyLength = in.readVarInt("body length");
+                bodyLength = in.readVarInt("body length");
                 if (bodyLength > in.remaining()) {
                     throw new FormatException("body of " + bodyLength + " bytes runs past the end of the payload ("
                             + in.remaining() + " bytes left)");
                 }
                 ByteCursor body = new ByteCursor(data, in.position(), bodyLength);
                 in.skip(bodyLength, "body");
-                Event event = decodeBody(type, offset, body, bodyLength);
-                if (event == null) {
-                    if (unknown == null) {
-                        throw new FormatException("unknown event type " + type + " (written by a newer version?)");
-                    }
-                    unknown.skipped(firstSeq + index, type, offset, bodyLength);
-                } else {
-                    if (body.remaining() != 0) {
-                        throw new FormatException(event.kind() + " body has " + body.remaining()
-                                + " unexpected trailing bytes");
-                    }
-                    visitor.visit(firstSeq + index, event);
+                event = decodeBody(type, offset, body, bodyLength);
+                if (event == null && unknown == null) {
+                    throw new FormatException("unknown event type " + type + " (written by a newer version?)");
+                }
+                if (event != null && body.remaining() != 0) {
+                    throw new FormatException(event.kind() + " body has " + body.remaining()
+                            + " unexpected trailing bytes");
                 }
             } catch (FormatException e) {
                 throw e.in("event " + index + " at payload byte " + at);
@@ -185,6 +183,12 @@ final class EventPayload {
                 // The model's own validation (e.g. a zero window size) rejected what the bytes say.
                 throw new FormatException("event " + index + " at payload byte " + at + ": invalid event: "
                         + e.getMessage(), e);
+            }
+            // outside the try: what the callbacks throw is theirs, not a payload error
+            if (event == null) {
+                unknown.skipped(firstSeq + index, type, offset, bodyLength);
+            } else {
+                visitor.visit(firstSeq + index, event);
             }
             index++;
         }

@@ -76,7 +76,7 @@ public final class RecordVerifier {
                 events += c.eventCount();
             }
             if (end == null && problems.isEmpty()) {
-                notes.add("incomplete: no session end record; the record ends cleanly after the "
+                notes.add("incomplete: no session end record; the record ends cleanly after "
                         + lastFrameName + " at byte " + lastFrameOffset
                         + " (the recorder was killed or is still running)");
             }
@@ -158,7 +158,7 @@ public final class RecordVerifier {
             }
             headerHash = Sha256.of(f.body(), 0, f.body().length);
             lastFrameOffset = f.offset();
-            lastFrameName = "session header";
+            lastFrameName = "the session header";
             try {
                 header = SessionHeaderCodec.fromBytes(f.body());
             } catch (FormatException e) {
@@ -210,7 +210,7 @@ public final class RecordVerifier {
                 end = SessionEndRecord.fromBytes(f.body());
                 endOffset = f.offset();
                 lastFrameOffset = f.offset();
-                lastFrameName = "session end record";
+                lastFrameName = "the session end record";
             } catch (FormatException e) {
                 problems.add("session end record at byte " + f.offset() + " does not parse: " + e.getMessage());
             }

@@ -202,8 +202,9 @@ class FormatProperties {
                 w.finish(Fixtures.end());
             }
             byte[] bytes = Files.readAllBytes(file);
-            for (int p : positions) {
-                bytes[p % bytes.length] ^= (byte) xor;
+            // distinct positions: flipping the same byte twice would undo the damage
+            for (int at : new java.util.TreeSet<>(positions.stream().map(p -> p % bytes.length).toList())) {
+                bytes[at] ^= (byte) xor;
             }
             Path damaged = Fixtures.write(dir, "damaged.tty", bytes);
             VerifyReport report = RecordVerifier.verify(damaged);

@@ -42,7 +42,7 @@ class RecordVerifierTest {
         assertThat(r.intact()).isTrue();
         assertThat(r.complete()).isFalse();
         assertThat(r.notes()).containsExactly("incomplete: no session end record; the record ends cleanly after "
-                + "the chunk 3 at byte " + frame(file, 4).offset() + " (the recorder was killed or is still running)");
+                + "chunk 3 at byte " + frame(file, 4).offset() + " (the recorder was killed or is still running)");
     }
 
     @Test
