@@ -21,10 +21,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,9 +78,7 @@ public final class Recorder {
 
     private Result record(SessionId id, SessionHeader header, SessionLog log, Path runtimeDir, boolean interactive,
                           WindowSize size, int userIn, int userOut) throws IOException {
-        byte[] nonce = new byte[16];
-        new SecureRandom().nextBytes(nonce);
-        String nonceText = HexFormat.of().formatHex(nonce);
+        String nonce = ShellIntegration.newNonce();
 
         List<String> argv = options.command();
         Map<String, String> env = new java.util.HashMap<>(options.environment());
@@ -90,8 +86,9 @@ public final class Recorder {
         MarkerStripper stripper = null;
         Optional<ShellIntegration> integration = options.shellIntegration()
                 ? ShellIntegration.detect(argv) : Optional.empty();
-        Optional<LaunchSpec> launch = integration.flatMap(
-                i -> i.prepare(argv, env, nonceText, options.loginShell(), runtimeDir));
+        Optional<LaunchSpec> launch = integration.isPresent()
+                ? Optional.of(integration.get().prepare(argv, env, nonce, options.loginShell(), runtimeDir))
+                : Optional.empty();
 
         PseudoTerminal pty = PseudoTerminal.open(size);
         CommandCapture commands = null;
@@ -103,13 +100,12 @@ public final class Recorder {
                 RawMode.copySettings(userIn, pty);
             }
             List<String> runArgv = launch.map(LaunchSpec::argv).orElse(argv);
-            Map<String, String> runEnv = launch.map(LaunchSpec::environment).orElse(env);
+            Map<String, String> runEnv = launch.map(LaunchSpec::env).orElse(env);
             ChildProcess child = ChildProcess.spawn(pty, runArgv, runEnv);
 
             commands = new CommandCapture(log, pty, child.pid(), options.masker(), size.cols(), size.rows());
             if (launch.isPresent()) {
-                stripper = new MarkerStripper(nonceText.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                        commands);
+                stripper = new MarkerStripper(nonce.getBytes(java.nio.charset.StandardCharsets.US_ASCII), commands);
             }
             if (interactive) {
                 raw = RawMode.enter(userIn);
