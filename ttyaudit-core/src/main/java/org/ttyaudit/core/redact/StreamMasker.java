@@ -37,8 +37,8 @@ import java.util.regex.Matcher;
  * END line), the oldest bytes are released anyway (a <em>forced release</em>, counted by
  * {@link #forcedReleases()}) and a secret that straddles that point may escape. {@code flush()} treats the current
  * end as the end of the stream, so a secret split across a flush is not recognised as one. Look-behind sees at
- * most the last {@value #CONTEXT} released bytes. A rule whose {@link MaskRule#maxReach()} understates its reach
- * can miss a split secret.
+ * most the last {@value #CONTEXT} released bytes (the default rules look back at most about 80). A rule whose
+ * {@link MaskRule#maxReach()} understates its reach can miss a split secret.
  *
  * <p><b>Cost.</b> Each write runs every rule once over the bytes not yet decided, plus one anchored attempt per
  * position in the last {@code maxReach} bytes when no match was found; positions once decided are never
@@ -51,7 +51,7 @@ public final class StreamMasker {
     /** Default window: large enough to hold a PEM-encoded 8192-bit RSA private key. */
     public static final int DEFAULT_WINDOW = 16 * 1024;
     /** Released bytes kept so that look-behind at the start of pending data sees what came before. */
-    static final int CONTEXT = 64;
+    static final int CONTEXT = 256;
 
     /** Receives released bytes. {@code data} is a fresh array owned by the receiver. */
     @FunctionalInterface
@@ -93,7 +93,7 @@ public final class StreamMasker {
         List<MaskRule> list = masker.rules();
         this.rules = new RuleState[list.size()];
         for (int i = 0; i < rules.length; i++) {
-            rules[i] = new RuleState(list.get(i), text);
+            rules[i] = new RuleState(list.get(i), masker.startBytes(i), text);
         }
     }
 
@@ -195,8 +195,14 @@ public final class StreamMasker {
      */
     private int scan(RuleState rule, int from, int limit) {
         Matcher m = rule.matcher;
+        boolean[] startBytes = rule.startBytes;
         int t = from;
         while (t < limit) {
+            if (startBytes != null && !startBytes[buf[t] & 0xFF]) {
+                // Cheap pre-check: no attempt can even begin with this byte.
+                t++;
+                continue;
+            }
             m.region(t, n);
             boolean matched = m.lookingAt();
             if (m.hitEnd()) {
@@ -271,9 +277,11 @@ public final class StreamMasker {
         final Matcher matcher;
         final boolean secretGroup;
         final int reach;
+        final boolean[] startBytes;
         int sp;
 
-        RuleState(MaskRule rule, Latin1Text text) {
+        RuleState(MaskRule rule, boolean[] startBytes, Latin1Text text) {
+            this.startBytes = startBytes;
             this.matcher = rule.pattern().matcher(text);
             // Look-behind must see the bytes before a region's start; '^' and '$' must not match at region edges.
             matcher.useTransparentBounds(true);

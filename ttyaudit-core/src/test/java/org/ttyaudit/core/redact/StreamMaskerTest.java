@@ -57,11 +57,11 @@ class StreamMaskerTest {
 
     @Test
     void possibleSecretPrefixIsHeldUntilItIsDecided() {
-        write(1, "$ export GITHUB_TO");
+        write(1, "$ export GITHUB_TOKEN=ab");
         assertThat(masker.pendingBytes()).isPositive();
-        assertThat(out.text()).doesNotContain("GITHUB");
+        assertThat(out.text()).isEqualTo("$ export GITHUB_TOKEN");
         assertThat(masker.oldestPendingTag()).hasValue(1);
-        write(2, "KEN=abc\r\n");
+        write(2, "c\r\n");
         assertThat(masker.pendingBytes()).isZero();
         assertThat(out.text()).isEqualTo("$ export GITHUB_TOKEN=***\r\n");
         assertThat(masker.oldestPendingTag()).isEmpty();
