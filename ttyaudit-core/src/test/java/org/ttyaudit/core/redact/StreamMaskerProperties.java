@@ -34,7 +34,7 @@ class StreamMaskerProperties {
 
     /** Text that is not secret but full of near misses (prefixes of secrets, flags, keywords). */
     private static final String[] FILLER_WORDS = {
-        " ", "\r\n", "$ ", "ls -p ", "git push ", "passwd ", "AKIA ", "ghp_", "--password\n", "PASSWORD\n",
+        " ", "\r\n", "$ ", "ls -p ", "git push ", "passwd\n", "AKIA ", "ghp_", "--password\n", "PASSWORD\n",
         "mysql -p\n", "https://", "x", "=", "-----BEGIN", "eyJ", "token\n", "AIza ", "ok, ", "\"", "'", ":",
     };
 
