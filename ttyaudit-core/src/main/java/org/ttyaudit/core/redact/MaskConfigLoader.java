@@ -58,7 +58,10 @@ final class MaskConfigLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new MaskConfigException(source + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+            String reason = String.valueOf(e.getOriginalMessage());
+            int noise = reason.indexOf(" (for ");
+            reason = (noise > 0 ? reason.substring(0, noise) : reason).replace('\n', ' ');
+            throw new MaskConfigException(source + ": not valid JSON" + where + ": " + reason);
         } catch (IOException e) {
             throw new MaskConfigException(source + ": cannot parse: " + e.getMessage());
         }

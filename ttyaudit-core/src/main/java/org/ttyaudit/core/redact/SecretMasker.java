@@ -32,6 +32,8 @@ public final class SecretMasker {
     private static final byte MASK_BYTE = '*';
 
     private final List<MaskRule> rules;
+    /** Per rule: which byte values can begin a match (or a prefix of one); null when that is unknown. */
+    private final boolean[][] startBytes;
 
     /**
      * @param rules the rules; names must be unique
@@ -45,6 +47,35 @@ public final class SecretMasker {
                 throw new IllegalArgumentException("duplicate mask rule name: " + rule.name());
             }
         }
+        this.startBytes = new boolean[this.rules.size()][];
+        for (int i = 0; i < startBytes.length; i++) {
+            startBytes[i] = startBytes(this.rules.get(i).pattern());
+        }
+    }
+
+    /**
+     * The byte values an attempt of {@code pattern} can start with: those for which an attempt on that one
+     * character either matches or wants to read on. Without context, a negative look-behind passes and the
+     * attempt gets at least as far as in any real text, so the set is complete. Positive look-behind and word
+     * boundaries could fail here yet pass in context, so for those patterns the answer is null (unknown).
+     */
+    private static boolean[] startBytes(java.util.regex.Pattern pattern) {
+        String source = pattern.pattern();
+        if (source.contains("(?<=") || source.contains("\\b") || source.contains("\\B")) {
+            return null;
+        }
+        boolean[] result = new boolean[256];
+        Matcher m = pattern.matcher("");
+        for (int c = 0; c < 256; c++) {
+            m.reset(String.valueOf((char) c));
+            result[c] = m.lookingAt() || m.hitEnd();
+        }
+        return result;
+    }
+
+    /** See {@link #startBytes(java.util.regex.Pattern)}; null when unknown. Shared: callers must not modify it. */
+    boolean[] startBytes(int ruleIndex) {
+        return startBytes[ruleIndex];
     }
 
     /**

@@ -73,6 +73,7 @@ class SecretMaskerTest {
         "gh auth login --with-token < token.txt",
         "mytool --token-file /run/token",
         "mysql --password -u root",
+        "mytool --password \"$PASS\" --token $TOKEN",
         "git clone https://github.com/o/r.git",
         "curl http://localhost:8080/health",
         "ssh://git@github.com:22/o/r",
