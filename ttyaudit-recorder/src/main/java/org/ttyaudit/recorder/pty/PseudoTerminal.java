@@ -42,6 +42,7 @@ public final class PseudoTerminal implements Closeable {
             }
             PseudoTerminal pty = new PseudoTerminal(fd, Native.toString(name));
             FileDescriptors.setWindowSize(fd, size);
+            FileDescriptors.setNonBlocking(fd);
             return pty;
         } catch (PtyException e) {
             LibC.close(fd);
@@ -58,9 +59,18 @@ public final class PseudoTerminal implements Closeable {
         return slavePath;
     }
 
-    /** Reads what the session wrote; -1 once the slave side is closed by every process. */
+    /**
+     * Reads what the session wrote, waiting for it; -1 once the slave side is closed by every process.
+     * For the recorder's hot path use a {@link PtyReader}, which does not wait and coalesces.
+     */
     public int read(byte[] buf) throws PtyException {
-        return FileDescriptors.read(masterFd, buf);
+        while (true) {
+            int n = FileDescriptors.read(masterFd, buf);
+            if (n != 0) {
+                return n;
+            }
+            awaitOutput(1000);
+        }
     }
 
     /** Waits until output is available or the slave side hung up; false on time-out. */

@@ -40,7 +40,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     static final int MAX_QUEUED_OUTPUT = 256 * 1024;
     private static final long DECISION_WAIT_NANOS = 300_000_000L;
     private static final long ENTER_EXPIRY_NANOS = 5_000_000_000L;
-    private static final long SAMPLE_INTERVAL_NANOS = 250_000_000L;
+    /** /proc is scanned this often (about 1 ms a scan); a process shorter than this may be missed. */
+    private static final long SAMPLE_INTERVAL_NANOS = 500_000_000L;
 
     private final SessionLog log;
     private final PseudoTerminal pty;
@@ -54,6 +55,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private long queuedOutputBytes;
     private boolean screenReset;
     private boolean inputQueued;
+    private boolean wakeNow;
     private boolean closed;
 
     // Integration state, guarded by "this".
@@ -112,7 +114,11 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             queue.addLast(new Item(Item.INPUT, data, offset, fg, enter ? System.nanoTime() : 0));
             queuedOutputBytes = 0;
             inputQueued = true;
-            notifyAll();
+            if (enter) {
+                // Ordinary keys are modelled in batches on the worker's next tick; only Enter needs a verdict now.
+                wakeNow = true;
+                notifyAll();
+            }
         }
     }
 
@@ -120,6 +126,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     public synchronized void resized(int newCols, int newRows) {
         queue.addLast(new Item(Item.RESIZE, null, newCols, newRows, 0));
         inputQueued = true;
+        wakeNow = true;
         notifyAll();
     }
 
@@ -203,13 +210,14 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             List<Item> items = List.of();
             boolean reset;
             synchronized (this) {
-                if (!closed && !inputQueued) {
+                if (!closed && !wakeNow) {
                     try {
                         wait(enters.isEmpty() ? 100 : 20);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
+                wakeNow = false;
                 if (closed) {
                     return;
                 }

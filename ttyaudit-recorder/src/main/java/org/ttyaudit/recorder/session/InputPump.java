@@ -3,6 +3,7 @@ package org.ttyaudit.recorder.session;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.recorder.log.SessionLog;
+import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 
@@ -26,6 +27,8 @@ final class InputPump implements Runnable {
     private final SessionLog log;
     private final CaptureMode capture;
     private final TerminalTap tap;
+    private static final int BUFFER = 16 * 1024;
+    private final DirectIo io = new DirectIo(BUFFER);
     private volatile boolean stopped;
 
     InputPump(int userFd, PseudoTerminal pty, SessionLog log, CaptureMode capture, TerminalTap tap) {
@@ -42,16 +45,22 @@ final class InputPump implements Runnable {
 
     @Override
     public void run() {
-        byte[] buf = new byte[16 * 1024];
+        byte[] buf = new byte[BUFFER];
         try {
             while (!stopped) {
-                if (!FileDescriptors.awaitReadable(userFd, POLL_MILLIS)) {
+                // A blocking read: one system call per keystroke. When the session ends the thread may still
+                // wait here; it is a daemon and ends with the JVM.
+                int n = io.read(userFd, buf);
+                if (n == 0) {
+                    FileDescriptors.awaitReadable(userFd, POLL_MILLIS);
                     continue;
                 }
-                int n = FileDescriptors.read(userFd, buf);
+                if (stopped) {
+                    return;
+                }
                 if (n < 0) {
                     if (!FileDescriptors.isTerminal(userFd)) {
-                        pty.write(new byte[] {CTRL_D}, 1);
+                        io.writeFully(pty.masterFd(), new byte[] {CTRL_D}, 0, 1);
                     }
                     return;
                 }
@@ -73,6 +82,6 @@ final class InputPump implements Runnable {
             }
         }
         tap.input(secret ? null : Arrays.copyOf(buf, n), secret);
-        pty.write(buf, n);
+        io.writeFully(pty.masterFd(), buf, 0, n);
     }
 }

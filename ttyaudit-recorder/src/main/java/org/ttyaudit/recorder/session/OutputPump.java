@@ -2,9 +2,10 @@ package org.ttyaudit.recorder.session;
 
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.recorder.log.SessionLog;
-import org.ttyaudit.recorder.pty.FileDescriptors;
+import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 import org.ttyaudit.recorder.pty.PtyException;
+import org.ttyaudit.recorder.pty.PtyReader;
 import org.ttyaudit.recorder.shell.MarkerStripper;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * compression and hashing happen on the log's writer thread, not here.
  */
 final class OutputPump implements Runnable {
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 16 * 1024;
     private static final int POLL_MILLIS = 100;
     /** After the process exited, output still arriving (from jobs it left behind) is drained for this long. */
     private static final long DRAIN_AFTER_EXIT_NANOS = 300_000_000L;
@@ -32,6 +33,7 @@ final class OutputPump implements Runnable {
     private volatile long processExitedAtNanos = -1;
     private volatile IOException failure;
     private boolean userTerminalGone;
+    private final DirectIo userOut = new DirectIo(BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16);
 
     OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap) {
         this.pty = pty;
@@ -54,18 +56,21 @@ final class OutputPump implements Runnable {
     public void run() {
         byte[] in = new byte[BUFFER];
         byte[] visible = new byte[BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16];
+        PtyReader reader = new PtyReader(pty, BUFFER);
         try {
             while (true) {
-                if (!pty.awaitOutput(POLL_MILLIS)) {
-                    long exited = processExitedAtNanos;
-                    if (exited >= 0 && System.nanoTime() - exited > DRAIN_AFTER_EXIT_NANOS) {
-                        break;
-                    }
-                    continue;
-                }
-                int n = pty.read(in);
+                int n = reader.read(in);
                 if (n < 0) {
                     break;
+                }
+                if (n == 0) {
+                    if (!pty.awaitOutput(POLL_MILLIS)) {
+                        long exited = processExitedAtNanos;
+                        if (exited >= 0 && System.nanoTime() - exited > DRAIN_AFTER_EXIT_NANOS) {
+                            break;
+                        }
+                    }
+                    continue;
                 }
                 int shown = stripper == null ? copy(in, n, visible) : stripper.filter(in, 0, n, visible, 0);
                 deliver(visible, shown);
@@ -94,7 +99,7 @@ final class OutputPump implements Runnable {
             return;
         }
         try {
-            FileDescriptors.writeFully(userFd, buf, len);
+            userOut.writeFully(userFd, buf, 0, len);
         } catch (PtyException e) {
             // The user's terminal went away (hangup): keep recording what the session does until it ends.
             userTerminalGone = true;
