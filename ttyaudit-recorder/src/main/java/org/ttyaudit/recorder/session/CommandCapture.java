@@ -42,6 +42,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private static final long ENTER_EXPIRY_NANOS = 5_000_000_000L;
     /** /proc is scanned this often (about 1 ms a scan); a process shorter than this may be missed. */
     private static final long SAMPLE_INTERVAL_NANOS = 500_000_000L;
+    private static final long SAMPLE_AFTER_ENTER_NANOS = 30_000_000L;
 
     private final SessionLog log;
     private final PseudoTerminal pty;
@@ -74,6 +75,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private int rows;
     private final List<Enter> enters = new ArrayList<>();
     private long lastSampleNanos;
+    private long sampleAfterEnterNanos;
 
     CommandCapture(SessionLog log, PseudoTerminal pty, int shellPid, SecretMasker masker, int cols, int rows) {
         this.log = log;
@@ -233,7 +235,10 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             }
             process(items, reset);
             decide(false);
-            if (System.nanoTime() - lastSampleNanos >= SAMPLE_INTERVAL_NANOS) {
+            long now = System.nanoTime();
+            if (now - lastSampleNanos >= SAMPLE_INTERVAL_NANOS
+                    || (sampleAfterEnterNanos != 0 && now >= sampleAfterEnterNanos)) {
+                sampleAfterEnterNanos = 0;
                 sampleProcesses();
             }
         }
@@ -249,6 +254,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 case Item.INPUT -> {
                     if (item.enterNanos != 0) {
                         enters.add(new Enter(item.offset, item.enterNanos, ForegroundProcess.of(item.foreground)));
+                        // What the Enter started is most likely running a moment later: look at it then.
+                        sampleAfterEnterNanos = item.enterNanos + SAMPLE_AFTER_ENTER_NANOS;
                     }
                     tracker.onInput(item.offset, item.data, 0, item.data.length);
                 }
