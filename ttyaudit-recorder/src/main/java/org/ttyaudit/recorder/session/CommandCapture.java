@@ -43,6 +43,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     /** /proc is scanned this often (about 1 ms a scan); a process shorter than this may be missed. */
     private static final long SAMPLE_INTERVAL_NANOS = 500_000_000L;
     private static final long SAMPLE_AFTER_ENTER_NANOS = 30_000_000L;
+    /** Enter-triggered scans are at most this frequent, so fast typing does not turn into /proc scanning. */
+    private static final long MIN_SAMPLE_GAP_NANOS = 100_000_000L;
 
     private final SessionLog log;
     private final PseudoTerminal pty;
@@ -95,7 +97,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
 
     @Override
     public synchronized void output(byte[] data) {
-        queue.addLast(new Item(Item.OUTPUT, data, 0, 0, 0));
+        queue.addLast(new Item(Item.OUTPUT, data, 0, null, 0));
         queuedOutputBytes += data.length;
         while (queuedOutputBytes > MAX_QUEUED_OUTPUT && queue.peekFirst() != null
                 && queue.peekFirst().kind == Item.OUTPUT) {
@@ -104,13 +106,26 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         }
     }
 
+    /**
+     * Called before the keys reach the session: on Enter, the foreground process and its working directory are
+     * read now, before the shell can act on the line (a {@code cd} would change the directory). That costs a few
+     * /proc reads, and only when the screen may be the command's source (not in an integrated shell at its prompt).
+     */
     @Override
     public void input(byte[] data, boolean redacted) {
         if (redacted || data == null) {
             return;
         }
         boolean enter = containsLineEnd(data);
-        int fg = enter ? pty.foregroundProcessGroup() : 0;
+        ForegroundProcess fg = null;
+        if (enter) {
+            int pgrp = pty.foregroundProcessGroup();
+            boolean integrated;
+            synchronized (this) {
+                integrated = integrationSeen && !integrationLost;
+            }
+            fg = pgrp == shellPid && integrated ? new ForegroundProcess(pgrp, "", null) : ForegroundProcess.of(pgrp);
+        }
         long offset = log.offsetMicros();
         synchronized (this) {
             queue.addLast(new Item(Item.INPUT, data, offset, fg, enter ? System.nanoTime() : 0));
@@ -126,7 +141,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
 
     @Override
     public synchronized void resized(int newCols, int newRows) {
-        queue.addLast(new Item(Item.RESIZE, null, newCols, newRows, 0));
+        queue.addLast(new Item(Item.RESIZE, null, ((long) newCols << 32) | newRows, null, 0));
         inputQueued = true;
         wakeNow = true;
         notifyAll();
@@ -237,7 +252,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             decide(false);
             long now = System.nanoTime();
             if (now - lastSampleNanos >= SAMPLE_INTERVAL_NANOS
-                    || (sampleAfterEnterNanos != 0 && now >= sampleAfterEnterNanos)) {
+                    || (sampleAfterEnterNanos != 0 && now >= sampleAfterEnterNanos
+                        && now - lastSampleNanos >= MIN_SAMPLE_GAP_NANOS)) {
                 sampleAfterEnterNanos = 0;
                 sampleProcesses();
             }
@@ -253,15 +269,15 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 case Item.OUTPUT -> tracker.onOutput(item.offset, item.data, 0, item.data.length);
                 case Item.INPUT -> {
                     if (item.enterNanos != 0) {
-                        enters.add(new Enter(item.offset, item.enterNanos, ForegroundProcess.of(item.foreground)));
+                        enters.add(new Enter(item.offset, item.enterNanos, item.foreground));
                         // What the Enter started is most likely running a moment later: look at it then.
                         sampleAfterEnterNanos = item.enterNanos + SAMPLE_AFTER_ENTER_NANOS;
                     }
                     tracker.onInput(item.offset, item.data, 0, item.data.length);
                 }
                 case Item.RESIZE -> {
-                    cols = (int) item.offset;
-                    rows = item.foreground;
+                    cols = (int) (item.offset >>> 32);
+                    rows = (int) item.offset;
                     tracker.onResize(cols, rows);
                 }
                 default -> throw new IllegalStateException("unknown item " + item.kind);
@@ -311,7 +327,12 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             }
             it.remove();
             if (verdict == Verdict.SCREEN_COMMAND) {
-                logScreenCommand(e.commandLine, e.foreground.cwd());
+                String cwd = e.foreground.cwd();
+                if (cwd == null) {
+                    // Not read at Enter (the shell was then still reporting through its hooks): read it now.
+                    cwd = ForegroundProcess.of(e.foreground.pid()).cwd();
+                }
+                logScreenCommand(e.commandLine, cwd);
             }
         }
     }
@@ -443,8 +464,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         }
     }
 
-    /** A unit of screen work. For RESIZE, offset holds the columns and foreground the rows. */
-    private record Item(int kind, byte[] data, long offset, int foreground, long enterNanos) {
+    /** A unit of screen work. For RESIZE, offset holds the columns (high half) and rows (low half). */
+    private record Item(int kind, byte[] data, long offset, ForegroundProcess foreground, long enterNanos) {
         static final int OUTPUT = 0;
         static final int INPUT = 1;
         static final int RESIZE = 2;
