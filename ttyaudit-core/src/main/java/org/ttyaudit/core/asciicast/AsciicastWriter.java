@@ -61,6 +61,8 @@ public final class AsciicastWriter implements Closeable {
     private final Utf8Carry outputCarry = new Utf8Carry();
     private final Utf8Carry inputCarry = new Utf8Carry();
     private final char[] timeBuf = new char[CastTime.MAX_CHARS];
+    private long lastOutputMicros;
+    private long lastInputMicros;
     private char[] textBuf = new char[8192];
     private long startEpochMicros;
     private long lastMicros;
@@ -182,9 +184,10 @@ public final class AsciicastWriter implements Closeable {
      */
     public void finish(SessionEnd end) throws IOException {
         requireEvents();
-        flushCarry(lastMicros, "o", outputCarry);
+        // A character still incomplete at the end belongs to the last event of its stream.
+        flushCarry(lastOutputMicros, "o", outputCarry);
         if (options.withInput()) {
-            flushCarry(lastMicros, "i", inputCarry);
+            flushCarry(lastInputMicros, "i", inputCarry);
         }
         if (end != null && format == AsciicastFormat.V3) {
             long endMicros = end.endedAt().getEpochSecond() * 1_000_000L + end.endedAt().getNano() / 1000
@@ -218,6 +221,11 @@ public final class AsciicastWriter implements Closeable {
         int n = carry.decode(data, 0, data.length, textBuf, 0);
         if (n > 0) {
             writeLine(micros, code, textBuf, n);
+        }
+        if (carry == outputCarry) {
+            lastOutputMicros = micros;
+        } else {
+            lastInputMicros = micros;
         }
     }
 

@@ -49,6 +49,7 @@ public final class SessionLog {
     private boolean closing;
     private SessionEnd endRecord;
     private IOException failure;
+    private volatile Runnable sealHook = () -> { };
 
     public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
                       long maxLatencyNanos, long maxPendingBytes) {
@@ -106,6 +107,15 @@ public final class SessionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code hook} on the writer thread just before each chunk is sealed (and before the last one), so a
+     * stage that holds events back (input masking) can release what has waited too long into that chunk.
+     * The hook may call {@link #append}.
+     */
+    public void setSealHook(Runnable hook) {
+        this.sealHook = hook;
     }
 
     /** Microseconds since the session started, by this log's clock. */
@@ -181,6 +191,12 @@ public final class SessionLog {
                         }
                     }
                 }
+            } finally {
+                lock.unlock();
+            }
+            runSealHook();
+            lock.lock();
+            try {
                 batch = pending;
                 inFlightBytes = pendingBytes;
                 pending = new ArrayList<>();
@@ -216,6 +232,14 @@ public final class SessionLog {
             if (last) {
                 return;
             }
+        }
+    }
+
+    private void runSealHook() {
+        try {
+            sealHook.run();
+        } catch (RuntimeException e) {
+            // A failing stage must not stop the log; what it holds is released at the end or lost with it.
         }
     }
 

@@ -50,6 +50,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private final PseudoTerminal pty;
     private final int shellPid;
     private final SecretMasker masker;
+    private final boolean integrationExpected;
     private final ProcessTreeSampler sampler;
     private final Thread worker;
 
@@ -79,8 +80,14 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private long lastSampleNanos;
     private long sampleAfterEnterNanos;
 
-    CommandCapture(SessionLog log, PseudoTerminal pty, int shellPid, SecretMasker masker, int cols, int rows) {
+    /**
+     * @param integrationExpected whether the shell was started with the recorder's hooks: then an Enter typed
+     *                            before its first prompt (type-ahead) waits for the hooks' report too
+     */
+    CommandCapture(SessionLog log, PseudoTerminal pty, int shellPid, boolean integrationExpected,
+                   SecretMasker masker, int cols, int rows) {
         this.log = log;
+        this.integrationExpected = integrationExpected;
         this.pty = pty;
         this.shellPid = shellPid;
         this.masker = masker;
@@ -122,7 +129,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             int pgrp = pty.foregroundProcessGroup();
             boolean integrated;
             synchronized (this) {
-                integrated = integrationSeen && !integrationLost;
+                integrated = (integrationSeen || integrationExpected) && !integrationLost;
             }
             fg = pgrp == shellPid && integrated ? new ForegroundProcess(pgrp, "", null) : ForegroundProcess.of(pgrp);
         }
@@ -269,7 +276,13 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 case Item.OUTPUT -> tracker.onOutput(item.offset, item.data, 0, item.data.length);
                 case Item.INPUT -> {
                     if (item.enterNanos != 0) {
-                        enters.add(new Enter(item.offset, item.enterNanos, item.foreground));
+                        ForegroundProcess fg = item.foreground;
+                        if (fg.cwd() == null) {
+                            // Not read at Enter (the shell was reporting through its hooks): read it now, while
+                            // the process surely still exists, in case the hooks turn out to be gone.
+                            fg = ForegroundProcess.of(fg.pid());
+                        }
+                        enters.add(new Enter(item.offset, item.enterNanos, fg));
                         // What the Enter started is most likely running a moment later: look at it then.
                         sampleAfterEnterNanos = item.enterNanos + SAMPLE_AFTER_ENTER_NANOS;
                     }
@@ -327,12 +340,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             }
             it.remove();
             if (verdict == Verdict.SCREEN_COMMAND) {
-                String cwd = e.foreground.cwd();
-                if (cwd == null) {
-                    // Not read at Enter (the shell was then still reporting through its hooks): read it now.
-                    cwd = ForegroundProcess.of(e.foreground.pid()).cwd();
-                }
-                logScreenCommand(e.commandLine, cwd);
+                logScreenCommand(e.commandLine, e.foreground.cwd());
             }
         }
     }
@@ -356,7 +364,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 } else {
                     return Verdict.IGNORE;
                 }
-            } else if (!integrationSeen) {
+            } else if (!integrationSeen && !integrationExpected) {
                 return Verdict.SCREEN_COMMAND;
             } else if (!timedOut) {
                 return Verdict.WAIT;

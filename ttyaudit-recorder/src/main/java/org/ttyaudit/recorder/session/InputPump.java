@@ -1,8 +1,5 @@
 package org.ttyaudit.recorder.session;
 
-import org.ttyaudit.core.model.InputEvent;
-import org.ttyaudit.core.model.RedactedInputEvent;
-import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
@@ -12,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * Moves what the user types from their terminal (or a pipe) to the session: read, decide whether it is a secret
- * (the session's terminal has ECHO off and ICANON on: a password prompt), log it or its redaction marker, then
- * deliver. Runs on its own daemon thread until stopped or until its input ends.
+ * (the session's terminal has ECHO off and ICANON on: a password prompt), log it (masked) or its redaction
+ * marker, then deliver. Runs on its own daemon thread until stopped or until its input ends.
  *
  * <p>When the input is not a terminal and reaches its end, the pump sends the session's end-of-file character
  * (Ctrl-D) once, as {@code script} does, so a shell reading commands from a pipe sees the end.
@@ -24,14 +21,14 @@ final class InputPump implements Runnable {
 
     private final int userFd;
     private final PseudoTerminal pty;
-    private final SessionLog log;
+    private final MaskedStream log;
     private final CaptureMode capture;
     private final TerminalTap tap;
     private static final int BUFFER = 16 * 1024;
     private final DirectIo io = new DirectIo(BUFFER);
     private volatile boolean stopped;
 
-    InputPump(int userFd, PseudoTerminal pty, SessionLog log, CaptureMode capture, TerminalTap tap) {
+    InputPump(int userFd, PseudoTerminal pty, MaskedStream log, CaptureMode capture, TerminalTap tap) {
         this.userFd = userFd;
         this.pty = pty;
         this.log = log;
@@ -73,15 +70,15 @@ final class InputPump implements Runnable {
 
     private void forward(byte[] buf, int n) throws IOException {
         boolean secret = pty.isSecretInputMode();
+        byte[] data = secret ? null : Arrays.copyOf(buf, n);
         if (capture == CaptureMode.FULL) {
             if (secret) {
-                log.append(t -> new RedactedInputEvent(t, n));
+                log.redacted(n);
             } else {
-                byte[] data = Arrays.copyOf(buf, n);
-                log.append(t -> new InputEvent(t, data));
+                log.write(data);
             }
         }
-        tap.input(secret ? null : Arrays.copyOf(buf, n), secret);
+        tap.input(data, secret);
         io.writeFully(pty.masterFd(), buf, 0, n);
     }
 }

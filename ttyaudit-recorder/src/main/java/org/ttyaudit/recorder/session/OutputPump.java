@@ -1,7 +1,5 @@
 package org.ttyaudit.recorder.session;
 
-import org.ttyaudit.core.model.OutputEvent;
-import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 import org.ttyaudit.recorder.pty.PtyException;
@@ -27,7 +25,7 @@ final class OutputPump implements Runnable {
 
     private final PseudoTerminal pty;
     private final int userFd;
-    private final SessionLog log;
+    private final MaskedStream log;
     private final MarkerStripper stripper;
     private final TerminalTap tap;
     private volatile long processExitedAtNanos = -1;
@@ -35,7 +33,7 @@ final class OutputPump implements Runnable {
     private boolean userTerminalGone;
     private final DirectIo userOut = new DirectIo(BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16);
 
-    OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap) {
+    OutputPump(PseudoTerminal pty, int userFd, MaskedStream log, MarkerStripper stripper, TerminalTap tap) {
         this.pty = pty;
         this.userFd = userFd;
         this.log = log;
@@ -93,7 +91,7 @@ final class OutputPump implements Runnable {
             return;
         }
         byte[] data = Arrays.copyOf(buf, len);
-        log.append(t -> new OutputEvent(t, data));
+        log.write(data);
         tap.output(data);
         if (userTerminalGone) {
             return;

@@ -1,5 +1,7 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
@@ -36,6 +38,10 @@ import java.util.stream.Stream;
  * The user's terminal settings are restored on every path out, including signals and JVM shutdown.
  */
 public final class Recorder {
+    /** What a masker holds back (a possible secret's start) is stored at the latest after this long. */
+    private static final long MAX_MASK_HOLD_NANOS = 5_000_000_000L;
+    /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
+    private static final int BULK_OUTPUT_BYTES = 4096;
     private final RecordingOptions options;
     private final PrintStream messages;
     private final Clock clock;
@@ -103,7 +109,8 @@ public final class Recorder {
             Map<String, String> runEnv = launch.map(LaunchSpec::env).orElse(env);
             ChildProcess child = ChildProcess.spawn(pty, runArgv, runEnv);
 
-            commands = new CommandCapture(log, pty, child.pid(), options.masker(), size.cols(), size.rows());
+            commands = new CommandCapture(log, pty, child.pid(), launch.isPresent(), options.masker(), size.cols(),
+                    size.rows());
             if (launch.isPresent()) {
                 stripper = new MarkerStripper(nonce.getBytes(java.nio.charset.StandardCharsets.US_ASCII), commands);
             }
@@ -116,8 +123,16 @@ public final class Recorder {
             TerminalTap tap = commands;
             relaySignals(signals, child, pty, log, tap, userIn, userOut);
 
-            OutputPump output = new OutputPump(pty, userOut, log, stripper, tap);
-            InputPump input = new InputPump(userIn, pty, log, options.capture(), tap);
+            MaskedStream maskedOutput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
+                    BULK_OUTPUT_BYTES, (t, d) -> new OutputEvent(t, d));
+            MaskedStream maskedInput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
+                    Integer.MAX_VALUE, (t, d) -> new InputEvent(t, d));
+            log.setSealHook(() -> {
+                maskedOutput.releaseStale();
+                maskedInput.releaseStale();
+            });
+            OutputPump output = new OutputPump(pty, userOut, maskedOutput, stripper, tap);
+            InputPump input = new InputPump(userIn, pty, maskedInput, options.capture(), tap);
             Thread outputThread = new Thread(output, "ttyaudit-output");
             outputThread.setPriority(Thread.MAX_PRIORITY);
             outputThread.start();
@@ -136,6 +151,8 @@ public final class Recorder {
             }
             signals.close();
             commands.finish(status.shellStatus());
+            flushQuietly(maskedInput);
+            flushQuietly(maskedOutput);
 
             IOException logFailure = log.failure();
             if (logFailure == null) {
@@ -165,6 +182,14 @@ public final class Recorder {
                 commands.close();
             }
             pty.close();
+        }
+    }
+
+    private static void flushQuietly(MaskedStream input) {
+        try {
+            input.flush();
+        } catch (IOException e) {
+            // The log failed; that failure is reported when the session is finished.
         }
     }
 
