@@ -27,7 +27,11 @@ import org.ttyaudit.core.model.SessionId;
  */
 public final class SessionHeaderCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    /** Only readers need the tree mapper: a recorder that only writes headers does not load Jackson databind. */
+    private static final class Reader {
+        static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+    }
 
     private SessionHeaderCodec() {
     }
@@ -75,7 +79,7 @@ public final class SessionHeaderCodec {
     public static SessionHeader fromBytes(byte[] bytes) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = Reader.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new FormatException("session header is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

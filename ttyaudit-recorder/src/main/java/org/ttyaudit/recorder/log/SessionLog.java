@@ -66,13 +66,13 @@ public final class SessionLog {
 
     /**
      * A log with the default chunking: a chunk is sealed at 1 MiB of event data or when its oldest event is 1 s
-     * old, and at most 16 MiB may wait for the sink. Interactive sessions produce small chunks (the time bound);
+     * old, and at most 4 MiB may wait for the sink. Interactive sessions produce small chunks (the time bound);
      * bulk output produces large ones, which compress far better and need far fewer fsyncs than 64 KiB chunks
      * (measured: 200 MB of text makes a 0.10 MB record instead of 0.94 MB).
      */
     public static SessionLog withDefaults(ChunkSink sink, long startNanos) {
         return new SessionLog(sink, System::nanoTime, startNanos, 1024 * 1024, TimeUnit.SECONDS.toNanos(1),
-                16L * 1024 * 1024);
+                4L * 1024 * 1024);
     }
 
     /**
@@ -83,7 +83,9 @@ public final class SessionLog {
     public void append(LongFunction<? extends Event> factory) throws IOException {
         lock.lock();
         try {
-            while (failure == null && !closing && pendingBytes + inFlightBytes > maxPendingBytes) {
+            // The writer itself never waits for space (a seal hook appending from it would wait for itself).
+            while (failure == null && !closing && pendingBytes + inFlightBytes > maxPendingBytes
+                    && Thread.currentThread() != writer) {
                 spaceFreed.awaitUninterruptibly();
             }
             if (failure != null) {

@@ -13,6 +13,8 @@ import com.sun.jna.Native;
  * <p>Owned by one thread. The master must be non-blocking (as {@link PseudoTerminal#open} makes it).
  */
 public final class PtyReader {
+    private static final int SMALL_READ = 256;
+
     private final PseudoTerminal pty;
     private final Memory buffer;
     private final int capacity;
@@ -37,8 +39,9 @@ public final class PtyReader {
             int n = LibC.read(pty.masterFd(), buffer.share(total), wanted);
             if (n > 0) {
                 total += n;
-                if (n < wanted) {
-                    // The kernel handed over all it had: asking again would only return EAGAIN.
+                if (n < wanted && n < SMALL_READ) {
+                    // A small piece (an echo): the kernel had no more; asking again would only cost a system
+                    // call on the keystroke's path. Larger pieces mean output is streaming: keep collecting.
                     break;
                 }
                 continue;

@@ -8,6 +8,7 @@ import org.ttyaudit.recorder.log.SessionLog;
 
 import java.io.IOException;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 /**
@@ -19,11 +20,13 @@ import java.util.function.BiFunction;
  * that is decided, before a redaction marker (to keep the order), when they have waited longer than
  * {@code maxHoldNanos} (checked by the log's writer before each chunk), and at the end of the session.
  *
- * <p>Pieces larger than {@code bulkThreshold} bypass the masker (after it is flushed, to keep the order): masking
- * runs at about 10 MB/s and must not throttle bulk output such as a {@code cat} of a large file. Interactive
- * echo comes in small pieces and is masked.
+ * <p>Masking costs about 8 MB/s of one core (see docs/PERFORMANCE-JMH.md), so it has a budget: pieces larger than
+ * {@code bulkThreshold}, and everything beyond {@code budgetBytesPerSecond} in a second, bypass the masker (after
+ * it is flushed, to keep the order). Bulk output such as a {@code cat} of a large file is therefore not masked;
+ * interactive echo, which comes in small pieces at typing speed, always is.
  *
- * <p>Thread-safe: the pump thread writes, the log's writer thread releases stale bytes.
+ * <p>Thread-safe: the pump thread writes, the log's writer thread releases stale bytes. The writer never waits
+ * for the pump: while the pump holds the lock it may itself be waiting for the writer to make room in the log.
  */
 final class MaskedStream {
     private final SessionLog log;
@@ -31,11 +34,16 @@ final class MaskedStream {
     private final long maxHoldNanos;
     private final int bulkThreshold;
     private final BiFunction<Long, byte[], Event> eventFactory;
+    private final long budgetBytesPerSecond;
+    private final ReentrantLock lock = new ReentrantLock();
+    private long budgetWindowStartNanos;
+    private long maskedInWindow;
     private IOException failure;
 
     MaskedStream(SecretMasker rules, SessionLog log, long maxHoldNanos, int bulkThreshold,
-                 BiFunction<Long, byte[], Event> eventFactory) {
+                 long budgetBytesPerSecond, BiFunction<Long, byte[], Event> eventFactory) {
         this.log = log;
+        this.budgetBytesPerSecond = budgetBytesPerSecond;
         this.maxHoldNanos = maxHoldNanos;
         this.bulkThreshold = bulkThreshold;
         this.eventFactory = eventFactory;
@@ -43,35 +51,67 @@ final class MaskedStream {
     }
 
     /** Logs {@code data} (masked); the caller must not change the array afterwards. */
-    synchronized void write(byte[] data) throws IOException {
-        if (data.length > bulkThreshold) {
-            masker.flush();
-            append(data);
-        } else {
-            masker.write(System.nanoTime(), data);
+    void write(byte[] data) throws IOException {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (data.length > bulkThreshold || overBudget(now, data.length)) {
+                masker.flush();
+                append(data);
+            } else {
+                masker.write(now, data);
+            }
+            rethrow();
+        } finally {
+            lock.unlock();
         }
-        rethrow();
+    }
+
+    private boolean overBudget(long now, int bytes) {
+        if (now - budgetWindowStartNanos >= 1_000_000_000L) {
+            budgetWindowStartNanos = now;
+            maskedInWindow = 0;
+        }
+        maskedInWindow += bytes;
+        return maskedInWindow > budgetBytesPerSecond;
     }
 
     /** Logs that {@code byteCount} bytes typed at a no-echo prompt were not stored. */
-    synchronized void redacted(int byteCount) throws IOException {
-        masker.flush();
-        rethrow();
-        log.append(t -> new RedactedInputEvent(t, byteCount));
+    void redacted(int byteCount) throws IOException {
+        lock.lock();
+        try {
+            masker.flush();
+            rethrow();
+            log.append(t -> new RedactedInputEvent(t, byteCount));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Releases what has been held back longer than the limit (called before a chunk is sealed). */
-    synchronized void releaseStale() {
-        OptionalLong oldest = masker.oldestPendingTag();
-        if (oldest.isPresent() && System.nanoTime() - oldest.getAsLong() >= maxHoldNanos) {
-            masker.flush();
+    void releaseStale() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            OptionalLong oldest = masker.oldestPendingTag();
+            if (oldest.isPresent() && System.nanoTime() - oldest.getAsLong() >= maxHoldNanos) {
+                masker.flush();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Releases everything held back (the end of the session). */
-    synchronized void flush() throws IOException {
-        masker.flush();
-        rethrow();
+    void flush() throws IOException {
+        lock.lock();
+        try {
+            masker.flush();
+            rethrow();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void append(byte[] data) {

@@ -42,6 +42,8 @@ public final class Recorder {
     private static final long MAX_MASK_HOLD_NANOS = 5_000_000_000L;
     /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
     private static final int BULK_OUTPUT_BYTES = 4096;
+    /** At most this much output a second is masked (about 12% of a core); the rest is bulk. */
+    private static final long OUTPUT_MASKING_BUDGET = 1024 * 1024;
     private final RecordingOptions options;
     private final PrintStream messages;
     private final Clock clock;
@@ -124,9 +126,9 @@ public final class Recorder {
             relaySignals(signals, child, pty, log, tap, userIn, userOut);
 
             MaskedStream maskedOutput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
-                    BULK_OUTPUT_BYTES, (t, d) -> new OutputEvent(t, d));
+                    BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, (t, d) -> new OutputEvent(t, d));
             MaskedStream maskedInput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
-                    Integer.MAX_VALUE, (t, d) -> new InputEvent(t, d));
+                    Integer.MAX_VALUE, Long.MAX_VALUE, (t, d) -> new InputEvent(t, d));
             log.setSealHook(() -> {
                 maskedOutput.releaseStale();
                 maskedInput.releaseStale();
