@@ -208,9 +208,7 @@ public final class SessionLog {
                 lock.unlock();
             }
             try {
-                if (!batch.isEmpty()) {
-                    sink.writeChunk(batch);
-                }
+                writeInChunks(batch);
                 if (last) {
                     if (endRecord != null) {
                         sink.finish(endRecord);
@@ -234,6 +232,23 @@ public final class SessionLog {
             if (last) {
                 return;
             }
+        }
+    }
+
+    /** Hands the batch to the sink in chunks of about {@code chunkBytes} (a batch grows while the sink is slow). */
+    private void writeInChunks(List<Event> batch) throws IOException {
+        int from = 0;
+        long size = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            size += EventSize.of(batch.get(i));
+            if (size >= chunkBytes) {
+                sink.writeChunk(batch.subList(from, i + 1));
+                from = i + 1;
+                size = 0;
+            }
+        }
+        if (from < batch.size()) {
+            sink.writeChunk(batch.subList(from, batch.size()));
         }
     }
 

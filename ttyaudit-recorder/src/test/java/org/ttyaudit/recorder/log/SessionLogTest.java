@@ -1,0 +1,191 @@
+package org.ttyaudit.recorder.log;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.core.model.SessionEnd;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(20)
+class SessionLogTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /** Records what it is given; can be made to block or fail. */
+    static final class RecordingSink implements ChunkSink {
+        final List<List<Event>> chunks = new ArrayList<>();
+        SessionEnd end;
+        boolean closed;
+        volatile CountDownLatch gate;
+        volatile IOException failWith;
+
+        @Override
+        public synchronized void writeChunk(List<Event> events) throws IOException {
+            CountDownLatch g = gate;
+            if (g != null) {
+                try {
+                    g.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            if (failWith != null) {
+                throw failWith;
+            }
+            chunks.add(List.copyOf(events));
+        }
+
+        @Override
+        public synchronized void finish(SessionEnd end) {
+            this.end = end;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+        }
+
+        synchronized int eventCount() {
+            return chunks.stream().mapToInt(List::size).sum();
+        }
+    }
+
+    private static SessionLog log(RecordingSink sink, int chunkBytes, long latencyNanos, long maxPending) {
+        return new SessionLog(sink, System::nanoTime, System.nanoTime(), chunkBytes, latencyNanos, maxPending);
+    }
+
+    private static void output(SessionLog log, int bytes) throws IOException {
+        byte[] data = new byte[bytes];
+        log.append(t -> new OutputEvent(t, data));
+    }
+
+    @Test
+    void sealsAChunkWhenItIsFullAndEverythingElseAtTheEnd() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1000, 60 * SECOND, 1 << 20);
+        for (int i = 0; i < 25; i++) {
+            output(log, 100);
+        }
+        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
+        assertThat(sink.eventCount()).isEqualTo(25);
+        assertThat(sink.chunks.size()).isBetween(3, 25);
+        assertThat(sink.end).isNotNull();
+    }
+
+    @Test
+    void sealsAfterTheLatencyBoundEvenWhenNotFull() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1 << 20, TimeUnit.MILLISECONDS.toNanos(50), 1 << 20);
+        output(log, 10);
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (sink.eventCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.eventCount()).as("sealed by time, without finish").isEqualTo(1);
+        log.close();
+        assertThat(sink.closed).isTrue();
+        assertThat(sink.end).isNull();
+    }
+
+    @Test
+    void offsetsNeverDecrease() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1 << 20, SECOND, 1 << 20);
+        for (int i = 0; i < 1000; i++) {
+            output(log, 1);
+        }
+        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
+        long last = -1;
+        for (List<Event> chunk : sink.chunks) {
+            for (Event e : chunk) {
+                assertThat(e.offsetMicros()).isGreaterThanOrEqualTo(last);
+                last = e.offsetMicros();
+            }
+        }
+    }
+
+    @Test
+    void appendWaitsWhileTheSinkIsBehindInsteadOfDropping() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.gate = new CountDownLatch(1);
+        SessionLog log = log(sink, 100, SECOND, 1000);
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread producer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 50; i++) {
+                    output(log, 100);
+                }
+                finished.set(true);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        producer.start();
+        Thread.sleep(300);
+        assertThat(finished).as("blocked by backpressure").isFalse();
+        sink.gate.countDown();
+        producer.join(5000);
+        assertThat(finished).isTrue();
+        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
+        assertThat(sink.eventCount()).isEqualTo(50);
+    }
+
+    @Test
+    void sealHookMayAppendWhileThePumpWaitsForRoom() throws Exception {
+        // Regression: a pump blocked on a full log while holding a stage's lock, and the writer's seal hook
+        // waiting for that lock, used to deadlock the session.
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 100, TimeUnit.MILLISECONDS.toNanos(10), 300);
+        Object stage = new Object();
+        log.setSealHook(() -> {
+            try {
+                output(log, 100);
+            } catch (IOException e) {
+                // closing
+            }
+        });
+        Thread pump = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                synchronized (stage) {
+                    try {
+                        output(log, 100);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }
+        });
+        pump.start();
+        pump.join(10_000);
+        assertThat(pump.isAlive()).as("deadlocked").isFalse();
+        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
+        assertThat(sink.eventCount()).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void sinkFailureIsReportedAndLaterAppendsFail() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.failWith = new IOException("No space left on device");
+        SessionLog log = log(sink, 10, SECOND, 1 << 20);
+        output(log, 100);
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (log.failure() == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(log.failure()).hasMessageContaining("No space left");
+        assertThatThrownBy(() -> output(log, 1)).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot be written");
+        assertThatThrownBy(() -> log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit")))
+                .isInstanceOf(IOException.class);
+    }
+}
