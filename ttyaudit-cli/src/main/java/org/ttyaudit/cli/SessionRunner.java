@@ -5,6 +5,7 @@ import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.recorder.session.CaptureMode;
 import org.ttyaudit.recorder.session.Recorder;
 import org.ttyaudit.recorder.session.RecordingOptions;
+import org.ttyaudit.recorder.session.SessionNotStartedException;
 import org.ttyaudit.recorder.spool.DataDirectory;
 
 import java.io.IOException;
@@ -40,6 +41,8 @@ final class SessionRunner {
         Recorder.Result result;
         try {
             result = new Recorder(options, System.err, Clock.systemUTC()).run();
+        } catch (SessionNotStartedException e) {
+            throw new UserError(e.getMessage() + " (recorded in " + e.record() + ")", Recorder.NOT_STARTED);
         } catch (java.nio.file.AccessDeniedException | java.nio.file.NoSuchFileException e) {
             throw UserError.usage("cannot write the record " + file + ": " + reason(e));
         } catch (IOException e) {

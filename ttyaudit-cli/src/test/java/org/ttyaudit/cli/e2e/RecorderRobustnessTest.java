@@ -116,6 +116,22 @@ class RecorderRobustnessTest {
     }
 
     @Test
+    void commandThatCannotStartExits127AndIsRecordedAsNotStarted() throws Exception {
+        Path record = home.resolve("nostart.tta");
+        ProcessBuilder pb = new ProcessBuilder(TerminalSession.ttyauditCommand(List.of("record", "-o",
+                record.toString(), "--", "/nonexistent/program")));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(127);
+        assertThat(out.strip()).startsWith("ttyaudit: cannot start /nonexistent/program")
+                .contains("No such file").doesNotContain("\tat ");
+        assertThat(cli("verify", record.toString()).exitCode()).isZero();
+        assertThat(cli("info", record.toString()).out()).contains("not-started").containsPattern("exit_status:\\s+127");
+    }
+
+    @Test
     void usageErrorsExitTwoWithOneLine() {
         RecordFixture.CliResult bad = cli("record", "--capture", "everything", "--", "true");
         assertThat(bad.exitCode()).isEqualTo(2);

@@ -1,6 +1,7 @@
 package org.ttyaudit.recorder.session;
 
 import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
@@ -12,6 +13,7 @@ import org.ttyaudit.recorder.pty.ChildProcess;
 import org.ttyaudit.recorder.pty.ExitStatus;
 import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
+import org.ttyaudit.recorder.pty.PtyException;
 import org.ttyaudit.recorder.pty.RawMode;
 import org.ttyaudit.recorder.pty.WindowSize;
 import org.ttyaudit.recorder.shell.LaunchSpec;
@@ -38,6 +40,8 @@ import java.util.stream.Stream;
  * The user's terminal settings are restored on every path out, including signals and JVM shutdown.
  */
 public final class Recorder {
+    /** The exit status of a session whose command could not be started (as a shell reports "not found"). */
+    public static final int NOT_STARTED = 127;
     /** What a masker holds back (a possible secret's start) is stored at the latest after this long. */
     private static final long MAX_MASK_HOLD_NANOS = 5_000_000_000L;
     /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
@@ -78,14 +82,14 @@ public final class Recorder {
         Path runtimeDir = Files.createTempDirectory("ttyaudit-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
-            return record(id, header, log, runtimeDir, interactive, size, userIn, userOut);
+            return record(id, log, runtimeDir, interactive, size, userIn, userOut);
         } finally {
             deleteTree(runtimeDir);
         }
     }
 
-    private Result record(SessionId id, SessionHeader header, SessionLog log, Path runtimeDir, boolean interactive,
-                          WindowSize size, int userIn, int userOut) throws IOException {
+    private Result record(SessionId id, SessionLog log, Path runtimeDir, boolean interactive, WindowSize size,
+                          int userIn, int userOut) throws IOException {
         String nonce = ShellIntegration.newNonce();
 
         List<String> argv = options.command();
@@ -109,7 +113,15 @@ public final class Recorder {
             }
             List<String> runArgv = launch.map(LaunchSpec::argv).orElse(argv);
             Map<String, String> runEnv = launch.map(LaunchSpec::env).orElse(env);
-            ChildProcess child = ChildProcess.spawn(pty, runArgv, runEnv);
+            ChildProcess child;
+            try {
+                child = ChildProcess.spawn(pty, runArgv, runEnv);
+            } catch (PtyException e) {
+                // The record says that the session never started, and why, like a shell's 127.
+                log.append(t -> new MarkerEvent(t, "not-started", e.getMessage()));
+                log.finish(new SessionEnd(clock.instant(), NOT_STARTED, null, "not-started"));
+                throw new SessionNotStartedException(e.getMessage(), options.output());
+            }
 
             commands = new CommandCapture(log, pty, child.pid(), launch.isPresent(), options.masker(), size.cols(),
                     size.rows());
