@@ -53,6 +53,25 @@ class RecorderRobustnessTest {
     }
 
     @Test
+    void usersTerminalIsRawDuringTheSessionAndRestoredAfterASignal() throws Exception {
+        for (int signal : new int[] {15, 1}) {
+            Path record = home.resolve("raw-" + signal + ".tta");
+            try (TerminalSession t = TerminalSession.start(List.of("record", "-o", record.toString(), "--", "sh",
+                    "-c", "echo started; sleep 30"), RecordFixture.environment(home, "/bin/sh"),
+                    new WindowSize(80, 24))) {
+                assertThat(t.cookedWithEcho()).isTrue();
+                t.awaitOutput("started");
+                assertThat(t.cookedWithEcho()).as("raw while recording").isFalse();
+                t.kill(signal);
+                ExitStatus status = t.awaitExit();
+                assertThat(status.code()).as("the shell was hung up").isEqualTo(128 + 1);
+                assertThat(t.cookedWithEcho()).as("restored after signal " + signal).isTrue();
+            }
+            assertThat(cli("verify", record.toString()).out()).contains("intact, complete");
+        }
+    }
+
+    @Test
     void flippedByteAndTruncationAreDetected() throws Exception {
         Path record = home.resolve("tamper.tta");
         assertThat(recordCommand(record, "sh", "-c", "for i in 1 2 3; do echo line-$i; sleep 0.2; done")).isZero();

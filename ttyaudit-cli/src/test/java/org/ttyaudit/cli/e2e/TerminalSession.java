@@ -175,6 +175,11 @@ final class TerminalSession implements AutoCloseable {
         }
     }
 
+    /** Whether the terminal (the user's, as the recorder sees it) is cooked with echo, not raw. */
+    boolean cookedWithEcho() {
+        return pty.isCookedWithEcho();
+    }
+
     void kill(int signal) {
         process.signal(signal);
     }

@@ -40,6 +40,11 @@ import org.ttyaudit.core.model.ExecEvent;
  * unreadable {@code /proc} itself is an error ({@link UncheckedIOException}). A process that rewrites its own
  * argv (setproctitle) may be reported again with the new argv.
  *
+ * <p>Most polls follow only the leader's descendants through the kernel's children lists
+ * ({@code /proc/PID/task/TID/children}), which costs a few reads; every {@value #FULL_SCAN_EVERY}th poll scans all
+ * of /proc to also find session members that left the tree. (A full scan costs about 1–3 ms on a busy machine and
+ * showed up as keystroke-latency outliers when done every poll.)
+ *
  * <p>Not thread-safe: one thread polls.
  */
 public final class ProcessTreeSampler {
@@ -49,6 +54,9 @@ public final class ProcessTreeSampler {
     private final LongSupplier offsetMicros;
     /** Processes that belong to the session and were reported, by pid. */
     private final Map<Integer, Known> known = new HashMap<>();
+    /** Every this many polls, all of /proc is scanned; in between only the leader's descendants. */
+    private static final int FULL_SCAN_EVERY = 10;
+    private int pollsUntilFullScan;
     /** Reused for reading stat files, which are well under this size. */
     private final byte[] statBuffer = new byte[4096];
 
@@ -79,30 +87,30 @@ public final class ProcessTreeSampler {
      * @throws UncheckedIOException when {@code /proc} cannot be listed
      */
     public List<ExecEvent> poll() {
-        String[] names = procRoot.toFile().list();
-        if (names == null) {
-            throw new UncheckedIOException(new IOException("cannot list " + procRoot));
+        boolean full = pollsUntilFullScan <= 0;
+        Map<Integer, ProcStat> current = full ? scanAll() : scanDescendants();
+        if (current == null) {
+            current = scanAll();
+            full = true;
         }
-        Map<Integer, ProcStat> current = new HashMap<>(names.length * 2);
-        for (String name : names) {
-            int pid = parsePid(name);
-            if (pid > 0) {
-                ProcStat stat = readStat(pid);
-                if (stat != null) {
-                    current.put(pid, stat);
-                }
-            }
+        if (full) {
+            pollsUntilFullScan = FULL_SCAN_EVERY;
+            // Forget processes that are gone (or whose pid now names another process).
+            Map<Integer, ProcStat> all = current;
+            known.entrySet().removeIf(e -> {
+                ProcStat now = all.get(e.getKey());
+                return now == null || now.startTime() != e.getValue().stat.startTime();
+            });
+        } else {
+            pollsUntilFullScan--;
         }
-        // Forget processes that are gone (or whose pid now names another process).
-        known.entrySet().removeIf(e -> {
-            ProcStat now = current.get(e.getKey());
-            return now == null || now.startTime() != e.getValue().stat.startTime();
-        });
 
         List<Found> found = new ArrayList<>();
         Map<Integer, Boolean> membership = new HashMap<>();
         for (ProcStat stat : current.values()) {
-            if (stat.zombie() || !belongs(stat, current, membership)) {
+            // A descendant scan finds only members; a full scan also finds processes that left the tree but
+            // not the session (setsid daemons, re-parented orphans), and everything else, which is skipped.
+            if (stat.zombie() || (full && !belongs(stat, current, membership))) {
                 continue;
             }
             Known previous = known.get(stat.pid());
@@ -129,6 +137,75 @@ public final class ProcessTreeSampler {
             events.add(new ExecEvent(offset, f.stat.pid(), f.stat.ppid(), f.argv, f.cwd));
         }
         return events;
+    }
+
+    /** Every process on the machine, by pid. */
+    private Map<Integer, ProcStat> scanAll() {
+        String[] names = procRoot.toFile().list();
+        if (names == null) {
+            throw new UncheckedIOException(new IOException("cannot list " + procRoot));
+        }
+        Map<Integer, ProcStat> current = new HashMap<>(names.length * 2);
+        for (String name : names) {
+            int pid = parsePid(name);
+            if (pid > 0) {
+                ProcStat stat = readStat(pid);
+                if (stat != null) {
+                    current.put(pid, stat);
+                }
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The leader and its descendants, found through the kernel's per-thread children lists: a few reads instead
+     * of one per process on the machine. Null when the kernel does not provide the lists.
+     */
+    private Map<Integer, ProcStat> scanDescendants() {
+        if (!new java.io.File(procPrefix + leaderPid + "/task/" + leaderPid + "/children").exists()) {
+            return null; // no children lists here, or the leader is gone: only a full scan can tell
+        }
+        Map<Integer, ProcStat> current = new HashMap<>();
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+        todo.add(leaderPid);
+        while (!todo.isEmpty()) {
+            int pid = todo.poll();
+            ProcStat stat = readStat(pid);
+            if (stat == null || current.putIfAbsent(pid, stat) != null) {
+                continue;
+            }
+            String[] tasks = new java.io.File(procPrefix + pid + "/task").list();
+            if (tasks == null) {
+                continue; // exited meanwhile
+            }
+            for (String task : tasks) {
+                String children = readSmall(procPrefix + pid + "/task/" + task + "/children");
+                if (children == null) {
+                    continue; // the thread or process exited meanwhile
+                }
+                for (String child : children.trim().split(" ")) {
+                    int c = parsePid(child);
+                    if (c > 0) {
+                        todo.add(c);
+                    }
+                }
+            }
+        }
+        return current;
+    }
+
+    private String readSmall(String path) {
+        try (InputStream in = new FileInputStream(path)) {
+            int n = 0;
+            int r;
+            while (n < statBuffer.length && (r = in.read(statBuffer, n, statBuffer.length - n)) > 0) {
+                n += r;
+            }
+            return new String(statBuffer, 0, n, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Whether the process is in the leader's session or descends from the leader or a known member. */

@@ -103,6 +103,15 @@ public final class PseudoTerminal implements Closeable {
         return lflag != -1 && (lflag & LibC.LFLAG_ECHO) == 0 && (lflag & LibC.LFLAG_ICANON) != 0;
     }
 
+    /**
+     * Whether the terminal is in its ordinary cooked state, reading whole lines with echo (ICANON and ECHO on) —
+     * as a shell leaves it, and as a recorder must leave the user's terminal when it exits.
+     */
+    public boolean isCookedWithEcho() {
+        int lflag = FileDescriptors.localModeFlags(masterFd, termiosScratch.get());
+        return lflag != -1 && (lflag & LibC.LFLAG_ECHO) != 0 && (lflag & LibC.LFLAG_ICANON) != 0;
+    }
+
     /** The process group in the foreground of the session's terminal, or -1 when unknown. */
     public int foregroundProcessGroup() {
         return LibC.tcgetpgrp(masterFd);

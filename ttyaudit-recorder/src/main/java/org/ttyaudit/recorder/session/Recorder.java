@@ -46,8 +46,8 @@ public final class Recorder {
     private static final long MAX_MASK_HOLD_NANOS = 5_000_000_000L;
     /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
     private static final int BULK_OUTPUT_BYTES = 4096;
-    /** At most this much output a second is masked (about 12% of a core); the rest is bulk. */
-    private static final long OUTPUT_MASKING_BUDGET = 1024 * 1024;
+    /** At most this much output a second is masked (under 1% of a core); the rest is bulk output. */
+    private static final long OUTPUT_MASKING_BUDGET = 64 * 1024;
     private final RecordingOptions options;
     private final PrintStream messages;
     private final Clock clock;

@@ -189,4 +189,22 @@ class ProcessTreeSamplerTest {
         System.out.printf("ProcessTreeSampler.poll(): %.3f ms with %d processes on the machine%n",
                 perPoll / 1e6, processes);
     }
+
+    @Test
+    void descendantStartedBetweenFullScansIsFoundByTheQuickScan() throws Exception {
+        Path trigger = dir.resolve("go");
+        Process leader = start("setsid", "bash", "-c",
+                "while [ ! -e " + trigger + " ]; do sleep 0.05; done; sleep 3 & cat /dev/zero > /dev/null & wait");
+        ProcessTreeSampler sampler = new ProcessTreeSampler((int) leader.pid(), () -> 7);
+        pollUntil(sampler, seen -> seen.stream().anyMatch(e -> e.pid() == leader.pid()));
+        Files.createFile(trigger);
+        // The next polls are quick ones (children lists), not full scans: they must still see the new children.
+        List<ExecEvent> seen = new ArrayList<>();
+        for (int i = 0; i < 8 && seen.stream().filter(e -> e.ppid() == leader.pid()).count() < 2; i++) {
+            Thread.sleep(100);
+            seen.addAll(sampler.poll());
+        }
+        assertThat(seen).filteredOn(e -> e.ppid() == leader.pid()).extracting(e -> e.argv().get(0))
+                .contains("sleep", "cat");
+    }
 }
