@@ -43,6 +43,10 @@ class TamperResistanceTest {
             at = line(t, at, "echo --password=" + PASSWORD);
             // A forged marker: the right syntax, the wrong nonce.
             at = line(t, at, "printf '\\033]133;C;ttyaudit=00000000000000000000000000000000;cmd=forged\\007visible\\n'");
+            // History switched off: the hooks cannot name the command, the screen does.
+            at = line(t, at, "set +o history");
+            at = line(t, at, "echo hidden-$((2+3)); false");
+            at = line(t, at, "set -o history");
             // Remove the hooks, then run a command the shell no longer reports.
             at = line(t, at, "unset PROMPT_COMMAND; trap - DEBUG; PS0=");
             at = line(t, at, "echo after-unhook");
@@ -88,6 +92,20 @@ class TamperResistanceTest {
         assertThat(after).as("commands: " + RecordFixture.commandsJson(record)).isNotNull();
         assertThat(after.get("source").asText()).isEqualTo("screen");
         assertThat(after.get("cwd").asText()).isEqualTo(System.getProperty("user.dir"));
+    }
+
+    @Test
+    void commandHiddenFromHistoryIsNamedByTheScreenWithTheShellsExitCode() throws Exception {
+        JsonNode hidden = null;
+        for (JsonNode c : RecordFixture.commandsJson(record)) {
+            if (c.get("command").asText().equals("echo hidden-$((2+3)); false")) {
+                hidden = c;
+            }
+        }
+        assertThat(hidden).as("commands: " + RecordFixture.commandsJson(record)).isNotNull();
+        assertThat(hidden.get("source").asText()).isEqualTo("screen");
+        assertThat(hidden.get("exit_code").asInt()).isEqualTo(1);
+        assertThat(screen).contains("hidden-5");
     }
 
     @Test

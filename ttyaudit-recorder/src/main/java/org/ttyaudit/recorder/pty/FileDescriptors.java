@@ -121,6 +121,19 @@ public final class FileDescriptors {
         return Native.toString(buf);
     }
 
+    /**
+     * The target of a symbolic link (e.g. {@code /proc/PID/cwd}), or null when it cannot be read. One system call,
+     * no Java file-system objects: cheap enough for the keystroke path.
+     */
+    public static String readLink(String path) {
+        byte[] buf = new byte[4096];
+        long n = LibC.readlink(path, buf, buf.length);
+        if (n < 0 || n >= buf.length) {
+            return null;
+        }
+        return new String(buf, 0, (int) n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The window size of the terminal on {@code fd}, or null when it is not a terminal. */
     public static WindowSize windowSize(int fd) {
         short[] ws = new short[4];

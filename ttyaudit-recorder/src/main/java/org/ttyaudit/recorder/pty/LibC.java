@@ -97,6 +97,8 @@ final class LibC {
 
     static native int getuid();
 
+    static native long readlink(String path, byte[] buf, long size);
+
     /** Calls with variable-length or string-array arguments, used once per session. */
     interface Spawn extends Library {
         Spawn INSTANCE = Native.load("c", Spawn.class);

@@ -68,8 +68,8 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private boolean atPrompt;
     private long lastCommandStartNanos = Long.MIN_VALUE;
     private long openIntegrationCommand = -1;
-    private boolean openCommandLineUnknown;
-    private String openCommandCwd;
+    /** A command the hooks reported without its line (hidden from history): the screen names it. */
+    private UnnamedCommand unnamed;
     private long nextCommandId;
 
     // Owned by the worker thread.
@@ -195,8 +195,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             lastCommandStartNanos = System.nanoTime();
             id = nextCommandId++;
             openIntegrationCommand = id;
-            openCommandLineUnknown = commandLine == null;
-            openCommandCwd = cwd;
+            unnamed = commandLine == null ? new UnnamedCommand(id, cwd) : null;
             notifyAll();
         }
         if (commandLine != null) {
@@ -211,9 +210,10 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         synchronized (this) {
             id = openIntegrationCommand;
             openIntegrationCommand = -1;
-            if (openCommandLineUnknown) {
-                // The line was never learnt: neither from the shell nor from the screen.
-                openCommandLineUnknown = false;
+            if (unnamed != null && unnamed.id == id) {
+                // Its start is not logged yet: the screen's verdict logs start and end together.
+                unnamed.exitCode = exitCode;
+                unnamed.finished = true;
                 return;
             }
         }
@@ -353,17 +353,14 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             return fg.isShell() ? Verdict.SCREEN_COMMAND : Verdict.IGNORE;
         }
         boolean markLost = false;
-        long unknownId = -1;
-        String unknownCwd = null;
+        UnnamedCommand named = null;
         synchronized (this) {
             if (lastCommandStartNanos != Long.MIN_VALUE && lastCommandStartNanos >= e.nanos) {
-                if (openCommandLineUnknown) {
-                    openCommandLineUnknown = false;
-                    unknownId = openIntegrationCommand;
-                    unknownCwd = openCommandCwd;
-                } else {
+                if (unnamed == null) {
                     return Verdict.IGNORE;
                 }
+                named = unnamed;
+                unnamed = null;
             } else if (!integrationSeen && !integrationExpected) {
                 return Verdict.SCREEN_COMMAND;
             } else if (!timedOut) {
@@ -373,12 +370,14 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 markLost = true;
             }
         }
-        if (unknownId >= 0) {
+        if (named != null) {
             // The shell reported a command it could not name (e.g. hidden from history): the screen names it.
-            long id = unknownId;
+            UnnamedCommand c = named;
             String line = masker.mask(e.commandLine);
-            String cwd = unknownCwd;
-            logQuietly(t -> new CommandStartEvent(t, id, line, cwd, CommandSource.SCREEN));
+            logQuietly(t -> new CommandStartEvent(t, c.id, line, c.cwd, CommandSource.SCREEN));
+            if (c.finished) {
+                logQuietly(t -> new CommandEndEvent(t, c.id, c.exitCode));
+            }
             return Verdict.IGNORE;
         }
         if (markLost) {
@@ -440,7 +439,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         sampleProcesses();
         long open;
         synchronized (this) {
-            open = openCommandLineUnknown ? -1 : openIntegrationCommand;
+            open = unnamed != null && unnamed.id == openIntegrationCommand ? -1 : openIntegrationCommand;
             openIntegrationCommand = -1;
         }
         if (open >= 0) {
@@ -477,6 +476,19 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         static final int OUTPUT = 0;
         static final int INPUT = 1;
         static final int RESIZE = 2;
+    }
+
+    /** Guarded by the capture's lock. */
+    private static final class UnnamedCommand {
+        final long id;
+        final String cwd;
+        boolean finished;
+        int exitCode;
+
+        UnnamedCommand(long id, String cwd) {
+            this.id = id;
+            this.cwd = cwd;
+        }
     }
 
     /** An Enter key the user pressed, waiting for its screen line and for the verdict on it. */

@@ -1,9 +1,10 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.recorder.pty.FileDescriptors;
+
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 
 /** What /proc says about the process leading the terminal's foreground process group. */
@@ -15,19 +16,17 @@ record ForegroundProcess(int pid, String name, String cwd) {
         if (pid <= 0) {
             return new ForegroundProcess(pid, "", null);
         }
+        // Read on the Enter key's path: plain reads, no NIO objects.
+        String dir = "/proc/" + pid + "/";
         String name = "";
-        String cwd = null;
-        try {
-            name = Files.readString(Path.of("/proc", Integer.toString(pid), "comm"), StandardCharsets.UTF_8).trim();
-        } catch (IOException | RuntimeException ignored) {
+        try (FileInputStream in = new FileInputStream(dir + "comm")) {
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            name = n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8).trim();
+        } catch (IOException ignored) {
             // The process is gone or not ours to look at.
         }
-        try {
-            cwd = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd")).toString();
-        } catch (IOException | RuntimeException ignored) {
-            // Same.
-        }
-        return new ForegroundProcess(pid, name, cwd);
+        return new ForegroundProcess(pid, name, FileDescriptors.readLink(dir + "cwd"));
     }
 
     /** Whether this is a command interpreter, whose input lines are commands. */
