@@ -123,6 +123,7 @@ public final class Recorder {
                 throw new SessionNotStartedException(e.getMessage(), options.output());
             }
 
+            KeystrokePathWarmUp.start(options.masker());
             commands = new CommandCapture(log, pty, child.pid(), launch.isPresent(), options.masker(), size.cols(),
                     size.rows());
             if (launch.isPresent()) {
