@@ -160,6 +160,14 @@ public final class StreamMasker {
      */
     private int advance(RuleState rule, boolean atEnd) {
         Matcher m = rule.matcher;
+        boolean[] startBytes = rule.startBytes;
+        if (startBytes != null) {
+            // Positions whose byte cannot begin a match are decided without the regex engine: most keystrokes
+            // end here, which keeps masking off the keystroke's critical path.
+            while (rule.sp < n && !startBytes[buf[rule.sp] & 0xFF]) {
+                rule.sp++;
+            }
+        }
         while (rule.sp < n) {
             m.region(rule.sp, n);
             if (!m.find()) {
