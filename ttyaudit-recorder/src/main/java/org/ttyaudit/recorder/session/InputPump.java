@@ -16,15 +16,16 @@ import java.util.Arrays;
  * (Ctrl-D) once, as {@code script} does, so a shell reading commands from a pipe sees the end.
  */
 final class InputPump implements Runnable {
+    /** Only for a non-blocking input that has nothing yet. */
     private static final int POLL_MILLIS = 100;
     private static final byte CTRL_D = 4;
+    private static final int BUFFER = 16 * 1024;
 
     private final int userFd;
     private final PseudoTerminal pty;
     private final MaskedStream log;
     private final CaptureMode capture;
     private final TerminalTap tap;
-    private static final int BUFFER = 16 * 1024;
     private final DirectIo io = new DirectIo(BUFFER);
     private volatile boolean stopped;
 

@@ -13,18 +13,4 @@ interface TerminalTap {
     void input(byte[] data, boolean redacted);
 
     void resized(int cols, int rows);
-
-    TerminalTap NONE = new TerminalTap() {
-        @Override
-        public void output(byte[] data) {
-        }
-
-        @Override
-        public void input(byte[] data, boolean redacted) {
-        }
-
-        @Override
-        public void resized(int cols, int rows) {
-        }
-    };
 }
