@@ -6,6 +6,7 @@ import org.ttyaudit.core.player.PlaybackClock;
 import org.ttyaudit.core.player.PlaybackOptions;
 import org.ttyaudit.core.player.PlaybackTerminal;
 import org.ttyaudit.core.player.Player;
+import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PtyException;
 import org.ttyaudit.recorder.pty.RawMode;
@@ -94,6 +95,8 @@ final class PlayCommand implements Callable<Integer> {
     private static final class RealTerminal implements PlaybackTerminal {
         private final CommandSpec spec;
         private final byte[] key = new byte[1];
+        private final DirectIo keyboard = new DirectIo(1);
+        private final DirectIo screen = new DirectIo(64 * 1024);
 
         RealTerminal(CommandSpec spec) {
             this.spec = spec;
@@ -101,11 +104,7 @@ final class PlayCommand implements Callable<Integer> {
 
         @Override
         public void write(byte[] data, int off, int len) throws IOException {
-            byte[] buf = data;
-            if (off != 0) {
-                buf = java.util.Arrays.copyOfRange(data, off, off + len);
-            }
-            FileDescriptors.writeFully(FileDescriptors.STDOUT, buf, len);
+            screen.writeFully(FileDescriptors.STDOUT, data, off, len);
         }
 
         @Override
@@ -114,7 +113,7 @@ final class PlayCommand implements Callable<Integer> {
                     || !FileDescriptors.awaitReadable(FileDescriptors.STDIN, 0)) {
                 return -1;
             }
-            int n = FileDescriptors.read(FileDescriptors.STDIN, key);
+            int n = keyboard.read(FileDescriptors.STDIN, key);
             return n <= 0 ? -1 : key[0] & 0xFF;
         }
 

@@ -14,60 +14,6 @@ public final class FileDescriptors {
     }
 
     /**
-     * Reads up to {@code buf.length} bytes.
-     *
-     * @return the number of bytes read; 0 when a non-blocking descriptor has nothing to read; -1 at end of stream
-     *         (EOF, or EIO from a pty master whose slave side is closed)
-     */
-    public static int read(int fd, byte[] buf) throws PtyException {
-        while (true) {
-            int n = LibC.read(fd, buf, buf.length);
-            if (n >= 0) {
-                return n == 0 ? -1 : n;
-            }
-            int errno = Native.getLastError();
-            if (errno == LibC.EINTR) {
-                continue;
-            }
-            if (errno == LibC.EAGAIN) {
-                return 0;
-            }
-            if (errno == LibC.EIO) {
-                return -1;
-            }
-            throw new PtyException("read(fd " + fd + ") failed: " + LibC.errorText(errno));
-        }
-    }
-
-    /** Writes all of {@code buf[0..len)}, retrying short writes. */
-    public static void writeFully(int fd, byte[] buf, int len) throws PtyException {
-        byte[] src = buf;
-        int remaining = len;
-        while (remaining > 0) {
-            int n = LibC.write(fd, src, remaining);
-            if (n < 0) {
-                int errno = Native.getLastError();
-                if (errno == LibC.EINTR) {
-                    continue;
-                }
-                if (errno == LibC.EAGAIN) {
-                    // A non-blocking descriptor whose buffer is full: wait until it drains.
-                    await(fd, LibC.POLLOUT, 100);
-                    continue;
-                }
-                throw new PtyException("write(fd " + fd + ") failed: " + LibC.errorText(errno));
-            }
-            remaining -= n;
-            if (remaining > 0) {
-                // A short write: keep the unwritten tail at the start of a fresh array.
-                byte[] tail = new byte[remaining];
-                System.arraycopy(src, n, tail, 0, remaining);
-                src = tail;
-            }
-        }
-    }
-
-    /**
      * Waits until {@code fd} is readable or hung up.
      *
      * @return true when a read will not block, false on time-out

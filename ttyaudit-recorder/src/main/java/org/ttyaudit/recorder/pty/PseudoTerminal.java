@@ -16,6 +16,10 @@ public final class PseudoTerminal implements Closeable {
     private final String slavePath;
     private final ThreadLocal<byte[]> termiosScratch = ThreadLocal.withInitial(() -> new byte[LibC.TERMIOS_SIZE]);
     private volatile boolean closed;
+    /** For {@link #read}: one reading thread, as the method's contract says. */
+    private final DirectIo reader = new DirectIo(64 * 1024);
+    /** For {@link #write}: one writing thread. */
+    private final DirectIo writer = new DirectIo(16 * 1024);
 
     private PseudoTerminal(int masterFd, String slavePath) {
         this.masterFd = masterFd;
@@ -61,11 +65,12 @@ public final class PseudoTerminal implements Closeable {
 
     /**
      * Reads what the session wrote, waiting for it; -1 once the slave side is closed by every process.
-     * For the recorder's hot path use a {@link PtyReader}, which does not wait and coalesces.
+     * Call from one thread only. For the recorder's hot path use a {@link PtyReader}, which does not wait and
+     * coalesces.
      */
     public int read(byte[] buf) throws PtyException {
         while (true) {
-            int n = FileDescriptors.read(masterFd, buf);
+            int n = reader.read(masterFd, buf);
             if (n != 0) {
                 return n;
             }
@@ -78,9 +83,9 @@ public final class PseudoTerminal implements Closeable {
         return FileDescriptors.awaitReadable(masterFd, timeoutMillis);
     }
 
-    /** Sends input to the session, as if typed. */
+    /** Sends input to the session, as if typed. Call from one thread only. */
     public void write(byte[] buf, int len) throws PtyException {
-        FileDescriptors.writeFully(masterFd, buf, len);
+        writer.writeFully(masterFd, buf, 0, len);
     }
 
     /** Sets the window size; the kernel sends SIGWINCH to the session's foreground process group. */
