@@ -49,7 +49,6 @@ public final class SessionLog {
     private boolean closing;
     private SessionEnd endRecord;
     private IOException failure;
-    private volatile Runnable sealHook = () -> { };
 
     public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
                       long maxLatencyNanos, long maxPendingBytes) {
@@ -83,9 +82,7 @@ public final class SessionLog {
     public void append(LongFunction<? extends Event> factory) throws IOException {
         lock.lock();
         try {
-            // The writer itself never waits for space (a seal hook appending from it would wait for itself).
-            while (failure == null && !closing && pendingBytes + inFlightBytes > maxPendingBytes
-                    && Thread.currentThread() != writer) {
+            while (failure == null && !closing && pendingBytes + inFlightBytes > maxPendingBytes) {
                 spaceFreed.awaitUninterruptibly();
             }
             if (failure != null) {
@@ -109,15 +106,6 @@ public final class SessionLog {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Runs {@code hook} on the writer thread just before each chunk is sealed (and before the last one), so a
-     * stage that holds events back (input masking) can release what has waited too long into that chunk.
-     * The hook may call {@link #append}.
-     */
-    public void setSealHook(Runnable hook) {
-        this.sealHook = hook;
     }
 
     /** Microseconds since the session started, by this log's clock. */
@@ -193,12 +181,6 @@ public final class SessionLog {
                         }
                     }
                 }
-            } finally {
-                lock.unlock();
-            }
-            runSealHook();
-            lock.lock();
-            try {
                 batch = pending;
                 inFlightBytes = pendingBytes;
                 pending = new ArrayList<>();
@@ -249,14 +231,6 @@ public final class SessionLog {
         }
         if (from < batch.size()) {
             sink.writeChunk(batch.subList(from, batch.size()));
-        }
-    }
-
-    private void runSealHook() {
-        try {
-            sealHook.run();
-        } catch (RuntimeException e) {
-            // A failing stage must not stop the log; what it holds is released at the end or lost with it.
         }
     }
 

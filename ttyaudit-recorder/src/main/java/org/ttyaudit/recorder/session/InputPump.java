@@ -1,5 +1,8 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.RedactedInputEvent;
+import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
@@ -9,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * Moves what the user types from their terminal (or a pipe) to the session: read, decide whether it is a secret
- * (the session's terminal has ECHO off and ICANON on: a password prompt), log it (masked) or its redaction
- * marker, then deliver. Runs on its own daemon thread until stopped or until its input ends.
+ * (the session's terminal has ECHO off and ICANON on: a password prompt), log it or its redaction marker, then
+ * deliver. (Secret masking happens later, on the log's writer thread: see MaskingChunkSink.) Runs on its own daemon thread until stopped or until its input ends.
  *
  * <p>When the input is not a terminal and reaches its end, the pump sends the session's end-of-file character
  * (Ctrl-D) once, as {@code script} does, so a shell reading commands from a pipe sees the end.
@@ -23,13 +26,13 @@ final class InputPump implements Runnable {
 
     private final int userFd;
     private final PseudoTerminal pty;
-    private final MaskedStream log;
+    private final SessionLog log;
     private final CaptureMode capture;
     private final TerminalTap tap;
     private final DirectIo io = new DirectIo(BUFFER);
     private volatile boolean stopped;
 
-    InputPump(int userFd, PseudoTerminal pty, MaskedStream log, CaptureMode capture, TerminalTap tap) {
+    InputPump(int userFd, PseudoTerminal pty, SessionLog log, CaptureMode capture, TerminalTap tap) {
         this.userFd = userFd;
         this.pty = pty;
         this.log = log;
@@ -74,9 +77,9 @@ final class InputPump implements Runnable {
         byte[] data = secret ? null : Arrays.copyOf(buf, n);
         if (capture == CaptureMode.FULL) {
             if (secret) {
-                log.redacted(n);
+                log.append(t -> new RedactedInputEvent(t, n));
             } else {
-                log.write(data);
+                log.append(t -> new InputEvent(t, data));
             }
         }
         tap.input(data, secret);

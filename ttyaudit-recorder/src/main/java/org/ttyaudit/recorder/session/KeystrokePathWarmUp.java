@@ -7,10 +7,10 @@ import org.ttyaudit.core.screen.ScreenCommandTracker;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs the code every keystroke goes through (secret masking, the screen model) on made-up typing, on a
- * low-priority daemon thread while the shell starts, so that the JIT has compiled it before the user's first
- * keys arrive: without it, the first few thousand keys of a session run interpreted and cost about twice the
- * CPU and latency. Touches no session state; costs some tens of milliseconds of CPU once, at start-up.
+ * Runs the code every keystroke passes through after delivery (secret masking on the log's writer, the screen
+ * model) on made-up typing, on a low-priority daemon thread while the shell starts, so that the JIT has compiled
+ * it before the user's first keys arrive: without it, the first few thousand keys of a session run interpreted
+ * and cost about twice the CPU, and compilation competes with the session for the CPU. Touches no session state; costs some tens of milliseconds of CPU once, at start-up.
  */
 final class KeystrokePathWarmUp {
     private static final int ROUNDS = 400;

@@ -1,5 +1,7 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 import org.ttyaudit.recorder.pty.PtyException;
@@ -25,7 +27,7 @@ final class OutputPump implements Runnable {
 
     private final PseudoTerminal pty;
     private final int userFd;
-    private final MaskedStream log;
+    private final SessionLog log;
     private final MarkerStripper stripper;
     private final TerminalTap tap;
     private volatile long processExitedAtNanos = -1;
@@ -33,7 +35,7 @@ final class OutputPump implements Runnable {
     private boolean userTerminalGone;
     private final DirectIo userOut = new DirectIo(BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16);
 
-    OutputPump(PseudoTerminal pty, int userFd, MaskedStream log, MarkerStripper stripper, TerminalTap tap) {
+    OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap) {
         this.pty = pty;
         this.userFd = userFd;
         this.log = log;
@@ -91,7 +93,7 @@ final class OutputPump implements Runnable {
             return;
         }
         byte[] data = Arrays.copyOf(buf, len);
-        log.write(data);
+        log.append(t -> new OutputEvent(t, data));
         tap.output(data);
         if (userTerminalGone) {
             return;

@@ -1,12 +1,12 @@
 package org.ttyaudit.recorder.session;
 
-import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
-import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.recorder.log.ChunkSink;
+import org.ttyaudit.recorder.log.MaskingChunkSink;
 import org.ttyaudit.recorder.log.RecordFileSink;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.ChildProcess;
@@ -43,7 +43,7 @@ public final class Recorder {
     /** The exit status of a session whose command could not be started (as a shell reports "not found"). */
     public static final int NOT_STARTED = 127;
     /** What a masker holds back (a possible secret's start) is stored at the latest after this long. */
-    private static final long MAX_MASK_HOLD_NANOS = 5_000_000_000L;
+    private static final long MAX_MASK_HOLD_MICROS = 5_000_000L;
     /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
     private static final int BULK_OUTPUT_BYTES = 4096;
     /** At most this much output a second is masked (under 1% of a core); the rest is bulk output. */
@@ -77,7 +77,8 @@ public final class Recorder {
                 env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
                 options.capture().configName(), options.recorderVersion(), sessionTags(env));
 
-        RecordFileSink sink = RecordFileSink.create(options.output(), header);
+        ChunkSink sink = new MaskingChunkSink(RecordFileSink.create(options.output(), header), options.masker(),
+                BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, MAX_MASK_HOLD_MICROS);
         SessionLog log = SessionLog.withDefaults(sink, startNanos);
         Path runtimeDir = Files.createTempDirectory("ttyaudit-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -138,16 +139,8 @@ public final class Recorder {
             TerminalTap tap = commands;
             relaySignals(signals, child, pty, log, tap, userIn, userOut);
 
-            MaskedStream maskedOutput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
-                    BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, (t, d) -> new OutputEvent(t, d));
-            MaskedStream maskedInput = new MaskedStream(options.masker(), log, MAX_MASK_HOLD_NANOS,
-                    Integer.MAX_VALUE, Long.MAX_VALUE, (t, d) -> new InputEvent(t, d));
-            log.setSealHook(() -> {
-                maskedOutput.releaseStale();
-                maskedInput.releaseStale();
-            });
-            OutputPump output = new OutputPump(pty, userOut, maskedOutput, stripper, tap);
-            InputPump input = new InputPump(userIn, pty, maskedInput, options.capture(), tap);
+            OutputPump output = new OutputPump(pty, userOut, log, stripper, tap);
+            InputPump input = new InputPump(userIn, pty, log, options.capture(), tap);
             Thread outputThread = new Thread(output, "ttyaudit-output");
             outputThread.setPriority(Thread.MAX_PRIORITY);
             outputThread.start();
@@ -166,8 +159,6 @@ public final class Recorder {
             }
             signals.close();
             commands.finish(status.shellStatus());
-            flushQuietly(maskedInput);
-            flushQuietly(maskedOutput);
 
             IOException logFailure = log.failure();
             if (logFailure == null) {
@@ -197,14 +188,6 @@ public final class Recorder {
                 commands.close();
             }
             pty.close();
-        }
-    }
-
-    private static void flushQuietly(MaskedStream input) {
-        try {
-            input.flush();
-        } catch (IOException e) {
-            // The log failed; that failure is reported when the session is finished.
         }
     }
 

@@ -141,38 +141,6 @@ class SessionLogTest {
     }
 
     @Test
-    void sealHookMayAppendWhileThePumpWaitsForRoom() throws Exception {
-        // Regression: a pump blocked on a full log while holding a stage's lock, and the writer's seal hook
-        // waiting for that lock, used to deadlock the session.
-        RecordingSink sink = new RecordingSink();
-        SessionLog log = log(sink, 100, TimeUnit.MILLISECONDS.toNanos(10), 300);
-        Object stage = new Object();
-        log.setSealHook(() -> {
-            try {
-                output(log, 100);
-            } catch (IOException e) {
-                // closing
-            }
-        });
-        Thread pump = new Thread(() -> {
-            for (int i = 0; i < 200; i++) {
-                synchronized (stage) {
-                    try {
-                        output(log, 100);
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }
-        });
-        pump.start();
-        pump.join(10_000);
-        assertThat(pump.isAlive()).as("deadlocked").isFalse();
-        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
-        assertThat(sink.eventCount()).isGreaterThanOrEqualTo(200);
-    }
-
-    @Test
     void sinkFailureIsReportedAndLaterAppendsFail() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.failWith = new IOException("No space left on device");
