@@ -3,6 +3,8 @@ package org.ttyaudit.recorder.log;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.SessionEnd;
 
+import org.ttyaudit.recorder.pty.BackgroundThreads;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +54,20 @@ public final class SessionLog {
 
     public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
                       long maxLatencyNanos, long maxPendingBytes) {
+        this(sink, nanoClock, startNanos, chunkBytes, maxLatencyNanos, maxPendingBytes,
+                body -> new Thread(body, "ttyaudit-log-writer"));
+    }
+
+    /** @param writerThreads makes the writer thread (e.g. one of lower priority) */
+    public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
+                      long maxLatencyNanos, long maxPendingBytes, java.util.concurrent.ThreadFactory writerThreads) {
         this.sink = sink;
         this.nanoClock = nanoClock;
         this.startNanos = startNanos;
         this.chunkBytes = chunkBytes;
         this.maxLatencyNanos = maxLatencyNanos;
         this.maxPendingBytes = maxPendingBytes;
-        this.writer = new Thread(this::writeLoop, "ttyaudit-log-writer");
+        this.writer = writerThreads.newThread(this::writeLoop);
         this.writer.setDaemon(true);
         this.writer.start();
     }
@@ -71,7 +80,7 @@ public final class SessionLog {
      */
     public static SessionLog withDefaults(ChunkSink sink, long startNanos) {
         return new SessionLog(sink, System::nanoTime, startNanos, 1024 * 1024, TimeUnit.SECONDS.toNanos(1),
-                4L * 1024 * 1024);
+                4L * 1024 * 1024, BackgroundThreads.named("ttyaudit-log-writer"));
     }
 
     /**

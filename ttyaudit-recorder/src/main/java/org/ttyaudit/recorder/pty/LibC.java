@@ -97,6 +97,10 @@ final class LibC {
 
     static native int getuid();
 
+    static native int gettid();
+
+    static native int setpriority(int which, int who, int prio);
+
     static native long readlink(String path, byte[] buf, long size);
 
     /** Calls with variable-length or string-array arguments, used once per session. */

@@ -10,6 +10,7 @@ import org.ttyaudit.core.screen.ScreenCommand;
 import org.ttyaudit.core.screen.ScreenCommandTracker;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.proc.ProcessTreeSampler;
+import org.ttyaudit.recorder.pty.BackgroundThreads;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 import org.ttyaudit.recorder.shell.MarkerListener;
 
@@ -95,8 +96,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         this.rows = rows;
         this.tracker = new ScreenCommandTracker(cols, rows);
         this.sampler = new ProcessTreeSampler(shellPid, log::offsetMicros);
-        this.worker = new Thread(this::work, "ttyaudit-commands");
-        this.worker.setDaemon(true);
+        this.worker = BackgroundThreads.named("ttyaudit-commands").newThread(this::work);
         this.worker.start();
     }
 

@@ -3,6 +3,7 @@ package org.ttyaudit.recorder.session;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.core.redact.StreamMasker;
 import org.ttyaudit.core.screen.ScreenCommandTracker;
+import org.ttyaudit.recorder.pty.BackgroundThreads;
 
 import java.nio.charset.StandardCharsets;
 
@@ -19,10 +20,7 @@ final class KeystrokePathWarmUp {
     }
 
     static void start(SecretMasker masker) {
-        Thread t = new Thread(() -> run(masker), "ttyaudit-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        BackgroundThreads.named("ttyaudit-warm-up").newThread(() -> run(masker)).start();
     }
 
     private static void run(SecretMasker masker) {
