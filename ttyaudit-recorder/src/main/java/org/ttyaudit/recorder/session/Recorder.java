@@ -44,10 +44,11 @@ public final class Recorder {
     public static final int NOT_STARTED = 127;
     /** What a masker holds back (a possible secret's start) is stored at the latest after this long. */
     private static final long MAX_MASK_HOLD_MICROS = 5_000_000L;
-    /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskedStream. */
+    /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskingChunkSink. */
     private static final int BULK_OUTPUT_BYTES = 4096;
     /** At most this much output a second is masked (under 1% of a core); the rest is bulk output. */
     private static final long OUTPUT_MASKING_BUDGET = 64 * 1024;
+
     private final RecordingOptions options;
     private final PrintStream messages;
     private final Clock clock;
