@@ -72,6 +72,31 @@ class RecorderRobustnessTest {
     }
 
     @Test
+    void fullDiskEndsTheSessionAndLeavesAVerifiableRecord() throws Exception {
+        Path disk = Files.createDirectories(home.resolve("tiny-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "cannot mount a small tmpfs here (needs root): " + new String(mount.getInputStream().readAllBytes()));
+        try {
+            Path record = disk.resolve("full.tta");
+            try (TerminalSession t = TerminalSession.start(List.of("record", "-o", record.toString(), "--", "sh",
+                    "-c", "head -c 30000000 /dev/urandom | base64; sleep 5; echo not-reached"),
+                    RecordFixture.environment(home, "/bin/sh"), new WindowSize(80, 24))) {
+                ExitStatus status = t.awaitExit();
+                assertThat(status.code()).isEqualTo(1);
+                assertThat(t.output()).contains("the session cannot be recorded (No space left on device); ending it")
+                        .doesNotContain("not-reached");
+            }
+            RecordFixture.CliResult verify = cli("verify", record.toString());
+            assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+            assertThat(verify.out()).contains("intact but incomplete");
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void flippedByteAndTruncationAreDetected() throws Exception {
         Path record = home.resolve("tamper.tta");
         assertThat(recordCommand(record, "sh", "-c", "for i in 1 2 3; do echo line-$i; sleep 0.2; done")).isZero();

@@ -121,9 +121,15 @@ public final class RecordFileWriter implements Closeable {
         }
     }
 
-    /** One write call for the whole frame (looping only if the OS writes less), then fsync of the data. */
+    /**
+     * One write call for the whole frame (looping only if the OS writes less), then fsync of the data. When the
+     * write fails (a full disk), what reached the file of this frame is cut off again, so the file still ends at
+     * its last complete frame: it verifies as intact but incomplete instead of ending in a torn frame.
+     */
     private void writeAndSync() throws IOException {
+        long before = -1;
         try {
+            before = channel.position();
             ByteBuffer buf = ByteBuffer.wrap(frame.array(), 0, frame.size());
             while (buf.hasRemaining()) {
                 channel.write(buf);
@@ -131,9 +137,22 @@ public final class RecordFileWriter implements Closeable {
             channel.force(false);
         } catch (IOException | RuntimeException e) {
             failed = true;
+            cutBackTo(before, e);
             throw e;
         } finally {
             frame.reset();
+        }
+    }
+
+    private void cutBackTo(long length, Exception cause) {
+        if (length < 0) {
+            return;
+        }
+        try {
+            channel.truncate(length);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e); // the reader still cuts the torn tail
         }
     }
 }
