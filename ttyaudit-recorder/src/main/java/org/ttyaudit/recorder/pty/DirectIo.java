@@ -58,7 +58,7 @@ public final class DirectIo {
             buffer.write(0, src, off + done, piece);
             int written = 0;
             while (written < piece) {
-                int n = LibC.write(fd, buffer.share(written), piece - written);
+                int n = LibC.write(fd, written == 0 ? buffer : buffer.share(written), piece - written);
                 if (n >= 0) {
                     written += n;
                     continue;

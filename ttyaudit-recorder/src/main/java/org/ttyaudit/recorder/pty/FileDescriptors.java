@@ -19,16 +19,16 @@ public final class FileDescriptors {
      * @return true when a read will not block, false on time-out
      */
     public static boolean awaitReadable(int fd, int timeoutMillis) throws PtyException {
-        return await(fd, LibC.POLLIN, timeoutMillis);
+        return await(fd, LibC.POLLIN, timeoutMillis, new byte[8]);
     }
 
     /** Waits until {@code fd} can take more output; false on time-out. */
     static boolean awaitWritable(int fd, int timeoutMillis) throws PtyException {
-        return await(fd, LibC.POLLOUT, timeoutMillis);
+        return await(fd, LibC.POLLOUT, timeoutMillis, new byte[8]);
     }
 
-    private static boolean await(int fd, short events, int timeoutMillis) throws PtyException {
-        byte[] pollfd = new byte[8];
+    /** poll(2) on one descriptor; {@code pollfd} is the caller's 8-byte struct pollfd buffer. */
+    static boolean await(int fd, short events, int timeoutMillis, byte[] pollfd) throws PtyException {
         pollfd[0] = (byte) fd;
         pollfd[1] = (byte) (fd >>> 8);
         pollfd[2] = (byte) (fd >>> 16);

@@ -16,6 +16,8 @@ public final class PseudoTerminal implements Closeable {
     private final String slavePath;
     private final ThreadLocal<byte[]> termiosScratch = ThreadLocal.withInitial(() -> new byte[LibC.TERMIOS_SIZE]);
     private volatile boolean closed;
+    /** The poll(2) argument of {@link #awaitOutput}, reused: it is called once per burst of output. */
+    private final byte[] outputPollFd = new byte[8];
     /** For {@link #read}: one reading thread, as the method's contract says. */
     private final DirectIo reader = new DirectIo(64 * 1024);
     /** For {@link #write}: one writing thread. */
@@ -78,9 +80,9 @@ public final class PseudoTerminal implements Closeable {
         }
     }
 
-    /** Waits until output is available or the slave side hung up; false on time-out. */
+    /** Waits until output is available or the slave side hung up; false on time-out. One waiting thread. */
     public boolean awaitOutput(int timeoutMillis) throws PtyException {
-        return FileDescriptors.awaitReadable(masterFd, timeoutMillis);
+        return FileDescriptors.await(masterFd, LibC.POLLIN, timeoutMillis, outputPollFd);
     }
 
     /** Sends input to the session, as if typed. Call from one thread only. */

@@ -36,7 +36,7 @@ public final class PtyReader {
         int total = 0;
         while (total < limit) {
             int wanted = limit - total;
-            int n = LibC.read(pty.masterFd(), buffer.share(total), wanted);
+            int n = LibC.read(pty.masterFd(), total == 0 ? buffer : buffer.share(total), wanted);
             if (n > 0) {
                 total += n;
                 if (n < wanted && n < SMALL_READ) {
