@@ -106,6 +106,8 @@ class TamperResistanceTest {
         assertThat(hidden.get("source").asText()).isEqualTo("screen");
         assertThat(hidden.get("exit_code").asInt()).isEqualTo(1);
         assertThat(screen).contains("hidden-5");
+        // Two hidden commands in a row: each is named by its own Enter.
+        assertThat(RecordFixture.commandsJson(record).toString()).contains("\"set -o history\"");
     }
 
     @Test

@@ -70,7 +70,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     private long lastCommandStartNanos = Long.MIN_VALUE;
     private long openIntegrationCommand = -1;
     /** A command the hooks reported without its line (hidden from history): the screen names it. */
-    private UnnamedCommand unnamed;
+    private final ArrayDeque<UnnamedCommand> unnamed = new ArrayDeque<>();
     private long nextCommandId;
 
     // Owned by the worker thread.
@@ -195,7 +195,9 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
             lastCommandStartNanos = System.nanoTime();
             id = nextCommandId++;
             openIntegrationCommand = id;
-            unnamed = commandLine == null ? new UnnamedCommand(id, cwd) : null;
+            if (commandLine == null) {
+                unnamed.addLast(new UnnamedCommand(id, cwd, lastCommandStartNanos));
+            }
             notifyAll();
         }
         if (commandLine != null) {
@@ -210,10 +212,11 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         synchronized (this) {
             id = openIntegrationCommand;
             openIntegrationCommand = -1;
-            if (unnamed != null && unnamed.id == id) {
+            UnnamedCommand pending = unnamedWithId(id);
+            if (pending != null) {
                 // Its start is not logged yet: the screen's verdict logs start and end together.
-                unnamed.exitCode = exitCode;
-                unnamed.finished = true;
+                pending.exitCode = exitCode;
+                pending.finished = true;
                 return;
             }
         }
@@ -354,13 +357,18 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         }
         boolean markLost = false;
         UnnamedCommand named = null;
+        List<UnnamedCommand> unnameable = new ArrayList<>();
         synchronized (this) {
-            if (lastCommandStartNanos != Long.MIN_VALUE && lastCommandStartNanos >= e.nanos) {
-                if (unnamed == null) {
-                    return Verdict.IGNORE;
-                }
-                named = unnamed;
-                unnamed = null;
+            // Commands started before this Enter can no longer be named by any Enter (they are judged in order).
+            while (!unnamed.isEmpty() && unnamed.peekFirst().startNanos < e.nanos) {
+                unnameable.add(unnamed.removeFirst());
+            }
+            UnnamedCommand first = unnamed.peekFirst();
+            if (first != null && first.startNanos >= e.nanos) {
+                // The first command the hooks could not name, started after this Enter: the screen names it.
+                named = unnamed.removeFirst();
+            } else if (lastCommandStartNanos != Long.MIN_VALUE && lastCommandStartNanos >= e.nanos) {
+                return Verdict.IGNORE;
             } else if (!integrationSeen && !integrationExpected) {
                 return Verdict.SCREEN_COMMAND;
             } else if (!timedOut) {
@@ -370,14 +378,13 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                 markLost = true;
             }
         }
+        for (UnnamedCommand c : unnameable) {
+            // Still recorded: a command ran here, and neither the hooks nor the screen could read its line.
+            logUnnamed(c, "", CommandSource.SHELL_INTEGRATION);
+        }
         if (named != null) {
             // The shell reported a command it could not name (e.g. hidden from history): the screen names it.
-            UnnamedCommand c = named;
-            String line = masker.mask(e.commandLine);
-            logQuietly(t -> new CommandStartEvent(t, c.id, line, c.cwd, CommandSource.SCREEN));
-            if (c.finished) {
-                logQuietly(t -> new CommandEndEvent(t, c.id, c.exitCode));
-            }
+            logUnnamed(named, masker.mask(e.commandLine), CommandSource.SCREEN);
             return Verdict.IGNORE;
         }
         if (markLost) {
@@ -385,6 +392,19 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
                     "the shell took a command without reporting it: its hooks were removed or disabled"));
         }
         return Verdict.SCREEN_COMMAND;
+    }
+
+    private void logUnnamed(UnnamedCommand c, String line, CommandSource source) {
+        boolean finished;
+        int exitCode;
+        synchronized (this) {
+            finished = c.finished;
+            exitCode = c.exitCode;
+        }
+        logQuietly(t -> new CommandStartEvent(t, c.id, line, c.cwd, source));
+        if (finished) {
+            logQuietly(t -> new CommandEndEvent(t, c.id, exitCode));
+        }
     }
 
     private void logScreenCommand(String commandLine, String cwd) {
@@ -439,7 +459,7 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         sampleProcesses();
         long open;
         synchronized (this) {
-            open = unnamed != null && unnamed.id == openIntegrationCommand ? -1 : openIntegrationCommand;
+            open = unnamedWithId(openIntegrationCommand) != null ? -1 : openIntegrationCommand;
             openIntegrationCommand = -1;
         }
         if (open >= 0) {
@@ -478,16 +498,28 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         static final int RESIZE = 2;
     }
 
-    /** Guarded by the capture's lock. */
+    /** Caller holds the lock. */
+    private UnnamedCommand unnamedWithId(long id) {
+        for (UnnamedCommand u : unnamed) {
+            if (u.id == id) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** A command the hooks started without a line, waiting for the screen to name it. Guarded by the lock. */
     private static final class UnnamedCommand {
         final long id;
         final String cwd;
+        final long startNanos;
         boolean finished;
         int exitCode;
 
-        UnnamedCommand(long id, String cwd) {
+        UnnamedCommand(long id, String cwd, long startNanos) {
             this.id = id;
             this.cwd = cwd;
+            this.startNanos = startNanos;
         }
     }
 
