@@ -66,10 +66,9 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
     // Integration state, guarded by "this".
     private boolean integrationSeen;
     private boolean integrationLost;
-    private boolean atPrompt;
     private long lastCommandStartNanos = Long.MIN_VALUE;
     private long openIntegrationCommand = -1;
-    /** A command the hooks reported without its line (hidden from history): the screen names it. */
+    /** Commands the hooks reported without a line (hidden from history), oldest first: the screen names them. */
     private final ArrayDeque<UnnamedCommand> unnamed = new ArrayDeque<>();
     private long nextCommandId;
 
@@ -177,7 +176,6 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         boolean restored;
         synchronized (this) {
             integrationSeen = true;
-            atPrompt = true;
             restored = integrationLost;
             integrationLost = false;
         }
@@ -191,7 +189,6 @@ final class CommandCapture implements TerminalTap, MarkerListener, AutoCloseable
         long id;
         synchronized (this) {
             integrationSeen = true;
-            atPrompt = false;
             lastCommandStartNanos = System.nanoTime();
             id = nextCommandId++;
             openIntegrationCommand = id;
