@@ -114,12 +114,6 @@ final class TerminalSession implements AutoCloseable {
         }
     }
 
-    /** Types a line and Enter, then waits until the echo of the line end came back. */
-    void typeLine(String line) throws IOException {
-        type(line);
-        type("\r");
-    }
-
     void resize(int cols, int rows) throws IOException {
         pty.resize(new WindowSize(cols, rows));
     }
@@ -128,12 +122,6 @@ final class TerminalSession implements AutoCloseable {
     String output() {
         synchronized (received) {
             return received.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    int outputLength() {
-        synchronized (received) {
-            return received.size();
         }
     }
 

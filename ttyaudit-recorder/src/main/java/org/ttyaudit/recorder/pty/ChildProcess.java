@@ -99,11 +99,6 @@ public final class ChildProcess {
         }
     }
 
-    /** The exit status once {@link #waitFor()} returned, else null. */
-    public ExitStatus exitStatus() {
-        return exitStatus;
-    }
-
     /** Sends a signal to the process (not its group); ignored once it has been reaped. */
     public void signal(int signal) {
         if (exitStatus == null) {

@@ -95,11 +95,6 @@ public final class PseudoTerminal implements Closeable {
         FileDescriptors.setWindowSize(masterFd, size);
     }
 
-    public WindowSize windowSize() {
-        WindowSize size = FileDescriptors.windowSize(masterFd);
-        return size == null ? WindowSize.DEFAULT : size;
-    }
-
     /**
      * Whether the program reading the terminal has turned echo off while still reading whole lines (ECHO off,
      * ICANON on): the state of a password prompt ({@code sudo}, {@code passwd}, {@code read -s}, getpass).

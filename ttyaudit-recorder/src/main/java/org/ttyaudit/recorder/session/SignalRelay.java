@@ -15,10 +15,7 @@ import java.util.function.IntConsumer;
 final class SignalRelay implements AutoCloseable {
     static final int SIGHUP = 1;
     static final int SIGINT = 2;
-    static final int SIGKILL = 9;
     static final int SIGTERM = 15;
-    static final int SIGCONT = 18;
-    static final int SIGWINCH = 28;
 
     private final List<Runnable> restorers = new ArrayList<>();
 
