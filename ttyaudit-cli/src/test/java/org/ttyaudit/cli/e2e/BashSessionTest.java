@@ -55,7 +55,7 @@ class BashSessionTest {
                 List.of("record", "--output", record.toString(), "--", "bash"),
                 RecordFixture.environment(home, "/bin/bash"), new WindowSize(80, 24))) {
             int at = t.awaitOutput(PROMPT);
-            at = line(t, at, "cd " + work);
+            at = t.runLine(at, PROMPT, "cd " + work);
             // Backspace fixes a typo.
             t.type("echo helo\u007flo world\r");
             at = t.awaitOutput(at, "hello world\r\n.*" + PROMPT);
@@ -90,16 +90,16 @@ class BashSessionTest {
             t.type("two\r");
             at = t.awaitOutput(at, "one two\r\n.*" + PROMPT);
             // cd, pwd, a failing command, the user's alias.
-            at = line(t, at, "cd /tmp");
-            at = line(t, at, "pwd");
-            at = line(t, at, "ls /nonexistent-dir");
-            at = line(t, at, "ll -d /tmp");
+            at = t.runLine(at, PROMPT, "cd /tmp");
+            at = t.runLine(at, PROMPT, "pwd");
+            at = t.runLine(at, PROMPT, "ls /nonexistent-dir");
+            at = t.runLine(at, PROMPT, "ll -d /tmp");
             // A password prompt: what is typed there must never be stored.
             t.type("read -s -p 'Password: ' SECRET_VAR\r");
             at = t.awaitOutput(at, "Password: ");
             TerminalSession.pause(100);
             t.type(SECRET + "\r");
-            at = line(t, at, "echo ${#SECRET_VAR} chars");
+            at = t.runLine(at, PROMPT, "echo ${#SECRET_VAR} chars");
             // A nested shell without our hooks: its commands come from the screen.
             t.type("bash --norc --noprofile\r");
             at = t.awaitOutput(at, "bash-[0-9.]+[#$] ");
@@ -110,16 +110,11 @@ class BashSessionTest {
             // The window is resized.
             t.resize(100, 30);
             TerminalSession.pause(200);
-            at = line(t, at, "stty size");
+            at = t.runLine(at, PROMPT, "stty size");
             t.type("exit 7\r");
             status = t.awaitExit();
             screen = t.output();
         }
-    }
-
-    private static int line(TerminalSession t, int from, String command) throws Exception {
-        t.type(command + "\r");
-        return t.awaitOutput(from, "\r\n(.|\\s)*?" + PROMPT);
     }
 
     private static List<String> commandLines() throws Exception {

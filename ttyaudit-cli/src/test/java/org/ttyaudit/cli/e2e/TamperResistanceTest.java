@@ -40,26 +40,21 @@ class TamperResistanceTest {
         try (TerminalSession t = TerminalSession.start(List.of("record", "-o", record.toString(), "--", "bash"),
                 env, new WindowSize(80, 24))) {
             int at = t.awaitOutput(PROMPT);
-            at = line(t, at, "echo --password=" + PASSWORD);
+            at = t.runLine(at, PROMPT, "echo --password=" + PASSWORD);
             // A forged marker: the right syntax, the wrong nonce.
-            at = line(t, at, "printf '\\033]133;C;ttyaudit=00000000000000000000000000000000;cmd=forged\\007visible\\n'");
+            at = t.runLine(at, PROMPT, "printf '\\033]133;C;ttyaudit=00000000000000000000000000000000;cmd=forged\\007visible\\n'");
             // History switched off: the hooks cannot name the command, the screen does.
-            at = line(t, at, "set +o history");
-            at = line(t, at, "echo hidden-$((2+3)); false");
-            at = line(t, at, "set -o history");
+            at = t.runLine(at, PROMPT, "set +o history");
+            at = t.runLine(at, PROMPT, "echo hidden-$((2+3)); false");
+            at = t.runLine(at, PROMPT, "set -o history");
             // Remove the hooks, then run a command the shell no longer reports.
-            at = line(t, at, "unset PROMPT_COMMAND; trap - DEBUG; PS0=");
-            at = line(t, at, "echo after-unhook");
+            at = t.runLine(at, PROMPT, "unset PROMPT_COMMAND; trap - DEBUG; PS0=");
+            at = t.runLine(at, PROMPT, "echo after-unhook");
             t.type("exit\r");
             t.awaitExit();
             screen = t.output();
         }
         events = RecordFixture.events(record);
-    }
-
-    private static int line(TerminalSession t, int from, String command) throws Exception {
-        t.type(command + "\r");
-        return t.awaitOutput(from, "\r\n(.|\\s)*?" + PROMPT);
     }
 
     @Test

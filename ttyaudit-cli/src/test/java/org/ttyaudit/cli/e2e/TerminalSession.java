@@ -114,6 +114,15 @@ final class TerminalSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Types {@code command} and Enter, then waits for the next prompt (regex {@code prompt}) after {@code from};
+     * returns where to look from next.
+     */
+    int runLine(int from, String prompt, String command) throws Exception {
+        type(command + "\r");
+        return awaitOutput(from, "\r\n(.|\\s)*?" + prompt);
+    }
+
     void resize(int cols, int rows) throws IOException {
         pty.resize(new WindowSize(cols, rows));
     }

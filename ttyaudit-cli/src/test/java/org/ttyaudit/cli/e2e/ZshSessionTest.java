@@ -44,12 +44,12 @@ class ZshSessionTest {
         try (TerminalSession t = TerminalSession.start(List.of("record", "-o", record.toString(), "--", "zsh"),
                 RecordFixture.environment(home, "/bin/zsh"), new WindowSize(80, 24))) {
             int at = t.awaitOutput(PROMPT);
-            at = line(t, at, "echo hello zsh");
-            at = line(t, at, "cd /tmp");
-            at = line(t, at, "pwd");
-            at = line(t, at, "false");
-            at = line(t, at, "hi");
-            at = line(t, at, "echo precmd=$USER_PRECMD");
+            at = t.runLine(at, PROMPT, "echo hello zsh");
+            at = t.runLine(at, PROMPT, "cd /tmp");
+            at = t.runLine(at, PROMPT, "pwd");
+            at = t.runLine(at, PROMPT, "false");
+            at = t.runLine(at, PROMPT, "hi");
+            at = t.runLine(at, PROMPT, "echo precmd=$USER_PRECMD");
             t.type("for i in 1 2; do\r");
             t.type("echo z$i\r");
             t.type("done\r");
@@ -58,16 +58,11 @@ class ZshSessionTest {
             at = t.awaitOutput(at, "Password: ");
             TerminalSession.pause(100);
             t.type(SECRET + "\r");
-            at = line(t, at, "echo ${#pw}");
+            at = t.runLine(at, PROMPT, "echo ${#pw}");
             t.type("exit 5\r");
             status = t.awaitExit();
             screen = t.output();
         }
-    }
-
-    private static int line(TerminalSession t, int from, String command) throws Exception {
-        t.type(command + "\r");
-        return t.awaitOutput(from, "\r\n(.|\\s)*?" + PROMPT);
     }
 
     private static Map<String, JsonNode> byLine() throws Exception {
