@@ -53,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
         SessionEnd end = recording.end().map(e -> e.end()).orElse(null);
         AsciicastOptions options = AsciicastOptions.defaults().withInput(withInput);
         try (OutputStream out = open()) {
-            AsciicastWriter.export(recording.header(), new RecordedEvents(recording), end, out, fmt, options);
+            AsciicastWriter.export(recording.header(), recording.events(), end, out, fmt, options);
         } catch (FormatException e) {
             throw UserError.failure(file + ": " + e.getMessage());
         } catch (IOException e) {

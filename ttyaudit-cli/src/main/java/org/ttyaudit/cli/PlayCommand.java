@@ -68,7 +68,7 @@ final class PlayCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 new Player(new RealTerminal(spec), PlaybackClock.system(), options)
-                        .play(recording.header(), new RecordedEvents(recording));
+                        .play(recording.header(), recording.events());
             } finally {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }

@@ -1,8 +1,12 @@
 package org.ttyaudit.core.format;
 
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.SessionHeader;
 
 /**
@@ -62,5 +66,34 @@ public record Recording(SessionHeader header, byte[] headerRecordBytes, List<Chu
         for (Chunk c : chunks) {
             c.forEachEvent(visitor, null);
         }
+    }
+
+    /**
+     * The events as an {@link Iterable} (for exporters and players), decoding one chunk at a time so a session of
+     * gigabytes needs only one chunk's events in memory.
+     *
+     * @throws FormatException from the iterator, at the first chunk whose payload does not decode
+     */
+    public Iterable<Event> events() {
+        return () -> new Iterator<>() {
+            private final Iterator<Chunk> chunkIterator = chunks.iterator();
+            private Iterator<Event> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && chunkIterator.hasNext()) {
+                    current = chunkIterator.next().decodeEvents().iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public Event next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 }
