@@ -55,7 +55,7 @@ final class OutputPump implements Runnable {
     @Override
     public void run() {
         byte[] in = new byte[BUFFER];
-        byte[] visible = new byte[BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16];
+        byte[] visible = stripper == null ? null : new byte[BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16];
         PtyReader reader = new PtyReader(pty, BUFFER);
         try {
             while (true) {
@@ -72,8 +72,11 @@ final class OutputPump implements Runnable {
                     }
                     continue;
                 }
-                int shown = stripper == null ? copy(in, n, visible) : stripper.filter(in, 0, n, visible, 0);
-                deliver(visible, shown);
+                if (stripper == null) {
+                    deliver(in, n);
+                } else {
+                    deliver(visible, stripper.filter(in, 0, n, visible, 0));
+                }
             }
             if (stripper != null) {
                 deliver(visible, stripper.flush(visible, 0));
@@ -81,11 +84,6 @@ final class OutputPump implements Runnable {
         } catch (IOException e) {
             failure = e;
         }
-    }
-
-    private static int copy(byte[] from, int n, byte[] to) {
-        System.arraycopy(from, 0, to, 0, n);
-        return n;
     }
 
     private void deliver(byte[] buf, int len) throws IOException {
