@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
@@ -51,6 +52,7 @@ public final class SessionLog {
     private boolean closing;
     private SessionEnd endRecord;
     private IOException failure;
+    private Consumer<IOException> failureListener;
 
     public SessionLog(ChunkSink sink, LongSupplier nanoClock, long startNanos, int chunkBytes,
                       long maxLatencyNanos, long maxPendingBytes) {
@@ -120,6 +122,24 @@ public final class SessionLog {
     /** Microseconds since the session started, by this log's clock. */
     public long offsetMicros() {
         return Math.max(0, (nanoClock.getAsLong() - startNanos) / 1000);
+    }
+
+    /**
+     * Calls {@code listener} once, on the writer thread, when the sink fails (at once if it already has), so the
+     * owner can end the session instead of watching for the failure.
+     */
+    public void onFailure(Consumer<IOException> listener) {
+        IOException already;
+        lock.lock();
+        try {
+            failureListener = listener;
+            already = failure;
+        } finally {
+            lock.unlock();
+        }
+        if (already != null) {
+            listener.accept(already);
+        }
     }
 
     /** The sink's failure, or null while it works. */
@@ -249,12 +269,17 @@ public final class SessionLog {
     }
 
     private void fail(IOException e) {
+        Consumer<IOException> listener;
         lock.lock();
         try {
             failure = e;
             spaceFreed.signalAll();
+            listener = failureListener;
         } finally {
             lock.unlock();
+        }
+        if (listener != null) {
+            listener.accept(e);
         }
     }
 

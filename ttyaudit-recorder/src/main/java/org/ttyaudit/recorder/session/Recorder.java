@@ -148,13 +148,12 @@ public final class Recorder {
             Thread inputThread = new Thread(input, "ttyaudit-input");
             inputThread.setDaemon(true);
             inputThread.start();
-            Thread watchdog = failClosedWatchdog(log, child);
+            log.onFailure(e -> endSessionBecauseUnrecorded(e, child));
 
             ExitStatus status = child.waitFor();
             output.processExited();
             joinUninterruptibly(outputThread);
             input.stop();
-            watchdog.interrupt();
             if (raw != null) {
                 raw.restore();
             }
@@ -214,24 +213,11 @@ public final class Recorder {
     }
 
     /** Hangs the session up when its record can no longer be written (disk full, I/O error): fail closed. */
-    private Thread failClosedWatchdog(SessionLog log, ChildProcess child) {
-        Thread t = new Thread(() -> {
-            try {
-                while (log.failure() == null) {
-                    Thread.sleep(200);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            messages.print("\r\nttyaudit: the session cannot be recorded (" + log.failure().getMessage()
-                    + "); ending it.\r\n");
-            messages.flush();
-            child.signalGroup(SignalRelay.SIGHUP);
-            child.signal(SignalRelay.SIGHUP);
-        }, "ttyaudit-fail-closed");
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private void endSessionBecauseUnrecorded(IOException failure, ChildProcess child) {
+        messages.print("\r\nttyaudit: the session cannot be recorded (" + failure.getMessage() + "); ending it.\r\n");
+        messages.flush();
+        child.signalGroup(SignalRelay.SIGHUP);
+        child.signal(SignalRelay.SIGHUP);
     }
 
     /** Free labels of the session: the user's shell, which players show (asciicast's SHELL). */
