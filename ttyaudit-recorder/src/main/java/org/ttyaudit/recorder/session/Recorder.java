@@ -22,11 +22,14 @@ import org.ttyaudit.recorder.shell.ShellIntegration;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +98,7 @@ public final class Recorder {
         String nonce = ShellIntegration.newNonce();
 
         List<String> argv = options.command();
-        Map<String, String> env = new java.util.HashMap<>(options.environment());
+        Map<String, String> env = new HashMap<>(options.environment());
         env.put("TTYAUDIT_SESSION", id.toString());
         MarkerStripper stripper = null;
         Optional<ShellIntegration> integration = options.shellIntegration()
@@ -129,7 +132,7 @@ public final class Recorder {
             commands = new CommandCapture(log, pty, child.pid(), launch.isPresent(), options.masker(), size.cols(),
                     size.rows());
             if (launch.isPresent()) {
-                stripper = new MarkerStripper(nonce.getBytes(java.nio.charset.StandardCharsets.US_ASCII), commands);
+                stripper = new MarkerStripper(nonce.getBytes(StandardCharsets.US_ASCII), commands);
             }
             if (interactive) {
                 raw = RawMode.enter(userIn);
@@ -259,7 +262,7 @@ public final class Recorder {
 
     private static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException ignored) {
