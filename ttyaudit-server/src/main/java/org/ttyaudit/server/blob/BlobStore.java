@@ -1,0 +1,34 @@
+package org.ttyaudit.server.blob;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where chunk payloads live: immutable byte strings under string keys ({@code sessions/<id>/<seq>}: letters,
+ * digits, {@code - _ . /}, no {@code ..}, at most 512 characters). Implementations: a local directory (default)
+ * and, later, S3-compatible storage; both must pass {@code BlobStoreContract} in this module's test jar.
+ *
+ * <p>Thread-safe. Failures are {@link BlobStoreException}s.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    /**
+     * Stores every entry; when this returns, all of them are durable (they survive kill -9 and, as far as the
+     * storage honours fsync, a power loss). Putting a key again with the same bytes is a no-op; with different
+     * bytes it replaces them (only a writer that lost its acknowledgement does that, before the row that refers
+     * to the key was committed). Batches let an implementation pay for durability once per batch.
+     */
+    void putAll(Map<String, byte[]> entries);
+
+    default void put(String key, byte[] bytes) {
+        putAll(Map.of(key, bytes));
+    }
+
+    Optional<byte[]> get(String key);
+
+    /** Removes the key (a no-op when absent); retention uses it. */
+    void delete(String key);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,7 @@
+package org.ttyaudit.server.store;
+
+import java.util.UUID;
+
+/** Output of one chunk as plain text for full-text search; a hit points at the chunk's first offset. */
+public record OutputText(UUID sessionId, long chunkSeq, long firstOffsetMicros, String text) {
+}

@@ -1,0 +1,13 @@
+package org.ttyaudit.server.store;
+
+import org.ttyaudit.core.model.SessionEnd;
+
+import java.util.UUID;
+
+/**
+ * A session's end record as stored: the parsed end, the record's bytes as received and its hash (the head of the
+ * session's chain), and where it sits in the ledger.
+ */
+public record SessionEndInfo(UUID sessionId, SessionEnd end, long chunkCount, long eventCount, byte[] finalHash,
+                             byte[] endHash, byte[] recordBytes, long ledgerIndex) {
+}

@@ -1,0 +1,11 @@
+package org.ttyaudit.server.store;
+
+import java.util.UUID;
+
+/**
+ * An event of a session other than terminal bytes and commands, kept for the session's details page and rules:
+ * {@code kind} is the event's kind ({@code exec}, {@code marker}, …) and {@code detailJson} its fields as a JSON
+ * object (for exec: pid, ppid, argv, cwd).
+ */
+public record SessionEventRecord(UUID sessionId, long eventSeq, long offsetMicros, String kind, String detailJson) {
+}

@@ -1,0 +1,40 @@
+package org.ttyaudit.server.store;
+
+/**
+ * The server's database, split by job: one way to write ({@link #write}), and separate read interfaces for
+ * sessions, the ledger, the audit log and accounts. Implementations: SQLite (embedded, default) and, later,
+ * PostgreSQL; both must pass the contract suite in this module's test jar ({@code StoreContract}).
+ *
+ * <p>Chunk payloads are not kept here but in a {@link org.ttyaudit.server.blob.BlobStore}; rows refer to them by key.
+ *
+ * <p>Thread-safe. Reads see only committed writes. Failures are {@link StoreException}s.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Runs {@code work} in one transaction. When this returns, everything the work wrote is committed and durable
+     * (it survives kill -9 of the process and, as far as the storage underneath honours fsync, a power loss).
+     * When the work throws, nothing it wrote is kept and the exception is rethrown (unchecked ones as they are).
+     * Writes are serialised: the work sees the effects of every write that committed before it started, and no
+     * other write runs in between, so read-check-write inside one work is safe (e.g. "is this chunk the next
+     * one?", "what is the ledger's size?").
+     */
+    <T> T write(WriteWork<T> work);
+
+    SessionQueries sessions();
+
+    LedgerReader ledger();
+
+    AuditQueries audit();
+
+    AccountStore accounts();
+
+    @Override
+    void close();
+
+    /** A unit of work for {@link #write}. */
+    @FunctionalInterface
+    interface WriteWork<T> {
+        T run(WriteTransaction tx);
+    }
+}

@@ -1,0 +1,71 @@
+package org.ttyaudit.server.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The writes of one {@link Store#write} transaction, and the few reads that must be consistent with them.
+ * Valid only inside the work it was passed to. The store checks its own constraints (a duplicate chunk seq, a
+ * ledger index that is not the next one, an unknown session) and throws {@link StoreException}; the
+ * <em>meaning</em> of the data (hash chains, order, permissions) is checked by the callers before they write.
+ */
+public interface WriteTransaction {
+
+    /** The session as committed so far (including earlier writes of this transaction). */
+    Optional<SessionRecord> session(UUID sessionId);
+
+    /** Stores a new session with no chunk yet ({@code committedSeq} −1, {@code lastHash} = header hash). */
+    void insertSession(NewSession session);
+
+    /**
+     * Stores a chunk's row and advances its session: {@code committedSeq} = chunk seq, {@code lastHash} = chunk
+     * hash, {@code eventCount} += chunk event count, {@code lastActivity} = {@code receivedAt}.
+     *
+     * @throws StoreException when the seq is not the session's {@code committedSeq + 1} or the session is unknown
+     */
+    void insertChunk(ChunkRecord chunk, Instant receivedAt);
+
+    /** Marks the session ended with its end record. @throws StoreException when it already ended */
+    void endSession(SessionEndInfo end);
+
+    /** Adds commands that started; a command whose (session, command id) exists is an error. */
+    void insertCommands(List<CommandRecord> commands);
+
+    /**
+     * Completes a command: sets its end time, end offset and exit code. A command id that is not stored (its
+     * start was never seen) is ignored and reported by returning false.
+     */
+    boolean completeCommand(UUID sessionId, long commandId, Instant endedAt, long endOffsetMicros, Integer exitCode);
+
+    /** Adds events other than terminal bytes and commands: exec, marker, … (see {@link SessionEventRecord}). */
+    void insertSessionEvents(List<SessionEventRecord> events);
+
+    /** Adds a piece of a session's output as searchable text (escape sequences already removed). */
+    void insertOutputText(OutputText text);
+
+    /** Asks the session's recorder to end it; shown in its commit point from now on. */
+    void requestTermination(UUID sessionId, String reason);
+
+    void insertAuditEvent(AuditRecord event);
+
+    /** The number of leaves in the ledger. */
+    long ledgerSize();
+
+    /**
+     * The hash of the complete, aligned subtree at {@code level} covering leaves
+     * [{@code index·2^level}, {@code (index+1)·2^level}); level 0 is a leaf hash.
+     *
+     * @throws StoreException when that node was never stored
+     */
+    byte[] ledgerNode(int level, long index);
+
+    /**
+     * Appends leaf number {@code index} (which must equal {@link #ledgerSize()}) with its canonical data, its leaf
+     * hash and every subtree node it completes, level 0 first (the level-0 node is the leaf hash itself).
+     */
+    void appendLedgerLeaf(long index, byte[] leafData, List<LedgerNode> completedNodes);
+
+    void insertSignedHead(SignedHeadRecord head);
+}
