@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /** SHA-256 as used by the hash chain. Every JDK has it; its absence is a broken runtime, not a data problem. */
-final class Sha256 {
-    static final int LENGTH = 32;
+public final class Sha256 {
+    public static final int LENGTH = 32;
 
     private Sha256() {
     }
@@ -16,6 +16,10 @@ final class Sha256 {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+    }
+
+    public static byte[] of(byte[] data) {
+        return of(data, 0, data.length);
     }
 
     static byte[] of(byte[] data, int off, int len) {
@@ -31,7 +35,8 @@ final class Sha256 {
         }
     }
 
-    static String hex(byte[] hash) {
+    /** Lower-case hex, as hashes appear in messages, JSON and docs. */
+    public static String hex(byte[] hash) {
         StringBuilder b = new StringBuilder(hash.length * 2);
         for (byte x : hash) {
             b.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));

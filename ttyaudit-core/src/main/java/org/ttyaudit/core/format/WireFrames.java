@@ -100,6 +100,19 @@ public final class WireFrames {
         return out.toByteArray();
     }
 
+    /** Encodes one frame. */
+    public static byte[] encode(Type type, byte[] body) {
+        return encode(List.of(new Frame(type, 0, body)));
+    }
+
+    /**
+     * The 12 bytes that start a record file; followed by frames, they make a file that {@code RecordFileReader}
+     * and {@code RecordVerifier} read (how a server hands out a stored session as a record file).
+     */
+    public static byte[] recordFileHeader() {
+        return RecordFile.fileHeader();
+    }
+
     private static int readInt(byte[] b, int at) {
         return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
