@@ -10,6 +10,11 @@ import java.util.Objects;
  * §2.1.4.2, step by step. Before running them it checks the proof's length against the one length the algorithm
  * can accept for the given sizes (it accepts no other), so a truncated or padded proof is reported as such.
  *
+ * <p>A proof binds a leaf (or an old root) to a root, not to a tree size on its own: the RFC algorithms compute
+ * alike for some pairs of sizes (leaf 0 in trees of 3 and of 4 leaves, for one), so a proof may also "verify"
+ * with a wrong size next to the right root. That is harmless as long as the size and the root a caller passes
+ * come from the same signed tree head, which is how they must always be taken.
+ *
  * <p>Stateless and thread-safe. Every failure is a {@link LedgerVerificationException} whose message names the
  * proof, the sizes and what did not match; null arguments are programming errors ({@link NullPointerException}).
  */
