@@ -19,8 +19,11 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Security;
+import java.security.Signature;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.InvalidKeySpecException;
@@ -58,7 +61,7 @@ public final class Ed25519Keys {
     /** A new key pair from the JDK's default secure random source. */
     public static KeyPair generate() {
         try {
-            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+            return keyPairGenerator().generateKeyPair();
         } catch (NoSuchAlgorithmException e) {
             throw missingEd25519(e);
         }
@@ -84,7 +87,7 @@ public final class Ed25519Keys {
                 "the private key's bytes are not available (a key held in hardware?), so its public key cannot be"
                         + " derived"));
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+            KeyPairGenerator generator = keyPairGenerator();
             generator.initialize(NamedParameterSpec.ED25519, new FixedBytes(seed));
             KeyPair pair = generator.generateKeyPair();
             byte[] derived = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElse(new byte[0]);
@@ -119,7 +122,7 @@ public final class Ed25519Keys {
     public static PrivateKey decodePrivateKeyPem(String pem) {
         byte[] der = unpem(pem, PRIVATE_PEM);
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+            return keyFactory().generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (InvalidKeySpecException e) {
             throw new IllegalArgumentException("the PEM " + PRIVATE_PEM + " is not an Ed25519 private key", e);
         } catch (NoSuchAlgorithmException e) {
@@ -133,7 +136,7 @@ public final class Ed25519Keys {
     public static PublicKey decodePublicKeyPem(String pem) {
         byte[] der = unpem(pem, PUBLIC_PEM);
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
+            return keyFactory().generatePublic(new X509EncodedKeySpec(der));
         } catch (InvalidKeySpecException e) {
             throw new IllegalArgumentException("the PEM " + PUBLIC_PEM + " is not an Ed25519 public key", e);
         } catch (NoSuchAlgorithmException e) {
@@ -211,6 +214,25 @@ public final class Ed25519Keys {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
+    }
+
+    // The JDK's own provider (SunEC) is asked by name when it is there: a library that installs another provider
+    // first (the server has BouncyCastle) must not change which implementation signs, or break publicKeyOf.
+    private static final String JDK_PROVIDER = "SunEC";
+
+    static KeyPairGenerator keyPairGenerator() throws NoSuchAlgorithmException {
+        Provider jdk = Security.getProvider(JDK_PROVIDER);
+        return jdk != null ? KeyPairGenerator.getInstance(ALGORITHM, jdk) : KeyPairGenerator.getInstance(ALGORITHM);
+    }
+
+    static KeyFactory keyFactory() throws NoSuchAlgorithmException {
+        Provider jdk = Security.getProvider(JDK_PROVIDER);
+        return jdk != null ? KeyFactory.getInstance(ALGORITHM, jdk) : KeyFactory.getInstance(ALGORITHM);
+    }
+
+    static Signature signature() throws NoSuchAlgorithmException {
+        Provider jdk = Security.getProvider(JDK_PROVIDER);
+        return jdk != null ? Signature.getInstance(ALGORITHM, jdk) : Signature.getInstance(ALGORITHM);
     }
 
     static void requireEd25519(Key key, String what) {

@@ -60,7 +60,7 @@ public final class TreeHeadSigner {
 
     private byte[] signBytes(byte[] message) {
         try {
-            Signature s = Signature.getInstance("Ed25519");
+            Signature s = Ed25519Keys.signature();
             s.initSign(privateKey);
             s.update(message);
             return s.sign();
@@ -71,7 +71,7 @@ public final class TreeHeadSigner {
 
     static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
         try {
-            Signature s = Signature.getInstance("Ed25519");
+            Signature s = Ed25519Keys.signature();
             s.initVerify(key);
             s.update(message);
             return s.verify(signature);
