@@ -1,0 +1,368 @@
+package org.ttyaudit.server.ingest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ttyaudit.core.format.Chunk;
+import org.ttyaudit.core.format.Sha256;
+import org.ttyaudit.core.ledger.LedgerEntry;
+import org.ttyaudit.core.model.CommandEndEvent;
+import org.ttyaudit.core.model.CommandStartEvent;
+import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.index.IndexedChunk;
+import org.ttyaudit.server.ledger.Ledger;
+import org.ttyaudit.server.store.ChunkRecord;
+import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.NewSession;
+import org.ttyaudit.server.store.OutputText;
+import org.ttyaudit.server.store.SessionEndInfo;
+import org.ttyaudit.server.store.SessionRecord;
+import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.WriteTransaction;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.ttyaudit.server.ingest.IngestException.Problem.ENDED;
+import static org.ttyaudit.server.ingest.IngestException.Problem.FOREIGN_HOST;
+import static org.ttyaudit.server.ingest.IngestException.Problem.INVALID;
+import static org.ttyaudit.server.ingest.IngestException.Problem.OUT_OF_ORDER;
+import static org.ttyaudit.server.ingest.IngestException.Problem.UNAVAILABLE;
+import static org.ttyaudit.server.ingest.IngestException.Problem.UNKNOWN_SESSION;
+
+/**
+ * Accepts sessions from recorders and gateways (docs/INGEST.md): each request is parsed and checked on its own
+ * thread, then a single committer thread checks it against the stored session (order, hash chain, owner),
+ * writes its chunk bytes to the blob store, and its rows and ledger leaves to the store, and only then answers
+ * with the new commit point. Nothing is acknowledged before it is durable.
+ *
+ * <p><b>Group commit:</b> the committer takes every request waiting at that moment and commits them together:
+ * one blob batch and one store transaction, so durability (fsync) is paid once per group, not per chunk. A
+ * request that is refused does not affect the others in its group. If the group's write fails, each request is
+ * retried alone, so one request the store cannot take never blocks the others.
+ *
+ * <p>Thread-safe. {@link #close()} stops the committer after the requests already queued.
+ */
+public final class IngestService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    private static final int MAX_GROUP_REQUESTS = 512;
+    private static final long MAX_GROUP_BYTES = 64L * 1024 * 1024;
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final Ledger ledger;
+    private final BatchParser parser;
+    private final Clock clock;
+    private final IngestMetrics metrics;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private volatile boolean closing;
+
+    public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
+                         IngestMetrics metrics) {
+        this.store = store;
+        this.blobs = blobs;
+        this.ledger = ledger;
+        this.parser = parser;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.committer = new Thread(this::commitLoop, "ttyaudit-ingest-committer");
+        this.committer.setDaemon(true);
+        this.committer.start();
+    }
+
+    /** The blob key of a chunk's bytes. */
+    public static String blobKey(UUID sessionId, long seq) {
+        return "sessions/" + sessionId + "/" + seq + ".chunk";
+    }
+
+    /**
+     * The session's commit point for the host that sends it.
+     *
+     * @throws IngestException UNKNOWN_SESSION or FOREIGN_HOST
+     */
+    public CommitPoint commitPoint(UUID sessionId, String hostId) {
+        SessionRecord s = store.sessions().get(sessionId).orElseThrow(() -> new IngestException(UNKNOWN_SESSION,
+                "the server has nothing of session " + sessionId + "; send its header first", null));
+        if (!s.hostId().equals(hostId)) {
+            throw foreign(sessionId);
+        }
+        return SessionProgress.of(s).commitPoint();
+    }
+
+    /**
+     * Parses, checks and durably stores one request; returns the new commit point.
+     *
+     * @throws IngestException when the request is refused (nothing of it is stored) or the server cannot store
+     */
+    public CommitPoint ingest(UUID sessionId, String hostId, byte[] body) {
+        ReceivedBatch batch;
+        try {
+            batch = parser.parse(sessionId, hostId, body);
+        } catch (IngestException e) {
+            metrics.refused();
+            throw e;
+        }
+        Pending pending = new Pending(batch);
+        if (closing) {
+            throw new IngestException(UNAVAILABLE, "the server is shutting down", null);
+        }
+        queue.add(pending);
+        try {
+            return pending.result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestException(UNAVAILABLE, "interrupted while committing", null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IngestException ie) {
+                throw ie;
+            }
+            throw new IngestException(UNAVAILABLE, "the server could not store the request: "
+                    + e.getCause().getMessage(), null, e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        committer.interrupt();
+        try {
+            committer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Pending p : queue) {
+            p.result.completeExceptionally(new IngestException(UNAVAILABLE, "the server is shutting down", null));
+        }
+    }
+
+    private void commitLoop() {
+        while (true) {
+            List<Pending> group = new ArrayList<>();
+            try {
+                Pending first = closing ? queue.poll() : queue.take();
+                if (first == null) {
+                    return;
+                }
+                group.add(first);
+            } catch (InterruptedException e) {
+                if (closing && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            long bytes = group.get(0).batch.bytes();
+            Pending next;
+            while (group.size() < MAX_GROUP_REQUESTS && bytes < MAX_GROUP_BYTES && (next = queue.poll()) != null) {
+                group.add(next);
+                bytes += next.batch.bytes();
+            }
+            commit(group);
+        }
+    }
+
+    private void commit(List<Pending> group) {
+        long started = System.nanoTime();
+        try {
+            Map<Pending, CommitPoint> accepted = store.write(tx -> commitGroup(tx, group));
+            accepted.forEach((p, point) -> p.result.complete(point));
+            metrics.committed(group.size(), accepted.size(), System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            if (group.size() > 1) {
+                log.warn("a commit group of {} requests failed ({}); committing them one by one", group.size(),
+                        e.getMessage());
+                for (Pending p : group) {
+                    commit(List.of(p));
+                }
+            } else {
+                log.error("could not store an ingest request for session {}: {}", group.get(0).batch.sessionId(),
+                        e.toString());
+                group.get(0).result.completeExceptionally(new IngestException(UNAVAILABLE,
+                        "the server could not store the request: " + e.getMessage(), null, e));
+            }
+        }
+    }
+
+    /**
+     * Checks every request of the group against the stored sessions (and the requests before it in the group),
+     * refuses those that do not fit, writes the chunk bytes of the rest in one blob batch, then their rows and
+     * ledger leaves. Returns the accepted requests with their commit points; refused ones are completed here.
+     */
+    private Map<Pending, CommitPoint> commitGroup(WriteTransaction tx, List<Pending> group) {
+        Map<UUID, SessionProgress> progress = new HashMap<>();
+        Map<Pending, SessionProgress> plans = new LinkedHashMap<>();
+        Map<String, byte[]> chunkBytes = new LinkedHashMap<>();
+        for (Pending p : group) {
+            if (p.result.isDone()) {
+                continue;   // refused in an earlier attempt of this group
+            }
+            try {
+                SessionProgress before = progress.containsKey(p.batch.sessionId())
+                        ? progress.get(p.batch.sessionId())
+                        : tx.session(p.batch.sessionId()).map(SessionProgress::of).orElse(null);
+                SessionProgress after = check(p.batch, before);
+                progress.put(p.batch.sessionId(), after);
+                plans.put(p, after);
+                for (IndexedChunk c : p.batch.chunks()) {
+                    chunkBytes.put(blobKey(p.batch.sessionId(), c.chunk().chunkSeq()), c.bytes());
+                }
+            } catch (IngestException e) {
+                p.result.completeExceptionally(e);
+            }
+        }
+        if (!chunkBytes.isEmpty()) {
+            blobs.putAll(chunkBytes);
+        }
+        Instant now = clock.instant();
+        Map<Pending, CommitPoint> accepted = new LinkedHashMap<>();
+        for (Map.Entry<Pending, SessionProgress> e : plans.entrySet()) {
+            apply(tx, e.getKey().batch, now);
+            String terminate = tx.session(e.getKey().batch.sessionId()).map(SessionRecord::terminateReason)
+                    .orElse(null);
+            SessionProgress p = e.getValue();
+            accepted.put(e.getKey(), new CommitPoint(p.header().sessionId().uuid(), p.committedSeq(), p.lastHash(),
+                    p.ended(), terminate));
+        }
+        return accepted;
+    }
+
+    /** The session's progress after {@code batch}, or an IngestException saying why it does not fit. */
+    private SessionProgress check(ReceivedBatch batch, SessionProgress before) {
+        UUID id = batch.sessionId();
+        SessionProgress p = before;
+        if (p == null) {
+            if (batch.header() == null) {
+                throw new IngestException(UNKNOWN_SESSION, "the server has nothing of session " + id
+                        + "; send its header first", null);
+            }
+            p = new SessionProgress(batch.header(), batch.headerBytes(), batch.hostId(), -1, batch.headerHash(), 0,
+                    false, null);
+        } else {
+            if (!p.hostId().equals(batch.hostId())) {
+                throw foreign(id);
+            }
+            if (batch.header() != null && !Arrays.equals(batch.headerBytes(), p.headerBytes())) {
+                throw new IngestException(INVALID, "the session header differs from the one stored for session "
+                        + id, p.commitPoint());
+            }
+        }
+        if (p.ended() && (!batch.chunks().isEmpty() || batch.end() != null)) {
+            throw new IngestException(ENDED, "session " + id + " has ended; nothing more is accepted",
+                    p.commitPoint());
+        }
+        for (IndexedChunk c : batch.chunks()) {
+            Chunk chunk = c.chunk();
+            if (chunk.chunkSeq() != p.committedSeq() + 1) {
+                throw new IngestException(OUT_OF_ORDER, "chunk " + chunk.chunkSeq() + " is out of order: the commit"
+                        + " point of session " + id + " is chunk " + p.committedSeq() + ", so the next is "
+                        + (p.committedSeq() + 1), p.commitPoint());
+            }
+            if (!Arrays.equals(chunk.prevHash(), p.lastHash())) {
+                throw new IngestException(INVALID, "chunk " + chunk.chunkSeq() + ": its prev_hash "
+                        + Sha256.hex(chunk.prevHash()) + " does not continue the chain (expected "
+                        + Sha256.hex(p.lastHash()) + ")", p.commitPoint());
+            }
+            if (chunk.firstEventSeq() != p.eventCount()) {
+                throw new IngestException(INVALID, "chunk " + chunk.chunkSeq() + ": its first event seq "
+                        + chunk.firstEventSeq() + " does not continue the session's " + p.eventCount()
+                        + " events", p.commitPoint());
+            }
+            p = p.afterChunk(chunk.chunkSeq(), chunk.hash(), chunk.eventCount());
+        }
+        if (batch.end() != null) {
+            var end = batch.end();
+            if (end.chunkCount() != p.committedSeq() + 1 || end.eventCount() != p.eventCount()
+                    || !Arrays.equals(end.finalHash(), p.lastHash())) {
+                throw new IngestException(INVALID, "the session end record does not match the session: it counts "
+                        + end.chunkCount() + " chunks and " + end.eventCount() + " events ending in "
+                        + Sha256.hex(end.finalHash()) + "; the server holds " + (p.committedSeq() + 1)
+                        + " chunks and " + p.eventCount() + " events ending in " + Sha256.hex(p.lastHash()),
+                        p.commitPoint());
+            }
+            p = p.afterEnd();
+        }
+        return p;
+    }
+
+    private void apply(WriteTransaction tx, ReceivedBatch batch, Instant now) {
+        UUID id = batch.sessionId();
+        Optional<SessionRecord> stored = tx.session(id);
+        Instant startedAt;
+        if (stored.isEmpty()) {
+            long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.SESSION_START, id, 0,
+                    batch.headerHash()));
+            tx.insertSession(new NewSession(batch.header(), batch.headerBytes(), batch.headerHash(), batch.hostId(),
+                    index, now));
+            startedAt = batch.header().startedAt();
+        } else {
+            startedAt = stored.get().header().startedAt();
+        }
+        for (IndexedChunk c : batch.chunks()) {
+            applyChunk(tx, id, c, startedAt, now);
+        }
+        if (batch.end() != null) {
+            var end = batch.end();
+            long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.SESSION_END, id, 0, end.hash()));
+            tx.endSession(new SessionEndInfo(id, end.end(), end.chunkCount(), end.eventCount(), end.finalHash(),
+                    end.hash(), end.toBytes(), index));
+        }
+        metrics.accepted(batch.chunks().size(), batch.bytes());
+    }
+
+    private void applyChunk(WriteTransaction tx, UUID id, IndexedChunk c, Instant startedAt, Instant now) {
+        Chunk chunk = c.chunk();
+        long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.CHUNK, id, chunk.chunkSeq(), chunk.hash()));
+        tx.insertChunk(new ChunkRecord(id, chunk.chunkSeq(), chunk.firstEventSeq(), chunk.eventCount(),
+                chunk.firstOffsetMicros(), chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(),
+                blobKey(id, chunk.chunkSeq()), c.bytes().length, index), now);
+        List<CommandRecord> started = new ArrayList<>();
+        Set<Long> ids = new HashSet<>();
+        for (CommandStartEvent s : c.commandStarts()) {
+            if (ids.add(s.commandId())) {
+                started.add(new CommandRecord(id, s.commandId(), s.commandLine(), s.cwd(), s.source().jsonName(),
+                        startedAt.plusNanos(s.offsetMicros() * 1000), s.offsetMicros(), null, null, null));
+            }
+        }
+        if (!started.isEmpty()) {
+            tx.insertCommands(started);
+        }
+        for (CommandEndEvent e : c.commandEnds()) {
+            tx.completeCommand(id, e.commandId(), startedAt.plusNanos(e.offsetMicros() * 1000), e.offsetMicros(),
+                    e.exitCode());
+        }
+        if (!c.events().isEmpty()) {
+            tx.insertSessionEvents(c.events());
+        }
+        if (!c.outputText().isBlank()) {
+            tx.insertOutputText(new OutputText(id, chunk.chunkSeq(), chunk.firstOffsetMicros(), c.outputText()));
+        }
+    }
+
+    private static IngestException foreign(UUID sessionId) {
+        return new IngestException(FOREIGN_HOST, "session " + sessionId + " was started by another host", null);
+    }
+
+    private static final class Pending {
+        final ReceivedBatch batch;
+        final CompletableFuture<CommitPoint> result = new CompletableFuture<>();
+
+        Pending(ReceivedBatch batch) {
+            this.batch = batch;
+        }
+    }
+}
