@@ -1,0 +1,97 @@
+package org.ttyaudit.server.ingest;
+
+import org.ttyaudit.core.format.Chunk;
+import org.ttyaudit.core.format.ChunkEncoder;
+import org.ttyaudit.core.format.SessionEndRecord;
+import org.ttyaudit.core.format.WireFrames;
+import org.ttyaudit.core.model.CommandEndEvent;
+import org.ttyaudit.core.model.CommandSource;
+import org.ttyaudit.core.model.CommandStartEvent;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.core.model.SessionEnd;
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.core.model.SessionId;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A session as a recorder would send it, built with the real encoder: its header, chunks holding a command
+ * each (start, exec, output, end) and its end record, as wire frames.
+ */
+final class RecordedSession {
+    final SessionHeader header;
+    final ChunkEncoder encoder;
+    final List<Chunk> chunks = new ArrayList<>();
+    private long offset = 1_000;
+    private long commandId;
+
+    RecordedSession(String user, String host) {
+        this(SessionId.newId(java.time.Clock.systemUTC()).uuid(), user, host);
+    }
+
+    RecordedSession(UUID id, String user, String host) {
+        header = new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3", "10.0.0.9 5122 10.0.0.1 22",
+                "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
+                "test", Map.of());
+        encoder = new ChunkEncoder(header);
+    }
+
+    UUID id() {
+        return header.sessionId().uuid();
+    }
+
+    /** Seals a chunk in which {@code command} runs and prints {@code output}. */
+    Chunk command(String command, String output, int exitCode) {
+        long id = ++commandId;
+        List<Event> events = List.of(
+                new CommandStartEvent(offset, id, command, "/home/alice", CommandSource.SHELL_INTEGRATION),
+                new ExecEvent(offset + 10, 4242, 4000, List.of(command.split(" ")), "/home/alice"),
+                new OutputEvent(offset + 20, ("\u001b[1m" + output + "\u001b[0m\r\n").getBytes(StandardCharsets.UTF_8)),
+                new CommandEndEvent(offset + 30, id, exitCode));
+        offset += 1_000_000;
+        Chunk c = encoder.seal(events);
+        chunks.add(c);
+        return c;
+    }
+
+    SessionEndRecord end() {
+        return encoder.end(new SessionEnd(Instant.parse("2026-11-25T10:05:00Z"), 0, null, "exit"));
+    }
+
+    byte[] headerFrame() {
+        return WireFrames.encode(WireFrames.Type.SESSION_HEADER, encoder.headerRecordBytes());
+    }
+
+    static byte[] frames(Chunk... chunks) {
+        List<WireFrames.Frame> frames = new ArrayList<>();
+        for (Chunk c : chunks) {
+            frames.add(new WireFrames.Frame(WireFrames.Type.CHUNK, 0, c.toBytes()));
+        }
+        return WireFrames.encode(frames);
+    }
+
+    static byte[] endFrame(SessionEndRecord end) {
+        return WireFrames.encode(WireFrames.Type.SESSION_END, end.toBytes());
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+}
