@@ -90,6 +90,28 @@ public final class ServerCertificate {
         return new ServerCertificate(chain, key);
     }
 
+    /**
+     * What {@code ttyaudit server} uses: the operator's files when {@code --tls-cert} and {@code --tls-key} are
+     * both given, the self-signed certificate in {@code dataDir} when neither is.
+     *
+     * @param certChainPem {@code --tls-cert}, or null
+     * @param privateKeyPem {@code --tls-key}, or null
+     * @param names         extra names for a self-signed certificate (ignored for the operator's files)
+     * @throws TlsSetupException when only one of the two files is given, or as {@link #load} and
+     *                           {@link #loadOrCreateSelfSigned} do
+     */
+    public static ServerCertificate forServer(Path certChainPem, Path privateKeyPem, Path dataDir,
+                                              Collection<String> names) throws IOException {
+        if (certChainPem != null && privateKeyPem != null) {
+            return load(certChainPem, privateKeyPem);
+        }
+        if (certChainPem != null || privateKeyPem != null) {
+            throw new TlsSetupException("--tls-cert and --tls-key go together; only "
+                    + (certChainPem != null ? "--tls-cert" : "--tls-key") + " was given");
+        }
+        return loadOrCreateSelfSigned(dataDir, names);
+    }
+
     /** {@link #loadOrCreateSelfSigned(Path, Collection, Clock)} with the system clock. */
     public static ServerCertificate loadOrCreateSelfSigned(Path dataDir, Collection<String> extraNames)
             throws IOException {

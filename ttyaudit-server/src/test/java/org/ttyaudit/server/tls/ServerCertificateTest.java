@@ -246,6 +246,25 @@ class ServerCertificateTest {
         }
     }
 
+    @Test
+    void forServerUsesTheGivenFilesOrTheSelfSignedOneButNotHalfOfEach() throws Exception {
+        KeyPair ec = keyPair("EC");
+        Path cert = write("op.crt", PemFiles.pem("CERTIFICATE", selfSigned(ec, "SHA256withECDSA", "CN=op").getEncoded()));
+        Path key = write("op.key", PemFiles.pem("PRIVATE KEY", ec.getPrivate().getEncoded()));
+        assertThat(ServerCertificate.forServer(cert, key, data, List.of()).leaf().getSubjectX500Principal().getName())
+                .isEqualTo("CN=op");
+        assertThat(Files.exists(data.resolve("tls"))).as("no self-signed certificate made").isFalse();
+        assertThatThrownBy(() -> ServerCertificate.forServer(cert, null, data, List.of()))
+                .isInstanceOf(TlsSetupException.class)
+                .hasMessage("--tls-cert and --tls-key go together; only --tls-cert was given");
+        assertThatThrownBy(() -> ServerCertificate.forServer(null, key, data, List.of()))
+                .hasMessage("--tls-cert and --tls-key go together; only --tls-key was given");
+        ServerCertificate self = ServerCertificate.forServer(null, null, data, List.of("x.example"));
+        assertThat(self.subjectAltNames()).contains("x.example");
+        assertThat(ServerCertificate.forServer(null, null, data, List.of()).fingerprint())
+                .isEqualTo(self.fingerprint());
+    }
+
     // ---- the key store in a real handshake --------------------------------------------------------------------
 
     @Test
