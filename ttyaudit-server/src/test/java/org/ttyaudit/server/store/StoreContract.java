@@ -398,6 +398,20 @@ public abstract class StoreContract {
     }
 
     @Test
+    void outputTextAndEventsOfAnUnknownSessionAreRefused() {
+        UUID unknown = UUID.randomUUID();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertOutputText(new OutputText(unknown, 0, 0, "text"));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(unknown, 0, 0, "marker", "{}")));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+    }
+
+    @Test
     void eventsAreListedInSeqOrderAndFilteredByKind() {
         UUID id = start(header().build()).id();
         SessionEventRecord exec = new SessionEventRecord(id, 4, 400, "exec", "{\"pid\":42,\"argv\":[\"ls\"]}");
@@ -476,7 +490,7 @@ public abstract class StoreContract {
 
         for (String q : List.of("-rf", "a:b", "\"unbalanced", "foo)", "(foo", "NEAR(x y)", "x OR y", "NOT",
                 "command_line:curl", "^curl", "'x'", "a\"b\"c", "{x}", "\\x", "x AND", "AND x", "--help", "8080*",
-                "curl +H", "a.b", "ü", "日本語", "x\u0000y")) {
+                "curl +H", "a.b", "ü", "日本語", "x\u0000y", "\"a\u0000b\"", "\"a\u001bb\"*", "\ud800x")) {
             assertThat(store.sessions().search(q, SessionFilter.all(), null, 10).items()).as(q).isNotNull();
         }
         assertThat(snippets("http://host:8080")).hasSize(1);
@@ -1041,6 +1055,26 @@ public abstract class StoreContract {
             throw error;
         })).isSameAs(error);
         assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    @Test
+    void aCheckedExceptionThrownSneakilyAlsoUndoesTheWork() {
+        Exception checked = new java.io.IOException("checked, thrown past the compiler");
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(header().build()));
+            sneakyThrow(checked);
+            return null;
+        })).isSameAs(checked);
+
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).isEmpty();
+        start(header().build());
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).hasSize(1);
     }
 
     @Test

@@ -67,6 +67,12 @@ final class SqliteConnection implements AutoCloseable {
                 }
                 // after a checkpoint, keep the WAL file from staying at its largest size forever
                 c.execute("PRAGMA journal_size_limit = 67108864");
+                // the durability promise rests on these two; a driver that ignored the settings must not start
+                if (!"2".equals(c.queryString("PRAGMA synchronous"))
+                        || !"1".equals(c.queryString("PRAGMA foreign_keys"))) {
+                    throw new SQLException("the database " + file + " did not accept synchronous=FULL and"
+                            + " foreign_keys=ON");
+                }
             } else {
                 c.execute("PRAGMA query_only = ON");
             }

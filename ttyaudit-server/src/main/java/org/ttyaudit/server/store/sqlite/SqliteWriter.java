@@ -46,7 +46,9 @@ final class SqliteWriter implements AutoCloseable {
                 StoreException failure = Sql.failure(what, e);
                 rollBack(failure);
                 throw failure;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // Throwable, not RuntimeException: a checked exception thrown sneakily must not leave the
+                // transaction open for the next work to commit
                 rollBack(e);
                 throw e;
             }
