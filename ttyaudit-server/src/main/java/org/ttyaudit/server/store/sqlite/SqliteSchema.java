@@ -3,7 +3,6 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.StoreException;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 
 /**

@@ -38,7 +38,12 @@ class SqliteStoreTest extends StoreContract {
 
     @Test
     void aNewDatabaseIsInWalModeAndReadableOnlyByItsOwner() throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        start(header().build());
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path f = Path.of(file() + suffix);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                    .isEqualTo("rw-------");
+        }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
