@@ -5,8 +5,11 @@ import java.util.Optional;
 
 /**
  * Where chunk payloads live: immutable byte strings under string keys ({@code sessions/<id>/<seq>}: letters,
- * digits, {@code - _ . /}, no {@code ..}, at most 512 characters). Implementations: a local directory (default)
- * and, later, S3-compatible storage; both must pass {@code BlobStoreContract} in this module's test jar.
+ * digits, {@code - _ . /}, no {@code .} or {@code ..} segment, no empty segment (leading, trailing or double
+ * slash), at most 512 characters, at most 200 per segment; any other key is a {@link BlobStoreException} naming
+ * it). A key must not be a prefix directory of another key ({@code a} and {@code a/b}). Implementations: a local
+ * directory (default) and, later, S3-compatible storage; both must pass {@code BlobStoreContract} in this
+ * module's test jar.
  *
  * <p>Thread-safe. Failures are {@link BlobStoreException}s.
  */
@@ -16,7 +19,9 @@ public interface BlobStore extends AutoCloseable {
      * Stores every entry; when this returns, all of them are durable (they survive kill -9 and, as far as the
      * storage honours fsync, a power loss). Putting a key again with the same bytes is a no-op; with different
      * bytes it replaces them (only a writer that lost its acknowledgement does that, before the row that refers
-     * to the key was committed). Batches let an implementation pay for durability once per batch.
+     * to the key was committed). Batches let an implementation pay for durability once per batch. When it
+     * throws, no entry is partly stored, but some entries may be stored whole. Every key is checked before
+     * anything is written.
      */
     void putAll(Map<String, byte[]> entries);
 
@@ -24,6 +29,7 @@ public interface BlobStore extends AutoCloseable {
         putAll(Map.of(key, bytes));
     }
 
+    /** The bytes under {@code key}, or empty when there are none; a blob that cannot be read is an exception. */
     Optional<byte[]> get(String key);
 
     /** Removes the key (a no-op when absent); retention uses it. */

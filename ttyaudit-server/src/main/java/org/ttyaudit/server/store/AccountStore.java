@@ -7,7 +7,10 @@ import java.util.Optional;
 /**
  * Users, API tokens, host enrollment tokens and enrolled hosts. Secrets are never stored: only their hashes
  * (password: a KDF string; tokens and host credentials: SHA-256 hex of the token). Each method is its own
- * durable transaction. Names are unique (a duplicate is a {@link StoreException}).
+ * durable transaction. User names, token hashes, credential hashes and the names of hosts that are not revoked
+ * are unique (a duplicate is a {@link StoreException}). Lists are ordered: users and hosts by name, tokens by
+ * creation time. Changing something that does not exist (an unknown user, token or host id) is a
+ * {@link StoreException}.
  */
 public interface AccountStore {
 
@@ -35,6 +38,7 @@ public interface AccountStore {
 
     List<User> users();
 
+    /** Replaces the user's name, role, password hash and flags (by id; {@code createdAt} is kept). */
     void updateUser(User user);
 
     long userCount();
@@ -45,6 +49,7 @@ public interface AccountStore {
 
     List<ApiToken> apiTokens(String userId);
 
+    /** Marks the token revoked (revoking it again changes nothing). */
     void revokeApiToken(String id);
 
     void createEnrollmentToken(EnrollmentToken token);
@@ -53,7 +58,10 @@ public interface AccountStore {
 
     /**
      * Atomically uses an enrollment token and enrolls {@code host} with it: succeeds only when the token exists,
-     * is unused and {@code now} is before its expiry. Returns false (and changes nothing) otherwise.
+     * is unused and {@code now} is before its expiry. Returns false (and changes nothing) otherwise. The token is
+     * marked used at {@code now} by the host; the stored host's {@code enrollmentTokenId} is the token's id,
+     * whatever {@code host} carries. A host name already taken by a host that is not revoked is a
+     * {@link StoreException}, and then the token stays unused.
      */
     boolean enrollHost(String tokenHash, Host host, Instant now);
 
@@ -62,6 +70,12 @@ public interface AccountStore {
     Optional<Host> hostById(String id);
 
     List<Host> hosts();
+
+    /**
+     * Revokes a host: its credential no longer authenticates (callers check {@link Host#revoked()}) and its name
+     * may be enrolled again. Revoking it again changes nothing.
+     */
+    void revokeHost(String id);
 
     /** A small key-value table for server settings (e.g. the bootstrap state). */
     Optional<String> setting(String key);

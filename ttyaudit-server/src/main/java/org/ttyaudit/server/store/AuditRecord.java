@@ -1,6 +1,7 @@
 package org.ttyaudit.server.store;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -10,4 +11,10 @@ import java.util.UUID;
  */
 public record AuditRecord(UUID id, Instant at, String actor, String action, UUID sessionId, String detailJson,
                           long ledgerIndex) {
+    public AuditRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+    }
 }

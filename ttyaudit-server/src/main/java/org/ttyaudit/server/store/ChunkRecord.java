@@ -1,5 +1,6 @@
 package org.ttyaudit.server.store;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -9,4 +10,14 @@ import java.util.UUID;
 public record ChunkRecord(UUID sessionId, long seq, long firstEventSeq, int eventCount, long firstOffsetMicros,
                           long lastOffsetMicros, byte[] prevHash, byte[] hash, String blobKey, int storedBytes,
                           long ledgerIndex) {
+    public ChunkRecord {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(prevHash, "prevHash");
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(blobKey, "blobKey");
+        if (seq < 0 || firstEventSeq < 0 || eventCount < 0 || storedBytes < 0) {
+            throw new IllegalArgumentException("negative chunk seq, event seq, event count or size in chunk " + seq
+                    + " of session " + sessionId);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.ttyaudit.server.store;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -13,4 +14,10 @@ import java.util.UUID;
 public record CommandRecord(UUID sessionId, long commandId, String commandLine, String cwd, String source,
                             Instant startedAt, long startOffsetMicros, Instant endedAt, Long endOffsetMicros,
                             Integer exitCode) {
+    public CommandRecord {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(commandLine, "commandLine");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(startedAt, "startedAt");
+    }
 }

@@ -10,4 +10,8 @@ import java.util.UUID;
  */
 public record SearchHit(UUID sessionId, String kind, Instant at, long offsetMicros, String snippet, String user,
                         String host) {
+    /** {@link #kind()} of a hit in a command line; {@link #at()} is the command's start. */
+    public static final String COMMAND = "command";
+    /** {@link #kind()} of a hit in output text; {@link #at()} is the start of the chunk that holds it. */
+    public static final String OUTPUT = "output";
 }

@@ -2,6 +2,7 @@ package org.ttyaudit.server.store;
 
 import org.ttyaudit.core.model.SessionEnd;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -10,4 +11,11 @@ import java.util.UUID;
  */
 public record SessionEndInfo(UUID sessionId, SessionEnd end, long chunkCount, long eventCount, byte[] finalHash,
                              byte[] endHash, byte[] recordBytes, long ledgerIndex) {
+    public SessionEndInfo {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(end, "end");
+        Objects.requireNonNull(finalHash, "finalHash");
+        Objects.requireNonNull(endHash, "endHash");
+        Objects.requireNonNull(recordBytes, "recordBytes");
+    }
 }

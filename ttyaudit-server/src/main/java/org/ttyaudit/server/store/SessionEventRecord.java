@@ -1,5 +1,6 @@
 package org.ttyaudit.server.store;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -8,4 +9,9 @@ import java.util.UUID;
  * object (for exec: pid, ppid, argv, cwd).
  */
 public record SessionEventRecord(UUID sessionId, long eventSeq, long offsetMicros, String kind, String detailJson) {
+    public SessionEventRecord {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(detailJson, "detailJson");
+    }
 }

@@ -9,7 +9,15 @@ public interface SessionQueries {
 
     Optional<SessionRecord> get(UUID sessionId);
 
-    /** Newest first (by start time, then id), {@code limit} per page; {@code cursor} null for the first page. */
+    /** The most results a page holds; a larger {@code limit} is reduced to it. */
+    int MAX_PAGE = 1000;
+
+    /**
+     * Newest first (by start time, then id), {@code limit} per page; {@code cursor} null for the first page.
+     *
+     * @param limit at least 1 (else {@link IllegalArgumentException}); at most {@link #MAX_PAGE} are returned
+     * @throws StoreException "invalid cursor" when {@code cursor} is not one this store handed out for a list
+     */
     Page<SessionRecord> list(SessionFilter filter, String cursor, int limit);
 
     /** Chunk rows in seq order. */
@@ -22,10 +30,23 @@ public interface SessionQueries {
     List<SessionEventRecord> events(UUID sessionId, List<String> kinds);
 
     /**
-     * Full-text search over command lines and output text (FTS5 query syntax for {@code query}; words are
-     * ANDed), restricted by {@code filter}; newest sessions first, then by offset.
+     * Full-text search over command lines and output text, restricted by {@code filter}; newest sessions first,
+     * then by offset. The query language is small and the same for every implementation, so that no user input
+     * is ever a syntax error:
+     * <ul>
+     *   <li>words (separated by white space) are ANDed; case and diacritics do not matter;</li>
+     *   <li>text in double quotes is a phrase (its words adjacent, in order); a missing closing quote ends the
+     *       phrase at the end of the query;</li>
+     *   <li>a word ending in {@code *} matches words that start with it ({@code pass*});</li>
+     *   <li>every other character is literal: punctuation such as {@code - / : . ( )} separates words just as it
+     *       does in the searched text, so {@code /etc/passwd} finds the phrase "etc passwd" and {@code passwd}
+     *       finds {@code cat /etc/passwd}; operators of the underlying engine ({@code OR}, {@code NOT},
+     *       {@code NEAR}, column filters) are plain words.</li>
+     * </ul>
      *
-     * @throws StoreException with a message naming the problem when the query is not valid syntax
+     * @param limit as for {@link #list}
+     * @throws StoreException with a message naming the problem when the query has no word to search for, is
+     *                        longer than 1000 characters or has more than 64 words, or the cursor is invalid
      */
     Page<SearchHit> search(String query, SessionFilter filter, String cursor, int limit);
 }

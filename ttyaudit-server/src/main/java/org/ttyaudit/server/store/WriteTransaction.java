@@ -23,14 +23,18 @@ public interface WriteTransaction {
      * Stores a chunk's row and advances its session: {@code committedSeq} = chunk seq, {@code lastHash} = chunk
      * hash, {@code eventCount} += chunk event count, {@code lastActivity} = {@code receivedAt}.
      *
-     * @throws StoreException when the seq is not the session's {@code committedSeq + 1} or the session is unknown
+     * @throws StoreException when the seq is not the session's {@code committedSeq + 1}, the session is unknown
+     *                        or has ended
      */
     void insertChunk(ChunkRecord chunk, Instant receivedAt);
 
-    /** Marks the session ended with its end record. @throws StoreException when it already ended */
+    /** Marks the session ended with its end record. @throws StoreException when it already ended or is unknown */
     void endSession(SessionEndInfo end);
 
-    /** Adds commands that started; a command whose (session, command id) exists is an error. */
+    /**
+     * Adds commands that started and counts them in their sessions' {@code commandCount}; a command whose
+     * (session, command id) exists, or whose session is unknown, is a {@link StoreException}.
+     */
     void insertCommands(List<CommandRecord> commands);
 
     /**
@@ -39,15 +43,19 @@ public interface WriteTransaction {
      */
     boolean completeCommand(UUID sessionId, long commandId, Instant endedAt, long endOffsetMicros, Integer exitCode);
 
-    /** Adds events other than terminal bytes and commands: exec, marker, … (see {@link SessionEventRecord}). */
+    /**
+     * Adds events other than terminal bytes and commands: exec, marker, … (see {@link SessionEventRecord}). An
+     * event whose (session, event seq) exists, or whose session is unknown, is a {@link StoreException}.
+     */
     void insertSessionEvents(List<SessionEventRecord> events);
 
     /** Adds a piece of a session's output as searchable text (escape sequences already removed). */
     void insertOutputText(OutputText text);
 
-    /** Asks the session's recorder to end it; shown in its commit point from now on. */
+    /** Asks the session's recorder to end it; shown in its commit point from now on. @throws StoreException when unknown */
     void requestTermination(UUID sessionId, String reason);
 
+    /** @throws StoreException when an event with the same id exists */
     void insertAuditEvent(AuditRecord event);
 
     /** The number of leaves in the ledger. */
@@ -63,7 +71,10 @@ public interface WriteTransaction {
 
     /**
      * Appends leaf number {@code index} (which must equal {@link #ledgerSize()}) with its canonical data, its leaf
-     * hash and every subtree node it completes, level 0 first (the level-0 node is the leaf hash itself).
+     * hash and every subtree node it completes, level 0 first (the level-0 node is the leaf hash itself): the node
+     * (0, index), then while the index at the current level is odd, its parent (level + 1, index / 2).
+     *
+     * @throws StoreException when {@code index} is not the ledger's size or the nodes are not exactly those
      */
     void appendLedgerLeaf(long index, byte[] leafData, List<LedgerNode> completedNodes);
 

@@ -1,0 +1,41 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.server.store.SessionFilter;
+
+import java.util.List;
+
+/** A {@link SessionFilter} as SQL conditions on the sessions table, for listing and searching alike. */
+final class SessionFilterSql {
+    private SessionFilterSql() {
+    }
+
+    /**
+     * Appends {@code AND …} conditions on the sessions table named {@code alias} to {@code sql}, and their values
+     * to {@code params}.
+     */
+    static void append(SessionFilter filter, String alias, StringBuilder sql, List<Object> params) {
+        if (filter == null) {
+            return;
+        }
+        if (filter.user() != null) {
+            sql.append(" AND ").append(alias).append(".user_name = ?");
+            params.add(filter.user());
+        }
+        if (filter.visibleToUser() != null) {
+            sql.append(" AND ").append(alias).append(".user_name = ?");
+            params.add(filter.visibleToUser());
+        }
+        if (filter.host() != null) {
+            sql.append(" AND ").append(alias).append(".host = ?");
+            params.add(filter.host());
+        }
+        if (filter.since() != null) {
+            sql.append(" AND ").append(alias).append(".started_at >= ?");
+            params.add(EpochNanos.of(filter.since()));
+        }
+        if (filter.until() != null) {
+            sql.append(" AND ").append(alias).append(".started_at < ?");
+            params.add(EpochNanos.of(filter.until()));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.server.store.LedgerReader;
+import org.ttyaudit.server.store.SignedHeadRecord;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link LedgerReader} on the read pool: committed leaves, nodes and signed heads. Thread-safe. */
+final class SqliteLedgerReader implements LedgerReader {
+    private static final String HEAD_COLUMNS = "tree_size, root_hash, signed_at, key_id, signature";
+
+    private final SqliteReaders readers;
+
+    SqliteLedgerReader(SqliteReaders readers) {
+        this.readers = readers;
+    }
+
+    @Override
+    public long size() {
+        return readers.read("reading the ledger size", LedgerSql::size);
+    }
+
+    @Override
+    public byte[] leafData(long index) {
+        return readers.read("reading ledger leaf " + index, c -> LedgerSql.leafData(c, index));
+    }
+
+    @Override
+    public byte[] node(int level, long index) {
+        return readers.read("reading ledger node (" + level + ", " + index + ")",
+                c -> LedgerSql.node(c, level, index));
+    }
+
+    @Override
+    public Optional<SignedHeadRecord> latestSignedHead() {
+        return readers.read("reading the latest signed head", c -> {
+            try (ResultSet rs = c.prepare("SELECT " + HEAD_COLUMNS + " FROM signed_heads"
+                    + " ORDER BY tree_size DESC, signed_at DESC, id DESC LIMIT 1").executeQuery()) {
+                return rs.next() ? Optional.of(head(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<SignedHeadRecord> signedHeads(long fromSize, long toSize) {
+        return readers.read("reading signed heads", c -> {
+            List<SignedHeadRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + HEAD_COLUMNS + " FROM signed_heads"
+                    + " WHERE tree_size BETWEEN ? AND ? ORDER BY tree_size, signed_at, id"), fromSize, toSize)
+                    .executeQuery()) {
+                while (rs.next()) {
+                    out.add(head(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static SignedHeadRecord head(ResultSet rs) throws SQLException {
+        return new SignedHeadRecord(rs.getLong("tree_size"), rs.getBytes("root_hash"),
+                EpochNanos.toInstant(rs.getLong("signed_at")), rs.getString("key_id"), rs.getBytes("signature"));
+    }
+}

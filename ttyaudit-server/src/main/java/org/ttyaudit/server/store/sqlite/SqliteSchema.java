@@ -1,0 +1,262 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.server.store.StoreException;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The database schema as ordered migrations: step {@code n} takes a database from version {@code n} to
+ * {@code n + 1} (version 0 is an empty file). {@link #migrate} applies the missing steps in one transaction
+ * when the store opens, and refuses a database written by a newer server.
+ *
+ * <p>Conventions of every table: instants are INTEGER nanoseconds since the epoch ({@link EpochNanos});
+ * offsets within a session are INTEGER microseconds since its start ({@code *_us}); ids are UUID text in lower
+ * case, whose order is the UUIDs' order; flags are 0/1.
+ */
+final class SqliteSchema {
+
+    private static final String V1 = """
+            CREATE TABLE sessions (
+                id               TEXT PRIMARY KEY,
+                kind             TEXT NOT NULL,
+                user_name        TEXT NOT NULL,
+                uid              INTEGER NOT NULL,
+                host             TEXT NOT NULL,
+                tty              TEXT,
+                client_address   TEXT,
+                term             TEXT,
+                term_cols        INTEGER NOT NULL,
+                term_rows        INTEGER NOT NULL,
+                started_at       INTEGER NOT NULL,
+                command_json     TEXT NOT NULL,
+                capture          TEXT NOT NULL,
+                recorder_version TEXT NOT NULL,
+                tags_json        TEXT NOT NULL,
+                header_bytes     BLOB NOT NULL,
+                header_hash      BLOB NOT NULL,
+                host_id          TEXT,
+                ledger_index     INTEGER NOT NULL,
+                received_at      INTEGER NOT NULL,
+                committed_seq    INTEGER NOT NULL,
+                last_hash        BLOB NOT NULL,
+                event_count      INTEGER NOT NULL,
+                command_count    INTEGER NOT NULL,
+                last_activity    INTEGER NOT NULL,
+                ended_at         INTEGER,
+                exit_status      INTEGER,
+                end_signal       INTEGER,
+                end_reason       TEXT,
+                end_chunk_count  INTEGER,
+                end_event_count  INTEGER,
+                end_final_hash   BLOB,
+                end_hash         BLOB,
+                end_record_bytes BLOB,
+                end_ledger_index INTEGER,
+                terminate_reason TEXT
+            );
+            CREATE INDEX sessions_by_start ON sessions (started_at, id);
+            CREATE INDEX sessions_by_user ON sessions (user_name, started_at, id);
+            CREATE INDEX sessions_by_host ON sessions (host, started_at, id);
+
+            CREATE TABLE chunks (
+                session_id      TEXT NOT NULL REFERENCES sessions (id),
+                seq             INTEGER NOT NULL,
+                first_event_seq INTEGER NOT NULL,
+                event_count     INTEGER NOT NULL,
+                first_offset_us INTEGER NOT NULL,
+                last_offset_us  INTEGER NOT NULL,
+                prev_hash       BLOB NOT NULL,
+                hash            BLOB NOT NULL,
+                blob_key        TEXT NOT NULL,
+                stored_bytes    INTEGER NOT NULL,
+                ledger_index    INTEGER NOT NULL,
+                PRIMARY KEY (session_id, seq)
+            ) WITHOUT ROWID;
+
+            -- id: the row id the full-text index refers to; (session_id, command_id) is the command's identity
+            CREATE TABLE commands (
+                id              INTEGER PRIMARY KEY,
+                session_id      TEXT NOT NULL REFERENCES sessions (id),
+                command_id      INTEGER NOT NULL,
+                cwd             TEXT,
+                source          TEXT NOT NULL,
+                started_at      INTEGER NOT NULL,
+                start_offset_us INTEGER NOT NULL,
+                ended_at        INTEGER,
+                end_offset_us   INTEGER,
+                exit_code       INTEGER,
+                command_line    TEXT NOT NULL,
+                UNIQUE (session_id, command_id)
+            );
+            CREATE INDEX commands_by_session ON commands (session_id, start_offset_us, command_id);
+
+            CREATE TABLE session_events (
+                session_id  TEXT NOT NULL REFERENCES sessions (id),
+                event_seq   INTEGER NOT NULL,
+                offset_us   INTEGER NOT NULL,
+                kind        TEXT NOT NULL,
+                detail_json TEXT NOT NULL,
+                PRIMARY KEY (session_id, event_seq)
+            ) WITHOUT ROWID;
+
+            -- text last: finding a hit's session and offset does not read the (possibly long) text
+            CREATE TABLE output_text (
+                id              INTEGER PRIMARY KEY,
+                session_id      TEXT NOT NULL REFERENCES sessions (id),
+                chunk_seq       INTEGER NOT NULL,
+                first_offset_us INTEGER NOT NULL,
+                text            TEXT NOT NULL
+            );
+            CREATE INDEX output_text_by_session ON output_text (session_id, chunk_seq);
+
+            -- Full-text indexes over the two tables above (external content: the text is kept once), kept in
+            -- step by triggers. unicode61 without extra token characters: punctuation separates words, so
+            -- "passwd" finds "cat /etc/passwd"; the query builder turns "/etc/passwd" into the phrase "etc passwd".
+            CREATE VIRTUAL TABLE commands_fts USING fts5 (
+                command_line, content = 'commands', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER commands_fts_insert AFTER INSERT ON commands BEGIN
+                INSERT INTO commands_fts (rowid, command_line) VALUES (new.id, new.command_line);
+            END;
+            CREATE TRIGGER commands_fts_delete AFTER DELETE ON commands BEGIN
+                INSERT INTO commands_fts (commands_fts, rowid, command_line)
+                VALUES ('delete', old.id, old.command_line);
+            END;
+            CREATE TRIGGER commands_fts_update AFTER UPDATE OF command_line ON commands BEGIN
+                INSERT INTO commands_fts (commands_fts, rowid, command_line)
+                VALUES ('delete', old.id, old.command_line);
+                INSERT INTO commands_fts (rowid, command_line) VALUES (new.id, new.command_line);
+            END;
+
+            CREATE VIRTUAL TABLE output_fts USING fts5 (
+                text, content = 'output_text', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER output_fts_insert AFTER INSERT ON output_text BEGIN
+                INSERT INTO output_fts (rowid, text) VALUES (new.id, new.text);
+            END;
+            CREATE TRIGGER output_fts_delete AFTER DELETE ON output_text BEGIN
+                INSERT INTO output_fts (output_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END;
+            CREATE TRIGGER output_fts_update AFTER UPDATE OF text ON output_text BEGIN
+                INSERT INTO output_fts (output_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                INSERT INTO output_fts (rowid, text) VALUES (new.id, new.text);
+            END;
+
+            -- session_id is not a foreign key: an audit event may name a session that retention removed later
+            CREATE TABLE audit_events (
+                id           TEXT PRIMARY KEY,
+                at           INTEGER NOT NULL,
+                actor        TEXT NOT NULL,
+                action       TEXT NOT NULL,
+                session_id   TEXT,
+                detail_json  TEXT,
+                ledger_index INTEGER NOT NULL
+            );
+            CREATE INDEX audit_by_time ON audit_events (at, id);
+            CREATE INDEX audit_by_actor ON audit_events (actor, at, id);
+            CREATE INDEX audit_by_session ON audit_events (session_id, at, id);
+
+            CREATE TABLE ledger_leaves (
+                idx  INTEGER PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            CREATE TABLE ledger_nodes (
+                level INTEGER NOT NULL,
+                idx   INTEGER NOT NULL,
+                hash  BLOB NOT NULL,
+                PRIMARY KEY (level, idx)
+            ) WITHOUT ROWID;
+            -- a head may be signed again at the same size (periodic signing of an idle tree)
+            CREATE TABLE signed_heads (
+                id        INTEGER PRIMARY KEY,
+                tree_size INTEGER NOT NULL,
+                root_hash BLOB NOT NULL,
+                signed_at INTEGER NOT NULL,
+                key_id    TEXT NOT NULL,
+                signature BLOB NOT NULL
+            );
+            CREATE INDEX signed_heads_by_size ON signed_heads (tree_size, signed_at, id);
+
+            CREATE TABLE users (
+                id                   TEXT PRIMARY KEY,
+                name                 TEXT NOT NULL UNIQUE,
+                role                 TEXT NOT NULL,
+                password_hash        TEXT,
+                must_change_password INTEGER NOT NULL,
+                disabled             INTEGER NOT NULL,
+                created_at           INTEGER NOT NULL
+            );
+            CREATE TABLE api_tokens (
+                id         TEXT PRIMARY KEY,
+                user_id    TEXT NOT NULL REFERENCES users (id),
+                name       TEXT,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                revoked    INTEGER NOT NULL
+            );
+            CREATE INDEX api_tokens_by_user ON api_tokens (user_id, created_at);
+            CREATE TABLE enrollment_tokens (
+                id              TEXT PRIMARY KEY,
+                token_hash      TEXT NOT NULL UNIQUE,
+                created_by      TEXT,
+                created_at      INTEGER NOT NULL,
+                expires_at      INTEGER NOT NULL,
+                used_at         INTEGER,
+                used_by_host_id TEXT
+            );
+            CREATE TABLE hosts (
+                id                  TEXT PRIMARY KEY,
+                name                TEXT NOT NULL,
+                credential_hash     TEXT NOT NULL UNIQUE,
+                enrolled_at         INTEGER NOT NULL,
+                enrollment_token_id TEXT,
+                revoked             INTEGER NOT NULL
+            );
+            -- a revoked host's name may be enrolled again (a reinstalled machine)
+            CREATE UNIQUE INDEX hosts_active_name ON hosts (name) WHERE revoked = 0;
+
+            CREATE TABLE settings (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """;
+
+    /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
+    private static final List<String> MIGRATIONS = List.of(V1);
+
+    /** The version this code reads and writes. */
+    static final int VERSION = MIGRATIONS.size();
+
+    private SqliteSchema() {
+    }
+
+    /**
+     * Brings the database to {@link #VERSION}, all steps in one transaction (a crash leaves the old version).
+     *
+     * @throws StoreException when the database has a newer version than this code knows
+     */
+    static void migrate(SqliteWriter writer, Path file) {
+        writer.transaction("preparing the database schema of " + file, c -> {
+            c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            String stored = c.queryString("SELECT max(version) FROM schema_version");
+            int version = stored == null ? 0 : Integer.parseInt(stored);
+            if (version > VERSION) {
+                throw new StoreException("the database " + file + " has schema version " + version
+                        + ", newer than this server's " + VERSION + "; run a newer ttyaudit server (or restore a"
+                        + " backup made by this version)");
+            }
+            for (int v = version; v < VERSION; v++) {
+                c.execute(MIGRATIONS.get(v));
+            }
+            if (version < VERSION) {
+                c.execute("DELETE FROM schema_version");
+                c.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.server.store.ChunkRecord;
+import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.Page;
+import org.ttyaudit.server.store.SearchHit;
+import org.ttyaudit.server.store.SessionEventRecord;
+import org.ttyaudit.server.store.SessionFilter;
+import org.ttyaudit.server.store.SessionQueries;
+import org.ttyaudit.server.store.SessionRecord;
+
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link SessionQueries} on the read pool; search is {@link SqliteSearch}'s job. Thread-safe. */
+final class SqliteSessionQueries implements SessionQueries {
+    private static final String LISTING = "sessions";
+
+    private final SqliteReaders readers;
+    private final SqliteSearch search;
+
+    SqliteSessionQueries(SqliteReaders readers) {
+        this.readers = readers;
+        this.search = new SqliteSearch(readers);
+    }
+
+    @Override
+    public Optional<SessionRecord> get(UUID sessionId) {
+        return readers.read("reading session " + sessionId, c -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.SESSION_COLUMNS
+                    + " FROM sessions WHERE id = ?"), sessionId.toString()).executeQuery()) {
+                return rs.next() ? Optional.of(SessionRows.session(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Page<SessionRecord> list(SessionFilter filter, String cursor, int limit) {
+        int pageSize = Paging.pageSize(limit);
+        Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
+        StringBuilder sql = new StringBuilder("SELECT " + SessionRows.SESSION_COLUMNS + " FROM sessions s WHERE 1");
+        List<Object> params = new ArrayList<>();
+        SessionFilterSql.append(filter, "s", sql, params);
+        if (after != null) {
+            sql.append(" AND (s.started_at, s.id) < (?, ?)");
+            params.add(after.longAt(0));
+            params.add(after.uuidAt(1));
+        }
+        sql.append(" ORDER BY s.started_at DESC, s.id DESC LIMIT ?");
+        params.add(pageSize + 1);
+        List<SessionRecord> rows = readers.read("listing sessions", c -> {
+            List<SessionRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    out.add(SessionRows.session(rs));
+                }
+            }
+            return out;
+        });
+        return Paging.page(rows, pageSize, s -> Cursors.encode(LISTING, EpochNanos.of(s.header().startedAt()),
+                s.id()));
+    }
+
+    @Override
+    public List<ChunkRecord> chunks(UUID sessionId) {
+        return readers.read("reading the chunks of session " + sessionId, c -> {
+            List<ChunkRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.CHUNK_COLUMNS
+                    + " FROM chunks WHERE session_id = ? ORDER BY seq"), sessionId.toString()).executeQuery()) {
+                while (rs.next()) {
+                    out.add(SessionRows.chunk(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<CommandRecord> commands(UUID sessionId) {
+        return readers.read("reading the commands of session " + sessionId, c -> {
+            List<CommandRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.COMMAND_COLUMNS
+                            + " FROM commands WHERE session_id = ? ORDER BY start_offset_us, command_id"),
+                    sessionId.toString()).executeQuery()) {
+                while (rs.next()) {
+                    out.add(SessionRows.command(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<SessionEventRecord> events(UUID sessionId, List<String> kinds) {
+        StringBuilder sql = new StringBuilder("SELECT event_seq, offset_us, kind, detail_json FROM session_events"
+                + " WHERE session_id = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(sessionId.toString());
+        if (kinds != null && !kinds.isEmpty()) {
+            sql.append(" AND kind IN (").append("?, ".repeat(kinds.size() - 1)).append("?)");
+            params.addAll(kinds);
+        }
+        sql.append(" ORDER BY event_seq");
+        return readers.read("reading the events of session " + sessionId, c -> {
+            List<SessionEventRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SessionEventRecord(sessionId, rs.getLong(1), rs.getLong(2), rs.getString(3),
+                            rs.getString(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Page<SearchHit> search(String query, SessionFilter filter, String cursor, int limit) {
+        return search.search(query, filter, cursor, limit);
+    }
+}

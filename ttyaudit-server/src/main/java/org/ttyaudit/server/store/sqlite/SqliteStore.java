@@ -1,0 +1,134 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.server.store.AccountStore;
+import org.ttyaudit.server.store.AuditQueries;
+import org.ttyaudit.server.store.LedgerReader;
+import org.ttyaudit.server.store.SessionQueries;
+import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.StoreException;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+
+/**
+ * The embedded {@link Store}: one SQLite database file (WAL mode, {@code synchronous=FULL}, foreign keys on).
+ * Writes go through one connection, one at a time ({@code BEGIN IMMEDIATE … COMMIT}); queries use a small pool of
+ * query-only connections and never wait for a write. The schema is created or migrated when the store opens.
+ *
+ * <p>The file holds password and token hashes, so a new database is created with mode 0600 (SQLite gives its
+ * {@code -wal} and {@code -shm} files the same mode).
+ *
+ * <p>Thread-safe. One process should open a database file at a time (SQLite would serialise two, but the second
+ * process's writes would wait up to {@link SqliteConnection#BUSY_TIMEOUT_MILLIS} ms and then fail).
+ */
+public final class SqliteStore implements Store {
+    /** Readers: the HTTP API's concurrent queries; more would only contend for the machine's cores. */
+    private static final int READ_CONNECTIONS = 4;
+
+    private final SqliteWriter writer;
+    private final SqliteReaders readers;
+    private final SqliteSessionQueries sessions;
+    private final SqliteLedgerReader ledger;
+    private final SqliteAuditQueries audit;
+    private final SqliteAccountStore accounts;
+
+    private SqliteStore(SqliteWriter writer, SqliteReaders readers) {
+        this.writer = writer;
+        this.readers = readers;
+        this.sessions = new SqliteSessionQueries(readers);
+        this.ledger = new SqliteLedgerReader(readers);
+        this.audit = new SqliteAuditQueries(readers);
+        this.accounts = new SqliteAccountStore(writer, readers);
+    }
+
+    /**
+     * Opens (creating when absent) the database at {@code databaseFile}, whose directory must exist.
+     *
+     * @throws StoreException when the file cannot be opened, is not a ttyaudit database that this version can
+     *                        read (for example, a newer schema version), or the directory is missing
+     */
+    public static SqliteStore open(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        createPrivately(file);
+        SqliteWriter writer = null;
+        try {
+            writer = new SqliteWriter(SqliteConnection.open(file, true));
+            SqliteSchema.migrate(writer, file);
+            // readers after the migration: they must never see a half-made schema
+            SqliteReaders readers = new SqliteReaders(file, READ_CONNECTIONS);
+            return new SqliteStore(writer, readers);
+        } catch (SQLException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void createPrivately(Path file) {
+        Path dir = file.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new StoreException("cannot open the database " + file + ": the directory " + dir
+                    + " does not exist");
+        }
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------")));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // an existing database keeps the mode its administrator gave it
+        } catch (IOException e) {
+            throw new StoreException("cannot create the database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public <T> T write(WriteWork<T> work) {
+        return writer.transaction("a write transaction", c -> {
+            SqliteWriteTransaction tx = new SqliteWriteTransaction(c);
+            try {
+                return work.run(tx);
+            } finally {
+                tx.close();
+            }
+        });
+    }
+
+    @Override
+    public SessionQueries sessions() {
+        return sessions;
+    }
+
+    @Override
+    public LedgerReader ledger() {
+        return ledger;
+    }
+
+    @Override
+    public AuditQueries audit() {
+        return audit;
+    }
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    /** Waits for a running write, then closes every connection; reads and writes after this fail. */
+    @Override
+    public void close() {
+        readers.close();
+        // last: the connection that closes last checkpoints the WAL into the database file
+        writer.close();
+    }
+}

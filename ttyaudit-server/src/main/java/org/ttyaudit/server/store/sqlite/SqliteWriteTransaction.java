@@ -1,0 +1,321 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.server.store.AuditRecord;
+import org.ttyaudit.server.store.ChunkRecord;
+import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.LedgerNode;
+import org.ttyaudit.server.store.NewSession;
+import org.ttyaudit.server.store.OutputText;
+import org.ttyaudit.server.store.SessionEndInfo;
+import org.ttyaudit.server.store.SessionEventRecord;
+import org.ttyaudit.server.store.SessionRecord;
+import org.ttyaudit.server.store.SignedHeadRecord;
+import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.WriteTransaction;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The writes of one {@link SqliteStore#write} transaction on the writer connection. Checks the store's own
+ * constraints with explicit queries first, so that a violation has a message naming the session, seq or index
+ * rather than SQLite's constraint text.
+ *
+ * <p>Used by the one thread that runs the work; unusable once the work has returned ({@link IllegalStateException}).
+ */
+final class SqliteWriteTransaction implements WriteTransaction {
+    private final SqliteConnection c;
+    private boolean open = true;
+
+    SqliteWriteTransaction(SqliteConnection connection) {
+        this.c = connection;
+    }
+
+    void close() {
+        open = false;
+    }
+
+    @Override
+    public Optional<SessionRecord> session(UUID sessionId) {
+        return run("reading session " + sessionId, () -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.SESSION_COLUMNS
+                    + " FROM sessions WHERE id = ?"), sessionId.toString()).executeQuery()) {
+                return rs.next() ? Optional.of(SessionRows.session(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void insertSession(NewSession s) {
+        SessionHeader h = s.header();
+        String id = h.sessionId().toString();
+        run("storing session " + id, () -> {
+            if (sessionState(id) != null) {
+                throw new StoreException("session " + id + " is already stored");
+            }
+            long receivedAt = EpochNanos.of(s.receivedAt());
+            Sql.bind(c.prepare("INSERT INTO sessions (id, kind, user_name, uid, host, tty, client_address, term,"
+                            + " term_cols, term_rows, started_at, command_json, capture, recorder_version, tags_json,"
+                            + " header_bytes, header_hash, host_id, ledger_index, received_at, committed_seq,"
+                            + " last_hash, event_count, command_count, last_activity)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, -1, ?, 0, 0, ?)"),
+                    id, h.kind(), h.user(), h.uid(), h.host(), h.tty(), h.clientAddress(), h.term(), h.cols(),
+                    h.rows(), EpochNanos.of(h.startedAt()), SessionRows.toJson(h.command()), h.capture(),
+                    h.recorderVersion(), SessionRows.toJson(h.tags()), s.headerBytes(), s.headerHash(), s.hostId(),
+                    s.ledgerIndex(), receivedAt, s.headerHash(), receivedAt).executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void insertChunk(ChunkRecord chunk, Instant receivedAt) {
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        String id = chunk.sessionId().toString();
+        run("storing chunk " + chunk.seq() + " of session " + id, () -> {
+            SessionState state = existingSession(id);
+            if (state.ended) {
+                throw new StoreException("session " + id + " has ended; chunk " + chunk.seq() + " is not accepted");
+            }
+            if (chunk.seq() != state.committedSeq + 1) {
+                throw new StoreException("chunk " + chunk.seq() + " of session " + id + " is not the next one: the"
+                        + " session's last stored chunk is " + state.committedSeq);
+            }
+            Sql.bind(c.prepare("INSERT INTO chunks (" + SessionRows.CHUNK_COLUMNS
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    id, chunk.seq(), chunk.firstEventSeq(), chunk.eventCount(), chunk.firstOffsetMicros(),
+                    chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(), chunk.blobKey(), chunk.storedBytes(),
+                    chunk.ledgerIndex()).executeUpdate();
+            Sql.bind(c.prepare("UPDATE sessions SET committed_seq = ?, last_hash = ?, event_count = event_count + ?,"
+                            + " last_activity = ? WHERE id = ?"),
+                    chunk.seq(), chunk.hash(), chunk.eventCount(), EpochNanos.of(receivedAt), id).executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void endSession(SessionEndInfo end) {
+        String id = end.sessionId().toString();
+        run("ending session " + id, () -> {
+            if (existingSession(id).ended) {
+                throw new StoreException("session " + id + " has already ended");
+            }
+            Sql.bind(c.prepare("UPDATE sessions SET ended_at = ?, exit_status = ?, end_signal = ?, end_reason = ?,"
+                            + " end_chunk_count = ?, end_event_count = ?, end_final_hash = ?, end_hash = ?,"
+                            + " end_record_bytes = ?, end_ledger_index = ? WHERE id = ?"),
+                    EpochNanos.of(end.end().endedAt()), end.end().exitStatus(), end.end().signal(),
+                    end.end().reason(), end.chunkCount(), end.eventCount(), end.finalHash(), end.endHash(),
+                    end.recordBytes(), end.ledgerIndex(), id).executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void insertCommands(List<CommandRecord> commands) {
+        run("storing commands", () -> {
+            Map<String, Integer> added = new HashMap<>();
+            for (CommandRecord cmd : commands) {
+                String id = cmd.sessionId().toString();
+                if (!added.containsKey(id)) {
+                    existingSession(id);
+                }
+                try {
+                    Sql.bind(c.prepare("INSERT INTO commands (" + SessionRows.COMMAND_COLUMNS
+                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            id, cmd.commandId(), cmd.commandLine(), cmd.cwd(), cmd.source(),
+                            EpochNanos.of(cmd.startedAt()), cmd.startOffsetMicros(),
+                            EpochNanos.ofNullable(cmd.endedAt()), cmd.endOffsetMicros(), cmd.exitCode())
+                            .executeUpdate();
+                } catch (SQLException e) {
+                    if (Sql.isUniqueViolation(e)) {
+                        throw new StoreException("command " + cmd.commandId() + " of session " + id
+                                + " is already stored");
+                    }
+                    throw e;
+                }
+                added.merge(id, 1, Integer::sum);
+            }
+            for (Map.Entry<String, Integer> e : added.entrySet()) {
+                Sql.bind(c.prepare("UPDATE sessions SET command_count = command_count + ? WHERE id = ?"),
+                        e.getValue(), e.getKey()).executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean completeCommand(UUID sessionId, long commandId, Instant endedAt, long endOffsetMicros,
+                                   Integer exitCode) {
+        Objects.requireNonNull(endedAt, "endedAt");
+        return run("completing command " + commandId + " of session " + sessionId, () ->
+                Sql.bind(c.prepare("UPDATE commands SET ended_at = ?, end_offset_us = ?, exit_code = ?"
+                                + " WHERE session_id = ? AND command_id = ?"),
+                        EpochNanos.of(endedAt), endOffsetMicros, exitCode, sessionId.toString(), commandId)
+                        .executeUpdate() == 1);
+    }
+
+    @Override
+    public void insertSessionEvents(List<SessionEventRecord> events) {
+        run("storing session events", () -> {
+            for (SessionEventRecord e : events) {
+                String id = e.sessionId().toString();
+                try {
+                    Sql.bind(c.prepare("INSERT INTO session_events (session_id, event_seq, offset_us, kind,"
+                                    + " detail_json) VALUES (?, ?, ?, ?, ?)"),
+                            id, e.eventSeq(), e.offsetMicros(), e.kind(), e.detailJson()).executeUpdate();
+                } catch (SQLException x) {
+                    rethrowConstraint(x, "event " + e.eventSeq() + " of session " + id + " is already stored", id);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void insertOutputText(OutputText text) {
+        String id = text.sessionId().toString();
+        run("storing output text of session " + id, () -> {
+            try {
+                Sql.bind(c.prepare("INSERT INTO output_text (session_id, chunk_seq, first_offset_us, text)"
+                                + " VALUES (?, ?, ?, ?)"),
+                        id, text.chunkSeq(), text.firstOffsetMicros(), text.text()).executeUpdate();
+            } catch (SQLException e) {
+                rethrowConstraint(e, "output text of chunk " + text.chunkSeq() + " is already stored", id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void requestTermination(UUID sessionId, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        run("requesting termination of session " + sessionId, () -> {
+            int rows = Sql.bind(c.prepare("UPDATE sessions SET terminate_reason = ? WHERE id = ?"), reason,
+                    sessionId.toString()).executeUpdate();
+            if (rows == 0) {
+                throw unknownSession(sessionId.toString());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void insertAuditEvent(AuditRecord e) {
+        run("storing audit event " + e.id(), () -> {
+            try {
+                Sql.bind(c.prepare("INSERT INTO audit_events (id, at, actor, action, session_id, detail_json,"
+                                + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                        e.id().toString(), EpochNanos.of(e.at()), e.actor(), e.action(),
+                        e.sessionId() == null ? null : e.sessionId().toString(), e.detailJson(), e.ledgerIndex())
+                        .executeUpdate();
+            } catch (SQLException x) {
+                rethrowConstraint(x, "audit event " + e.id() + " is already stored", null);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long ledgerSize() {
+        return run("reading the ledger size", () -> LedgerSql.size(c));
+    }
+
+    @Override
+    public byte[] ledgerNode(int level, long index) {
+        return run("reading ledger node (" + level + ", " + index + ")", () -> LedgerSql.node(c, level, index));
+    }
+
+    @Override
+    public void appendLedgerLeaf(long index, byte[] leafData, List<LedgerNode> completedNodes) {
+        Objects.requireNonNull(leafData, "leafData");
+        run("appending ledger leaf " + index, () -> {
+            long size = LedgerSql.size(c);
+            if (index != size) {
+                throw new StoreException("ledger leaf " + index + " is not the next one: the ledger has " + size
+                        + " leaves");
+            }
+            LedgerSql.checkCompletedNodes(index, completedNodes);
+            Sql.bind(c.prepare("INSERT INTO ledger_leaves (idx, data) VALUES (?, ?)"), index, leafData)
+                    .executeUpdate();
+            PreparedStatement insertNode = c.prepare("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)");
+            for (LedgerNode n : completedNodes) {
+                try {
+                    Sql.bind(insertNode, n.level(), n.index(), n.hash()).executeUpdate();
+                } catch (SQLException e) {
+                    rethrowConstraint(e, "ledger node (" + n.level() + ", " + n.index() + ") is already stored",
+                            null);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void insertSignedHead(SignedHeadRecord head) {
+        run("storing the signed head of size " + head.treeSize(), () -> {
+            Sql.bind(c.prepare("INSERT INTO signed_heads (tree_size, root_hash, signed_at, key_id, signature)"
+                            + " VALUES (?, ?, ?, ?, ?)"),
+                    head.treeSize(), head.rootHash(), EpochNanos.of(head.signedAt()), head.keyId(), head.signature())
+                    .executeUpdate();
+            return null;
+        });
+    }
+
+    /** Committed seq and whether ended, or null for an unknown session. */
+    private SessionState sessionState(String id) throws SQLException {
+        try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, end_ledger_index IS NOT NULL AS ended"
+                + " FROM sessions WHERE id = ?"), id).executeQuery()) {
+            return rs.next() ? new SessionState(rs.getLong(1), rs.getBoolean(2)) : null;
+        }
+    }
+
+    private SessionState existingSession(String id) throws SQLException {
+        SessionState s = sessionState(id);
+        if (s == null) {
+            throw unknownSession(id);
+        }
+        return s;
+    }
+
+    private static StoreException unknownSession(String id) {
+        return new StoreException("session " + id + " is not stored");
+    }
+
+    /** Rethrows a duplicate or an unknown session as a StoreException naming it, any other failure as it is. */
+    private static void rethrowConstraint(SQLException e, String duplicate, String sessionId) throws SQLException {
+        if (Sql.isUniqueViolation(e)) {
+            throw new StoreException(duplicate);
+        }
+        if (sessionId != null && Sql.isForeignKeyViolation(e)) {
+            throw unknownSession(sessionId);
+        }
+        throw e;
+    }
+
+    private <T> T run(String what, SqlAction<T> action) {
+        if (!open) {
+            throw new IllegalStateException("the transaction has ended: use it only inside the work it was given to");
+        }
+        try {
+            return action.run();
+        } catch (SQLException e) {
+            throw Sql.failure(what, e);
+        }
+    }
+
+    private record SessionState(long committedSeq, boolean ended) {
+    }
+
+    @FunctionalInterface
+    private interface SqlAction<T> {
+        T run() throws SQLException;
+    }
+}

@@ -1,0 +1,1248 @@
+package org.ttyaudit.server.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ttyaudit.core.model.SessionHeader;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ttyaudit.server.store.TestData.T0;
+import static org.ttyaudit.server.store.TestData.appendLeaf;
+import static org.ttyaudit.server.store.TestData.command;
+import static org.ttyaudit.server.store.TestData.hash;
+import static org.ttyaudit.server.store.TestData.header;
+import static org.ttyaudit.server.store.TestData.newSession;
+import static org.ttyaudit.server.store.TestData.nextChunk;
+import static org.ttyaudit.server.store.TestData.sessionId;
+
+/**
+ * The behaviour every {@link Store} must have, whatever keeps the data: sessions and their chunks, commands,
+ * events and output; search and listing with filters and cursors; the ledger, signed heads and audit log;
+ * accounts; and transactions (atomic, serialised, durable across close and reopen).
+ *
+ * <p>An implementation's test extends this class and implements {@link #openStore()}.
+ */
+public abstract class StoreContract {
+
+    /**
+     * Opens the store under test. Within one test, every call must open the same storage (empty at the test's
+     * first call), so that a test can close the store and open it again to see what survived.
+     */
+    protected abstract Store openStore();
+
+    protected Store store;
+
+    @BeforeEach
+    void openTheStore() {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeTheStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected void reopen() {
+        store.close();
+        store = null;
+        store = openStore();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Stores a session (with its ledger leaf) and returns it as stored. */
+    protected SessionRecord start(SessionHeader h) {
+        store.write(tx -> {
+            long leaf = appendLeaf(tx, "start " + h.sessionId());
+            tx.insertSession(newSession(h, "host-1", leaf));
+            return null;
+        });
+        return store.sessions().get(h.sessionId().uuid()).orElseThrow();
+    }
+
+    protected SessionRecord start(UUID id, String user, String host, Instant startedAt) {
+        return start(header().id(id).user(user).host(host).startedAt(startedAt).build());
+    }
+
+    /** Appends {@code n} chunks of 10 events each; returns the session afterwards. */
+    protected SessionRecord addChunks(UUID id, int n) {
+        for (int i = 0; i < n; i++) {
+            store.write(tx -> {
+                SessionRecord s = tx.session(id).orElseThrow();
+                ChunkRecord chunk = nextChunk(s, 10, tx.ledgerSize());
+                appendLeaf(tx, "chunk " + id + " " + chunk.seq());
+                tx.insertChunk(chunk, T0.plusSeconds(chunk.seq() + 1));
+                return null;
+            });
+        }
+        return store.sessions().get(id).orElseThrow();
+    }
+
+    private void addCommands(UUID id, String... lines) {
+        store.write(tx -> {
+            long next = tx.session(id).orElseThrow().commandCount();
+            List<CommandRecord> commands = new ArrayList<>();
+            for (String line : lines) {
+                commands.add(command(id, next, line, 1_000_000L * (next + 1)));
+                next++;
+            }
+            tx.insertCommands(commands);
+            return null;
+        });
+    }
+
+    private void addOutput(UUID id, long chunkSeq, long offsetMicros, String text) {
+        store.write(tx -> {
+            tx.insertOutputText(new OutputText(id, chunkSeq, offsetMicros, text));
+            return null;
+        });
+    }
+
+    private List<SearchHit> searchAll(String query, SessionFilter filter) {
+        return store.sessions().search(query, filter, null, SessionQueries.MAX_PAGE).items();
+    }
+
+    private List<String> snippets(String query) {
+        return searchAll(query, SessionFilter.all()).stream().map(SearchHit::snippet).toList();
+    }
+
+    /** Every item of a listing, a page of {@code pageSize} at a time, following the cursors. */
+    private static <T> List<T> allPages(int pageSize, PageSource<T> source) {
+        List<T> out = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<T> page = source.page(cursor, pageSize);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(pageSize);
+            if (page.nextCursor() != null) {
+                assertThat(page.items()).hasSize(pageSize);
+            }
+            out.addAll(page.items());
+            cursor = page.nextCursor();
+            assertThat(++pages).as("pages").isLessThan(1000);
+        } while (cursor != null);
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface PageSource<T> {
+        Page<T> page(String cursor, int limit);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Test
+    void newSessionRoundTripsEveryHeaderFieldAndHasNoChunkYet() {
+        SessionHeader h = header().id(sessionId(5, 7)).kind("gateway").user("bob").uid(1234).host("db-2")
+                .tty("/dev/pts/9").clientAddress("198.51.100.4 40000 198.51.100.1 22").term("screen")
+                .size(132, 43).startedAt(Instant.parse("2025-02-03T04:05:06.789012Z"))
+                .command("/usr/bin/env", "bash", "-c", "echo 'quoted \"text\"'; ünïcödé")
+                .capture("output").recorderVersion("9.8.7").tags(Map.of("a", "1", "k y", "v\"al")).build();
+        NewSession ns = newSession(h, "host-42", 17);
+        store.write(tx -> {
+            tx.insertSession(ns);
+            return null;
+        });
+
+        SessionRecord s = store.sessions().get(h.sessionId().uuid()).orElseThrow();
+        assertThat(s.header()).isEqualTo(h);
+        assertThat(s.id()).isEqualTo(h.sessionId().uuid());
+        assertThat(s.headerBytes()).isEqualTo(ns.headerBytes());
+        assertThat(s.headerHash()).isEqualTo(ns.headerHash());
+        assertThat(s.hostId()).isEqualTo("host-42");
+        assertThat(s.ledgerIndex()).isEqualTo(17);
+        assertThat(s.receivedAt()).isEqualTo(ns.receivedAt());
+        assertThat(s.committedSeq()).isEqualTo(-1);
+        assertThat(s.lastHash()).isEqualTo(ns.headerHash());
+        assertThat(s.eventCount()).isZero();
+        assertThat(s.commandCount()).isZero();
+        assertThat(s.lastActivity()).isEqualTo(ns.receivedAt());
+        assertThat(s.end()).isNull();
+        assertThat(s.ended()).isFalse();
+        assertThat(s.terminateReason()).isNull();
+        assertThat(store.sessions().chunks(s.id())).isEmpty();
+    }
+
+    @Test
+    void sessionWithoutOptionalFieldsRoundTrips() {
+        SessionHeader h = header().tty(null).clientAddress(null).term(null).command().tags(Map.of()).build();
+        store.write(tx -> {
+            tx.insertSession(newSession(h, null, 0));
+            return null;
+        });
+
+        SessionRecord s = store.sessions().get(h.sessionId().uuid()).orElseThrow();
+        assertThat(s.header()).isEqualTo(h);
+        assertThat(s.hostId()).isNull();
+    }
+
+    @Test
+    void storingASessionTwiceIsRefused() {
+        SessionRecord s = start(header().build());
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(s.header()));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(s.id().toString());
+    }
+
+    @Test
+    void unknownSessionIsEmpty() {
+        assertThat(store.sessions().get(UUID.randomUUID())).isEmpty();
+        assertThat(store.sessions().chunks(UUID.randomUUID())).isEmpty();
+        assertThat(store.sessions().commands(UUID.randomUUID())).isEmpty();
+        Optional<SessionRecord> inTransaction = store.write(tx -> tx.session(UUID.randomUUID()));
+        assertThat(inTransaction).isEmpty();
+    }
+
+    @Test
+    void chunksAdvanceTheCommitPointAndAreListedInOrder() {
+        SessionRecord before = start(header().build());
+        List<ChunkRecord> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            Instant received = T0.plusSeconds(10 + n).plusNanos(1000);
+            written.add(store.write(tx -> {
+                ChunkRecord c = nextChunk(tx.session(before.id()).orElseThrow(), 5 + n, appendLeaf(tx, "c" + n));
+                tx.insertChunk(c, received);
+                return c;
+            }));
+        }
+
+        SessionRecord after = store.sessions().get(before.id()).orElseThrow();
+        assertThat(after.committedSeq()).isEqualTo(2);
+        assertThat(after.lastHash()).isEqualTo(written.get(2).hash());
+        assertThat(after.eventCount()).isEqualTo(5 + 6 + 7);
+        assertThat(after.lastActivity()).isEqualTo(T0.plusSeconds(12).plusNanos(1000));
+        assertThat(store.sessions().chunks(before.id())).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(written);
+        assertThat(written.get(1).prevHash()).isEqualTo(written.get(0).hash());
+    }
+
+    @Test
+    void chunkThatIsNotTheNextOneIsRefused() {
+        SessionRecord s = addChunks(start(header().build()).id(), 2);
+
+        for (long seq : new long[] {0, 1, 3, 7}) {
+            ChunkRecord wrong = new ChunkRecord(s.id(), seq, 0, 1, 0, 1, s.lastHash(), hash("x" + seq), "k", 1, 99);
+            assertThatThrownBy(() -> store.write(tx -> {
+                tx.insertChunk(wrong, T0);
+                return null;
+            })).as("seq %d", seq).isInstanceOf(StoreException.class).hasMessageContaining("chunk " + seq);
+        }
+        assertThat(store.sessions().get(s.id()).orElseThrow().committedSeq()).isEqualTo(1);
+        assertThat(store.sessions().chunks(s.id())).hasSize(2);
+    }
+
+    @Test
+    void chunkOfAnUnknownSessionIsRefused() {
+        UUID unknown = UUID.randomUUID();
+        ChunkRecord c = new ChunkRecord(unknown, 0, 0, 1, 0, 1, hash("h"), hash("c"), "k", 1, 0);
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertChunk(c, T0);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+    }
+
+    @Test
+    void endedSessionKeepsItsEndRecordAndAcceptsNothingMore() {
+        SessionRecord s = addChunks(start(header().build()).id(), 2);
+        SessionEndInfo end = store.write(tx -> {
+            SessionEndInfo e = TestData.end(tx.session(s.id()).orElseThrow(), appendLeaf(tx, "end"));
+            tx.endSession(e);
+            return e;
+        });
+
+        SessionRecord ended = store.sessions().get(s.id()).orElseThrow();
+        assertThat(ended.ended()).isTrue();
+        assertThat(ended.end()).usingRecursiveComparison().isEqualTo(end);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.endSession(end);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("ended");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertChunk(nextChunk(ended, 1, 50), T0);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("ended");
+        assertThat(store.sessions().chunks(s.id())).hasSize(2);
+    }
+
+    @Test
+    void endingAnUnknownSessionIsRefused() {
+        SessionRecord s = start(header().build());
+        SessionEndInfo end = TestData.end(s, 3);
+        SessionEndInfo unknown = new SessionEndInfo(UUID.randomUUID(), end.end(), 0, 0, end.finalHash(),
+                end.endHash(), end.recordBytes(), 3);
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.endSession(unknown);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.sessionId().toString());
+    }
+
+    @Test
+    void terminationRequestIsKeptWithItsReason() {
+        SessionRecord s = start(header().build());
+
+        store.write(tx -> {
+            tx.requestTermination(s.id(), "rule 'no-rm' fired");
+            return null;
+        });
+
+        assertThat(store.sessions().get(s.id()).orElseThrow().terminateReason()).isEqualTo("rule 'no-rm' fired");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.requestTermination(UUID.randomUUID(), "x");
+            return null;
+        })).isInstanceOf(StoreException.class);
+    }
+
+    // ---------------------------------------------------------------- commands and events
+
+    @Test
+    void commandsAreListedInStartOrderAndCounted() {
+        UUID id = start(header().build()).id();
+        CommandRecord late = command(id, 1, "make test", 9_000_000);
+        CommandRecord early = command(id, 2, "cd /src", 2_000_000);
+        CommandRecord complete = new CommandRecord(id, 3, "true", null, "screen", T0.plusSeconds(5), 5_000_000,
+                T0.plusSeconds(6), 6_000_000L, 0);
+        store.write(tx -> {
+            tx.insertCommands(List.of(late, early));
+            return null;
+        });
+        store.write(tx -> {
+            tx.insertCommands(List.of(complete));
+            return null;
+        });
+
+        assertThat(store.sessions().commands(id)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(early, complete, late);
+        assertThat(store.sessions().get(id).orElseThrow().commandCount()).isEqualTo(3);
+    }
+
+    @Test
+    void completingACommandSetsItsEndAndExitCode() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "ls", "false");
+
+        boolean first = store.write(tx -> tx.completeCommand(id, 0, T0.plusSeconds(2), 2_000_000, 0));
+        boolean second = store.write(tx -> tx.completeCommand(id, 1, T0.plusSeconds(3), 3_000_000, null));
+
+        assertThat(first).isTrue();
+        assertThat(second).isTrue();
+        List<CommandRecord> commands = store.sessions().commands(id);
+        assertThat(commands.get(0).endedAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(commands.get(0).endOffsetMicros()).isEqualTo(2_000_000L);
+        assertThat(commands.get(0).exitCode()).isZero();
+        assertThat(commands.get(1).endedAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(commands.get(1).exitCode()).isNull();
+        assertThat(commands.get(1).commandLine()).isEqualTo("false");
+    }
+
+    @Test
+    void completingAnUnknownCommandReportsFalseAndChangesNothing() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "ls");
+
+        boolean unknownCommand = store.write(tx -> tx.completeCommand(id, 7, T0, 1, 0));
+        boolean unknownSession = store.write(tx -> tx.completeCommand(UUID.randomUUID(), 0, T0, 1, 0));
+        assertThat(unknownCommand).isFalse();
+        assertThat(unknownSession).isFalse();
+        assertThat(store.sessions().commands(id)).singleElement()
+                .satisfies(c -> assertThat(c.endedAt()).isNull());
+    }
+
+    @Test
+    void aCommandStoredTwiceIsRefusedAndNotCounted() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "ls");
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertCommands(List.of(command(id, 5, "pwd", 7), command(id, 0, "again", 8)));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("command 0");
+        assertThat(store.sessions().commands(id)).extracting(CommandRecord::commandLine).containsExactly("ls");
+        assertThat(store.sessions().get(id).orElseThrow().commandCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aCommandOfAnUnknownSessionIsRefused() {
+        UUID unknown = UUID.randomUUID();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertCommands(List.of(command(unknown, 0, "ls", 0)));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+    }
+
+    @Test
+    void outputTextAndEventsOfAnUnknownSessionAreRefused() {
+        UUID unknown = UUID.randomUUID();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertOutputText(new OutputText(unknown, 0, 0, "text"));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(unknown, 0, 0, "marker", "{}")));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(unknown.toString());
+    }
+
+    @Test
+    void eventsAreListedInSeqOrderAndFilteredByKind() {
+        UUID id = start(header().build()).id();
+        SessionEventRecord exec = new SessionEventRecord(id, 4, 400, "exec", "{\"pid\":42,\"argv\":[\"ls\"]}");
+        SessionEventRecord marker = new SessionEventRecord(id, 2, 200, "marker", "{\"name\":\"integration-lost\"}");
+        SessionEventRecord exec2 = new SessionEventRecord(id, 9, 900, "exec", "{\"pid\":43}");
+        store.write(tx -> {
+            tx.insertSessionEvents(List.of(exec, marker, exec2));
+            return null;
+        });
+
+        assertThat(store.sessions().events(id, List.of())).containsExactly(marker, exec, exec2);
+        assertThat(store.sessions().events(id, List.of("exec"))).containsExactly(exec, exec2);
+        assertThat(store.sessions().events(id, List.of("marker", "alert"))).containsExactly(marker);
+        assertThat(store.sessions().events(UUID.randomUUID(), List.of())).isEmpty();
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(id, 4, 1, "marker", "{}")));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("event 4");
+    }
+
+    // ---------------------------------------------------------------- search
+
+    @Test
+    void aWordFindsTheCommandThatHasItInsideAPath() {
+        SessionRecord s = start(header().user("carol").host("db-1").build());
+        addCommands(s.id(), "cat /etc/passwd", "ls -la");
+
+        List<SearchHit> hits = searchAll("passwd", SessionFilter.all());
+
+        assertThat(hits).singleElement().satisfies(h -> {
+            assertThat(h.sessionId()).isEqualTo(s.id());
+            assertThat(h.kind()).isEqualTo(SearchHit.COMMAND);
+            assertThat(h.snippet()).isEqualTo("cat /etc/[[passwd]]");
+            assertThat(h.offsetMicros()).isEqualTo(1_000_000L);
+            assertThat(h.at()).isEqualTo(T0.plusSeconds(1));
+            assertThat(h.user()).isEqualTo("carol");
+            assertThat(h.host()).isEqualTo("db-1");
+        });
+        assertThat(searchAll("PASSWD", SessionFilter.all())).hasSize(1);
+    }
+
+    @Test
+    void aPathFindsItsWordsInOrder() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "cat /etc/passwd", "echo passwd > etc");
+
+        assertThat(snippets("/etc/passwd")).singleElement().asString().contains("passwd").startsWith("cat");
+        assertThat(snippets("etc/passwd")).hasSize(1);
+    }
+
+    @Test
+    void aQuotedPhraseMatchesWordsNextToEachOtherInOrder() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "echo the quick brown fox", "echo brown quick", "echo quick red brown");
+
+        assertThat(snippets("\"quick brown\"")).containsExactly("echo the [[quick brown]] fox");
+        assertThat(snippets("quick brown")).hasSize(3);
+        assertThat(snippets("\"quick brown")).as("an unclosed quote ends at the end").hasSize(1);
+    }
+
+    @Test
+    void wordsAreAndedAndAWordEndingInAStarIsAPrefix() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "rm -rf /tmp/build", "rm notes.txt", "passwd alice", "password-manager");
+
+        assertThat(snippets("rm -rf")).containsExactly("[[rm]] -[[rf]] /tmp/build");
+        assertThat(snippets("rm tmp")).hasSize(1);
+        assertThat(snippets("pass*")).hasSize(2);
+        assertThat(snippets("pass")).isEmpty();
+    }
+
+    @Test
+    void punctuationAndEngineOperatorsAreLiteralText() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "curl -H 'Authorization: x' http://host:8080/a(b)", "git log NOT merged OR NEAR");
+
+        for (String q : List.of("-rf", "a:b", "\"unbalanced", "foo)", "(foo", "NEAR(x y)", "x OR y", "NOT",
+                "command_line:curl", "^curl", "'x'", "a\"b\"c", "{x}", "\\x", "x AND", "AND x", "--help", "8080*",
+                "curl +H", "a.b", "ü", "日本語", "x\u0000y", "\"a\u0000b\"", "\"a\u001bb\"*", "\ud800x")) {
+            assertThat(store.sessions().search(q, SessionFilter.all(), null, 10).items()).as(q).isNotNull();
+        }
+        assertThat(snippets("http://host:8080")).hasSize(1);
+        assertThat(snippets("NOT merged")).hasSize(1);
+        assertThat(snippets("OR")).hasSize(1);
+        assertThat(snippets("NEAR")).hasSize(1);
+        assertThat(snippets("command_line:curl")).isEmpty();
+    }
+
+    @Test
+    void aQueryWithoutWordsIsAClearError() {
+        for (String q : List.of("", "   ", "--", "\"\"", "* / -", "\"", "\\", "\u0000", "|| &&")) {
+            assertThatThrownBy(() -> store.sessions().search(q, SessionFilter.all(), null, 10)).as(q)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no word");
+        }
+    }
+
+    @Test
+    void outputTextIsFoundAtTheStartOfItsChunk() {
+        SessionRecord s = addChunks(start(header().build()).id(), 3);
+        addOutput(s.id(), 2, 2_000_000, "total 8\r\nsecret-plan.txt\r\nnotes\r\n");
+
+        List<SearchHit> hits = searchAll("plan", SessionFilter.all());
+
+        assertThat(hits).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(SearchHit.OUTPUT);
+            assertThat(h.offsetMicros()).isEqualTo(2_000_000L);
+            assertThat(h.at()).isEqualTo(T0.plusSeconds(2));
+            assertThat(h.snippet()).contains("secret-[[plan]].txt");
+        });
+    }
+
+    @Test
+    void searchAppliesEveryFilter() {
+        UUID a = start(sessionId(1000, 1), "alice", "web-1", T0.plusSeconds(10)).id();
+        UUID b = start(sessionId(2000, 2), "bob", "web-1", T0.plusSeconds(20)).id();
+        UUID c = start(sessionId(3000, 3), "alice", "db-1", T0.plusSeconds(30)).id();
+        for (UUID id : List.of(a, b, c)) {
+            addCommands(id, "sudo reboot");
+            addOutput(id, 0, 5, "rebooting, sudo says");
+        }
+        Function<SessionFilter, Set<UUID>> sessionsFound = f -> new HashSet<>(searchAll("sudo", f).stream()
+                .map(SearchHit::sessionId).toList());
+
+        assertThat(searchAll("sudo", SessionFilter.all())).hasSize(6);
+        assertThat(sessionsFound.apply(new SessionFilter("alice", null, null, null, null))).containsOnly(a, c);
+        assertThat(sessionsFound.apply(new SessionFilter(null, "web-1", null, null, null))).containsOnly(a, b);
+        assertThat(sessionsFound.apply(new SessionFilter(null, null, T0.plusSeconds(20), null, null)))
+                .containsOnly(b, c);
+        assertThat(sessionsFound.apply(new SessionFilter(null, null, null, T0.plusSeconds(20), null)))
+                .containsOnly(a);
+        assertThat(sessionsFound.apply(new SessionFilter(null, null, null, null, "bob"))).containsOnly(b);
+        assertThat(sessionsFound.apply(new SessionFilter("alice", "web-1", null, null, "alice"))).containsOnly(a);
+        assertThat(sessionsFound.apply(new SessionFilter("alice", null, null, null, "bob"))).isEmpty();
+    }
+
+    @Test
+    void searchPagesCoverEveryHitOnceNewestSessionFirstThenByOffset() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // two sessions share a start time: the id breaks the tie
+            Instant startedAt = T0.plusSeconds(i == 3 ? 20 : i * 10L);
+            UUID id = start(sessionId(i, i), "u", "h", startedAt).id();
+            ids.add(id);
+            addCommands(id, "make all", "make install", "make clean");
+            addOutput(id, 0, 1_500_000, "make: nothing to be done");
+            addOutput(id, 1, 500_000, "make: done");
+        }
+
+        List<SearchHit> paged = allPages(4, (cursor, limit) ->
+                store.sessions().search("make", SessionFilter.all(), cursor, limit));
+
+        assertThat(paged).hasSize(20);
+        assertThat(paged).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(searchAll("make", SessionFilter.all()));
+        List<UUID> order = paged.stream().map(SearchHit::sessionId).distinct().toList();
+        assertThat(order).containsExactly(ids.get(3), ids.get(2), ids.get(1), ids.get(0));
+        List<SearchHit> first = paged.subList(0, 5);
+        assertThat(first).extracting(SearchHit::offsetMicros)
+                .containsExactly(500_000L, 1_000_000L, 1_500_000L, 2_000_000L, 3_000_000L);
+        assertThat(first).extracting(SearchHit::kind).containsExactly(SearchHit.OUTPUT, SearchHit.COMMAND,
+                SearchHit.OUTPUT, SearchHit.COMMAND, SearchHit.COMMAND);
+    }
+
+    // ---------------------------------------------------------------- listing and cursors
+
+    @Test
+    void listIsNewestFirstAndPagesCoverEverySessionOnce() {
+        List<UUID> expected = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            // pairs of sessions share a start time
+            expected.add(0, start(sessionId(i, i), "u" + (i % 2), "h", T0.plusSeconds(i / 2)).id());
+        }
+        // newest first: by start time, then by id, both descending
+        expected.sort((x, y) -> {
+            SessionRecord sx = store.sessions().get(x).orElseThrow();
+            SessionRecord sy = store.sessions().get(y).orElseThrow();
+            int c = sy.header().startedAt().compareTo(sx.header().startedAt());
+            return c != 0 ? c : sy.header().sessionId().compareTo(sx.header().sessionId());
+        });
+
+        for (int pageSize : new int[] {1, 3, 11, 50}) {
+            List<UUID> listed = allPages(pageSize, (cursor, limit) ->
+                    store.sessions().list(SessionFilter.all(), cursor, limit)).stream().map(SessionRecord::id)
+                    .toList();
+            assertThat(listed).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+        }
+        Page<SessionRecord> exact = store.sessions().list(SessionFilter.all(), null, 11);
+        assertThat(exact.nextCursor()).as("the last page points at no empty page").isNull();
+    }
+
+    @Test
+    void listAppliesEveryFilter() {
+        UUID a = start(sessionId(1, 1), "alice", "web-1", T0.plusSeconds(10)).id();
+        UUID b = start(sessionId(2, 2), "bob", "web-1", T0.plusSeconds(20)).id();
+        UUID c = start(sessionId(3, 3), "alice", "db-1", T0.plusSeconds(30).plusNanos(1000)).id();
+        Function<SessionFilter, List<UUID>> listed = f -> store.sessions().list(f, null, 100).items().stream()
+                .map(SessionRecord::id).toList();
+
+        assertThat(listed.apply(SessionFilter.all())).containsExactly(c, b, a);
+        assertThat(listed.apply(new SessionFilter("alice", null, null, null, null))).containsExactly(c, a);
+        assertThat(listed.apply(new SessionFilter(null, "web-1", null, null, null))).containsExactly(b, a);
+        assertThat(listed.apply(new SessionFilter(null, null, T0.plusSeconds(20), T0.plusSeconds(30), null)))
+                .containsExactly(b);
+        assertThat(listed.apply(new SessionFilter(null, null, T0.plusSeconds(30).plusNanos(1000), null, null)))
+                .containsExactly(c);
+        assertThat(listed.apply(new SessionFilter(null, null, null, null, "alice"))).containsExactly(c, a);
+        assertThat(listed.apply(new SessionFilter("bob", null, null, null, "alice"))).isEmpty();
+        List<UUID> paged = allPages(1, (cursor, limit) -> store.sessions()
+                .list(new SessionFilter(null, null, null, null, "alice"), cursor, limit)).stream()
+                .map(SessionRecord::id).toList();
+        assertThat(paged).containsExactly(c, a);
+    }
+
+    @Test
+    void aCursorThatWasNotHandedOutIsRefused() {
+        for (int i = 0; i < 3; i++) {
+            UUID id = start(sessionId(i, i), "u", "h", T0.plusSeconds(i)).id();
+            addCommands(id, "echo hello");
+            store.write(tx -> {
+                tx.insertAuditEvent(TestData.audit(tx.ledgerSize(), T0, "admin", "search", null));
+                appendLeaf(tx, "audit");
+                return null;
+            });
+        }
+        String listCursor = store.sessions().list(SessionFilter.all(), null, 1).nextCursor();
+        String searchCursor = store.sessions().search("hello", SessionFilter.all(), null, 1).nextCursor();
+        String auditCursor = store.audit().list(null, null, null, null, null, null, 1).nextCursor();
+        assertThat(List.of(listCursor, searchCursor, auditCursor)).doesNotContainNull();
+        String b64 = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("sessions\nnot-a-number\nx".getBytes(StandardCharsets.UTF_8));
+
+        for (String bad : List.of("garbage!", "", b64, searchCursor, auditCursor, listCursor + "x")) {
+            assertThatThrownBy(() -> store.sessions().list(SessionFilter.all(), bad, 5)).as(bad)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("invalid cursor");
+        }
+        for (String bad : List.of("%%%", listCursor, auditCursor)) {
+            assertThatThrownBy(() -> store.sessions().search("hello", SessionFilter.all(), bad, 5)).as(bad)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("invalid cursor");
+        }
+        for (String bad : List.of("?", listCursor, searchCursor)) {
+            assertThatThrownBy(() -> store.audit().list(null, null, null, null, null, bad, 5)).as(bad)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("invalid cursor");
+        }
+    }
+
+    @Test
+    void aPageHoldsAtLeastOneItem() {
+        assertThatThrownBy(() -> store.sessions().list(SessionFilter.all(), null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.sessions().search("x", SessionFilter.all(), null, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.audit().list(null, null, null, null, null, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.sessions().list(SessionFilter.all(), null, Integer.MAX_VALUE).items()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- ledger
+
+    @Test
+    void ledgerLeavesAndNodesRoundTrip() {
+        List<List<LedgerNode>> appended = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            int n = i;
+            appended.add(store.write(tx -> {
+                long index = tx.ledgerSize();
+                assertThat(index).isEqualTo(n);
+                List<LedgerNode> nodes = TestData.completedNodes(index, hash("leaf" + n), tx::ledgerNode);
+                tx.appendLedgerLeaf(index, ("leaf data " + n).getBytes(StandardCharsets.UTF_8), nodes);
+                assertThat(tx.ledgerNode(0, index)).as("visible in its transaction").isEqualTo(hash("leaf" + n));
+                return nodes;
+            }));
+        }
+
+        LedgerReader ledger = store.ledger();
+        assertThat(ledger.size()).isEqualTo(7);
+        assertThat(new String(ledger.leafData(6), StandardCharsets.UTF_8)).isEqualTo("leaf data 6");
+        assertThat(appended.get(3)).extracting(LedgerNode::level).containsExactly(0, 1, 2);
+        for (List<LedgerNode> nodes : appended) {
+            for (LedgerNode node : nodes) {
+                assertThat(ledger.node(node.level(), node.index())).isEqualTo(node.hash());
+            }
+        }
+        assertThat(ledger.node(2, 0)).isEqualTo(appended.get(3).get(2).hash());
+    }
+
+    @Test
+    void aLedgerLeafMustBeTheNextOne() {
+        store.write(tx -> appendLeaf(tx, "0"));
+
+        for (long index : new long[] {0, 2, 5}) {
+            assertThatThrownBy(() -> store.write(tx -> {
+                tx.appendLedgerLeaf(index, new byte[] {1}, List.of(new LedgerNode(0, index, hash("x"))));
+                return null;
+            })).as("index %d", index).isInstanceOf(StoreException.class).hasMessageContaining("leaf " + index);
+        }
+        assertThat(store.ledger().size()).isEqualTo(1);
+    }
+
+    @Test
+    void aLedgerLeafMustComeWithExactlyTheNodesItCompletes() {
+        store.write(tx -> appendLeaf(tx, "0"));
+        List<LedgerNode> right = store.write(tx -> TestData.completedNodes(1, hash("1"), tx::ledgerNode));
+        List<List<LedgerNode>> wrong = List.of(
+                List.of(),
+                right.subList(0, 1),
+                List.of(right.get(1), right.get(0)),
+                List.of(right.get(0), new LedgerNode(1, 1, right.get(1).hash())),
+                List.of(right.get(0), right.get(1), new LedgerNode(2, 0, hash("extra"))));
+
+        for (List<LedgerNode> nodes : wrong) {
+            assertThatThrownBy(() -> store.write(tx -> {
+                tx.appendLedgerLeaf(1, new byte[] {1}, nodes);
+                return null;
+            })).as(nodes.toString()).isInstanceOf(StoreException.class).hasMessageContaining("leaf 1");
+        }
+        assertThat(store.ledger().size()).isEqualTo(1);
+        store.write(tx -> {
+            tx.appendLedgerLeaf(1, new byte[] {1}, right);
+            return null;
+        });
+        assertThat(store.ledger().node(1, 0)).isEqualTo(right.get(1).hash());
+    }
+
+    @Test
+    void aMissingLeafOrNodeIsAnError() {
+        store.write(tx -> appendLeaf(tx, "0"));
+
+        assertThatThrownBy(() -> store.ledger().leafData(1)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("leaf 1");
+        assertThatThrownBy(() -> store.ledger().node(1, 0)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("level 1");
+        assertThatThrownBy(() -> store.write(tx -> tx.ledgerNode(0, 1))).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void signedHeadsAreFoundByTreeSize() {
+        SignedHeadRecord h3 = new SignedHeadRecord(3, hash("r3"), T0.plusSeconds(1), "key-1", new byte[] {1, 2});
+        SignedHeadRecord h3again = new SignedHeadRecord(3, hash("r3"), T0.plusSeconds(61), "key-1", new byte[] {3});
+        SignedHeadRecord h9 = new SignedHeadRecord(9, hash("r9"), T0.plusSeconds(121), "key-2", new byte[64]);
+        assertThat(store.ledger().latestSignedHead()).isEmpty();
+        for (SignedHeadRecord h : List.of(h3, h3again, h9)) {
+            store.write(tx -> {
+                tx.insertSignedHead(h);
+                return null;
+            });
+        }
+
+        assertThat(store.ledger().latestSignedHead()).get().usingRecursiveComparison().isEqualTo(h9);
+        assertThat(store.ledger().signedHeads(0, 100)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(h3, h3again, h9);
+        assertThat(store.ledger().signedHeads(4, 9)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(h9);
+        assertThat(store.ledger().signedHeads(3, 3)).hasSize(2);
+        assertThat(store.ledger().signedHeads(10, 20)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    @Test
+    void auditEventsAreNewestFirstAndFiltered() {
+        UUID session = UUID.randomUUID();
+        List<AuditRecord> events = List.of(
+                TestData.audit(0, T0, "alice", "login", null),
+                TestData.audit(1, T0.plusSeconds(1), "alice", "session.view", session),
+                TestData.audit(2, T0.plusSeconds(2), "bob", "session.view", session),
+                TestData.audit(3, T0.plusSeconds(2), "bob", "session.export", session),
+                new AuditRecord(new UUID(9, 9), T0.plusSeconds(3), "system", "retention.prune", null, null, 4));
+        store.write(tx -> {
+            events.forEach(tx::insertAuditEvent);
+            return null;
+        });
+        AuditQueries audit = store.audit();
+        Function<Page<AuditRecord>, List<Long>> leaves = p -> p.items().stream().map(AuditRecord::ledgerIndex)
+                .toList();
+
+        assertThat(audit.list(null, null, null, null, null, null, 10).items())
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(events.get(4), events.get(3), events.get(2), events.get(1), events.get(0));
+        assertThat(leaves.apply(audit.list("alice", null, null, null, null, null, 10))).containsExactly(1L, 0L);
+        assertThat(leaves.apply(audit.list(null, "session.view", null, null, null, null, 10)))
+                .containsExactly(2L, 1L);
+        assertThat(leaves.apply(audit.list(null, null, session, null, null, null, 10))).containsExactly(3L, 2L, 1L);
+        assertThat(leaves.apply(audit.list(null, null, null, T0.plusSeconds(1), T0.plusSeconds(3), null, 10)))
+                .containsExactly(3L, 2L, 1L);
+        assertThat(leaves.apply(audit.list("bob", "session.view", session, null, null, null, 10)))
+                .containsExactly(2L);
+        List<AuditRecord> paged = allPages(2, (cursor, limit) -> audit.list(null, null, null, null, null, cursor,
+                limit));
+        assertThat(paged).extracting(AuditRecord::ledgerIndex).containsExactly(4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void anAuditEventStoredTwiceIsRefused() {
+        AuditRecord e = TestData.audit(0, T0, "alice", "login", null);
+        store.write(tx -> {
+            tx.insertAuditEvent(e);
+            return null;
+        });
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertAuditEvent(e);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining(e.id().toString());
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    private static AccountStore.User user(String id, String name) {
+        return new AccountStore.User(id, name, "auditor", "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA", true,
+                false, T0);
+    }
+
+    private static AccountStore.EnrollmentToken enrollmentToken(String id, Instant expiresAt) {
+        return new AccountStore.EnrollmentToken(id, "hash-of-" + id, "admin", T0, expiresAt, null, null);
+    }
+
+    private static AccountStore.Host host(String id, String name) {
+        return new AccountStore.Host(id, name, "credential-of-" + id, T0.plusSeconds(5), null, false);
+    }
+
+    @Test
+    void usersRoundTripAndTheirNamesAreUnique() {
+        AccountStore accounts = store.accounts();
+        assertThat(accounts.userCount()).isZero();
+        accounts.createUser(user("u2", "zoe"));
+        accounts.createUser(user("u1", "adam"));
+
+        assertThat(accounts.userById("u2")).contains(user("u2", "zoe"));
+        assertThat(accounts.userByName("adam")).contains(user("u1", "adam"));
+        assertThat(accounts.userByName("nobody")).isEmpty();
+        assertThat(accounts.users()).extracting(AccountStore.User::name).containsExactly("adam", "zoe");
+        assertThat(accounts.userCount()).isEqualTo(2);
+        assertThatThrownBy(() -> accounts.createUser(user("u3", "zoe"))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("zoe");
+        assertThatThrownBy(() -> accounts.createUser(user("u1", "other"))).isInstanceOf(StoreException.class);
+        assertThat(accounts.userCount()).isEqualTo(2);
+    }
+
+    @Test
+    void updatingAUserReplacesItsFields() {
+        AccountStore accounts = store.accounts();
+        accounts.createUser(user("u1", "adam"));
+        accounts.createUser(user("u2", "zoe"));
+        AccountStore.User changed = new AccountStore.User("u1", "adam2", "admin", "new-hash", false, true,
+                T0.plusSeconds(999));
+
+        accounts.updateUser(changed);
+
+        assertThat(accounts.userById("u1")).contains(new AccountStore.User("u1", "adam2", "admin", "new-hash", false,
+                true, T0));
+        assertThat(accounts.userByName("adam")).isEmpty();
+        assertThatThrownBy(() -> accounts.updateUser(user("u1", "zoe"))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> accounts.updateUser(user("nobody", "x"))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("nobody");
+    }
+
+    @Test
+    void apiTokensAreFoundByHashListedAndRevoked() {
+        AccountStore accounts = store.accounts();
+        accounts.createUser(user("u1", "adam"));
+        AccountStore.ApiToken t1 = new AccountStore.ApiToken("t1", "u1", "ci", "h1", T0, T0.plusSeconds(3600),
+                false);
+        AccountStore.ApiToken t2 = new AccountStore.ApiToken("t2", "u1", "laptop", "h2", T0.plusSeconds(1), null,
+                false);
+        accounts.createApiToken(t2);
+        accounts.createApiToken(t1);
+
+        assertThat(accounts.apiTokenByHash("h1")).contains(t1);
+        assertThat(accounts.apiTokenByHash("nope")).isEmpty();
+        assertThat(accounts.apiTokens("u1")).containsExactly(t1, t2);
+        assertThat(accounts.apiTokens("u2")).isEmpty();
+        accounts.revokeApiToken("t1");
+        accounts.revokeApiToken("t1");
+        assertThat(accounts.apiTokenByHash("h1")).get().extracting(AccountStore.ApiToken::revoked).isEqualTo(true);
+        assertThat(accounts.apiTokenByHash("h2")).get().extracting(AccountStore.ApiToken::revoked).isEqualTo(false);
+        assertThatThrownBy(() -> accounts.revokeApiToken("t9")).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> accounts.createApiToken(new AccountStore.ApiToken("t3", "u1", "x", "h1", T0, null,
+                false))).as("duplicate hash").isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> accounts.createApiToken(new AccountStore.ApiToken("t4", "ghost", "x", "h4", T0,
+                null, false))).as("unknown user").isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void anEnrollmentTokenEnrollsOneHostOnce() {
+        AccountStore accounts = store.accounts();
+        accounts.createEnrollmentToken(enrollmentToken("e1", T0.plusSeconds(600)));
+        Instant now = T0.plusSeconds(60);
+
+        assertThat(accounts.enrollHost("hash-of-e1", host("h1", "web-1"), now)).isTrue();
+        assertThat(accounts.enrollHost("hash-of-e1", host("h2", "web-2"), now)).isFalse();
+
+        assertThat(accounts.hostById("h1")).contains(new AccountStore.Host("h1", "web-1", "credential-of-h1",
+                T0.plusSeconds(5), "e1", false));
+        assertThat(accounts.hostByCredentialHash("credential-of-h1")).map(AccountStore.Host::id).contains("h1");
+        assertThat(accounts.hostById("h2")).isEmpty();
+        assertThat(accounts.hosts()).extracting(AccountStore.Host::id).containsExactly("h1");
+        assertThat(accounts.enrollmentTokens()).singleElement().satisfies(t -> {
+            assertThat(t.usedAt()).isEqualTo(now);
+            assertThat(t.usedByHostId()).isEqualTo("h1");
+        });
+    }
+
+    @Test
+    void anExpiredOrUnknownEnrollmentTokenEnrollsNothing() {
+        AccountStore accounts = store.accounts();
+        accounts.createEnrollmentToken(enrollmentToken("e1", T0.plusSeconds(600)));
+
+        assertThat(accounts.enrollHost("hash-of-e1", host("h1", "web-1"), T0.plusSeconds(600))).isFalse();
+        assertThat(accounts.enrollHost("hash-of-e1", host("h1", "web-1"), T0.plusSeconds(601))).isFalse();
+        assertThat(accounts.enrollHost("unknown", host("h1", "web-1"), T0)).isFalse();
+        assertThat(accounts.hosts()).isEmpty();
+        assertThat(accounts.enrollmentTokens()).singleElement().extracting(AccountStore.EnrollmentToken::usedAt)
+                .isNull();
+        assertThat(accounts.enrollHost("hash-of-e1", host("h1", "web-1"), T0.plusSeconds(599))).isTrue();
+    }
+
+    @Test
+    void hostsRacingForOneTokenEnrollOnlyOne() throws Exception {
+        AccountStore accounts = store.accounts();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String token = "race" + round;
+                accounts.createEnrollmentToken(enrollmentToken(token, T0.plusSeconds(600)));
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int h = 0; h < 2; h++) {
+                    AccountStore.Host host = host("r" + round + "-" + h, "racer-" + round + "-" + h);
+                    results.add(pool.submit(() -> {
+                        together.await(10, TimeUnit.SECONDS);
+                        return accounts.enrollHost("hash-of-" + token, host, T0.plusSeconds(1));
+                    }));
+                }
+                int winners = 0;
+                for (Future<Boolean> r : results) {
+                    winners += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(winners).as("round %d", round).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(accounts.hosts()).hasSize(20);
+    }
+
+    @Test
+    void aTakenHostNameRefusesTheEnrollmentAndKeepsTheTokenUntilTheHostIsRevoked() {
+        AccountStore accounts = store.accounts();
+        accounts.createEnrollmentToken(enrollmentToken("e1", T0.plusSeconds(600)));
+        accounts.createEnrollmentToken(enrollmentToken("e2", T0.plusSeconds(600)));
+        assertThat(accounts.enrollHost("hash-of-e1", host("h1", "web-1"), T0)).isTrue();
+
+        assertThatThrownBy(() -> accounts.enrollHost("hash-of-e2", host("h2", "web-1"), T0))
+                .isInstanceOf(StoreException.class).hasMessageContaining("web-1");
+        assertThat(accounts.enrollmentTokens()).filteredOn(t -> t.id().equals("e2")).singleElement()
+                .extracting(AccountStore.EnrollmentToken::usedAt).isNull();
+
+        accounts.revokeHost("h1");
+        accounts.revokeHost("h1");
+        assertThat(accounts.hostById("h1")).get().extracting(AccountStore.Host::revoked).isEqualTo(true);
+        assertThat(accounts.enrollHost("hash-of-e2", host("h2", "web-1"), T0)).isTrue();
+        assertThat(accounts.hosts()).extracting(AccountStore.Host::id).containsExactlyInAnyOrder("h1", "h2");
+        assertThatThrownBy(() -> accounts.revokeHost("h9")).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void settingsAreReplacedByKey() {
+        AccountStore accounts = store.accounts();
+        assertThat(accounts.setting("bootstrap")).isEmpty();
+
+        accounts.putSetting("bootstrap", "pending");
+        accounts.putSetting("bootstrap", "done");
+        accounts.putSetting("other", "");
+
+        assertThat(accounts.setting("bootstrap")).contains("done");
+        assertThat(accounts.setting("other")).contains("");
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /** A failure of the work itself, to tell it from anything the store might throw. */
+    static final class WorkFailed extends RuntimeException {
+        WorkFailed() {
+            super("the work failed on purpose");
+        }
+    }
+
+    @Test
+    void aWorkThatThrowsLeavesNothingAndItsExceptionPassesUnchanged() {
+        SessionRecord existing = start(header().id(sessionId(1, 1)).build());
+        long ledgerBefore = store.ledger().size();
+        SessionHeader h = header().id(sessionId(2, 2)).build();
+        WorkFailed failure = new WorkFailed();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            long leaf = appendLeaf(tx, "start");
+            tx.insertSession(newSession(h, "host-1", leaf));
+            SessionRecord s = tx.session(h.sessionId().uuid()).orElseThrow();
+            tx.insertChunk(nextChunk(s, 3, appendLeaf(tx, "chunk")), T0);
+            tx.insertCommands(List.of(command(s.id(), 0, "rm -rf /", 5), command(existing.id(), 0, "ls", 5)));
+            tx.insertOutputText(new OutputText(s.id(), 0, 0, "gone"));
+            tx.insertSessionEvents(List.of(new SessionEventRecord(s.id(), 0, 0, "marker", "{}")));
+            tx.insertAuditEvent(TestData.audit(77, T0, "alice", "login", null));
+            tx.insertSignedHead(new SignedHeadRecord(2, hash("r"), T0, "k", new byte[] {1}));
+            tx.requestTermination(existing.id(), "stop");
+            throw failure;
+        })).isSameAs(failure);
+
+        assertThat(store.sessions().get(h.sessionId().uuid())).isEmpty();
+        assertThat(store.ledger().size()).isEqualTo(ledgerBefore);
+        assertThat(store.sessions().commands(existing.id())).isEmpty();
+        assertThat(store.sessions().get(existing.id()).orElseThrow().commandCount()).isZero();
+        assertThat(store.sessions().get(existing.id()).orElseThrow().terminateReason()).isNull();
+        assertThat(store.sessions().search("rm", SessionFilter.all(), null, 10).items()).isEmpty();
+        assertThat(store.sessions().search("gone", SessionFilter.all(), null, 10).items()).isEmpty();
+        assertThat(store.audit().list(null, null, null, null, null, null, 10).items()).isEmpty();
+        assertThat(store.ledger().latestSignedHead()).isEmpty();
+    }
+
+    @Test
+    void aStoreErrorInsideTheWorkUndoesItsEarlierWrites() {
+        SessionHeader h = header().build();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(h));
+            SessionRecord s = tx.session(h.sessionId().uuid()).orElseThrow();
+            ChunkRecord skipped = new ChunkRecord(s.id(), 1, 0, 1, 0, 1, s.lastHash(), hash("c"), "k", 1, 0);
+            tx.insertChunk(skipped, T0);
+            return null;
+        })).isInstanceOf(StoreException.class);
+
+        assertThat(store.sessions().get(h.sessionId().uuid())).isEmpty();
+    }
+
+    @Test
+    void anErrorThrownByTheWorkPassesUnchangedToo() {
+        AssertionError error = new AssertionError("boom");
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(header().build()));
+            throw error;
+        })).isSameAs(error);
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    @Test
+    void aCheckedExceptionThrownSneakilyAlsoUndoesTheWork() {
+        Exception checked = new java.io.IOException("checked, thrown past the compiler");
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(header().build()));
+            sneakyThrow(checked);
+            return null;
+        })).isSameAs(checked);
+
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).isEmpty();
+        start(header().build());
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).hasSize(1);
+    }
+
+    @Test
+    void writeReturnsWhatTheWorkReturned() {
+        String result = store.write(tx -> "result");
+        Object nothing = store.write(tx -> null);
+        assertThat(result).isEqualTo("result");
+        assertThat(nothing).isNull();
+    }
+
+    @Test
+    void writesAreSerialisedSoReadCheckWriteIsSafe() throws Exception {
+        int threads = 4;
+        int appendsEach = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < appendsEach; i++) {
+                        String data = thread + ":" + i;
+                        store.write(tx -> appendLeaf(tx, data));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(store.ledger().size()).isEqualTo(threads * appendsEach);
+        Set<String> leaves = new HashSet<>();
+        for (long i = 0; i < threads * appendsEach; i++) {
+            leaves.add(new String(store.ledger().leafData(i), StandardCharsets.UTF_8));
+        }
+        assertThat(leaves).hasSize(threads * appendsEach);
+    }
+
+    @Test
+    void readsSeeOnlyCommittedWritesAndDoNotWaitForARunningOne() throws Exception {
+        SessionHeader h = header().build();
+        UUID id = h.sessionId().uuid();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            store.write(tx -> {
+                tx.insertSession(newSession(h));
+                assertThat(tx.session(id)).isPresent();
+                // while this write holds the database, another thread's read returns at once
+                Future<Optional<SessionRecord>> read = reader.submit(() -> store.sessions().get(id));
+                Future<Long> size = reader.submit(() -> store.ledger().size());
+                try {
+                    assertThat(read.get(5, TimeUnit.SECONDS)).isEmpty();
+                    assertThat(size.get(5, TimeUnit.SECONDS)).isZero();
+                } catch (Exception e) {
+                    throw new AssertionError("a read waited for the write or failed", e);
+                }
+                return null;
+            });
+            assertThat(reader.submit(() -> store.sessions().get(id)).get(5, TimeUnit.SECONDS)).isPresent();
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTransactionCannotBeUsedAfterItsWork() {
+        WriteTransaction escaped = store.write(tx -> tx);
+
+        assertThatThrownBy(() -> escaped.insertSession(newSession(header().build())))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(store.sessions().list(SessionFilter.all(), null, 10).items()).isEmpty();
+    }
+
+    @Test
+    void everythingSurvivesCloseAndReopen() {
+        SessionRecord s = addChunks(start(header().id(sessionId(1, 1)).build()).id(), 3);
+        addCommands(s.id(), "cat /etc/hosts");
+        addOutput(s.id(), 1, 1_000_000, "127.0.0.1 localhost");
+        store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(s.id(), 3, 30, "exec", "{\"pid\":1}")));
+            tx.endSession(TestData.end(tx.session(s.id()).orElseThrow(), appendLeaf(tx, "end")));
+            tx.insertAuditEvent(TestData.audit(1, T0, "alice", "session.view", s.id()));
+            tx.insertSignedHead(new SignedHeadRecord(5, hash("root"), T0, "k", new byte[] {9}));
+            return null;
+        });
+        store.accounts().createUser(user("u1", "adam"));
+        store.accounts().createEnrollmentToken(enrollmentToken("e1", T0.plusSeconds(60)));
+        store.accounts().enrollHost("hash-of-e1", host("h1", "web-1"), T0);
+        store.accounts().putSetting("k", "v");
+        SessionRecord before = store.sessions().get(s.id()).orElseThrow();
+        List<ChunkRecord> chunks = store.sessions().chunks(s.id());
+        List<CommandRecord> commands = store.sessions().commands(s.id());
+        long ledgerSize = store.ledger().size();
+        byte[] node = store.ledger().node(1, 0);
+
+        reopen();
+
+        assertThat(store.sessions().get(s.id())).get().usingRecursiveComparison().isEqualTo(before);
+        assertThat(store.sessions().chunks(s.id())).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(chunks);
+        assertThat(store.sessions().commands(s.id())).containsExactlyElementsOf(commands);
+        assertThat(store.sessions().events(s.id(), List.of())).hasSize(1);
+        assertThat(searchAll("hosts", SessionFilter.all())).hasSize(1);
+        assertThat(searchAll("localhost", SessionFilter.all())).hasSize(1);
+        assertThat(store.ledger().size()).isEqualTo(ledgerSize);
+        assertThat(store.ledger().node(1, 0)).isEqualTo(node);
+        assertThat(store.ledger().latestSignedHead()).isPresent();
+        assertThat(store.audit().list(null, null, s.id(), null, null, null, 10).items()).hasSize(1);
+        assertThat(store.accounts().userByName("adam")).isPresent();
+        assertThat(store.accounts().hostById("h1")).isPresent();
+        assertThat(store.accounts().setting("k")).contains("v");
+        // and it keeps working
+        assertThat(addChunks(start(header().id(sessionId(2, 2)).build()).id(), 1).committedSeq()).isZero();
+    }
+
+    @Test
+    void instantsKeepAtLeastMicroseconds() {
+        Instant precise = Instant.parse("2031-12-31T23:59:59.999999Z");
+        SessionRecord s = start(header().startedAt(precise).build());
+        store.write(tx -> {
+            tx.insertCommands(List.of(new CommandRecord(s.id(), 0, "x", null, "screen", precise.plusNanos(1000), 1,
+                    precise.plusNanos(2000), 2L, 1)));
+            return null;
+        });
+
+        assertThat(store.sessions().get(s.id()).orElseThrow().header().startedAt()).isEqualTo(precise);
+        assertThat(store.sessions().commands(s.id()).get(0).endedAt()).isEqualTo(precise.plusNanos(2000));
+        assertThat(store.sessions().list(new SessionFilter(null, null, precise, precise.plusNanos(1000), null),
+                null, 10).items()).hasSize(1);
+        assertThat(store.sessions().list(new SessionFilter(null, null, precise.plusNanos(1000), null, null), null,
+                10).items()).isEmpty();
+    }
+
+    @Test
+    void concurrentReadsAndWritesDoNotInterfere() throws Exception {
+        UUID id = start(header().build()).id();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> addChunks(id, 40), pool);
+            List<CompletableFuture<Void>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(CompletableFuture.runAsync(() -> {
+                    long last = -1;
+                    while (!writer.isDone()) {
+                        SessionRecord s = store.sessions().get(id).orElseThrow();
+                        List<ChunkRecord> chunks = store.sessions().chunks(id);
+                        // each read is of a committed state: the commit point never goes back, and chunks
+                        // read later are at least as many as the commit point read before
+                        assertThat(s.committedSeq()).isGreaterThanOrEqualTo(last);
+                        assertThat((long) chunks.size()).isGreaterThanOrEqualTo(s.committedSeq() + 1);
+                        last = s.committedSeq();
+                    }
+                }, pool));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> r : readers) {
+                r.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.sessions().get(id).orElseThrow().committedSeq()).isEqualTo(39);
+    }
+}

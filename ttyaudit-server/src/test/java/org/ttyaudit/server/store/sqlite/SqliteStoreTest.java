@@ -1,0 +1,131 @@
+package org.ttyaudit.server.store.sqlite;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.server.store.SessionFilter;
+import org.ttyaudit.server.store.SessionRecord;
+import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.StoreContract;
+import org.ttyaudit.server.store.StoreException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ttyaudit.server.store.TestData.header;
+import static org.ttyaudit.server.store.TestData.newSession;
+
+/** The store contract on SQLite, and what is particular to SQLite: the file, its schema version, nanoseconds. */
+class SqliteStoreTest extends StoreContract {
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("store.db");
+    }
+
+    @Override
+    protected Store openStore() {
+        return SqliteStore.open(file());
+    }
+
+    @Test
+    void aNewDatabaseIsInWalModeAndReadableOnlyByItsOwner() throws Exception {
+        start(header().build());
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path f = Path.of(file() + suffix);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                    .isEqualTo("rw-------");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void aDatabaseWithANewerSchemaIsRefusedClearly() throws Exception {
+        store.close();
+        store = null;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE schema_version SET version = " + (SqliteSchema.VERSION + 1));
+        }
+
+        assertThatThrownBy(() -> SqliteStore.open(file())).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version " + (SqliteSchema.VERSION + 1))
+                .hasMessageContaining("newer than this server's " + SqliteSchema.VERSION)
+                .hasMessageContaining(file().toString());
+    }
+
+    @Test
+    void reopeningKeepsTheSchemaVersion() throws Exception {
+        reopen();
+        reopen();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getInt(2)).isEqualTo(SqliteSchema.VERSION);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseIsRefused() throws Exception {
+        Path other = dir.resolve("notes.txt");
+        Files.writeString(other, "this is not a database, just some text that is long enough ".repeat(20));
+
+        assertThatThrownBy(() -> SqliteStore.open(other)).isInstanceOf(StoreException.class)
+                .hasMessageContaining(other.toString());
+    }
+
+    @Test
+    void aMissingDirectoryIsNamed() {
+        Path missing = dir.resolve("no/such/dir/store.db");
+
+        assertThatThrownBy(() -> SqliteStore.open(missing)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("does not exist").hasMessageContaining(missing.getParent().toString());
+    }
+
+    @Test
+    void instantsRoundTripToTheNanosecond() {
+        Instant precise = Instant.parse("2024-05-01T12:00:00.123456789Z");
+        SessionRecord s = start(header().startedAt(precise).build());
+
+        assertThat(s.header().startedAt()).isEqualTo(precise);
+        assertThat(store.sessions().list(new SessionFilter(null, null, precise.plusNanos(1), null, null), null, 5)
+                .items()).isEmpty();
+    }
+
+    @Test
+    void aWriteInsideAWriteIsRefusedAndTheOuterOneRollsBack() {
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(header().build()));
+            return store.write(inner -> null);
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(store.sessions().list(SessionFilter.all(), null, 5).items()).isEmpty();
+    }
+
+    @Test
+    void aClosedStoreRefusesWork() {
+        store.close();
+        Store closed = store;
+        store = null;
+
+        assertThatThrownBy(() -> closed.write(tx -> null)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> closed.sessions().list(SessionFilter.all(), null, 1))
+                .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+    }
+}
