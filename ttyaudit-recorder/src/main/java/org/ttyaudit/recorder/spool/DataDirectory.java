@@ -42,6 +42,11 @@ public final class DataDirectory {
         return root;
     }
 
+    /** Where {@code ttyaudit server} keeps its store when no {@code --data} is given. */
+    public Path server() {
+        return root.resolve("server");
+    }
+
     public Path spool() {
         return root.resolve("spool");
     }

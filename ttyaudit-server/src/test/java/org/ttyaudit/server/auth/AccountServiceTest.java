@@ -4,9 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.ttyaudit.server.auth.AccountException.Problem;
 import org.ttyaudit.server.auth.PasswordHasher.Parameters;
 import org.ttyaudit.server.store.AccountStore;
-import org.ttyaudit.server.testkit.InMemoryAccountStore;
+import org.ttyaudit.server.store.sqlite.SqliteStore;
 import org.ttyaudit.server.testkit.ManualClock;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +22,30 @@ class AccountServiceTest {
     private static final String PASSWORD = "a long enough password";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final InMemoryAccountStore store = new InMemoryAccountStore();
+    private final Path directory = temporaryDirectory();
+    private final SqliteStore database = SqliteStore.open(directory.resolve("accounts.db"));
+    private final AccountStore store = database.accounts();
     private final SecretTokens tokens = new SecretTokens();
     private final WebSessions webSessions = new WebSessions(tokens, clock);
     private final AccountService service = service(CHEAP);
+
+    @org.junit.jupiter.api.AfterEach
+    void closeDatabase() throws java.io.IOException {
+        database.close();
+        try (var files = java.nio.file.Files.walk(directory)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("account-service-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private AccountService service(Parameters parameters) {
         return new AccountService(store, new PasswordHasher(parameters, new SecureRandom()), tokens, webSessions,
@@ -392,8 +413,7 @@ class AccountServiceTest {
                 .hasMessage(message);
         assertThat(catchAuth(() -> service.authenticateHost("tta_" + credential.substring(4)))).hasMessage(message);
         AccountStore.Host h = e.host();
-        store.replaceHost(new AccountStore.Host(h.id(), h.name(), h.credentialHash(), h.enrolledAt(),
-                h.enrollmentTokenId(), true));
+        store.revokeHost(h.id());
         assertThat(catchAuth(() -> service.authenticateHost(credential))).hasMessage(message);
     }
 

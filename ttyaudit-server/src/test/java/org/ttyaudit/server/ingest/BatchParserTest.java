@@ -9,8 +9,10 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.ttyaudit.server.ingest.RecordedSession.concat;
-import static org.ttyaudit.server.ingest.RecordedSession.frames;
+import org.ttyaudit.server.testkit.RecordedSession;
+
+import static org.ttyaudit.server.testkit.RecordedSession.concat;
+import static org.ttyaudit.server.testkit.RecordedSession.frames;
 
 class BatchParserTest {
 

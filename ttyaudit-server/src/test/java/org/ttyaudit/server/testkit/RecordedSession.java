@@ -1,4 +1,4 @@
-package org.ttyaudit.server.ingest;
+package org.ttyaudit.server.testkit;
 
 import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.core.format.ChunkEncoder;
@@ -25,30 +25,30 @@ import java.util.UUID;
  * A session as a recorder would send it, built with the real encoder: its header, chunks holding a command
  * each (start, exec, output, end) and its end record, as wire frames.
  */
-final class RecordedSession {
-    final SessionHeader header;
-    final ChunkEncoder encoder;
-    final List<Chunk> chunks = new ArrayList<>();
+public final class RecordedSession {
+    public final SessionHeader header;
+    public final ChunkEncoder encoder;
+    public final List<Chunk> chunks = new ArrayList<>();
     private long offset = 1_000;
     private long commandId;
 
-    RecordedSession(String user, String host) {
+    public RecordedSession(String user, String host) {
         this(SessionId.newId(java.time.Clock.systemUTC()).uuid(), user, host);
     }
 
-    RecordedSession(UUID id, String user, String host) {
+    public RecordedSession(UUID id, String user, String host) {
         header = new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3", "10.0.0.9 5122 10.0.0.1 22",
                 "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
                 "test", Map.of());
         encoder = new ChunkEncoder(header);
     }
 
-    UUID id() {
+    public UUID id() {
         return header.sessionId().uuid();
     }
 
     /** Seals a chunk in which {@code command} runs and prints {@code output}. */
-    Chunk command(String command, String output, int exitCode) {
+    public Chunk command(String command, String output, int exitCode) {
         long id = ++commandId;
         List<Event> events = List.of(
                 new CommandStartEvent(offset, id, command, "/home/alice", CommandSource.SHELL_INTEGRATION),
@@ -61,15 +61,15 @@ final class RecordedSession {
         return c;
     }
 
-    SessionEndRecord end() {
+    public SessionEndRecord end() {
         return encoder.end(new SessionEnd(Instant.parse("2026-11-25T10:05:00Z"), 0, null, "exit"));
     }
 
-    byte[] headerFrame() {
+    public byte[] headerFrame() {
         return WireFrames.encode(WireFrames.Type.SESSION_HEADER, encoder.headerRecordBytes());
     }
 
-    static byte[] frames(Chunk... chunks) {
+    public static byte[] frames(Chunk... chunks) {
         List<WireFrames.Frame> frames = new ArrayList<>();
         for (Chunk c : chunks) {
             frames.add(new WireFrames.Frame(WireFrames.Type.CHUNK, 0, c.toBytes()));
@@ -77,11 +77,11 @@ final class RecordedSession {
         return WireFrames.encode(frames);
     }
 
-    static byte[] endFrame(SessionEndRecord end) {
+    public static byte[] endFrame(SessionEndRecord end) {
         return WireFrames.encode(WireFrames.Type.SESSION_END, end.toBytes());
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;

@@ -1,0 +1,174 @@
+package org.ttyaudit.server;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.ttyaudit.core.ledger.Ed25519Keys;
+import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.server.api.Api;
+import org.ttyaudit.server.api.ApiServer;
+import org.ttyaudit.server.audit.AuditLog;
+import org.ttyaudit.server.auth.AccountService;
+import org.ttyaudit.server.auth.AuthenticationException;
+import org.ttyaudit.server.auth.PasswordHasher;
+import org.ttyaudit.server.auth.Principal;
+import org.ttyaudit.server.auth.SecretTokens;
+import org.ttyaudit.server.auth.WebSessions;
+import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
+import org.ttyaudit.server.index.ChunkIndexer;
+import org.ttyaudit.server.ingest.BatchParser;
+import org.ttyaudit.server.ingest.IngestMetrics;
+import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ledger.Ledger;
+import org.ttyaudit.server.ledger.LedgerProofs;
+import org.ttyaudit.server.ledger.TreeHeadPublisher;
+import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.sqlite.SqliteStore;
+import org.ttyaudit.server.tls.ServerCertificate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite store, directory blob
+ * store) and connects the services. Data directory layout:
+ * <pre>
+ *   server.db            the SQLite store (with its -wal and -shm files)
+ *   blobs/               chunk bytes
+ *   keys/ledger.key      the Ed25519 key that signs tree heads (0600)
+ *   tls/cert.pem, key.pem  the self-signed certificate, when none is given (key 0600)
+ * </pre>
+ * The directory is created 0700. Closing stops accepting requests, finishes queued commits, signs a last head.
+ */
+public final class AuditServer implements AutoCloseable {
+
+    public static final String LEDGER_KEY = "keys/ledger.key";
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final IngestService ingest;
+    private final ApiServer api;
+    private final ServerCertificate certificate;
+    private final TreeHeadPublisher heads;
+    private final String host;
+
+    private AuditServer(ServerConfig config, PrintStream out) throws IOException {
+        Clock clock = Clock.systemUTC();
+        createPrivateDirectory(config.dataDir());
+        store = SqliteStore.open(config.dataDir().resolve("server.db"));
+        blobs = DirectoryBlobStore.open(config.dataDir().resolve("blobs"));
+        certificate = ServerCertificate.forServer(config.tlsCert(), config.tlsKey(), config.dataDir(),
+                config.certificateNames());
+
+        SecretTokens tokens = new SecretTokens();
+        WebSessions webSessions = new WebSessions(tokens, clock);
+        AccountService accounts = new AccountService(store.accounts(), new PasswordHasher(), tokens, webSessions,
+                clock);
+        Ledger ledger = new Ledger();
+        AuditLog audit = new AuditLog(store, ledger, clock);
+        heads = new TreeHeadPublisher(store, TreeHeadSigner.of(ledgerKey(config.dataDir())), clock);
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        IngestMetrics ingestMetrics = new IngestMetrics(metrics);
+        ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
+                ingestMetrics);
+
+        host = config.listen().getHostString();
+        char[] keyPassword = randomPassword();
+        api = Api.create(config.listen(), certificate.toKeyStore(keyPassword), keyPassword,
+                secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
+                ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
+                () -> config.publicUrl() != null ? config.publicUrl() : url(),
+                config.tlsCert() == null ? certificate.fingerprint() : null);
+        api.start();
+        heads.start(config.headInterval());
+
+        Optional<String> oneTimePassword = accounts.bootstrap();
+        if (oneTimePassword.isPresent()) {
+            audit.record("system", "user.create", null, Map.of("user", AccountService.BOOTSTRAP_USER, "role",
+                    "admin"));
+            out.println("First start: log in as '" + AccountService.BOOTSTRAP_USER + "' with the one-time password "
+                    + oneTimePassword.get());
+            out.println("(it is shown only now; you will be asked to choose a new one at the first login)");
+        }
+        out.println("ttyaudit server listening on " + url() + " (data in " + config.dataDir() + ")");
+        out.println("TLS certificate fingerprint: " + certificate.fingerprint());
+    }
+
+    /** Starts a server; it runs until {@link #close()}. */
+    public static AuditServer start(ServerConfig config, PrintStream out) throws IOException {
+        return new AuditServer(config, out);
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public String url() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "https://" + h + ":" + port();
+    }
+
+    public String fingerprint() {
+        return certificate.fingerprint();
+    }
+
+    /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
+    @Override
+    public void close() {
+        api.close();
+        ingest.close();
+        heads.close();
+        heads.signNow();
+        blobs.close();
+        store.close();
+    }
+
+    private static Optional<Principal> resolve(String secret, AccountService accounts, WebSessions webSessions) {
+        Optional<org.ttyaudit.server.auth.TokenKind> kind = SecretTokens.kindOf(secret);
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return switch (kind.get()) {
+                case API -> Optional.of(accounts.authenticateApiToken(secret));
+                case HOST -> Optional.of(accounts.authenticateHost(secret));
+                case WEB_SESSION -> webSessions.authenticate(secret);
+                case ENROLLMENT -> Optional.empty();
+            };
+        } catch (AuthenticationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static PrivateKey ledgerKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(LEDGER_KEY);
+        if (Files.exists(file)) {
+            return Ed25519Keys.readPrivateKey(file);
+        }
+        createPrivateDirectory(file.getParent());
+        PrivateKey key = Ed25519Keys.generate().getPrivate();
+        Ed25519Keys.writePrivateKey(file, key);
+        return key;
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        }
+    }
+
+    private static char[] randomPassword() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b).toCharArray();
+    }
+}

@@ -1,0 +1,28 @@
+package org.ttyaudit.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a server runs: where its data lives, where it listens, its TLS certificate (null paths: a self-signed one
+ * made in the data directory), extra names for that certificate, the URL hosts use to reach it (for the enroll
+ * command shown with new tokens; null: derived from the listen address) and how often tree heads are signed.
+ */
+public record ServerConfig(Path dataDir, InetSocketAddress listen, Path tlsCert, Path tlsKey,
+                           List<String> certificateNames, String publicUrl, Duration headInterval) {
+    public static final int DEFAULT_PORT = 8443;
+    public static final Duration DEFAULT_HEAD_INTERVAL = Duration.ofSeconds(10);
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(listen, "listen");
+        certificateNames = List.copyOf(certificateNames);
+        Objects.requireNonNull(headInterval, "headInterval");
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.ttyaudit.server.api;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.ttyaudit.server.audit.AuditLog;
+import org.ttyaudit.server.auth.AccountService;
+import org.ttyaudit.server.auth.WebSessions;
+import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.ingest.IngestMetrics;
+import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ledger.LedgerProofs;
+import org.ttyaudit.server.ledger.TreeHeadPublisher;
+import org.ttyaudit.server.store.Store;
+
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.util.List;
+
+/** Builds the API server from the server's services (the route groups stay package-private). */
+public final class Api {
+    private Api() {
+    }
+
+    public static ApiServer create(InetSocketAddress listen, KeyStore keyStore, char[] keyPassword,
+                                   ApiServer.CredentialResolver credentials, Store store, BlobStore blobs,
+                                   AccountService accounts, WebSessions webSessions, AuditLog audit,
+                                   IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
+                                   TreeHeadPublisher heads, PrometheusRegistry metrics,
+                                   java.util.function.Supplier<String> publicUrl,
+                                   String fingerprint) {
+        List<Routes> groups = List.of(
+                new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
+                new IngestRoutes(ingest, ingestMetrics),
+                new SessionRoutes(store, blobs, audit),
+                new LedgerRoutes(store, proofs, heads),
+                new AuditRoutes(store));
+        return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups);
+    }
+}

@@ -1,0 +1,61 @@
+package org.ttyaudit.server.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.ttyaudit.server.auth.AccessPolicy;
+import org.ttyaudit.server.auth.Principal;
+import org.ttyaudit.server.ingest.IngestException;
+import org.ttyaudit.server.ingest.IngestMetrics;
+import org.ttyaudit.server.ingest.IngestService;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The ingest endpoints of docs/INGEST.md: commit point and frames, for enrolled hosts only. */
+final class IngestRoutes implements Routes {
+    static final String CONTENT_TYPE = "application/vnd.ttyaudit.frames";
+    static final long MAX_BODY = 80L * 1024 * 1024;
+
+    private final IngestService ingest;
+    private final IngestMetrics metrics;
+
+    IngestRoutes(IngestService ingest, IngestMetrics metrics) {
+        this.ingest = ingest;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/ingest/sessions/{id}", this::commitPoint);
+        routes.post("/api/v1/ingest/sessions/{id}", this::frames);
+        routes.exception(IngestException.class, (e, ctx) -> refused(ctx, e));
+    }
+
+    private void commitPoint(Context ctx) {
+        Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
+        Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(Params.sessionId(ctx), host.id())));
+    }
+
+    private void frames(Context ctx) {
+        Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
+        String type = ctx.contentType();
+        if (type == null || !type.split(";")[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
+            metrics.refused();
+            throw new ApiException(415, "the body must be " + CONTENT_TYPE + ", not " + type);
+        }
+        if (ctx.contentLength() > MAX_BODY) {
+            metrics.refused();
+            throw new ApiException(413, "the body has " + ctx.contentLength() + " bytes; at most " + MAX_BODY
+                    + " are accepted per request");
+        }
+        byte[] body = ctx.bodyAsBytes();
+        Json.write(ctx, 200, Views.commitPoint(ingest.ingest(Params.sessionId(ctx), host.id(), body)));
+    }
+
+    private static void refused(Context ctx, IngestException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        body.put("commit", e.commitPoint() == null ? null : Views.commitPoint(e.commitPoint()));
+        Json.write(ctx, e.problem().status(), body);
+    }
+}

@@ -1,0 +1,125 @@
+package org.ttyaudit.server.api;
+
+import org.ttyaudit.core.format.Sha256;
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.server.ingest.CommitPoint;
+import org.ttyaudit.server.store.AuditRecord;
+import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.SearchHit;
+import org.ttyaudit.server.store.SessionEventRecord;
+import org.ttyaudit.server.store.SessionRecord;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the API (snake_case fields, ISO-8601 UTC times, hex hashes), in one place so that
+ * docs/openapi.yaml and the code describe the same thing. Stateless.
+ */
+final class Views {
+    private Views() {
+    }
+
+    static Map<String, Object> commitPoint(CommitPoint p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", p.sessionId().toString());
+        m.put("committed_seq", p.committedSeq());
+        m.put("last_hash", Sha256.hex(p.lastHash()));
+        m.put("ended", p.ended());
+        m.put("terminate", p.terminate());
+        m.put("terminate_reason", p.terminateReason());
+        return m;
+    }
+
+    static Map<String, Object> session(SessionRecord s) {
+        SessionHeader h = s.header();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id().toString());
+        m.put("kind", h.kind());
+        m.put("user", h.user());
+        m.put("uid", h.uid());
+        m.put("host", h.host());
+        m.put("tty", h.tty());
+        m.put("client_address", h.clientAddress());
+        m.put("term", h.term());
+        m.put("cols", h.cols());
+        m.put("rows", h.rows());
+        m.put("command", h.command());
+        m.put("capture", h.capture());
+        m.put("recorder_version", h.recorderVersion());
+        m.put("tags", h.tags());
+        m.put("started_at", time(h.startedAt()));
+        m.put("ended_at", s.end() == null ? null : time(s.end().end().endedAt()));
+        m.put("exit_status", s.end() == null ? null : s.end().end().exitStatus());
+        m.put("end_reason", s.end() == null ? null : s.end().end().reason());
+        m.put("state", s.ended() ? "ended" : "live");
+        m.put("last_activity", time(s.lastActivity()));
+        m.put("chunks", s.committedSeq() + 1);
+        m.put("events", s.eventCount());
+        m.put("commands", s.commandCount());
+        m.put("header_hash", Sha256.hex(s.headerHash()));
+        m.put("last_hash", Sha256.hex(s.lastHash()));
+        m.put("end_hash", s.end() == null ? null : Sha256.hex(s.end().endHash()));
+        m.put("terminate_reason", s.terminateReason());
+        return m;
+    }
+
+    static Map<String, Object> command(CommandRecord c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command_id", c.commandId());
+        m.put("command", c.commandLine());
+        m.put("cwd", c.cwd());
+        m.put("exit_code", c.exitCode());
+        m.put("started_at", time(c.startedAt()));
+        m.put("ended_at", time(c.endedAt()));
+        m.put("start_offset_us", c.startOffsetMicros());
+        m.put("end_offset_us", c.endOffsetMicros());
+        m.put("source", c.source());
+        return m;
+    }
+
+    static Map<String, Object> event(SessionEventRecord e) throws java.io.IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.eventSeq());
+        m.put("offset_us", e.offsetMicros());
+        m.put("kind", e.kind());
+        m.put("detail", Json.MAPPER.readTree(e.detailJson()));
+        return m;
+    }
+
+    static Map<String, Object> hit(SearchHit h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", h.sessionId().toString());
+        m.put("kind", h.kind());
+        m.put("at", time(h.at()));
+        m.put("offset_us", h.offsetMicros());
+        m.put("snippet", h.snippet());
+        m.put("user", h.user());
+        m.put("host", h.host());
+        return m;
+    }
+
+    static Map<String, Object> audit(AuditRecord a) throws java.io.IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().toString());
+        m.put("at", time(a.at()));
+        m.put("actor", a.actor());
+        m.put("action", a.action());
+        m.put("session_id", a.sessionId() == null ? null : a.sessionId().toString());
+        m.put("detail", Json.MAPPER.readTree(a.detailJson()));
+        m.put("ledger_index", a.ledgerIndex());
+        return m;
+    }
+
+    static Map<String, Object> page(java.util.List<?> items, String nextCursor) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", items);
+        m.put("next_cursor", nextCursor);
+        return m;
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}
