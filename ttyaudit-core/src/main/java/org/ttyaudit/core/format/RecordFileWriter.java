@@ -30,6 +30,7 @@ public final class RecordFileWriter implements Closeable {
     private final ByteSink frame = new ByteSink(64 * 1024 + 256);
     private boolean closed;
     private boolean failed;
+    private long durableLength;
 
     private RecordFileWriter(Path file, FileChannel channel, ChunkEncoder encoder) {
         this.file = file;
@@ -106,6 +107,14 @@ public final class RecordFileWriter implements Closeable {
         return encoder.eventCount();
     }
 
+    /**
+     * The length of the file's prefix that has been written and fsync'd: it ends after the last complete frame.
+     * Frames below it may be shipped (docs/INGEST.md: spool before ship).
+     */
+    public long durableLength() {
+        return durableLength;
+    }
+
     /** The hash of the last chunk written (the session header's before any chunk). */
     public byte[] lastHash() {
         return encoder.lastHash();
@@ -135,6 +144,7 @@ public final class RecordFileWriter implements Closeable {
                 channel.write(buf);
             }
             channel.force(false);
+            durableLength = channel.position();
         } catch (IOException | RuntimeException e) {
             failed = true;
             cutBackTo(before, e);
