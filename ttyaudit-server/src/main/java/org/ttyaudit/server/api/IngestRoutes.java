@@ -8,8 +8,10 @@ import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /** The ingest endpoints of docs/INGEST.md: commit point and frames, for enrolled hosts only. */
 final class IngestRoutes implements Routes {
@@ -36,20 +38,44 @@ final class IngestRoutes implements Routes {
         Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(Params.sessionId(ctx), host.id())));
     }
 
-    private void frames(Context ctx) {
-        Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
-        String type = ctx.contentType();
-        if (type == null || !type.split(";")[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
-            metrics.refused();
-            throw new ApiException(415, "the body must be " + CONTENT_TYPE + ", not " + type);
+    private void frames(Context ctx) throws IOException {
+        Principal host;
+        UUID sessionId;
+        byte[] body;
+        try {
+            host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
+            String type = ctx.contentType();
+            if (type == null || !type.split(";")[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
+                throw new ApiException(415, "the body must be " + CONTENT_TYPE + ", not " + type);
+            }
+            if (ctx.contentLength() > MAX_BODY) {
+                throw tooLarge(ctx.contentLength() + " bytes");
+            }
+            sessionId = Params.sessionId(ctx);
+            body = body(ctx);
+        } catch (ApiException e) {
+            metrics.refused();   // refused before it reached the ingest service, which counts the others
+            throw e;
         }
-        if (ctx.contentLength() > MAX_BODY) {
-            metrics.refused();
-            throw new ApiException(413, "the body has " + ctx.contentLength() + " bytes; at most " + MAX_BODY
-                    + " are accepted per request");
+        Json.write(ctx, 200, Views.commitPoint(ingest.ingest(sessionId, host.id(), body)));
+    }
+
+    /**
+     * The body, read up to one byte over the limit: a body sent without Content-Length (chunked) is refused as soon
+     * as it passes the limit, with the same JSON error as an announced one (Javalin's own limit answers plain
+     * text).
+     */
+    private static byte[] body(Context ctx) throws IOException {
+        byte[] body = ctx.req().getInputStream().readNBytes((int) MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw tooLarge("more than " + MAX_BODY + " bytes");
         }
-        byte[] body = ctx.bodyAsBytes();
-        Json.write(ctx, 200, Views.commitPoint(ingest.ingest(Params.sessionId(ctx), host.id(), body)));
+        return body;
+    }
+
+    private static ApiException tooLarge(String size) {
+        return new ApiException(413, "the body has " + size + "; at most " + MAX_BODY
+                + " bytes are accepted per request");
     }
 
     private static void refused(Context ctx, IngestException e) {
