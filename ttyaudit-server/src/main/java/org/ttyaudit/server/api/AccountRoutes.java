@@ -98,7 +98,7 @@ final class AccountRoutes implements Routes {
         String token = presentedLoginToken(ctx);
         if (p.kind() == Principal.Kind.USER && token != null) {
             webSessions.logout(token);
-            audit.record(p.actor(), "logout", null, Map.of());
+            audit.record(p, "logout", null, Map.of());
         }
         ctx.removeCookie(ApiServer.SESSION_COOKIE, "/");
         ctx.status(204);
@@ -123,7 +123,7 @@ final class AccountRoutes implements Routes {
         }
         JsonNode body = Json.body(ctx);
         accounts.changePassword(p.id(), Json.text(body, "current_password"), Json.text(body, "new_password"));
-        audit.record(p.actor(), "password.change", null, Map.of());
+        audit.record(p, "password.change", null, Map.of());
         ctx.status(204);
     }
 
@@ -137,7 +137,7 @@ final class AccountRoutes implements Routes {
         JsonNode body = Json.body(ctx);
         Account created = accounts.createUser(Json.text(body, "name"), role(Json.text(body, "role")),
                 Json.text(body, "password"));
-        audit.record(p.actor(), "user.create", null, Map.of("user", created.name(), "role",
+        audit.record(p, "user.create", null, Map.of("user", created.name(), "role",
                 created.role().wireName()));
         Json.write(ctx, 201, account(created));
     }
@@ -151,7 +151,7 @@ final class AccountRoutes implements Routes {
         String role = Json.optionalText(body, "role");
         if (role != null) {
             result = accounts.setRole(target.id(), role(role));
-            audit.record(p.actor(), "user.role", null, Map.of("user", name, "role", role));
+            audit.record(p, "user.role", null, Map.of("user", name, "role", role));
         }
         JsonNode disabled = body.get("disabled");
         if (disabled != null && !disabled.isNull()) {
@@ -159,13 +159,13 @@ final class AccountRoutes implements Routes {
                 throw ApiException.badRequest("\"disabled\" must be true or false");
             }
             result = disabled.asBoolean() ? accounts.disable(target.id()) : accounts.enable(target.id());
-            audit.record(p.actor(), disabled.asBoolean() ? "user.disable" : "user.enable", null,
+            audit.record(p, disabled.asBoolean() ? "user.disable" : "user.enable", null,
                     Map.of("user", name));
         }
         String password = Json.optionalText(body, "password");
         if (password != null) {
             result = accounts.resetPassword(target.id(), password);
-            audit.record(p.actor(), "user.password_reset", null, Map.of("user", name));
+            audit.record(p, "user.password_reset", null, Map.of("user", name));
         }
         Json.write(ctx, 200, account(result));
     }
@@ -183,7 +183,7 @@ final class AccountRoutes implements Routes {
             throw ApiException.badRequest("\"ttl_days\" must be a positive number of days");
         }
         NewApiToken created = accounts.createApiToken(p.id(), Json.text(body, "name"), Duration.ofDays(days));
-        audit.record(p.actor(), "token.create", null, Map.of("token_id", created.stored().id(), "name",
+        audit.record(p, "token.create", null, Map.of("token_id", created.stored().id(), "name",
                 created.stored().name()));
         Map<String, Object> m = apiToken(created.stored());
         m.put("token", created.token().reveal());
@@ -194,7 +194,7 @@ final class AccountRoutes implements Routes {
         Principal p = Caller.require(ctx, Action.TOKEN_MANAGE_OWN, null);
         String id = ctx.pathParam("tokenId");
         accounts.revokeApiToken(p.id(), id);
-        audit.record(p.actor(), "token.revoke", null, Map.of("token_id", id));
+        audit.record(p, "token.revoke", null, Map.of("token_id", id));
         ctx.status(204);
     }
 
@@ -223,7 +223,7 @@ final class AccountRoutes implements Routes {
             throw ApiException.badRequest("\"ttl_hours\" must be a positive number of hours");
         }
         NewEnrollmentToken created = accounts.createEnrollmentToken(p.id(), Duration.ofHours(hours));
-        audit.record(p.actor(), "enrollment_token.create", null, Map.of("token_id", created.stored().id()));
+        audit.record(p, "enrollment_token.create", null, Map.of("token_id", created.stored().id()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", created.stored().id());
         m.put("token", created.token().reveal());

@@ -116,15 +116,16 @@ public final class ApiServer implements AutoCloseable {
 
     private static void authenticate(Context ctx, CredentialResolver credentials) {
         String secret = presentedSecret(ctx);
-        if (secret != null) {
-            Optional<Principal> p = credentials.resolve(secret);
-            if (p.isEmpty()) {
-                throw ApiException.unauthorized("unknown, expired or revoked credential");
-            }
+        Optional<Principal> p = secret == null ? Optional.empty() : credentials.resolve(secret);
+        if (p.isPresent()) {
             Caller.set(ctx, p.get());
         } else if (!OPEN_PATHS.contains(ctx.path())) {
-            throw ApiException.unauthorized("authentication required: send Authorization: Bearer <token>");
+            throw ApiException.unauthorized(secret == null
+                    ? "authentication required: send Authorization: Bearer <token>"
+                    : "unknown, expired or revoked credential");
         }
+        // An open endpoint takes a stale credential as none: a browser keeps sending the cookie of a login
+        // session that ended, and must still be able to log in again.
     }
 
     private static String presentedSecret(Context ctx) {

@@ -132,7 +132,7 @@ final class SessionRoutes implements Routes {
             tx.requestTermination(id, text);
             return null;
         });
-        audit.record(p.actor(), "session.terminate", id, Map.of("reason", text));
+        audit.record(p, "session.terminate", id, Map.of("reason", text));
         Json.write(ctx, 202, Map.of("session_id", id.toString(), "terminate_reason", text));
     }
 
@@ -150,7 +150,7 @@ final class SessionRoutes implements Routes {
         } catch (StoreException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        audit.record(p.actor(), "search", null, searchDetail(query, filter));
+        audit.record(p, "search", null, searchDetail(query, filter));
         Json.write(ctx, 200, Views.page(page.items().stream().map(Views::hit).toList(), page.nextCursor()));
     }
 
@@ -181,7 +181,7 @@ final class SessionRoutes implements Routes {
         if (s == null || !AccessPolicy.allows(p, action, s.header().user())) {
             throw ApiException.notFound("no session " + id);
         }
-        audit.record(p.actor(), auditAction, id, detail);
+        audit.record(p, auditAction, id, detail);
         return new Viewed(s);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.ledger.LedgerEntry;
 import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.Store;
@@ -36,6 +37,22 @@ public final class AuditLog {
         this.store = store;
         this.ledger = ledger;
         this.clock = clock;
+    }
+
+    /** Detail field naming the API token through which a user acted (docs/SECURITY.md, "What is audited"). */
+    public static final String VIA_TOKEN = "via_token";
+
+    /**
+     * Records that {@code who} did {@code action}: the actor is {@link Principal#actor()}, and when the principal
+     * acted through an API token, the token's id is added to the details as {@value #VIA_TOKEN}.
+     */
+    public AuditRecord record(Principal who, String action, UUID sessionId, Map<String, String> detail) {
+        if (who.tokenId() == null) {
+            return record(who.actor(), action, sessionId, detail);
+        }
+        Map<String, String> d = new TreeMap<>(detail);
+        d.put(VIA_TOKEN, who.tokenId());
+        return record(who.actor(), action, sessionId, d);
     }
 
     /**
