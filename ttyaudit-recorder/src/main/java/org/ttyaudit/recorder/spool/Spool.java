@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The spool directory of sessions waiting for upload (docs/INGEST.md, "Client behaviour"). Each entry is
@@ -36,7 +36,7 @@ import java.util.Set;
  * <p>Removing an entry removes the file or the link, never the target of a link (the user's own file).
  *
  * <p>Stateless apart from the directory; safe to use from several threads and processes: the locks are what
- * coordinates them. A lock held by this JVM counts as held (Java refuses a second lock on the same file).
+ * coordinates them. A lock held anywhere in this process counts as held.
  */
 public final class Spool {
     public static final String ENTRY_SUFFIX = DataDirectory.RECORD_SUFFIX;
@@ -47,6 +47,13 @@ public final class Spool {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    /**
+     * The lock files this process holds. POSIX record locks belong to the process, and closing <em>any</em>
+     * descriptor of a locked file drops them, so this process must never open a second channel on a lock file
+     * it holds (not even to test it): it looks here first. Process-wide by nature, hence static.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
 
@@ -194,7 +201,7 @@ public final class Spool {
      */
     public Held holdLive(String name) throws IOException {
         create();
-        Held held = tryLock(sibling(entry(name), LOCK_SUFFIX));
+        Held held = tryLock(sibling(entry(name), LOCK_SUFFIX), true);
         if (held == null) {
             throw new IOException("spool entry " + name + " is already in use");
         }
@@ -206,7 +213,7 @@ public final class Spool {
      * is live and its own uploader ships it).
      */
     public Optional<Held> tryHoldLive(Entry e) throws IOException {
-        return Optional.ofNullable(tryLock(sibling(e, LOCK_SUFFIX)));
+        return Optional.ofNullable(tryLock(sibling(e, LOCK_SUFFIX), true));
     }
 
     /** Whether a recorder holds the entry's live lock (in this process or another). */
@@ -215,7 +222,7 @@ public final class Spool {
         if (!Files.exists(lock, LinkOption.NOFOLLOW_LINKS)) {
             return false; // a recorder creates its lock before the entry, so no lock file means nobody holds it
         }
-        try (Held held = tryLock(lock)) {
+        try (Held held = tryLock(lock, false)) {
             return held == null;
         }
     }
@@ -226,7 +233,7 @@ public final class Spool {
      */
     public Optional<Held> tryDrainLock() throws IOException {
         create();
-        return Optional.ofNullable(tryLock(dir.resolve(".upload.lock")));
+        return Optional.ofNullable(tryLock(dir.resolve(".upload.lock"), false));
     }
 
     /** Whether a drainer is running now (it holds {@code .upload.lock}). */
@@ -236,45 +243,69 @@ public final class Spool {
         return lock.isEmpty();
     }
 
-    /** A held lock on a file; closing releases it. */
+    /** A held lock on a file; closing releases it (and removes a live lock's file, which is then of no use). */
     public static final class Held implements AutoCloseable {
         private final FileChannel channel;
+        private final Path key;
+        private final Path deleteOnClose;
+        private boolean closed;
 
-        private Held(FileChannel channel) {
+        private Held(FileChannel channel, Path key, Path deleteOnClose) {
             this.channel = channel;
+            this.key = key;
+            this.deleteOnClose = deleteOnClose;
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (deleteOnClose != null) {
+                    // Still locked while it goes: nobody can take it meanwhile and believe the session is live.
+                    Files.deleteIfExists(deleteOnClose);
+                }
+            } catch (IOException ignored) {
+                // A stale lock file is harmless: nobody holds it.
+            }
             try {
                 channel.close(); // releases the lock
             } catch (IOException ignored) {
                 // The kernel releases the lock with the descriptor in any case.
+            } finally {
+                HELD_HERE.remove(key);
             }
         }
     }
 
     /** Locks {@code file} (creating it, 0600) without waiting; null when someone holds it. */
-    private static Held tryLock(Path file) throws IOException {
-        FileChannel ch;
+    private static Held tryLock(Path file, boolean deleteOnClose) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD_HERE.add(key)) {
+            return null; // this process holds it
+        }
+        FileChannel ch = null;
         try {
             ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS), PRIVATE_FILE);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("cannot open the lock file " + file, e);
-        }
-        try {
             FileLock lock = ch.tryLock();
             if (lock == null) {
                 ch.close();
+                HELD_HERE.remove(key);
                 return null;
             }
-            return new Held(ch);
+            return new Held(ch, key, deleteOnClose ? file : null);
         } catch (OverlappingFileLockException e) {
-            ch.close(); // held by this JVM
+            ch.close(); // cannot happen with HELD_HERE, but means: held by this process
+            HELD_HERE.remove(key);
             return null;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            if (ch != null) {
+                ch.close();
+            }
+            HELD_HERE.remove(key);
             throw e;
         }
     }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -64,44 +66,65 @@ public final class SpoolDrainer {
         this.listener = listener;
     }
 
-    /** Drains the spool; one report per entry that is not live. */
+    /**
+     * Drains the spool; one report per entry that is not live. The spool is listed again after each pass, so a
+     * session whose recorder exited meanwhile (and found this drainer running) is not left behind.
+     */
     public List<EntryReport> drain() throws IOException, InterruptedException {
         List<EntryReport> reports = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         String giveUp = null; // why the remaining entries are not tried
-        for (Spool.Entry entry : spool.entries()) {
-            Optional<String> refused = spool.failure(entry);
-            if (refused.isPresent()) {
-                reports.add(report(entry, null, Status.REFUSED_EARLIER, "not retried: the server refused it "
-                        + "earlier: " + refused.get() + " (delete " + spool.failureMarker(entry) + " to retry)"));
-                continue;
-            }
-            Optional<Spool.Held> held = spool.tryHoldLive(entry);
-            if (held.isEmpty()) {
-                continue; // live: its own recorder uploads it
-            }
-            try (Spool.Held ignored = held.get()) {
-                if (entry.isLink() && !Files.exists(entry.path())) {
-                    Path where = spool.quarantine(entry, "the record it links to, " + Files.readSymbolicLink(
-                            entry.path()) + ", no longer exists");
-                    reports.add(report(entry, null, Status.QUARANTINED, "the record it links to no longer "
-                            + "exists; moved to " + where));
-                    continue;
-                }
-                if (giveUp != null) {
-                    reports.add(report(entry, null, Status.UNREACHABLE, "not uploaded: " + giveUp));
-                    continue;
-                }
-                UploadOutcome outcome = upload(entry);
-                EntryReport r = settle(entry, outcome);
-                reports.add(r);
-                if (outcome instanceof UploadOutcome.Unreachable u && !wait) {
-                    giveUp = u.reason();
-                } else if (outcome instanceof UploadOutcome.Refused f && f.hostRefused()) {
-                    giveUp = f.reason();
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (Spool.Entry entry : spool.entries()) {
+                if (!seen.contains(entry.name())) {
+                    String reason = drainOne(entry, giveUp, reports, seen);
+                    more |= seen.contains(entry.name());
+                    giveUp = reason;
                 }
             }
         }
         return reports;
+    }
+
+    /** Handles one entry (marked seen unless it is live); returns why the rest should not be tried, if so. */
+    private String drainOne(Spool.Entry entry, String giveUp, List<EntryReport> reports, Set<String> seen)
+            throws IOException, InterruptedException {
+        Optional<String> refused = spool.failure(entry);
+        if (refused.isPresent()) {
+            seen.add(entry.name());
+            reports.add(report(entry, null, Status.REFUSED_EARLIER, "not retried: the server refused it "
+                    + "earlier: " + refused.get() + " (delete " + spool.failureMarker(entry) + " to retry)"));
+            return giveUp;
+        }
+        Optional<Spool.Held> held = spool.tryHoldLive(entry);
+        if (held.isEmpty()) {
+            return giveUp; // live: its own recorder uploads it
+        }
+        seen.add(entry.name());
+        try (Spool.Held ignored = held.get()) {
+            if (entry.isLink() && !Files.exists(entry.path())) {
+                Path where = spool.quarantine(entry, "the record it links to, " + Files.readSymbolicLink(
+                        entry.path()) + ", no longer exists");
+                reports.add(report(entry, null, Status.QUARANTINED, "the record it links to no longer "
+                        + "exists; moved to " + where));
+                return giveUp;
+            }
+            if (giveUp != null) {
+                reports.add(report(entry, null, Status.UNREACHABLE, "not uploaded: " + giveUp));
+                return giveUp;
+            }
+            UploadOutcome outcome = upload(entry);
+            reports.add(settle(entry, outcome));
+            if (outcome instanceof UploadOutcome.Unreachable u && !wait) {
+                return u.reason();
+            }
+            if (outcome instanceof UploadOutcome.Refused f && f.hostRefused()) {
+                return f.reason();
+            }
+            return giveUp;
+        }
     }
 
     private UploadOutcome upload(Spool.Entry entry) throws InterruptedException {

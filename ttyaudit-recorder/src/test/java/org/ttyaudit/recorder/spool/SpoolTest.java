@@ -59,6 +59,43 @@ class SpoolTest {
     }
 
     @Test
+    void checkingALockThisProcessHoldsDoesNotDropItForOtherProcesses() throws Exception {
+        // POSIX record locks belong to the process: closing any other descriptor of the file would drop them.
+        Spool spool = new Spool(dir.resolve("spool"));
+        Spool.Entry e = spool.entry("s1");
+        try (Spool.Held live = spool.holdLive("s1"); Spool.Held drain = spool.tryDrainLock().orElseThrow()) {
+            Files.writeString(e.path(), "x");
+            assertThat(spool.isLive(e)).isTrue();
+            assertThat(spool.pending()).isEmpty();
+            assertThat(spool.tryHoldLive(e)).isEmpty();
+            assertThat(spool.drainerRunning()).isTrue();
+            assertThat(new Spool(spool.dir()).tryDrainLock()).as("another Spool object, same process").isEmpty();
+
+            assertThat(lockedForAnotherProcess(spool.dir().resolve("s1.lock"))).isTrue();
+            assertThat(lockedForAnotherProcess(spool.dir().resolve(".upload.lock"))).isTrue();
+        }
+        assertThat(lockedForAnotherProcess(spool.dir().resolve(".upload.lock"))).isFalse();
+    }
+
+    /** Whether python3 (fcntl.lockf, the same POSIX lock) finds {@code file} locked; skips without python3. */
+    private static boolean lockedForAnotherProcess(Path file) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", "import fcntl,sys\n"
+                    + "f=open(sys.argv[1],'a')\n"
+                    + "try:\n  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+                    + "except OSError: print('locked')\n", file.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "python3 is not available: " + e.getMessage());
+            return false;
+        }
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isIn("free", "locked");
+        return out.equals("locked");
+    }
+
+    @Test
     void entriesAreRecordsAndLinksButNotLocksMarkersOrHiddenFiles() throws Exception {
         Spool spool = new Spool(dir.resolve("spool"));
         spool.create();
