@@ -53,7 +53,8 @@ final class SessionRunner {
 
     static int run(Request r) {
         Spool spool = Spool.of(r.data());
-        String name = SessionId.newId(Clock.systemUTC()).toString();
+        SessionId id = SessionId.newId(Clock.systemUTC());
+        String name = id.toString(); // the spool entry is named after the session
         Path file;
         Spool.Entry entry = null;
         Spool.Held live = null;
@@ -79,7 +80,7 @@ final class SessionRunner {
             }
             throw UserError.usage("cannot prepare the spool " + spool.dir() + ": " + reason(e));
         }
-        RecordingOptions options = new RecordingOptions(r.command(), file, r.capture(), r.shellIntegration(),
+        RecordingOptions options = new RecordingOptions(id, r.command(), file, r.capture(), r.shellIntegration(),
                 r.login(), r.masker(), r.env(), Version.current());
         LiveUpload upload = r.upload() == null ? null
                 : new LiveUpload(file, new IngestClient(r.upload().credential()));

@@ -114,7 +114,7 @@ public final class Recorder {
         WindowSize size = userWindowSize(userIn, userOut);
         Map<String, String> env = options.environment();
 
-        SessionId id = SessionId.newId(clock);
+        SessionId id = options.sessionId();
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
         SessionHeader header = new SessionHeader(id, "recorder", userName(env), HostFacts.currentUid(), HostFacts.hostName(),

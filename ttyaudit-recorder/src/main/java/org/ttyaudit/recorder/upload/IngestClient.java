@@ -195,9 +195,11 @@ public final class IngestClient {
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
                 return "unknown host";
             }
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
         }
-        String m = describe(e);
-        return m.isEmpty() ? "connection refused" : m;
+        return "connection refused"; // what HttpClient's ConnectException without a message means
     }
 
     private static String describe(Throwable e) {

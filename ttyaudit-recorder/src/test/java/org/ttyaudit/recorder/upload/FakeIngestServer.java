@@ -79,6 +79,10 @@ public final class FakeIngestServer implements AutoCloseable {
             return chunks.size() - 1;
         }
 
+        public SessionId id() {
+            return id;
+        }
+
         public List<Chunk> chunks() {
             return List.copyOf(chunks);
         }
