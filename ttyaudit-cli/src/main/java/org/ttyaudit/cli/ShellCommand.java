@@ -51,17 +51,18 @@ final class ShellCommand implements Callable<Integer> {
         }
         return SessionRunner.run(new SessionRunner.Request(argv, null,
                 DataDirectory.resolve(policy.dataDir(), env), policy.capture(), policy.shellIntegration(),
-                interactiveLogin, Masking.load(policy.masking()), env, false, systemUpload()));
+                interactiveLogin, Masking.load(policy.masking()), env, false,
+                uploadWith(HostCredentialFile.SYSTEM_LOCATION)));
     }
 
     /**
-     * Uploads when the host is enrolled, which only the system credential file says: never the user's own
-     * configuration (the recorded user must not be able to send their sessions elsewhere, or nowhere). A
-     * credential that cannot be read leaves the session recorded locally, with a warning: refusing the login
-     * would lock everybody out over a file mode.
+     * Where a login session is shipped: to the server of the credential in {@code file} (the system location,
+     * {@code /etc/ttyaudit/host.json}) when it exists, else nowhere. Never the user's own configuration: the
+     * recorded user must not be able to send their sessions elsewhere, or nowhere. A credential that cannot be
+     * read leaves the session recorded locally, with a warning: refusing the login would lock everybody out
+     * over a file mode.
      */
-    private static SessionRunner.Upload systemUpload() {
-        Path file = HostCredentialFile.SYSTEM_LOCATION;
+    static SessionRunner.Upload uploadWith(Path file) {
         if (!Files.exists(file)) {
             return null;
         }

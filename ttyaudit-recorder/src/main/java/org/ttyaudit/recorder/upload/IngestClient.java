@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.transport.PinnedTls;
+import org.ttyaudit.recorder.pty.BackgroundThreads;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 /**
  * The client side of the ingest protocol (docs/INGEST.md): ask a session's commit point, post frames, enroll a
@@ -161,8 +163,10 @@ public final class IngestClient {
     }
 
     private static HttpClient httpClient(PinnedTls tls, Duration connectTimeout) {
-        // HTTP/1.1: one request at a time per session, nothing to gain from HTTP/2's upgrade dance.
+        // HTTP/1.1: one request at a time per session, nothing to gain from HTTP/2's upgrade dance. The client's
+        // work (TLS, body handling) runs on low-priority threads, like the recorder's other background work.
         return tls.configure(HttpClient.newBuilder()).version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newCachedThreadPool(BackgroundThreads.named("ttyaudit-http")))
                 .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
