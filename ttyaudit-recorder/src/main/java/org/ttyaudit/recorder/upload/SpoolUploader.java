@@ -97,6 +97,8 @@ public final class SpoolUploader {
     private long endOffset = Long.MAX_VALUE;
     /** The server's latest commit point; null while it does not know the session. */
     private CommitPoint commit;
+    /** The reader's position when everything before it was known to be committed; -1 when not known. */
+    private long committedPosition = -1;
     private CommitPoint lastConflict;
     private boolean terminateReported;
     private int failures;
@@ -213,6 +215,7 @@ public final class SpoolUploader {
             RecordProgress.Snapshot seen = progress.snapshot();
             Batch batch = gather(seen.durableLength());
             if (batch.isEmpty()) {
+                committedPosition = commit == null ? -1 : reader.position();
                 succeeded(); // the server answered and nothing is pending: the next failure starts afresh
                 Optional<UploadOutcome> done = finished(seen);
                 if (done.isPresent()) {
@@ -241,6 +244,7 @@ public final class SpoolUploader {
                 boolean asSent = cp.committedSeq() == batch.lastChunkSeq() && (cp.ended() || !batch.hasEnd());
                 if (asSent) {
                     commit = cp; // the reader is already past the batch
+                    committedPosition = reader.position();
                 } else {
                     resumeFrom(cp); // a 200 that does not cover the request: believe the server, resume there
                 }
@@ -291,7 +295,15 @@ public final class SpoolUploader {
 
     /** Positions the reader after what {@code cp} says is stored (null: the server has nothing, start over). */
     private void resumeFrom(CommitPoint cp) throws Stop {
+        if (cp != null && commit != null && committedPosition >= 0 && reader.position() == committedPosition
+                && cp.committedSeq() == commit.committedSeq() && cp.ended() == commit.ended()
+                && java.util.Objects.equals(cp.lastHash(), commit.lastHash())) {
+            commit = cp; // a heartbeat that changes nothing: the reader stays where it is
+            noteTerminate(cp);
+            return;
+        }
         commit = cp;
+        committedPosition = -1;
         if (cp == null) {
             reader.seek(FrameReader.FIRST_FRAME_OFFSET);
             return;
