@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.core.format.RecordFileReader;
+import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.recorder.pty.ExitStatus;
 import org.ttyaudit.recorder.pty.WindowSize;
@@ -117,6 +118,9 @@ class RecordUploadTest {
             FakeIngestServer.Session ended = server.awaitEnded(s.id(), Duration.ofSeconds(10));
             assertThat(ended.end().orElseThrow().end().reason()).isEqualTo("terminated");
             assertThat(ended.end().orElseThrow().end().exitStatus()).isEqualTo(129);
+            assertThat(ended.chunks().stream().flatMap(c -> c.decodeEvents().stream())
+                    .filter(e -> e instanceof MarkerEvent).map(e -> (MarkerEvent) e))
+                    .anyMatch(m -> m.name().equals("terminated") && m.detail().equals("rule no-long-sleeps fired"));
         }
         assertThat(spool.entries()).isEmpty();
     }

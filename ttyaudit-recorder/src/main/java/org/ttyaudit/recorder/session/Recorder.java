@@ -65,6 +65,7 @@ public final class Recorder {
     /** Guards {@link #running} and {@link #terminateReason}: {@link #terminate} races with the child's start and end. */
     private final Object control = new Object();
     private ChildProcess running;
+    private SessionLog runningLog;
     private String terminateReason;
     private boolean terminated;
 
@@ -83,24 +84,36 @@ public final class Recorder {
     /**
      * Ends the session because the audit server asked for it (a rule fired, an administrator ended it): the user
      * is told why, the session is hung up as on a closed terminal, and the end record's reason is
-     * {@code terminated}. Before the command has started, it is hung up as soon as it starts; after it has ended,
-     * this does nothing. Only the first call counts.
+     * {@code terminated}; a {@code terminated} marker with the reason goes into the record. Before the command
+     * has started, it is hung up as soon as it starts; after it has ended, this does nothing. Only the first call
+     * counts.
      */
     public void terminate(String reason) {
         ChildProcess child;
+        SessionLog log;
         synchronized (control) {
             if (terminateReason != null) {
                 return;
             }
             terminateReason = reason == null || reason.isBlank() ? "no reason given" : reason;
             child = running;
+            log = runningLog;
             if (child != null) {
                 terminated = true;
             }
         }
         if (child != null) {
-            hangUp(child, "the audit server ended this session: " + printable(terminateReason));
+            endByServer(child, log, terminateReason);
         }
+    }
+
+    private void endByServer(ChildProcess child, SessionLog log, String reason) {
+        try {
+            log.append(t -> new MarkerEvent(t, "terminated", reason));
+        } catch (IOException e) {
+            // The record cannot take it any more; the session ends all the same.
+        }
+        hangUp(child, "the audit server ended this session: " + printable(reason));
     }
 
     /** The outcome of a recorded session. */
@@ -172,11 +185,12 @@ public final class Recorder {
             String terminateEarly;
             synchronized (control) {
                 running = child;
+                runningLog = log;
                 terminateEarly = terminateReason;
                 terminated = terminateEarly != null;
             }
             if (terminateEarly != null) {
-                hangUp(child, "the audit server ended this session: " + printable(terminateEarly));
+                endByServer(child, log, terminateEarly);
             }
 
             KeystrokePathWarmUp.start(options.masker());
@@ -208,6 +222,7 @@ public final class Recorder {
             boolean endedByServer;
             synchronized (control) {
                 running = null;
+                runningLog = null;
                 endedByServer = terminated;
             }
             output.processExited();
