@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.ttyaudit.server.auth.AccessPolicy;
 import org.ttyaudit.server.auth.Principal;
+import org.ttyaudit.server.ingest.InflightBytes;
 import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
@@ -15,9 +16,13 @@ import java.util.Map;
 final class IngestRoutes implements Routes {
     static final String CONTENT_TYPE = "application/vnd.ttyaudit.frames";
     static final long MAX_BODY = 80L * 1024 * 1024;
+    /** Request bytes held at once by all ingest requests together (docs/INGEST.md: at most 80 MiB each). */
+    static final long INFLIGHT_BUDGET = 256L * 1024 * 1024;
+    private static final long BUDGET_WAIT_MILLIS = 10_000;
 
     private final IngestService ingest;
     private final IngestMetrics metrics;
+    private final InflightBytes inflight = new InflightBytes(INFLIGHT_BUDGET);
 
     IngestRoutes(IngestService ingest, IngestMetrics metrics) {
         this.ingest = ingest;
@@ -36,7 +41,7 @@ final class IngestRoutes implements Routes {
         Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(Params.sessionId(ctx), host.id())));
     }
 
-    private void frames(Context ctx) {
+    private void frames(Context ctx) throws InterruptedException {
         Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
         String type = ctx.contentType();
         if (type == null || !type.split(";")[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
@@ -48,8 +53,14 @@ final class IngestRoutes implements Routes {
             throw new ApiException(413, "the body has " + ctx.contentLength() + " bytes; at most " + MAX_BODY
                     + " are accepted per request");
         }
-        byte[] body = ctx.bodyAsBytes();
-        Json.write(ctx, 200, Views.commitPoint(ingest.ingest(Params.sessionId(ctx), host.id(), body)));
+        long declared = ctx.contentLength() < 0 ? MAX_BODY : ctx.contentLength();
+        try (InflightBytes.Reservation room = inflight.reserve(declared, BUDGET_WAIT_MILLIS)) {
+            if (room == null) {
+                throw new ApiException(503, "the server is busy storing other sessions; retry later");
+            }
+            byte[] body = ctx.bodyAsBytes();
+            Json.write(ctx, 200, Views.commitPoint(ingest.ingest(Params.sessionId(ctx), host.id(), body)));
+        }
     }
 
     private static void refused(Context ctx, IngestException e) {
