@@ -11,8 +11,9 @@ import java.io.PrintWriter;
  */
 @Command(name = "ttyaudit", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Makes terminal sessions accountable: record, verify, inspect and replay them.",
-        subcommands = {RecordCommand.class, ShellCommand.class, ServerCommand.class, CommandsCommand.class, PlayCommand.class,
-                ExportCommand.class, VerifyCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RecordCommand.class, ShellCommand.class, ServerCommand.class, EnrollCommand.class,
+                UploadCommand.class, CommandsCommand.class, PlayCommand.class, ExportCommand.class,
+                VerifyCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;

@@ -41,6 +41,14 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-l", "--login"}, description = "Start the shell as a login shell.")
     boolean login;
 
+    @Option(names = "--upload",
+            description = "Ship the session to the audit server while it is recorded (the host must be enrolled: see 'ttyaudit enroll').")
+    boolean upload;
+
+    @Option(names = "--credential-file", paramLabel = "PATH",
+            description = "Host credential file for --upload (default: /etc/ttyaudit/host.json for root, else ~/.config/ttyaudit/host.json).")
+    Path credentialFile;
+
     @Parameters(paramLabel = "CMD", arity = "0..*",
             description = "The command and its arguments (put them after --). Default: $SHELL, else the passwd shell.")
     List<String> command;
@@ -51,8 +59,16 @@ final class RecordCommand implements Callable<Integer> {
         CaptureMode mode = parseCapture(capture);
         SecretMasker masker = Masking.load(masking);
         List<String> argv = command == null || command.isEmpty() ? HostFacts.defaultShell(env, HostFacts.currentUid()) : command;
+        if (credentialFile != null && !upload) {
+            throw UserError.usage("--credential-file is for --upload");
+        }
+        SessionRunner.Upload target = null;
+        if (upload) {
+            Path file = Credentials.location(credentialFile);
+            target = new SessionRunner.Upload(Credentials.load(file, Main.EXIT_USAGE), file);
+        }
         return SessionRunner.run(new SessionRunner.Request(argv, output, DataDirectory.resolve(dataDir, env), mode,
-                !noShellIntegration, login, masker, env, output == null));
+                !noShellIntegration, login, masker, env, output == null, target));
     }
 
     static CaptureMode parseCapture(String text) {

@@ -1,9 +1,12 @@
 package org.ttyaudit.cli;
 
 import org.ttyaudit.recorder.spool.DataDirectory;
+import org.ttyaudit.recorder.upload.HostCredentialFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +51,28 @@ final class ShellCommand implements Callable<Integer> {
         }
         return SessionRunner.run(new SessionRunner.Request(argv, null,
                 DataDirectory.resolve(policy.dataDir(), env), policy.capture(), policy.shellIntegration(),
-                interactiveLogin, Masking.load(policy.masking()), env, false));
+                interactiveLogin, Masking.load(policy.masking()), env, false,
+                uploadWith(HostCredentialFile.SYSTEM_LOCATION)));
+    }
+
+    /**
+     * Where a login session is shipped: to the server of the credential in {@code file} (the system location,
+     * {@code /etc/ttyaudit/host.json}) when it exists, else nowhere. Never the user's own configuration: the
+     * recorded user must not be able to send their sessions elsewhere, or nowhere. A credential that cannot be
+     * read leaves the session recorded locally, with a warning: refusing the login would lock everybody out
+     * over a file mode.
+     */
+    static SessionRunner.Upload uploadWith(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return new SessionRunner.Upload(HostCredentialFile.read(file), file);
+        } catch (IOException e) {
+            System.err.println("ttyaudit: cannot read the host credential " + file + " ("
+                    + SessionRunner.reason(e) + "); this session is recorded on this host only");
+            return null;
+        }
     }
 
 }

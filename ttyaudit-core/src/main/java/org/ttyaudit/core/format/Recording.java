@@ -1,9 +1,6 @@
 package org.ttyaudit.core.format;
 
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import org.ttyaudit.core.model.Event;
@@ -75,25 +72,7 @@ public record Recording(SessionHeader header, byte[] headerRecordBytes, List<Chu
      * @throws FormatException from the iterator, at the first chunk whose payload does not decode
      */
     public Iterable<Event> events() {
-        return () -> new Iterator<>() {
-            private final Iterator<Chunk> chunkIterator = chunks.iterator();
-            private Iterator<Event> current = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && chunkIterator.hasNext()) {
-                    current = chunkIterator.next().decodeEvents().iterator();
-                }
-                return current.hasNext();
-            }
-
-            @Override
-            public Event next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
+        return new ChunkEvents(chunks);
     }
+
 }

@@ -9,31 +9,62 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A {@link ChunkSink} that appends chunks to a local record file (the spool, or {@code --output}). */
+/**
+ * A {@link ChunkSink} that appends chunks to a local record file (the spool, or {@code --output}), and tells a
+ * {@link DurableProgress} (the uploader) after each frame is fsync'd.
+ */
 public final class RecordFileSink implements ChunkSink {
     private final RecordFileWriter writer;
+    private final DurableProgress progress;
+    private boolean closed;
 
-    private RecordFileSink(RecordFileWriter writer) {
+    private RecordFileSink(RecordFileWriter writer, DurableProgress progress) {
         this.writer = writer;
+        this.progress = progress;
     }
 
     /** Creates the record file and writes the session header (so an unwritable path fails before the session). */
     public static RecordFileSink create(Path file, SessionHeader header) throws IOException {
-        return new RecordFileSink(RecordFileWriter.create(file, header));
+        return create(file, header, DurableProgress.NONE);
+    }
+
+    /** The same, telling {@code progress} what is durable, starting with the session header. */
+    public static RecordFileSink create(Path file, SessionHeader header, DurableProgress progress)
+            throws IOException {
+        RecordFileSink sink = new RecordFileSink(RecordFileWriter.create(file, header), progress);
+        progress.durable(sink.writer.durableLength());
+        return sink;
     }
 
     @Override
     public void writeChunk(List<Event> events) throws IOException {
         writer.appendChunk(events);
+        progress.durable(writer.durableLength());
     }
 
     @Override
     public void finish(SessionEnd end) throws IOException {
-        writer.finish(end);
+        try {
+            writer.finish(end);
+            progress.durable(writer.durableLength());
+        } finally {
+            markClosed();
+        }
     }
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } finally {
+            markClosed();
+        }
+    }
+
+    private void markClosed() {
+        if (!closed) {
+            closed = true;
+            progress.closed();
+        }
     }
 }

@@ -6,6 +6,7 @@ import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.recorder.log.ChunkSink;
+import org.ttyaudit.recorder.log.DurableProgress;
 import org.ttyaudit.recorder.log.MaskingChunkSink;
 import org.ttyaudit.recorder.log.RecordFileSink;
 import org.ttyaudit.recorder.log.SessionLog;
@@ -40,7 +41,11 @@ import java.util.stream.Stream;
  * window size, signals), and logs everything to a record file. The wiring of the recorder's parts.
  *
  * <p>Fails closed: when the record cannot be written any more, the session is hung up with a message to the user.
- * The user's terminal settings are restored on every path out, including signals and JVM shutdown.
+ * The same happens when the audit server asks for the session to end ({@link #terminate}): the end record then
+ * says {@code terminated}. The user's terminal settings are restored on every path out, including signals and
+ * JVM shutdown.
+ *
+ * <p>{@link #run()} is called once, from one thread; {@link #terminate} may be called from any thread.
  */
 public final class Recorder {
     /** The exit status of a session whose command could not be started (as a shell reports "not found"). */
@@ -55,11 +60,60 @@ public final class Recorder {
     private final RecordingOptions options;
     private final PrintStream messages;
     private final Clock clock;
+    private final DurableProgress progress;
+
+    /** Guards {@link #running} and {@link #terminateReason}: {@link #terminate} races with the child's start and end. */
+    private final Object control = new Object();
+    private ChildProcess running;
+    private SessionLog runningLog;
+    private String terminateReason;
+    private boolean terminated;
 
     public Recorder(RecordingOptions options, PrintStream messages, Clock clock) {
+        this(options, messages, clock, DurableProgress.NONE);
+    }
+
+    /** @param progress told after each frame of the record file is fsync'd (the uploader ships only that) */
+    public Recorder(RecordingOptions options, PrintStream messages, Clock clock, DurableProgress progress) {
         this.options = options;
         this.messages = messages;
         this.clock = clock;
+        this.progress = progress;
+    }
+
+    /**
+     * Ends the session because the audit server asked for it (a rule fired, an administrator ended it): the user
+     * is told why, the session is hung up as on a closed terminal, and the end record's reason is
+     * {@code terminated}; a {@code terminated} marker with the reason goes into the record. Before the command
+     * has started, it is hung up as soon as it starts; after it has ended, this does nothing. Only the first call
+     * counts.
+     */
+    public void terminate(String reason) {
+        ChildProcess child;
+        SessionLog log;
+        synchronized (control) {
+            if (terminateReason != null) {
+                return;
+            }
+            terminateReason = reason == null || reason.isBlank() ? "no reason given" : reason;
+            child = running;
+            log = runningLog;
+            if (child != null) {
+                terminated = true;
+            }
+        }
+        if (child != null) {
+            endByServer(child, log, terminateReason);
+        }
+    }
+
+    private void endByServer(ChildProcess child, SessionLog log, String reason) {
+        try {
+            log.append(t -> new MarkerEvent(t, "terminated", reason));
+        } catch (IOException e) {
+            // The record cannot take it any more; the session ends all the same.
+        }
+        hangUp(child, "the audit server ended this session: " + printable(reason));
     }
 
     /** The outcome of a recorded session. */
@@ -73,7 +127,7 @@ public final class Recorder {
         WindowSize size = userWindowSize(userIn, userOut);
         Map<String, String> env = options.environment();
 
-        SessionId id = SessionId.newId(clock);
+        SessionId id = options.sessionId();
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
         SessionHeader header = new SessionHeader(id, "recorder", userName(env), HostFacts.currentUid(), HostFacts.hostName(),
@@ -81,7 +135,7 @@ public final class Recorder {
                 env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
                 options.capture().configName(), options.recorderVersion(), sessionTags(env));
 
-        ChunkSink sink = new MaskingChunkSink(RecordFileSink.create(options.output(), header), options.masker(),
+        ChunkSink sink = new MaskingChunkSink(RecordFileSink.create(options.output(), header, progress), options.masker(),
                 BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, MAX_MASK_HOLD_MICROS);
         SessionLog log = SessionLog.withDefaults(sink, startNanos);
         Path runtimeDir = Files.createTempDirectory("ttyaudit-",
@@ -128,6 +182,17 @@ public final class Recorder {
                 throw new SessionNotStartedException(e.getMessage(), options.output());
             }
 
+            String terminateEarly;
+            synchronized (control) {
+                running = child;
+                runningLog = log;
+                terminateEarly = terminateReason;
+                terminated = terminateEarly != null;
+            }
+            if (terminateEarly != null) {
+                endByServer(child, log, terminateEarly);
+            }
+
             KeystrokePathWarmUp.start(options.masker());
             commands = new CommandCapture(log, pty, child.pid(), launch.isPresent(), options.masker(), size.cols(),
                     size.rows());
@@ -154,6 +219,12 @@ public final class Recorder {
             log.onFailure(e -> endSessionBecauseUnrecorded(e, child));
 
             ExitStatus status = child.waitFor();
+            boolean endedByServer;
+            synchronized (control) {
+                running = null;
+                runningLog = null;
+                endedByServer = terminated;
+            }
             output.processExited();
             joinUninterruptibly(outputThread);
             input.stop();
@@ -167,7 +238,7 @@ public final class Recorder {
             if (logFailure == null) {
                 log.finish(new SessionEnd(clock.instant(), status.shellStatus(),
                         status.killedBySignal() ? status.signal() : null,
-                        status.killedBySignal() ? "signal" : "exit"));
+                        endedByServer ? "terminated" : status.killedBySignal() ? "signal" : "exit"));
             }
             IOException outputFailure = output.failure();
             if (logFailure != null || outputFailure != null) {
@@ -217,10 +288,22 @@ public final class Recorder {
 
     /** Hangs the session up when its record can no longer be written (disk full, I/O error): fail closed. */
     private void endSessionBecauseUnrecorded(IOException failure, ChildProcess child) {
-        messages.print("\r\nttyaudit: the session cannot be recorded (" + failure.getMessage() + "); ending it.\r\n");
+        hangUp(child, "the session cannot be recorded (" + failure.getMessage() + ")");
+    }
+
+    /** Tells the user why and hangs the session up as a closed terminal would (the shell gets SIGHUP). */
+    private void hangUp(ChildProcess child, String why) {
+        messages.print("\r\nttyaudit: " + why + "; ending it.\r\n");
         messages.flush();
         child.signalGroup(SignalRelay.SIGHUP);
         child.signal(SignalRelay.SIGHUP);
+    }
+
+    /** {@code text} without control characters, so a reason from the server cannot send escape sequences. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), 200));
+        text.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** Free labels of the session: the user's shell, which players show (asciicast's SHELL). */

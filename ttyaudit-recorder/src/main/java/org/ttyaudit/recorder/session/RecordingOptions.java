@@ -1,5 +1,6 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.redact.SecretMasker;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Objects;
 /**
  * What to record and how.
  *
+ * @param sessionId        the session's id (chosen by the caller, so the spool entry can be named after it)
  * @param command          the argv to run in the pseudo-terminal (the user's shell when recording a login)
  * @param output           the record file to create (must not exist)
  * @param capture          whether keystrokes are kept
@@ -19,10 +21,11 @@ import java.util.Objects;
  * @param environment      the environment of the recorded command
  * @param recorderVersion  this program's version, for the metadata
  */
-public record RecordingOptions(List<String> command, Path output, CaptureMode capture, boolean shellIntegration,
+public record RecordingOptions(SessionId sessionId, List<String> command, Path output, CaptureMode capture, boolean shellIntegration,
                                boolean loginShell, SecretMasker masker, Map<String, String> environment,
                                String recorderVersion) {
     public RecordingOptions {
+        Objects.requireNonNull(sessionId, "sessionId");
         command = List.copyOf(command);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no command to record");

@@ -1,11 +1,6 @@
 package org.ttyaudit.recorder.spool;
 
-import org.ttyaudit.core.model.SessionId;
-
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -47,16 +42,8 @@ public final class DataDirectory {
         return root.resolve("server");
     }
 
+    /** The spool of sessions waiting for upload ({@link Spool} manages it). */
     public Path spool() {
         return root.resolve("spool");
-    }
-
-    /** The path of a new session's record in the spool, creating the spool directory when needed. */
-    public Path newRecordPath(SessionId id) throws IOException {
-        Path spool = spool();
-        if (!Files.isDirectory(spool)) {
-            Files.createDirectories(spool, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        return spool.resolve(id + RECORD_SUFFIX);
     }
 }

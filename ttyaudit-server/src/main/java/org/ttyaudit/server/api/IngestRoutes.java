@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.ttyaudit.server.auth.AccessPolicy;
 import org.ttyaudit.server.auth.Principal;
+import org.ttyaudit.server.ingest.InflightBytes;
 import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
@@ -17,9 +18,13 @@ import java.util.UUID;
 final class IngestRoutes implements Routes {
     static final String CONTENT_TYPE = "application/vnd.ttyaudit.frames";
     static final long MAX_BODY = 80L * 1024 * 1024;
+    /** Request bytes held at once by all ingest requests together (docs/INGEST.md: at most 80 MiB each). */
+    static final long INFLIGHT_BUDGET = 256L * 1024 * 1024;
+    private static final long BUDGET_WAIT_MILLIS = 10_000;
 
     private final IngestService ingest;
     private final IngestMetrics metrics;
+    private final InflightBytes inflight = new InflightBytes(INFLIGHT_BUDGET);
 
     IngestRoutes(IngestService ingest, IngestMetrics metrics) {
         this.ingest = ingest;
@@ -38,12 +43,9 @@ final class IngestRoutes implements Routes {
         Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(Params.sessionId(ctx), host.id())));
     }
 
-    private void frames(Context ctx) throws IOException {
-        Principal host;
-        UUID sessionId;
-        byte[] body;
+    private void frames(Context ctx) throws IOException, InterruptedException {
         try {
-            host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
+            Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
             String type = ctx.contentType();
             if (type == null || !type.split(";")[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
                 throw new ApiException(415, "the body must be " + CONTENT_TYPE + ", not " + type);
@@ -51,13 +53,19 @@ final class IngestRoutes implements Routes {
             if (ctx.contentLength() > MAX_BODY) {
                 throw tooLarge(ctx.contentLength() + " bytes");
             }
-            sessionId = Params.sessionId(ctx);
-            body = body(ctx);
+            UUID sessionId = Params.sessionId(ctx);
+            long declared = ctx.contentLength() < 0 ? MAX_BODY : ctx.contentLength();
+            try (InflightBytes.Reservation room = inflight.reserve(declared, BUDGET_WAIT_MILLIS)) {
+                if (room == null) {
+                    throw new ApiException(503, "the server is busy storing other sessions; retry later");
+                }
+                byte[] body = body(ctx);
+                Json.write(ctx, 200, Views.commitPoint(ingest.ingest(sessionId, host.id(), body)));
+            }
         } catch (ApiException e) {
-            metrics.refused();   // refused before it reached the ingest service, which counts the others
+            metrics.refused();   // refused here, before the ingest service (which counts its own refusals)
             throw e;
         }
-        Json.write(ctx, 200, Views.commitPoint(ingest.ingest(sessionId, host.id(), body)));
     }
 
     /**

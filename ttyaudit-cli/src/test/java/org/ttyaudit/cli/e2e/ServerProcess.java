@@ -1,0 +1,156 @@
+package org.ttyaudit.cli.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ttyaudit.core.transport.PinnedTls;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code ttyaudit server} process on a fixed loopback port, which tests stop, kill -9 and start again on
+ * the same data directory, and a small admin client for the API (pinned to the server's certificate).
+ */
+final class ServerProcess implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN_PASSWORD = "e2e admin password";
+
+    final Path dataDir;
+    final int port;
+    private final Path log;
+    private Process process;
+    private String oneTimePassword;
+    private String fingerprint;
+    private String adminToken;
+    private int starts;
+
+    ServerProcess(Path dataDir) throws IOException {
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    String url() {
+        return "https://127.0.0.1:" + port;
+    }
+
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Starts the server and waits until it listens. */
+    ServerProcess start() throws Exception {
+        Path out = log.resolveSibling(log.getFileName() + "." + (++starts));
+        process = new ProcessBuilder(TerminalSession.ttyauditCommand(List.of("server", "--data", dataDir.toString(),
+                "--listen", "127.0.0.1:" + port))).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String text = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+            if (text.contains("TLS certificate fingerprint: ")) {
+                Matcher f = Pattern.compile("fingerprint: (sha256:[0-9a-f]{64})").matcher(text);
+                if (f.find()) {
+                    fingerprint = f.group(1);
+                }
+                Matcher p = Pattern.compile("one-time password (\\S+)").matcher(text);
+                if (p.find()) {
+                    oneTimePassword = p.group(1);
+                }
+                return this;
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the server did not start:\n" + text);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no last commit, nothing flushed that was not already durable. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: a clean stop. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    // ---- the admin's side of the API ----------------------------------------------------------------------
+
+    /** Logs the bootstrap admin in (setting its password the first time) and keeps the token. */
+    String admin() throws Exception {
+        if (adminToken == null) {
+            String first = post("/api/v1/login", null, Map.of("name", "admin", "password", oneTimePassword))
+                    .get("token").asText();
+            post("/api/v1/password", first, Map.of("current_password", oneTimePassword, "new_password",
+                    ADMIN_PASSWORD));
+        }
+        adminToken = post("/api/v1/login", null, Map.of("name", "admin", "password", ADMIN_PASSWORD))
+                .get("token").asText();
+        return adminToken;
+    }
+
+    String enrollmentToken() throws Exception {
+        return post("/api/v1/enrollment-tokens", admin(), Map.of("ttl_hours", 1)).get("token").asText();
+    }
+
+    JsonNode getJson(String path) throws Exception {
+        HttpResponse<byte[]> r = send(request(path, adminToken).GET().build());
+        return JSON.readTree(r.body());
+    }
+
+    byte[] getBytes(String path) throws Exception {
+        HttpResponse<byte[]> r = send(request(path, adminToken).GET().build());
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body();
+    }
+
+    private JsonNode post(String path, String token, Object body) throws Exception {
+        HttpResponse<byte[]> r = send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
+        if (r.statusCode() >= 300) {
+            throw new AssertionError(path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) throws Exception {
+        HttpClient client = PinnedTls.of(fingerprint).configure(HttpClient.newBuilder()).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
