@@ -21,6 +21,8 @@ import org.ttyaudit.server.store.WriteTransaction;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -62,6 +64,9 @@ public final class IngestService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
     private static final int MAX_GROUP_REQUESTS = 512;
     private static final long MAX_GROUP_BYTES = 64L * 1024 * 1024;
+    /** The times the store keeps: instants as 64-bit nanoseconds since the epoch (the years 1677 to 2262). */
+    private static final Instant EARLIEST = Instant.ofEpochSecond(0, Long.MIN_VALUE);
+    private static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
 
     private final Store store;
     private final BlobStore blobs;
@@ -250,6 +255,7 @@ public final class IngestService implements AutoCloseable {
                 throw new IngestException(UNKNOWN_SESSION, "the server has nothing of session " + id
                         + "; send its header first", null);
             }
+            storable(batch.header().startedAt(), "the session header's started_at", null);
             p = new SessionProgress(batch.header(), batch.headerBytes(), batch.hostId(), -1, batch.headerHash(), 0,
                     false, null);
         } else {
@@ -282,6 +288,8 @@ public final class IngestService implements AutoCloseable {
                         + chunk.firstEventSeq() + " does not continue the session's " + p.eventCount()
                         + " events", p.commitPoint());
             }
+            storable(eventTime(p.header().startedAt(), chunk.lastOffsetMicros()), "chunk " + chunk.chunkSeq()
+                    + ": the time of its last event", p.commitPoint());
             p = p.afterChunk(chunk.chunkSeq(), chunk.hash(), chunk.eventCount());
         }
         if (batch.end() != null) {
@@ -294,9 +302,27 @@ public final class IngestService implements AutoCloseable {
                         + " chunks and " + p.eventCount() + " events ending in " + Sha256.hex(p.lastHash()),
                         p.commitPoint());
             }
+            storable(end.end().endedAt(), "the session end record's ended_at", p.commitPoint());
             p = p.afterEnd();
         }
         return p;
+    }
+
+    /**
+     * Refuses a time the store cannot keep as invalid, so that it never reaches the store as a write error (which
+     * would answer "unavailable" and have the recorder retry for ever).
+     */
+    private static void storable(Instant time, String what, CommitPoint point) {
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw new IngestException(INVALID, what + ", " + time + ", is outside the times the server keeps ("
+                    + EARLIEST.atZone(ZoneOffset.UTC).getYear() + " to "
+                    + LATEST.atZone(ZoneOffset.UTC).getYear() + ")", point);
+        }
+    }
+
+    /** The time of an event {@code offsetMicros} after the session's start (no overflow: Instant's range is vast). */
+    private static Instant eventTime(Instant startedAt, long offsetMicros) {
+        return startedAt.plus(offsetMicros, ChronoUnit.MICROS);
     }
 
     private void apply(WriteTransaction tx, ReceivedBatch batch, Instant now) {
@@ -331,18 +357,22 @@ public final class IngestService implements AutoCloseable {
                 chunk.firstOffsetMicros(), chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(),
                 blobKey(id, chunk.chunkSeq()), c.bytes().length, index), now);
         List<CommandRecord> started = new ArrayList<>();
-        Set<Long> ids = new HashSet<>();
+        // A command id the session already has keeps its first command in the index (the recording keeps both):
+        // the index must never stop a valid recording from being stored.
+        Set<Long> ids = c.commandStarts().isEmpty() ? new HashSet<>()
+                : new HashSet<>(tx.storedCommandIds(id, c.commandStarts().stream().map(CommandStartEvent::commandId)
+                        .toList()));
         for (CommandStartEvent s : c.commandStarts()) {
             if (ids.add(s.commandId())) {
                 started.add(new CommandRecord(id, s.commandId(), s.commandLine(), s.cwd(), s.source().jsonName(),
-                        startedAt.plusNanos(s.offsetMicros() * 1000), s.offsetMicros(), null, null, null));
+                        eventTime(startedAt, s.offsetMicros()), s.offsetMicros(), null, null, null));
             }
         }
         if (!started.isEmpty()) {
             tx.insertCommands(started);
         }
         for (CommandEndEvent e : c.commandEnds()) {
-            tx.completeCommand(id, e.commandId(), startedAt.plusNanos(e.offsetMicros() * 1000), e.offsetMicros(),
+            tx.completeCommand(id, e.commandId(), eventTime(startedAt, e.offsetMicros()), e.offsetMicros(),
                     e.exitCode());
         }
         if (!c.events().isEmpty()) {

@@ -1,8 +1,10 @@
 package org.ttyaudit.server.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,6 +38,12 @@ public interface WriteTransaction {
      * (session, command id) exists, or whose session is unknown, is a {@link StoreException}.
      */
     void insertCommands(List<CommandRecord> commands);
+
+    /**
+     * Which of {@code commandIds} the session already has (including earlier writes of this transaction), so that
+     * a caller can leave out starts that would be duplicates; an unknown session has none.
+     */
+    Set<Long> storedCommandIds(UUID sessionId, Collection<Long> commandIds);
 
     /**
      * Completes a command: sets its end time, end offset and exit code. A command id that is not stored (its

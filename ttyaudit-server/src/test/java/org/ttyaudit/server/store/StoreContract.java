@@ -388,6 +388,24 @@ public abstract class StoreContract {
     }
 
     @Test
+    void storedCommandIdsNamesTheIdsASessionHasIncludingThisTransactionsOwn() {
+        UUID id = start(header().build()).id();
+        UUID other = start(header().id(TestData.sessionId(0, 2)).build()).id();
+        addCommands(id, "ls", "pwd");   // ids 0 and 1
+        addCommands(other, "id", "w", "who");   // ids 0..2 of another session
+
+        Set<Long> stored = store.write(tx -> {
+            tx.insertCommands(List.of(command(id, 7, "late", 9_000_000)));
+            return tx.storedCommandIds(id, List.of(0L, 2L, 7L, 1L, 0L));
+        });
+        Set<Long> ofUnknownSession = store.write(tx -> tx.storedCommandIds(UUID.randomUUID(), List.of(0L)));
+        Set<Long> ofNone = store.write(tx -> tx.storedCommandIds(id, List.of()));
+        assertThat(stored).containsExactlyInAnyOrder(0L, 1L, 7L);
+        assertThat(ofUnknownSession).isEmpty();
+        assertThat(ofNone).isEmpty();
+    }
+
+    @Test
     void aCommandOfAnUnknownSessionIsRefused() {
         UUID unknown = UUID.randomUUID();
 

@@ -18,11 +18,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -148,6 +151,22 @@ final class SqliteWriteTransaction implements WriteTransaction {
                         e.getValue(), e.getKey()).executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public Set<Long> storedCommandIds(UUID sessionId, Collection<Long> commandIds) {
+        return run("reading command ids of session " + sessionId, () -> {
+            Set<Long> stored = new HashSet<>();
+            for (Long commandId : new HashSet<>(commandIds)) {   // one indexed lookup each: a chunk holds few
+                try (ResultSet rs = Sql.bind(c.prepare("SELECT 1 FROM commands WHERE session_id = ?"
+                        + " AND command_id = ?"), sessionId.toString(), commandId).executeQuery()) {
+                    if (rs.next()) {
+                        stored.add(commandId);
+                    }
+                }
+            }
+            return stored;
         });
     }
 
