@@ -31,9 +31,9 @@ import java.util.concurrent.Callable;
  * <p>The token and the passwords are never printed; passwords are wiped from memory after use.
  */
 @Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Log in to a ttyaudit server and save an API token for sessions, search, play, commands "
-                + "and export (in $XDG_CONFIG_HOME/ttyaudit/client.json, else ~/.config/ttyaudit/client.json, "
-                + "mode 0600).",
+        description = {"Log in to a ttyaudit server and save an API token for the other commands.",
+                "The token goes to $XDG_CONFIG_HOME/ttyaudit/client.json (else ~/.config/ttyaudit/client.json), "
+                        + "mode 0600; sessions, search, play, commands and export use it.",
                 "The password is asked on the terminal without echo; scripts use --password-stdin (the "
                         + "password on the first line; if the server asks for a new password, it on the next "
                         + "two lines)."})

@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
  * snippet whose matches are highlighted on a terminal and kept between {@code [[ ]]} otherwise.
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search the command lines and output on a server. Words are ANDed; \"a phrase\" and "
-                + "prefix* work.",
+        description = {"Search the command lines and output of the sessions on a server.",
+                "Words are ANDed; \"a phrase\" and prefix* work.",
                 "Prints: session id, time (your time zone), user@host, kind (command/output), snippet with the "
                         + "matches highlighted (between [[ ]] when not on a terminal)."})
 public final class SearchCommand implements Callable<Integer> {

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
  * host and start time, one page at a time or all of them ({@code GET /api/v1/sessions}).
  */
 @Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = {"List the sessions on a server, newest first: id, user, host, client address, start "
-                + "(your time zone), duration, exit status, number of commands, state (live or ended).",
+        description = {"List the sessions on a server, newest first.",
+                "Columns: id, user, host, client address, start (your time zone), duration, exit status, number of "
+                        + "commands, state (live or ended).",
                 "A session's id works with play, commands and export."})
 public final class SessionsCommand implements Callable<Integer> {
     static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

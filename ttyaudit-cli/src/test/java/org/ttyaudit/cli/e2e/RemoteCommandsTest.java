@@ -114,6 +114,27 @@ class RemoteCommandsTest {
     }
 
     @Test
+    void loginAsksForThePasswordsOnTheTerminalWithoutEchoingThem() throws Exception {
+        server.user("frank", "user", "initial password frank");
+        Map<String, String> env = RecordFixture.environment(home, "/bin/sh");
+        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        try (TerminalSession t = TerminalSession.start(List.of("login", "--server", server.url, "--fingerprint",
+                server.fingerprint, "--user", "frank"), env, new WindowSize(80, 24))) {
+            t.awaitOutput("Password for frank at " + Pattern.quote(server.url) + ": ");
+            t.type("initial password frank\r");
+            t.awaitOutput("New password for frank \\(at least 12 characters\\): ");
+            t.type("chosen password frank\r");
+            t.awaitOutput("Repeat the new password: ");
+            t.type("chosen password frank\r");
+            assertThat(t.awaitExit().code()).as(t.output()).isZero();
+            assertThat(t.output()).contains("Logged in to " + server.url + " as frank (user)")
+                    .doesNotContain("initial password frank").doesNotContain("chosen password frank");
+        }
+        String token = JSON.readTree(home.resolve(".config/ttyaudit/client.json").toFile()).get("token").asText();
+        assertThat(server.get("/api/v1/me", token).json().get("name").asText()).isEqualTo("frank");
+    }
+
+    @Test
     void aWrongPasswordFailsWithTheServersReasonAndSavesNothing() throws Exception {
         server.user("erin", "user", "initial password erin");
         Run login = cli(homeEnvironment(home), "not the password\n", false, tmp, "login", "--server", server.url,
