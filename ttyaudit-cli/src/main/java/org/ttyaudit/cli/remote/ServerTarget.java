@@ -66,7 +66,13 @@ public record ServerTarget(String url, String fingerprint, String token, String 
         }
         String envToken = blankToNull(env.get(ENV_TOKEN));
         if (envToken != null) {
-            return Optional.of(new ServerTarget(url, fingerprint, envToken.trim(), ENV_TOKEN));
+            envToken = envToken.trim();
+            if (envToken.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                // Say what is wrong without echoing the secret.
+                throw UserError.usage(ENV_TOKEN + " has spaces or control characters inside; it must be one API "
+                        + "token");
+            }
+            return Optional.of(new ServerTarget(url, fingerprint, envToken, ENV_TOKEN));
         }
         return Optional.of(new ServerTarget(url, fingerprint, forThisServer.map(ClientConfig::token).orElse(null),
                 savedAt));

@@ -355,6 +355,14 @@ class RemoteCommandsTest {
     }
 
     @Test
+    void aRefusalCarriesTheServersReason() throws Exception {
+        // A host's credential is a valid token, but hosts may only upload: the server says so (403).
+        Run r = cli(server.tokenEnvironment(home, server.host("web-2")), "", false, tmp, "sessions");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("ttyaudit: the server refused: not allowed: list sessions and their metadata\n");
+    }
+
+    @Test
     void anUnreachableServerIsNamed() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -77,6 +77,13 @@ class ServerTargetTest {
     }
 
     @Test
+    void aMangledEnvironmentTokenIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> ServerTarget.resolve(null, null, Map.of("TTYAUDIT_TOKEN", "tta_abc\ndef"), SAVED,
+                "f")).isInstanceOf(UserError.class).hasMessageContaining("TTYAUDIT_TOKEN has spaces or control")
+                .hasMessageNotContaining("tta_abc");
+    }
+
+    @Test
     void theTokenIsNotInToString() {
         ServerTarget t = ServerTarget.resolve(null, null, Map.of(), SAVED, "client.json").orElseThrow();
         assertThat(t.toString()).doesNotContain("tta_saved");
