@@ -5,7 +5,9 @@ import org.ttyaudit.core.format.FormatException;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.timeline.CommandTimeline;
 import org.ttyaudit.core.timeline.ExecutedCommand;
+import org.ttyaudit.cli.remote.RemoteOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,12 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code ttyaudit commands FILE [--json]}: the commands run in a recorded session. */
+/**
+ * {@code ttyaudit commands FILE|ID [--json]}: the commands run in a recorded session, from a record file or a
+ * session on a server ({@link RecordArgument}).
+ */
 @Command(name = "commands", mixinStandardHelpOptions = true,
         description = "List the commands run in a recorded session: command line, working directory, exit code, times, source.")
 final class CommandsCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "A record file.")
+    private final CliContext context;
+
+    @Parameters(paramLabel = "FILE|ID", description = "A record file, or the id of a session on the server.")
     Path file;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--json", description = "Print a JSON array (fields command, cwd, exit_code, started_at, ended_at, source).")
     boolean json;
@@ -32,15 +42,24 @@ final class CommandsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    CommandsCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
-        Recording recording = RecordFiles.open(file);
-        RecordFiles.warnIfPartial(file, recording, spec.commandLine().getErr());
+        Recording recording;
+        String label;
+        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
+            label = record.label();
+            recording = RecordFiles.open(record.file(), label);
+        }
+        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
         CommandTimeline timeline = new CommandTimeline(recording.header().startedAt());
         try {
             recording.forEachEvent((seq, e) -> timeline.accept(e));
         } catch (FormatException e) {
-            spec.commandLine().getErr().println("ttyaudit: warning: " + file + ": " + e.getMessage());
+            spec.commandLine().getErr().println("ttyaudit: warning: " + label + ": " + e.getMessage());
         }
         List<ExecutedCommand> commands = timeline.commands();
         var out = spec.commandLine().getOut();

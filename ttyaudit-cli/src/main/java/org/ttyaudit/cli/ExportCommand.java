@@ -6,7 +6,9 @@ import org.ttyaudit.core.asciicast.AsciicastWriter;
 import org.ttyaudit.core.format.FormatException;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.model.SessionEnd;
+import org.ttyaudit.cli.remote.RemoteOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,12 +22,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
-/** {@code ttyaudit export FILE --format asciicast-v2|asciicast-v3 [--with-input] [-o OUT]}. */
+/**
+ * {@code ttyaudit export FILE|ID --format asciicast-v2|asciicast-v3 [--with-input] [-o OUT]}.
+ *
+ * <p>A session on a server is exported from its downloaded record ({@link RecordArgument}) rather than through
+ * the server's own export endpoint: one code path, so the output is byte for byte what exporting the record file
+ * gives, {@code --with-input} works, and the record's hash chain is checked on the way.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a recorded session as an asciicast file that asciinema's player and CLI play.")
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "A record file.")
+    private final CliContext context;
+
+    @Parameters(paramLabel = "FILE|ID", description = "A record file, or the id of a session on the server.")
     Path file;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
             description = "asciicast-v2 or asciicast-v3.")
@@ -40,6 +53,10 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    ExportCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() {
         AsciicastFormat fmt;
@@ -48,14 +65,19 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage("--format: " + e.getMessage());
         }
-        Recording recording = RecordFiles.open(file);
-        RecordFiles.warnIfPartial(file, recording, spec.commandLine().getErr());
+        Recording recording;
+        String label;
+        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
+            label = record.label();
+            recording = RecordFiles.open(record.file(), label);
+        }
+        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
         SessionEnd end = recording.end().map(e -> e.end()).orElse(null);
         AsciicastOptions options = AsciicastOptions.defaults().withInput(withInput);
         try (OutputStream out = open()) {
             AsciicastWriter.export(recording.header(), recording.events(), end, out, fmt, options);
         } catch (FormatException e) {
-            throw UserError.failure(file + ": " + e.getMessage());
+            throw UserError.failure(label + ": " + e.getMessage());
         } catch (IOException e) {
             throw UserError.failure("cannot write " + (output == null ? "the export" : output) + ": "
                     + SessionRunner.reason(e));

@@ -1,9 +1,14 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.cli.remote.LoginCommand;
+import org.ttyaudit.cli.remote.LogoutCommand;
+import org.ttyaudit.cli.remote.SearchCommand;
+import org.ttyaudit.cli.remote.SessionsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 
 /**
  * Entry point of the {@code ttyaudit} command: the wiring of every program. Exit codes: the recorded command's
@@ -12,7 +17,8 @@ import java.io.PrintWriter;
 @Command(name = "ttyaudit", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Makes terminal sessions accountable: record, verify, inspect and replay them.",
         subcommands = {RecordCommand.class, ShellCommand.class, ServerCommand.class, EnrollCommand.class,
-                UploadCommand.class, CommandsCommand.class, PlayCommand.class, ExportCommand.class,
+                UploadCommand.class, LoginCommand.class, LogoutCommand.class, SessionsCommand.class,
+                SearchCommand.class, CommandsCommand.class, PlayCommand.class, ExportCommand.class,
                 VerifyCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILURE = 1;
@@ -22,9 +28,17 @@ public final class Main {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line and returns the exit status (used by tests too). */
+    /** Runs the command line in this process's context and returns the exit status (used by tests too). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(args, out, err, CliContext.system());
+    }
+
+    /**
+     * Runs the command line with the given environment, input and clock (tests run commands in-process with
+     * their own) and returns the exit status.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, CliContext context) {
+        CommandLine cli = new CommandLine(new Main(), new ContextFactory(context));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
@@ -41,6 +55,20 @@ public final class Main {
             return EXIT_FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /** Makes commands, handing the {@link CliContext} to those whose constructor takes it. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            for (Constructor<?> c : cls.getDeclaredConstructors()) {
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliContext.class) {
+                    c.setAccessible(true);
+                    return cls.cast(c.newInstance(context));
+                }
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
     }
 
     private static String subcommandName(CommandLine commandLine) {

@@ -11,7 +11,9 @@ import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.pty.PtyException;
 import org.ttyaudit.recorder.pty.RawMode;
 import org.ttyaudit.recorder.pty.WindowSize;
+import org.ttyaudit.cli.remote.RemoteOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,13 +24,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code ttyaudit play FILE [--speed X] [--idle-limit S] [--from T]}: replays a session in this terminal. */
+/**
+ * {@code ttyaudit play FILE|ID [--speed X] [--idle-limit S] [--from T]}: replays a session in this terminal, from a
+ * record file or a session on a server ({@link RecordArgument}).
+ */
 @Command(name = "play", mixinStandardHelpOptions = true,
         description = {"Replay a recorded session in this terminal with its original timing.",
                 "Keys: space pause/resume, + faster, - slower, . next step while paused, q quit."})
 final class PlayCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "A record file.")
+    private final CliContext context;
+
+    @Parameters(paramLabel = "FILE|ID", description = "A record file, or the id of a session on the server.")
     Path file;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--speed", paramLabel = "X", defaultValue = "1", description = "Speed factor (default 1).")
     double speed;
@@ -42,6 +52,10 @@ final class PlayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    PlayCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PlaybackOptions options;
@@ -52,8 +66,13 @@ final class PlayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
-        Recording recording = RecordFiles.open(file);
-        RecordFiles.warnIfPartial(file, recording, spec.commandLine().getErr());
+        Recording recording;
+        String label;
+        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
+            label = record.label();
+            recording = RecordFiles.open(record.file(), label);
+        }
+        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
         RawMode raw = null;
         try {
             if (FileDescriptors.isTerminal(FileDescriptors.STDIN)) {
@@ -73,7 +92,7 @@ final class PlayCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         } catch (FormatException e) {
-            throw UserError.failure(file + ": " + e.getMessage());
+            throw UserError.failure(label + ": " + e.getMessage());
         } catch (IOException e) {
             throw UserError.failure("playback stopped: " + SessionRunner.reason(e));
         } finally {

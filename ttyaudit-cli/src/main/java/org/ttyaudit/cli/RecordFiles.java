@@ -14,23 +14,33 @@ final class RecordFiles {
     }
 
     static Recording open(Path file) {
+        return open(file, file.toString());
+    }
+
+    /** Opens {@code file}, naming it {@code label} in errors (a downloaded session is named by its id). */
+    static Recording open(Path file, String label) {
         if (!Files.exists(file)) {
-            throw UserError.usage(file + ": no such file");
+            throw UserError.usage(label + ": no such file");
         }
         if (Files.isDirectory(file)) {
-            throw UserError.usage(file + ": is a directory, not a record file");
+            throw UserError.usage(label + ": is a directory, not a record file");
         }
         try {
             return RecordFileReader.open(file);
         } catch (FormatException e) {
-            throw UserError.failure(file + ": not a readable ttyaudit record: " + e.getMessage());
+            throw UserError.failure(label + ": not a readable ttyaudit record: " + e.getMessage());
         } catch (IOException e) {
-            throw UserError.failure(file + ": cannot read: " + SessionRunner.reason(e));
+            throw UserError.failure(label + ": cannot read: " + SessionRunner.reason(e));
         }
     }
 
     /** Warns on stderr when the record is damaged or incomplete: what follows is only its intact prefix. */
     static void warnIfPartial(Path file, Recording r, java.io.PrintWriter err) {
+        warnIfPartial(file.toString(), r, err);
+    }
+
+    /** {@link #warnIfPartial(Path, Recording, java.io.PrintWriter)} naming the record {@code file}. */
+    static void warnIfPartial(String file, Recording r, java.io.PrintWriter err) {
         if (!r.problems().isEmpty()) {
             err.println("ttyaudit: warning: " + file + " is damaged; showing its intact prefix only: "
                     + r.problems().get(0));
