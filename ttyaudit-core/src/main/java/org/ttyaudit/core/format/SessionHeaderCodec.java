@@ -61,7 +61,9 @@ public final class SessionHeaderCodec {
             g.writeStringField("recorder_version", h.recorderVersion());
             g.writeObjectFieldStart("tags");
             for (Map.Entry<String, String> tag : new TreeMap<>(h.tags()).entrySet()) {
-                g.writeStringField(tag.getKey(), tag.getValue());
+                // Jackson escapes an unpaired surrogate in a value but writes it raw in a field name, which is not
+                // UTF-8 and would make the header unreadable: names get U+FFFD, as strings do elsewhere.
+                g.writeStringField(Utf8.wellFormed(tag.getKey()), tag.getValue());
             }
             g.writeEndObject();
             g.writeEndObject();

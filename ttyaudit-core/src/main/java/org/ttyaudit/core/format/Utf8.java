@@ -12,6 +12,11 @@ final class Utf8 {
      * written as U+FFFD (not '?' as the JDK would) so a reader sees that something unrepresentable was there.
      */
     static byte[] encode(String s) {
+        return wellFormed(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code s} with every unpaired surrogate replaced by U+FFFD (so it has a UTF-8 form). */
+    static String wellFormed(String s) {
         if (hasLoneSurrogate(s)) {
             StringBuilder b = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
@@ -24,9 +29,9 @@ final class Utf8 {
                     b.append(c);
                 }
             }
-            s = b.toString();
+            return b.toString();
         }
-        return s.getBytes(StandardCharsets.UTF_8);
+        return s;
     }
 
     private static boolean hasLoneSurrogate(String s) {

@@ -21,6 +21,16 @@ class SessionHeaderCodecTest {
     }
 
     @Test
+    void aTagNameWithAnUnpairedSurrogateIsWrittenAsReplacementCharacter() {
+        SessionHeader h = new SessionHeader(Fixtures.ID, "recorder", "u", 1, "h", null, null, null, 80, 24,
+                Fixtures.START, List.of(), "full", "0.1.0", Map.of("k\uD800", "v\uDC00"));
+
+        SessionHeader back = SessionHeaderCodec.fromBytes(SessionHeaderCodec.toBytes(h));
+
+        assertThat(back.tags()).containsOnlyKeys("k\uFFFD");
+    }
+
+    @Test
     void sameHeaderAlwaysGivesTheSameBytesWithTagsSorted() {
         SessionHeader a = Fixtures.header();
         String json = new String(SessionHeaderCodec.toBytes(a), StandardCharsets.UTF_8);
