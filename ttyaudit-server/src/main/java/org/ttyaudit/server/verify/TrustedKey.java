@@ -4,6 +4,7 @@ import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.server.AuditServer;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * <p>A server keeps only its private key ({@code keys/ledger.key}); the public key is derived from it. Whoever
  * can replace that file can sign heads of a rewritten ledger, so a user who knows the real public key (from the
  * API's {@code /api/v1/ledger/key} at an earlier time, or from a forwarded head) pins it: heads are then checked
- * with the pin, and a key file that differs is itself a problem.
+ * with the pin, and a key file that differs is itself a problem. With a pin, a key file the user may not read
+ * (it is the server's secret, mode 0600) is no problem: it cannot be compared, and the pin is what is trusted.
  *
  * @param key         null when there is no key to check signatures with ({@code problems} says why)
  * @param description how messages name the key, e.g. {@code keys/ledger.key (ed25519:0123456789abcdef)}
@@ -59,6 +61,12 @@ public record TrustedKey(PublicKey key, String description, List<String> problem
             problems.add(fileName + " is missing: " + (pinned == null
                     ? "the signed tree heads cannot be checked (give the server's public key with --ledger-key)"
                     : "the server cannot sign heads with it (the heads are checked with the pinned key)"));
+        } catch (AccessDeniedException e) {
+            // the key is the server's secret (mode 0600): an auditor with the pinned public key needs no access
+            if (pinned == null) {
+                problems.add(fileName + " cannot be read (permission denied): the signed tree heads cannot be"
+                        + " checked (give the server's public key with --ledger-key)");
+            }
         } catch (IOException | RuntimeException e) {
             problems.add(fileName + " cannot be read as an Ed25519 private key: " + e.getMessage());
         }

@@ -71,6 +71,7 @@ class StoreTamperTest {
     @Test
     void anUntouchedStoreIsIntactAndVerifyingChangesNothing() throws Exception {
         byte[] database = Files.readAllBytes(data.resolve("server.db"));
+        List<String> files = files();
 
         StoreReport report = verify();
 
@@ -85,6 +86,20 @@ class StoreTamperTest {
                 + report.counts().leaves() + ", root "));
         assertThat(report.notes()).anyMatch(n -> n.contains("signed heads are consistent"));
         assertThat(Files.readAllBytes(data.resolve("server.db"))).isEqualTo(database);
+        assertThat(files()).isEqualTo(files);
+    }
+
+    /** Every file of the data directory with its size. */
+    private List<String> files() throws IOException {
+        try (Stream<Path> all = Files.walk(data)) {
+            return all.filter(Files::isRegularFile).map(f -> {
+                try {
+                    return data.relativize(f) + " " + Files.size(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
     }
 
     @Test
