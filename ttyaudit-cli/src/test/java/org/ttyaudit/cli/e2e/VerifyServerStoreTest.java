@@ -3,6 +3,7 @@ package org.ttyaudit.cli.e2e;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.server.api.AuditedDataDirectory;
 
 import java.io.IOException;
@@ -78,8 +79,7 @@ class VerifyServerStoreTest {
     @Test
     void aWrongPinnedKeyAndAKeyFileThatIsNotItAreProblems(@TempDir Path dir) throws Exception {
         Path other = dir.resolve("other.pub");
-        var pair = org.ttyaudit.core.ledger.Ed25519Keys.generate();
-        org.ttyaudit.core.ledger.Ed25519Keys.writePublicKey(other, pair.getPublic());
+        Ed25519Keys.writePublicKey(other, Ed25519Keys.generate().getPublic());
 
         RecordFixture.CliResult r = cli("verify", "--data", server.dataDir.toString(), "--ledger-key",
                 other.toString());

@@ -14,6 +14,7 @@ import org.ttyaudit.core.ledger.Node;
 import org.ttyaudit.server.api.AuditedDataDirectory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +98,7 @@ class StoreTamperTest {
                 try {
                     return data.relativize(f) + " " + Files.size(f);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }).sorted().toList();
         }
@@ -150,7 +152,7 @@ class StoreTamperTest {
         Path file = blob(original.alice, 1);
         long size = Files.size(file);
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(bytes, 100));
+        Files.write(file, Arrays.copyOf(bytes, 100));
 
         assertThat(verify().problems()).singleElement().asString()
                 .startsWith(chunk(original.alice, 1) + ": does not parse (100 bytes, its row says " + size + "): ")
