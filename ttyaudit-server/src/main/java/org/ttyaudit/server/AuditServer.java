@@ -51,6 +51,10 @@ import java.util.Optional;
 public final class AuditServer implements AutoCloseable {
 
     public static final String LEDGER_KEY = "keys/ledger.key";
+    /** The SQLite database, relative to the data directory. */
+    public static final String DATABASE = "server.db";
+    /** The chunk blob directory, relative to the data directory. */
+    public static final String BLOBS = "blobs";
 
     private final Store store;
     private final BlobStore blobs;
@@ -63,8 +67,8 @@ public final class AuditServer implements AutoCloseable {
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
         createPrivateDirectory(config.dataDir());
-        store = SqliteStore.open(config.dataDir().resolve("server.db"));
-        blobs = DirectoryBlobStore.open(config.dataDir().resolve("blobs"));
+        store = SqliteStore.open(config.dataDir().resolve(DATABASE));
+        blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
         certificate = ServerCertificate.forServer(config.tlsCert(), config.tlsKey(), config.dataDir(),
                 config.certificateNames());
 

@@ -1,6 +1,7 @@
 package org.ttyaudit.server.store;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -8,6 +9,9 @@ import java.util.UUID;
  * {@code until} exclusive. {@code limit} and {@code cursor} work as in {@link SessionQueries#list}.
  */
 public interface AuditQueries {
+    /** The audit event with this id, or empty. */
+    Optional<AuditRecord> get(UUID id);
+
     Page<AuditRecord> list(String actor, String action, UUID sessionId, Instant since, Instant until, String cursor,
                            int limit);
 }

@@ -23,6 +23,20 @@ public interface SessionQueries {
     /** Chunk rows in seq order. */
     List<ChunkRecord> chunks(UUID sessionId);
 
+    /**
+     * The chunk rows with seq ≥ {@code fromSeq}, in seq order, at most {@code limit}: a long session's chunks
+     * page by page (the next page starts after the last seq returned).
+     *
+     * @param limit as for {@link #list}
+     */
+    List<ChunkRecord> chunks(UUID sessionId, long fromSeq, int limit);
+
+    /**
+     * The output text rows of the chunks {@code fromChunkSeq}..{@code toChunkSeq} (inclusive), in chunk seq
+     * order and, for one chunk, in the order they were stored. For checking the search index against the chunks.
+     */
+    List<OutputText> outputText(UUID sessionId, long fromChunkSeq, long toChunkSeq);
+
     /** Commands in start order. */
     List<CommandRecord> commands(UUID sessionId);
 

@@ -242,6 +242,38 @@ public abstract class StoreContract {
     }
 
     @Test
+    void chunksArePagedFromASeq() {
+        SessionRecord s = start(header().build());
+        addChunks(s.id(), 5);
+        List<ChunkRecord> all = store.sessions().chunks(s.id());
+
+        assertThat(store.sessions().chunks(s.id(), 0, 2)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(all.subList(0, 2));
+        assertThat(store.sessions().chunks(s.id(), 2, 2)).extracting(ChunkRecord::seq).containsExactly(2L, 3L);
+        assertThat(store.sessions().chunks(s.id(), 4, 100)).extracting(ChunkRecord::seq).containsExactly(4L);
+        assertThat(store.sessions().chunks(s.id(), 5, 100)).isEmpty();
+        assertThat(store.sessions().chunks(UUID.randomUUID(), 0, 100)).isEmpty();
+        assertThatThrownBy(() -> store.sessions().chunks(s.id(), 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void outputTextIsReadBackByChunkRange() {
+        UUID id = start(header().id(sessionId(0, 1)).build()).id();
+        UUID other = start(header().id(sessionId(0, 2)).build()).id();
+        addOutput(id, 2, 20, "two");
+        addOutput(id, 0, 1, "zero");
+        addOutput(id, 2, 21, "two again");
+        addOutput(id, 5, 50, "five");
+        addOutput(other, 2, 20, "other session");
+
+        assertThat(store.sessions().outputText(id, 0, 2)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(new OutputText(id, 0, 1, "zero"), new OutputText(id, 2, 20, "two"),
+                        new OutputText(id, 2, 21, "two again"));
+        assertThat(store.sessions().outputText(id, 3, 10)).extracting(OutputText::text).containsExactly("five");
+        assertThat(store.sessions().outputText(id, 6, 10)).isEmpty();
+    }
+
+    @Test
     void chunkThatIsNotTheNextOneIsRefused() {
         SessionRecord s = addChunks(start(header().build()).id(), 2);
 
@@ -716,6 +748,38 @@ public abstract class StoreContract {
     }
 
     @Test
+    void leavesAndNodesAreReadInIndexOrderPageByPage() {
+        List<List<LedgerNode>> appended = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            appended.add(store.write(tx -> {
+                long index = tx.ledgerSize();
+                List<LedgerNode> nodes = TestData.completedNodes(index, hash("leaf" + n), tx::ledgerNode);
+                tx.appendLedgerLeaf(index, ("leaf data " + n).getBytes(StandardCharsets.UTF_8), nodes);
+                return nodes;
+            }));
+        }
+        LedgerReader ledger = store.ledger();
+
+        List<LedgerLeaf> page = ledger.leaves(2, 3);
+        assertThat(page).extracting(LedgerLeaf::index).containsExactly(2L, 3L, 4L);
+        assertThat(new String(page.get(1).data(), StandardCharsets.UTF_8)).isEqualTo("leaf data 3");
+        assertThat(ledger.leaves(5, 100)).extracting(LedgerLeaf::index).containsExactly(5L);
+        assertThat(ledger.leaves(6, 100)).isEmpty();
+
+        assertThat(ledger.nodes(0, 0, 100)).extracting(LedgerNode::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(ledger.nodes(1, 1, 100)).extracting(LedgerNode::index).containsExactly(1L, 2L);
+        List<LedgerNode> level2 = ledger.nodes(2, 0, 100);
+        assertThat(level2).hasSize(1);
+        assertThat(level2.get(0).level()).isEqualTo(2);
+        assertThat(level2.get(0).hash()).isEqualTo(appended.get(3).get(2).hash());
+        assertThat(ledger.nodes(0, 3, 2)).extracting(LedgerNode::index).containsExactly(3L, 4L);
+        assertThat(ledger.nodes(3, 0, 100)).isEmpty();
+        assertThatThrownBy(() -> ledger.leaves(0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ledger.nodes(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aLedgerLeafMustBeTheNextOne() {
         store.write(tx -> appendLeaf(tx, "0"));
 
@@ -819,6 +883,22 @@ public abstract class StoreContract {
         List<AuditRecord> paged = allPages(2, (cursor, limit) -> audit.list(null, null, null, null, null, cursor,
                 limit));
         assertThat(paged).extracting(AuditRecord::ledgerIndex).containsExactly(4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void anAuditEventIsFoundById() {
+        AuditRecord withSession = TestData.audit(0, T0, "alice", "session.view", UUID.randomUUID());
+        AuditRecord without = new AuditRecord(new UUID(7, 7), T0.plusSeconds(1), "system", "user.create", null,
+                null, 1);
+        store.write(tx -> {
+            tx.insertAuditEvent(withSession);
+            tx.insertAuditEvent(without);
+            return null;
+        });
+
+        assertThat(store.audit().get(withSession.id())).get().usingRecursiveComparison().isEqualTo(withSession);
+        assertThat(store.audit().get(without.id())).get().usingRecursiveComparison().isEqualTo(without);
+        assertThat(store.audit().get(UUID.randomUUID())).isEmpty();
     }
 
     @Test

@@ -5,14 +5,18 @@ import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.Page;
 
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** {@link AuditQueries} on the read pool, newest first with keyset paging on (time, id). Thread-safe. */
 final class SqliteAuditQueries implements AuditQueries {
     private static final String LISTING = "audit";
+
+    private static final String COLUMNS = "id, at, actor, action, session_id, detail_json, ledger_index";
 
     private final SqliteReaders readers;
 
@@ -21,12 +25,21 @@ final class SqliteAuditQueries implements AuditQueries {
     }
 
     @Override
+    public Optional<AuditRecord> get(UUID id) {
+        return readers.read("reading audit event " + id, c -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + COLUMNS + " FROM audit_events WHERE id = ?"),
+                    id.toString()).executeQuery()) {
+                return rs.next() ? Optional.of(event(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
     public Page<AuditRecord> list(String actor, String action, UUID sessionId, Instant since, Instant until,
                                   String cursor, int limit) {
         int pageSize = Paging.pageSize(limit);
         Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
-        StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, session_id, detail_json, ledger_index"
-                + " FROM audit_events WHERE 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE 1");
         List<Object> params = new ArrayList<>();
         if (actor != null) {
             sql.append(" AND actor = ?");
@@ -59,15 +72,18 @@ final class SqliteAuditQueries implements AuditQueries {
             List<AuditRecord> out = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
                 while (rs.next()) {
-                    String session = rs.getString("session_id");
-                    out.add(new AuditRecord(UUID.fromString(rs.getString("id")),
-                            EpochNanos.toInstant(rs.getLong("at")), rs.getString("actor"), rs.getString("action"),
-                            session == null ? null : UUID.fromString(session), rs.getString("detail_json"),
-                            rs.getLong("ledger_index")));
+                    out.add(event(rs));
                 }
             }
             return out;
         });
         return Paging.page(rows, pageSize, e -> Cursors.encode(LISTING, EpochNanos.of(e.at()), e.id()));
+    }
+
+    private static AuditRecord event(ResultSet rs) throws SQLException {
+        String session = rs.getString("session_id");
+        return new AuditRecord(UUID.fromString(rs.getString("id")), EpochNanos.toInstant(rs.getLong("at")),
+                rs.getString("actor"), rs.getString("action"), session == null ? null : UUID.fromString(session),
+                rs.getString("detail_json"), rs.getLong("ledger_index"));
     }
 }

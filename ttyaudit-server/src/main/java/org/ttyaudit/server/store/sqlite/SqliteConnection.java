@@ -51,7 +51,20 @@ final class SqliteConnection implements AutoCloseable {
      * is on disk when it returns; readers are query-only, so a bug cannot write behind the writer's lock.
      */
     static SqliteConnection open(Path file, boolean writer) throws SQLException {
+        return open(file, writer, false);
+    }
+
+    /**
+     * Opens a connection that cannot write at all (SQLite's read-only open flag, and query-only), for checking a
+     * database without changing it ({@link SqliteStore#openReadOnly}).
+     */
+    static SqliteConnection openReadOnly(Path file) throws SQLException {
+        return open(file, false, true);
+    }
+
+    private static SqliteConnection open(Path file, boolean writer, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.enforceForeignKeys(true);
         // synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power loss; we promise they survive.

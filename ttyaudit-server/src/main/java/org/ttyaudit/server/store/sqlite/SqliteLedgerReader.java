@@ -1,5 +1,7 @@
 package org.ttyaudit.server.store.sqlite;
 
+import org.ttyaudit.server.store.LedgerLeaf;
+import org.ttyaudit.server.store.LedgerNode;
 import org.ttyaudit.server.store.LedgerReader;
 import org.ttyaudit.server.store.SignedHeadRecord;
 
@@ -33,6 +35,36 @@ final class SqliteLedgerReader implements LedgerReader {
     public byte[] node(int level, long index) {
         return readers.read("reading ledger node (" + level + ", " + index + ")",
                 c -> LedgerSql.node(c, level, index));
+    }
+
+    @Override
+    public List<LedgerLeaf> leaves(long fromIndex, int limit) {
+        int pageSize = Paging.pageSize(limit);
+        return readers.read("reading ledger leaves from " + fromIndex, c -> {
+            List<LedgerLeaf> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT idx, data FROM ledger_leaves WHERE idx >= ?"
+                    + " ORDER BY idx LIMIT ?"), fromIndex, pageSize).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LedgerLeaf(rs.getLong(1), rs.getBytes(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<LedgerNode> nodes(int level, long fromIndex, int limit) {
+        int pageSize = Paging.pageSize(limit);
+        return readers.read("reading ledger nodes of level " + level + " from " + fromIndex, c -> {
+            List<LedgerNode> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT idx, hash FROM ledger_nodes WHERE level = ? AND idx >= ?"
+                    + " ORDER BY idx LIMIT ?"), level, fromIndex, pageSize).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LedgerNode(level, rs.getLong(1), rs.getBytes(2)));
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -26,10 +26,16 @@ final class SqliteReaders implements AutoCloseable {
     private volatile boolean closed;
 
     SqliteReaders(Path file, int size) throws SQLException {
+        this(file, size, false);
+    }
+
+    /** @param readOnly connections opened with SQLite's read-only flag ({@link SqliteConnection#openReadOnly}) */
+    SqliteReaders(Path file, int size, boolean readOnly) throws SQLException {
         idle = new ArrayBlockingQueue<>(size);
         try {
             for (int i = 0; i < size; i++) {
-                SqliteConnection c = SqliteConnection.open(file, false);
+                SqliteConnection c = readOnly ? SqliteConnection.openReadOnly(file) : SqliteConnection.open(file,
+                        false);
                 all.add(c);
                 idle.add(c);
             }

@@ -235,6 +235,34 @@ final class SqliteSchema {
     }
 
     /**
+     * Checks, without changing anything, that the database has exactly {@link #VERSION} (for a store opened
+     * read-only, which cannot migrate).
+     *
+     * @throws StoreException naming the file when it is not a ttyaudit database or has another schema version
+     */
+    static void requireCurrent(SqliteConnection c, Path file) throws java.sql.SQLException {
+        String stored;
+        try {
+            stored = c.queryString("SELECT max(version) FROM schema_version");
+        } catch (java.sql.SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                throw new StoreException("the database " + file + " is not a ttyaudit database (it has no schema"
+                        + " version)");
+            }
+            throw e;
+        }
+        int version = stored == null ? 0 : Integer.parseInt(stored);
+        if (version > VERSION) {
+            throw new StoreException("the database " + file + " has schema version " + version + ", newer than this"
+                    + " version's " + VERSION + "; use a newer ttyaudit");
+        }
+        if (version < VERSION) {
+            throw new StoreException("the database " + file + " has schema version " + version + ", older than"
+                    + " this version's " + VERSION + "; start this version's server on it once to migrate it");
+        }
+    }
+
+    /**
      * Brings the database to {@link #VERSION}, all steps in one transaction (a crash leaves the old version).
      *
      * @throws StoreException when the database has a newer version than this code knows

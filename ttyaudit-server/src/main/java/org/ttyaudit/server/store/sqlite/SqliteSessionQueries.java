@@ -2,6 +2,7 @@ package org.ttyaudit.server.store.sqlite;
 
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.OutputText;
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SearchHit;
 import org.ttyaudit.server.store.SessionEventRecord;
@@ -72,6 +73,37 @@ final class SqliteSessionQueries implements SessionQueries {
                     + " FROM chunks WHERE session_id = ? ORDER BY seq"), sessionId.toString()).executeQuery()) {
                 while (rs.next()) {
                     out.add(SessionRows.chunk(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<ChunkRecord> chunks(UUID sessionId, long fromSeq, int limit) {
+        int pageSize = Paging.pageSize(limit);
+        return readers.read("reading the chunks of session " + sessionId + " from " + fromSeq, c -> {
+            List<ChunkRecord> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.CHUNK_COLUMNS
+                            + " FROM chunks WHERE session_id = ? AND seq >= ? ORDER BY seq LIMIT ?"),
+                    sessionId.toString(), fromSeq, pageSize).executeQuery()) {
+                while (rs.next()) {
+                    out.add(SessionRows.chunk(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<OutputText> outputText(UUID sessionId, long fromChunkSeq, long toChunkSeq) {
+        return readers.read("reading the output text of session " + sessionId, c -> {
+            List<OutputText> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT chunk_seq, first_offset_us, text FROM output_text"
+                            + " WHERE session_id = ? AND chunk_seq BETWEEN ? AND ? ORDER BY chunk_seq, id"),
+                    sessionId.toString(), fromChunkSeq, toChunkSeq).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OutputText(sessionId, rs.getLong(1), rs.getLong(2), rs.getString(3)));
                 }
             }
             return out;

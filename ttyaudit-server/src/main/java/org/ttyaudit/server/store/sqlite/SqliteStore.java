@@ -36,7 +36,10 @@ public final class SqliteStore implements Store {
     private final SqliteAuditQueries audit;
     private final SqliteAccountStore accounts;
 
-    private SqliteStore(SqliteWriter writer, SqliteReaders readers) {
+    private final boolean readOnly;
+
+    private SqliteStore(SqliteWriter writer, SqliteReaders readers, boolean readOnly) {
+        this.readOnly = readOnly;
         this.writer = writer;
         this.readers = readers;
         this.sessions = new SqliteSessionQueries(readers);
@@ -60,12 +63,55 @@ public final class SqliteStore implements Store {
             SqliteSchema.migrate(writer, file);
             // readers after the migration: they must never see a half-made schema
             SqliteReaders readers = new SqliteReaders(file, READ_CONNECTIONS);
-            return new SqliteStore(writer, readers);
+            return new SqliteStore(writer, readers, false);
         } catch (SQLException e) {
             if (writer != null) {
                 writer.close();
             }
             throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing database so that nothing can change it: every connection is opened with SQLite's
+     * read-only flag, the schema is checked but never migrated, and {@link #write} (and the account store's
+     * changes) fail with a {@link StoreException}. For checking a store ({@code ttyaudit verify --data}) or a copy
+     * of one. Reading a database in WAL mode still needs its {@code -shm} file, which SQLite creates beside the
+     * database when it is missing (so the directory must be writable then); the database itself is untouched.
+     *
+     * @throws StoreException when the file does not exist, cannot be opened, or is not a ttyaudit database of
+     *                        exactly this version's schema
+     */
+    public static SqliteStore openReadOnly(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("cannot open the database " + file + ": no such file");
+        }
+        SqliteWriter writer = null;
+        try {
+            // a writer on a read-only connection: the account store's changes then fail in SQLite, not halfway
+            writer = new SqliteWriter(SqliteConnection.openReadOnly(file));
+            SqliteReaders readers = new SqliteReaders(file, READ_CONNECTIONS, true);
+            try {
+                readers.read("checking the schema version of " + file, c -> {
+                    SqliteSchema.requireCurrent(c, file);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                readers.close();
+                throw e;
+            }
+            return new SqliteStore(writer, readers, true);
+        } catch (SQLException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            throw new StoreException("cannot open the database " + file + " read-only: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (writer != null) {
                 writer.close();
@@ -94,6 +140,9 @@ public final class SqliteStore implements Store {
 
     @Override
     public <T> T write(WriteWork<T> work) {
+        if (readOnly) {
+            throw new StoreException("the store is open read-only; nothing can be written");
+        }
         return writer.transaction("a write transaction", c -> {
             SqliteWriteTransaction tx = new SqliteWriteTransaction(c);
             try {

@@ -128,4 +128,51 @@ class SqliteStoreTest extends StoreContract {
         assertThatThrownBy(() -> closed.sessions().list(SessionFilter.all(), null, 1))
                 .isInstanceOf(StoreException.class).hasMessageContaining("closed");
     }
+
+    @Test
+    void aReadOnlyStoreReadsEverythingAndChangesNothing() throws Exception {
+        SessionRecord s = start(header().build());
+        addChunks(s.id(), 2);
+        store.close();
+        store = null;
+        byte[] before = Files.readAllBytes(file());
+
+        try (SqliteStore readOnly = SqliteStore.openReadOnly(file())) {
+            assertThat(readOnly.sessions().get(s.id())).get().extracting(SessionRecord::committedSeq).isEqualTo(1L);
+            assertThat(readOnly.ledger().size()).isEqualTo(3);
+            assertThatThrownBy(() -> readOnly.write(tx -> null)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("read-only");
+            assertThatThrownBy(() -> readOnly.accounts().putSetting("k", "v")).isInstanceOf(StoreException.class);
+        }
+
+        assertThat(Files.readAllBytes(file())).isEqualTo(before);
+        try (SqliteStore again = SqliteStore.open(file())) {
+            assertThat(again.accounts().setting("k")).isEmpty();
+        }
+    }
+
+    @Test
+    void aReadOnlyStoreNeedsAnExistingDatabaseOfThisSchemaVersion() throws Exception {
+        Path missing = dir.resolve("missing.db");
+        assertThatThrownBy(() -> SqliteStore.openReadOnly(missing)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("no such file").hasMessageContaining(missing.toString());
+        assertThat(missing).doesNotExist();
+
+        Path empty = dir.resolve("empty.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + empty);
+             Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE t (x INTEGER)");
+        }
+        assertThatThrownBy(() -> SqliteStore.openReadOnly(empty)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("not a ttyaudit database");
+
+        store.close();
+        store = null;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+             Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE schema_version SET version = " + (SqliteSchema.VERSION + 1));
+        }
+        assertThatThrownBy(() -> SqliteStore.openReadOnly(file())).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version " + (SqliteSchema.VERSION + 1));
+    }
 }
