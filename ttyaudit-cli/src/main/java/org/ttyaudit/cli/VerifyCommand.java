@@ -1,5 +1,10 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.cli.remote.ClientConfigFile;
+import org.ttyaudit.cli.remote.RemoteOptions;
+import org.ttyaudit.cli.remote.RemoteVerifier;
+import org.ttyaudit.cli.remote.ServerClient;
+import org.ttyaudit.cli.remote.ServerException;
 import org.ttyaudit.core.format.RecordVerifier;
 import org.ttyaudit.core.format.VerifyReport;
 import org.ttyaudit.core.ledger.Ed25519Keys;
@@ -7,6 +12,7 @@ import org.ttyaudit.server.store.StoreException;
 import org.ttyaudit.server.verify.DataDirectoryVerifier;
 import org.ttyaudit.server.verify.StoreReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -17,7 +23,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code ttyaudit verify FILE}: proves a record is intact, or names the chunk and what is wrong.
@@ -29,33 +37,59 @@ import java.util.concurrent.Callable;
                 "With --data DIR, check a server's store offline (stop the server, or check a copy): every session's"
                         + " chunks, chain and end record, the command and search index, the audit log, the Merkle"
                         + " ledger and the signatures of its tree heads.",
+                "With --server URL [SESSION], check a server from outside: the latest signed tree head (signature, and"
+                        + " consistency with the head verified last time), and for a SESSION its record's chain and"
+                        + " the proof that every record of it is in the signed ledger.",
                 "Exit 0 when intact (a record cut short by a killed recorder is intact but incomplete);",
                 "1 with a message per problem when damaged, truncated, reordered or altered."})
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "A record file.")
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final CliContext context;
+
+    @Parameters(paramLabel = "FILE|SESSION", arity = "0..1",
+            description = "A record file; with a server, a session id (or none: the ledger only).")
     Path file;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--data", paramLabel = "DIR", description = "A server's data directory (as for 'ttyaudit server').")
     Path data;
 
     @Option(names = "--ledger-key", paramLabel = "PEM",
-            description = "With --data: the server's ledger public key (PEM, as GET /api/v1/ledger/key serves it)."
-                    + " Signed tree heads must verify with it, and the data directory's key file must be it.")
+            description = "The server's ledger public key (PEM, as GET /api/v1/ledger/key serves it; keep a copy"
+                    + " apart from the server). Signed tree heads must verify with it; with --data, the data"
+                    + " directory's key file must be it.")
     Path ledgerKey;
 
     @Spec
     CommandSpec spec;
+
+    VerifyCommand(CliContext context) {
+        this.context = context;
+    }
 
     @Override
     public Integer call() {
         if (file != null && data != null) {
             throw UserError.usage("give a record FILE or --data DIR, not both");
         }
-        if (ledgerKey != null && data == null) {
-            throw UserError.usage("--ledger-key is for checking a server's store: give --data DIR too");
+        boolean sessionId = file != null && !Files.exists(file) && UUID_TEXT.matcher(file.toString()).matches();
+        boolean server = remote.serverGiven()
+                || ((file == null && data == null || sessionId) && remote.resolve(context).isPresent());
+        if (server && data != null) {
+            throw UserError.usage("give --server or --data DIR, not both");
+        }
+        if (ledgerKey != null && data == null && !server) {
+            throw UserError.usage("--ledger-key is for checking a server: give --data DIR or --server URL too");
         }
         if (data != null) {
             return verifyStore();
+        }
+        if (server) {
+            return verifyServer();
         }
         if (file == null) {
             throw UserError.usage("give a record FILE to check, or --data DIR for a server's store");
@@ -101,6 +135,34 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter to = report.intact() ? spec.commandLine().getOut() : spec.commandLine().getErr();
         report.problems().forEach(to::println);
         to.println(data + ": " + report.summary());
+        report.notes().forEach(n -> to.println("  note: " + n));
+        return report.intact() ? 0 : Main.EXIT_FAILURE;
+    }
+
+    private int verifyServer() {
+        UUID session = null;
+        if (file != null) {
+            if (!UUID_TEXT.matcher(file.toString()).matches()) {
+                throw UserError.usage(file + ": with a server, give a session id");
+            }
+            session = UUID.fromString(file.toString());
+        }
+        ServerClient client = ServerClient.of(remote.require(context));
+        Path heads = ClientConfigFile.locate(context.env()).path().resolveSibling("heads.json");
+        RemoteVerifier verifier = new RemoteVerifier(client, ledgerKey == null ? null : pinnedKey(), heads);
+        RemoteVerifier.Report report;
+        try {
+            report = session == null ? verifier.verifyLedger() : verifier.verifySession(session, context.tempDir());
+        } catch (ServerException e) {
+            throw UserError.failure(e.getMessage());
+        } catch (IOException e) {
+            throw UserError.failure("cannot verify: " + SessionRunner.reason(e));
+        }
+        String what = client.url() + (session == null ? " ledger" : " session " + session);
+        PrintWriter to = report.intact() ? spec.commandLine().getOut() : spec.commandLine().getErr();
+        report.problems().forEach(p -> to.println("  " + p));
+        to.println(what + (report.intact() ? ": intact" : ": NOT intact (" + report.problems().size()
+                + " problems)"));
         report.notes().forEach(n -> to.println("  note: " + n));
         return report.intact() ? 0 : Main.EXIT_FAILURE;
     }

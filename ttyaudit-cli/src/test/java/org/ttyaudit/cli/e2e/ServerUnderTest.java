@@ -48,8 +48,13 @@ final class ServerUnderTest implements AutoCloseable {
     private String adminToken;
 
     ServerUnderTest(Path dataDir) throws Exception {
+        this(dataDir, 0);
+    }
+
+    /** A server on {@code port} (0: any free port), e.g. to start it again where clients know it. */
+    ServerUnderTest(Path dataDir, int port) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        server = AuditServer.start(new ServerConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null, null,
+        server = AuditServer.start(new ServerConfig(dataDir, new InetSocketAddress("127.0.0.1", port), null, null,
                 List.of(), null, Duration.ofSeconds(1)), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String text = printed.toString(StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("one-time password (\\S+)").matcher(text);
