@@ -6,6 +6,7 @@ import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.timeline.CommandTimeline;
 import org.ttyaudit.core.timeline.ExecutedCommand;
 import org.ttyaudit.cli.remote.RemoteOptions;
+import org.ttyaudit.cli.remote.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,9 +79,10 @@ final class CommandsCommand implements Callable<Integer> {
             out.println(Json.MAPPER.writeValueAsString(rows));
         } else {
             for (ExecutedCommand c : commands) {
+                // The recorded user chose these strings: escape controls so they cannot drive the reader's terminal.
                 out.printf("%s  %-4s  %-40s  %s%n", text(c.startedAt()),
-                        c.exitCode() == null ? "?" : c.exitCode().toString(), c.cwd() == null ? "?" : c.cwd(),
-                        c.command().replace("\n", "\\n"));
+                        c.exitCode() == null ? "?" : c.exitCode().toString(),
+                        c.cwd() == null ? "?" : SafeText.of(c.cwd()), SafeText.of(c.command()));
             }
         }
         out.flush();

@@ -1,5 +1,7 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.cli.remote.SafeText;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.model.SessionEnd;
@@ -59,7 +61,7 @@ final class InfoCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.MAPPER.writeValueAsString(m));
         } else {
-            m.forEach((k, v) -> out.printf("%-17s %s%n", k + ":", v == null ? "-" : v));
+            m.forEach((k, v) -> out.printf("%-17s %s%n", k + ":", v == null ? "-" : SafeText.of(v.toString())));
         }
         out.flush();
         return 0;

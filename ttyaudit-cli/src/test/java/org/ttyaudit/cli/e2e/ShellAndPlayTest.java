@@ -103,7 +103,7 @@ class ShellAndPlayTest {
         try (TerminalSession t = TerminalSession.start(List.of("record", "-o", record.toString(), "--", "sh", "-c",
                 "echo first-line; sleep 0.3; echo second-line; sleep 5; echo never-shown"),
                 RecordFixture.environment(dir, "/bin/sh"), new WindowSize(80, 24))) {
-            TerminalSession.pause(1000);
+            t.awaitOutput("second-line");   // not a fixed pause: a loaded machine may start the JVM slowly
             t.kill(15);
             t.awaitExit();
         }
