@@ -32,8 +32,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +59,13 @@ import static org.ttyaudit.server.ingest.IngestException.Problem.UNKNOWN_SESSION
  * request that is refused does not affect the others in its group. If the group's write fails, each request is
  * retried alone, so one request the store cannot take never blocks the others.
  *
+ * <p><b>Blobs before rows, overlapped:</b> the group's blob batch is written (and fsync'd) on a helper thread
+ * while the committer writes the group's rows; the transaction commits only after the blobs are durable, so a
+ * committed chunk row always has its bytes. A crash or failure in between leaves blobs no row refers to, which
+ * is harmless (keys are per session and seq, and only a chunk that passed the order check is written, so a
+ * committed chunk's blob is never replaced by different bytes). Overlapping hides the blob fsyncs behind the
+ * SQL work, which is what bounds the committer (docs/PERFORMANCE.md, "Server").
+ *
  * <p>Thread-safe. {@link #close()} stops the committer after the requests already queued.
  */
 public final class IngestService implements AutoCloseable {
@@ -71,6 +82,12 @@ public final class IngestService implements AutoCloseable {
     private final IngestMetrics metrics;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
+    /** Writes each group's blob batch while the committer writes its rows; one thread, so batches stay in order. */
+    private final ExecutorService blobWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ttyaudit-ingest-blobs");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closing;
 
     public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
@@ -149,6 +166,7 @@ public final class IngestService implements AutoCloseable {
         for (Pending p : queue) {
             p.result.completeExceptionally(new IngestException(UNAVAILABLE, "the server is shutting down", null));
         }
+        blobWriter.shutdown();
     }
 
     private void commitLoop() {
@@ -225,20 +243,46 @@ public final class IngestService implements AutoCloseable {
                 p.result.completeExceptionally(e);
             }
         }
-        if (!chunkBytes.isEmpty()) {
-            blobs.putAll(chunkBytes);
-        }
-        Instant now = clock.instant();
+        CompletableFuture<Void> blobsDurable = chunkBytes.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> blobs.putAll(chunkBytes), blobWriter);
         Map<Pending, CommitPoint> accepted = new LinkedHashMap<>();
-        for (Map.Entry<Pending, SessionProgress> e : plans.entrySet()) {
-            apply(tx, e.getKey().batch, now);
-            String terminate = tx.session(e.getKey().batch.sessionId()).map(SessionRecord::terminateReason)
-                    .orElse(null);
-            SessionProgress p = e.getValue();
-            accepted.put(e.getKey(), new CommitPoint(p.header().sessionId().uuid(), p.committedSeq(), p.lastHash(),
-                    p.ended(), terminate));
+        try {
+            Instant now = clock.instant();
+            for (Map.Entry<Pending, SessionProgress> e : plans.entrySet()) {
+                apply(tx, e.getKey().batch, now);
+                String terminate = tx.session(e.getKey().batch.sessionId()).map(SessionRecord::terminateReason)
+                        .orElse(null);
+                SessionProgress p = e.getValue();
+                accepted.put(e.getKey(), new CommitPoint(p.header().sessionId().uuid(), p.committedSeq(),
+                        p.lastHash(), p.ended(), terminate));
+            }
+        } catch (RuntimeException e) {
+            // the rows roll back; let the blob batch finish first, so a retry of these requests never races it
+            awaitQuietly(blobsDurable);
+            throw e;
         }
+        awaitBlobs(blobsDurable);   // only then may the transaction commit
         return accepted;
+    }
+
+    /** Waits for the group's blob batch; its failure fails the group (the transaction rolls back). */
+    private static void awaitBlobs(CompletableFuture<Void> blobsDurable) {
+        try {
+            blobsDurable.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> blobsDurable) {
+        try {
+            blobsDurable.join();
+        } catch (CompletionException | CancellationException ignored) {
+            // the group fails for another reason, which is the one reported
+        }
     }
 
     /** The session's progress after {@code batch}, or an IngestException saying why it does not fit. */
