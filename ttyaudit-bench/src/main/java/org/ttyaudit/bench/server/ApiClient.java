@@ -110,6 +110,13 @@ final class ApiClient implements AutoCloseable {
         return json(expect(200, r, "reading the commit point of session " + session));
     }
 
+    /** The server's Prometheus metrics ({@code GET /metrics}) as text. */
+    String metrics() throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(request("/metrics", null).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new String(expect(200, r, "reading /metrics").body(), StandardCharsets.UTF_8);
+    }
+
     /** {@code GET /api/v1/search} with the given query parameters (values URL-encoded here). */
     HttpResponse<byte[]> search(String token, Map<String, String> params) throws IOException, InterruptedException {
         StringBuilder q = new StringBuilder("/api/v1/search?");

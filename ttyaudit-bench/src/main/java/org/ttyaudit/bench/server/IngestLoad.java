@@ -197,6 +197,8 @@ public final class IngestLoad {
             }
             out.println("load: failed requests: " + stats.failures.get() + (stats.failures.get() > 0
                     ? " " + stats.refusals() + ", first: " + stats.firstError() : ""));
+            out.println("load: server's group commits (ttyaudit_ingest_commit_seconds, whole run): "
+                    + commitHistogram(client.metrics()));
             int ended = o.end() ? endAll(sessions) : 0;
             int verified = verify(sessions, client, credentials, o, out);
             out.printf("load: %d of %d sessions hold exactly the acknowledged chunks; %d ended%n", verified,
@@ -258,6 +260,38 @@ public final class IngestLoad {
             }
         }
         return ok;
+    }
+
+    /**
+     * The server's histogram of group commit times as "groups, mean, share of groups at or under each bound", and
+     * the mean group size (accepted requests per group).
+     */
+    static String commitHistogram(String metrics) {
+        double count = 0;
+        double sum = 0;
+        double accepted = 0;
+        java.util.Map<String, Double> buckets = new java.util.LinkedHashMap<>();
+        for (String line : metrics.split("\n")) {
+            String[] f = line.split(" ");
+            if (line.startsWith("ttyaudit_ingest_commit_seconds_count")) {
+                count = Double.parseDouble(f[f.length - 1]);
+            } else if (line.startsWith("ttyaudit_ingest_commit_seconds_sum")) {
+                sum = Double.parseDouble(f[f.length - 1]);
+            } else if (line.startsWith("ttyaudit_ingest_commit_seconds_bucket")) {
+                String le = line.replaceAll(".*le=\"([^\"]*)\".*", "$1");
+                buckets.put(le, Double.parseDouble(f[f.length - 1]));
+            } else if (line.startsWith("ttyaudit_ingest_requests_total{outcome=\"accepted\"}")) {
+                accepted = Double.parseDouble(f[f.length - 1]);
+            }
+        }
+        if (count == 0) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder(String.format("%.0f groups, mean %.1f ms, %.1f requests per group;",
+                count, sum / count * 1000, accepted / count));
+        double total = count;
+        buckets.forEach((le, n) -> b.append(String.format(" <=%ss %.1f%%", le, n / total * 100)));
+        return b.toString();
     }
 
     private static String heapLine(HeapProbe.Sample h) {
