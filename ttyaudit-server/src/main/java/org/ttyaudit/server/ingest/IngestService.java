@@ -30,12 +30,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +60,13 @@ import static org.ttyaudit.server.ingest.IngestException.Problem.UNKNOWN_SESSION
  * request that is refused does not affect the others in its group. If the group's write fails, each request is
  * retried alone, so one request the store cannot take never blocks the others.
  *
+ * <p><b>Blobs before rows, overlapped:</b> the group's blob batch is written (and fsync'd) on a helper thread
+ * while the committer writes the group's rows; the transaction commits only after the blobs are durable, so a
+ * committed chunk row always has its bytes. A crash or failure in between leaves blobs no row refers to, which
+ * is harmless (keys are per session and seq, and only a chunk that passed the order check is written, so a
+ * committed chunk's blob is never replaced by different bytes). Overlapping hides the blob fsyncs behind the
+ * SQL work, which is what bounds the committer (docs/PERFORMANCE.md, "Server").
+ *
  * <p>Thread-safe. {@link #close()} stops the committer after the requests already queued.
  */
 public final class IngestService implements AutoCloseable {
@@ -76,6 +86,12 @@ public final class IngestService implements AutoCloseable {
     private final IngestMetrics metrics;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
+    /** Writes each group's blob batch while the committer writes its rows; one thread, so batches stay in order. */
+    private final ExecutorService blobWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ttyaudit-ingest-blobs");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closing;
 
     public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
@@ -145,35 +161,44 @@ public final class IngestService implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        committer.interrupt();
+        // A marker at the end of the queue, not an interrupt: an interrupt would break a commit in progress (the
+        // blob store's channels close on interrupt), while the marker lets every request queued before it commit.
+        queue.add(STOP);
         try {
             committer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         for (Pending p : queue) {
+            if (p == STOP) {
+                continue;
+            }
             p.result.completeExceptionally(new IngestException(UNAVAILABLE, "the server is shutting down", null));
         }
+        blobWriter.shutdown();
     }
 
     private void commitLoop() {
-        while (true) {
+        boolean stopping = false;
+        while (!stopping) {
             List<Pending> group = new ArrayList<>();
+            Pending first;
             try {
-                Pending first = closing ? queue.poll() : queue.take();
-                if (first == null) {
-                    return;
-                }
-                group.add(first);
+                first = queue.take();
             } catch (InterruptedException e) {
-                if (closing && queue.isEmpty()) {
-                    return;
-                }
-                continue;
+                continue;   // only close() stops the committer, through the STOP marker
             }
-            long bytes = group.get(0).batch.bytes();
+            if (first == STOP) {
+                return;
+            }
+            group.add(first);
+            long bytes = first.batch.bytes();
             Pending next;
             while (group.size() < MAX_GROUP_REQUESTS && bytes < MAX_GROUP_BYTES && (next = queue.poll()) != null) {
+                if (next == STOP) {
+                    stopping = true;
+                    break;
+                }
                 group.add(next);
                 bytes += next.batch.bytes();
             }
@@ -210,7 +235,7 @@ public final class IngestService implements AutoCloseable {
      */
     private Map<Pending, CommitPoint> commitGroup(WriteTransaction tx, List<Pending> group) {
         Map<UUID, SessionProgress> progress = new HashMap<>();
-        Map<Pending, SessionProgress> plans = new LinkedHashMap<>();
+        Map<Pending, Plan> plans = new LinkedHashMap<>();
         Map<String, byte[]> chunkBytes = new LinkedHashMap<>();
         for (Pending p : group) {
             if (p.result.isDone()) {
@@ -222,7 +247,7 @@ public final class IngestService implements AutoCloseable {
                         : tx.session(p.batch.sessionId()).map(SessionProgress::of).orElse(null);
                 SessionProgress after = check(p.batch, before);
                 progress.put(p.batch.sessionId(), after);
-                plans.put(p, after);
+                plans.put(p, new Plan(after, before == null));
                 for (IndexedChunk c : p.batch.chunks()) {
                     chunkBytes.put(blobKey(p.batch.sessionId(), c.chunk().chunkSeq()), c.bytes());
                 }
@@ -230,20 +255,44 @@ public final class IngestService implements AutoCloseable {
                 p.result.completeExceptionally(e);
             }
         }
-        if (!chunkBytes.isEmpty()) {
-            blobs.putAll(chunkBytes);
-        }
-        Instant now = clock.instant();
+        CompletableFuture<Void> blobsDurable = chunkBytes.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> blobs.putAll(chunkBytes), blobWriter);
         Map<Pending, CommitPoint> accepted = new LinkedHashMap<>();
-        for (Map.Entry<Pending, SessionProgress> e : plans.entrySet()) {
-            apply(tx, e.getKey().batch, now);
-            String terminate = tx.session(e.getKey().batch.sessionId()).map(SessionRecord::terminateReason)
-                    .orElse(null);
-            SessionProgress p = e.getValue();
-            accepted.put(e.getKey(), new CommitPoint(p.header().sessionId().uuid(), p.committedSeq(), p.lastHash(),
-                    p.ended(), terminate));
+        try {
+            Instant now = clock.instant();
+            for (Map.Entry<Pending, Plan> e : plans.entrySet()) {
+                SessionProgress p = e.getValue().after();
+                apply(tx, e.getKey().batch, now, e.getValue().newSession(), p.header().startedAt());
+                // the terminate reason read by the check is current: this transaction is the only writer
+                accepted.put(e.getKey(), p.commitPoint());
+            }
+        } catch (RuntimeException e) {
+            // the rows roll back; let the blob batch finish first, so a retry of these requests never races it
+            awaitQuietly(blobsDurable);
+            throw e;
         }
+        awaitBlobs(blobsDurable);   // only then may the transaction commit
         return accepted;
+    }
+
+    /** Waits for the group's blob batch; its failure fails the group (the transaction rolls back). */
+    private static void awaitBlobs(CompletableFuture<Void> blobsDurable) {
+        try {
+            blobsDurable.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> blobsDurable) {
+        try {
+            blobsDurable.join();
+        } catch (CompletionException | CancellationException ignored) {
+            // the group fails for another reason, which is the one reported
+        }
     }
 
     /** The session's progress after {@code batch}, or an IngestException saying why it does not fit. */
@@ -325,18 +374,19 @@ public final class IngestService implements AutoCloseable {
         return startedAt.plus(offsetMicros, ChronoUnit.MICROS);
     }
 
-    private void apply(WriteTransaction tx, ReceivedBatch batch, Instant now) {
+    /**
+     * Writes a checked batch. {@code newSession}: the group's check found the session neither stored nor started
+     * by an earlier request of the group, so this batch's header starts it. (Passing what the check saw, rather
+     * than reading the session again, saves two session reads per request on the single commit path.)
+     */
+    private void apply(WriteTransaction tx, ReceivedBatch batch, Instant now, boolean newSession,
+                       Instant startedAt) {
         UUID id = batch.sessionId();
-        Optional<SessionRecord> stored = tx.session(id);
-        Instant startedAt;
-        if (stored.isEmpty()) {
+        if (newSession) {
             long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.SESSION_START, id, 0,
                     batch.headerHash()));
             tx.insertSession(new NewSession(batch.header(), batch.headerBytes(), batch.headerHash(), batch.hostId(),
                     index, now));
-            startedAt = batch.header().startedAt();
-        } else {
-            startedAt = stored.get().header().startedAt();
         }
         for (IndexedChunk c : batch.chunks()) {
             applyChunk(tx, id, c, startedAt, now);
@@ -386,6 +436,13 @@ public final class IngestService implements AutoCloseable {
     private static IngestException foreign(UUID sessionId) {
         return new IngestException(FOREIGN_HOST, "session " + sessionId + " was started by another host", null);
     }
+
+    /** A request's place in its group: the session's progress after it, and whether it starts the session. */
+    private record Plan(SessionProgress after, boolean newSession) {
+    }
+
+    /** Queued by {@link #close()} behind the requests to commit before stopping. */
+    private static final Pending STOP = new Pending(null);
 
     private static final class Pending {
         final ReceivedBatch batch;
