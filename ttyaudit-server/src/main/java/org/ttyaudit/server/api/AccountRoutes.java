@@ -58,6 +58,8 @@ final class AccountRoutes implements Routes {
         routes.get("/api/v1/users", this::users);
         routes.post("/api/v1/users", this::createUser);
         routes.patch("/api/v1/users/{name}", this::updateUser);
+        routes.get("/api/v1/users/{name}/tokens", this::userTokens);
+        routes.delete("/api/v1/users/{name}/tokens/{tokenId}", this::revokeUserToken);
         routes.get("/api/v1/tokens", this::tokens);
         routes.post("/api/v1/tokens", this::createToken);
         routes.delete("/api/v1/tokens/{tokenId}", this::revokeToken);
@@ -168,6 +170,26 @@ final class AccountRoutes implements Routes {
             audit.record(p, "user.password_reset", null, Map.of("user", name));
         }
         Json.write(ctx, 200, account(result));
+    }
+
+    /** An admin lists anyone's API tokens (never their secrets), e.g. to revoke a leaked one. */
+    private void userTokens(Context ctx) {
+        Caller.require(ctx, Action.USER_MANAGE, null);
+        Account target = accountNamed(ctx.pathParam("name"));
+        Json.write(ctx, 200, accounts.apiTokens(target.id()).stream().map(AccountRoutes::apiToken).toList());
+    }
+
+    private void revokeUserToken(Context ctx) {
+        Principal p = Caller.require(ctx, Action.USER_MANAGE, null);
+        Account target = accountNamed(ctx.pathParam("name"));
+        String id = ctx.pathParam("tokenId");
+        accounts.revokeApiToken(target.id(), id);
+        audit.record(p, "token.revoke", null, Map.of("user", target.name(), "token_id", id));
+        ctx.status(204);
+    }
+
+    private Account accountNamed(String name) {
+        return accounts.accountByName(name).orElseThrow(() -> ApiException.notFound("no user " + name));
     }
 
     private void tokens(Context ctx) {

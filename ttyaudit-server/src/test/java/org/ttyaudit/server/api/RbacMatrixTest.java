@@ -103,6 +103,8 @@ class RbacMatrixTest {
             GET    /api/v1/users                        -         200   200   403   403   403   403   401   403
             POST   /api/v1/users                        -         201   201   403   403   403   403   401   403
             PATCH  /api/v1/users/{name}                 -         200   200   403   403   403   403   401   403
+            GET    /api/v1/users/{name}/tokens          -         200   200   403   403   403   403   401   403
+            DELETE /api/v1/users/{name}/tokens/{tokenId} foreign  204   204   403   403   403   403   401   403
             GET    /api/v1/tokens                       -         200   200   200   200   200   403   401   403
             POST   /api/v1/tokens                       -         201   201   201   201   201   403   401   403
             DELETE /api/v1/tokens/{tokenId}             own       204   204   204   204   204   403   401   403
@@ -162,6 +164,8 @@ class RbacMatrixTest {
     String adminTokenId;
     String erinToken;
     String erinTokenId;
+    /** A second token of erin's, for the admin's revocation of someone else's token. */
+    String erinSpareTokenId;
     RecordedSession aliceLive;
     List<Row> rows;
     final List<Cell> cells = new ArrayList<>();
@@ -191,6 +195,7 @@ class RbacMatrixTest {
         Response erinApi = server.post("/api/v1/tokens", erin, Map.of("name", "kept"));
         erinToken = erinApi.json().get("token").asText();
         erinTokenId = erinApi.json().get("id").asText();
+        erinSpareTokenId = server.post("/api/v1/tokens", erin, Map.of("name", "spare")).json().get("id").asText();
 
         aliceLive = record(host, "alice", false);
         sessions.put("alice", aliceLive.id());
@@ -292,6 +297,10 @@ class RbacMatrixTest {
         m.put("PATCH /api/v1/users/{name}", new Endpoint((who, t) -> json(who, "/api/v1/users/erin",
                 Map.of("disabled", false)),
                 (who, t) -> audit(actor(who), "user.enable", null, withVia(who, Map.of("user", "erin")))));
+        m.put("GET /api/v1/users/{name}/tokens", get("/api/v1/users/erin/tokens"));
+        m.put("DELETE /api/v1/users/{name}/tokens/{tokenId}", new Endpoint((who, t) -> new Probe(
+                "/api/v1/users/erin/tokens/" + erinSpareTokenId, credentials.get(who), null, null),
+                (who, t) -> audit(actor(who), "token.revoke", null, withVia(who, Map.of("user", "erin")))));
         m.put("GET /api/v1/tokens", get("/api/v1/tokens"));
         m.put("POST /api/v1/tokens", new Endpoint((who, t) -> json(who, "/api/v1/tokens", Map.of("name", "probe")),
                 (who, t) -> audit(actor(who), "token.create", null, withVia(who, Map.of("name", "probe")))));
