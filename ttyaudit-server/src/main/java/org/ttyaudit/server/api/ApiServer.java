@@ -77,6 +77,13 @@ public final class ApiServer implements AutoCloseable {
                     error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
                 }
             });
+            config.routes.error(413, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    error(ctx, 413, "the body is larger than the " + IngestRoutes.MAX_BODY + " bytes a request may"
+                            + " have");
+                }
+            });
         });
     }
 

@@ -238,6 +238,40 @@ class ServerApiTest {
         assertStatus(server.get("/api/v1/nothing-here", admin), 404, "no such endpoint");
     }
 
+    @Test
+    void anOversizedBodyIsRefusedWithAJsonReason() throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.base + "/api/v1/login"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+                    private long left = IngestRoutes.MAX_BODY + 1;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? ' ' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) ' ');
+                        left -= n;
+                        return n;
+                    }
+                })).build();
+        java.net.http.HttpResponse<String> r;
+        try {
+            r = server.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            return;   // the server may close the connection while the client still sends: also a refusal
+        }
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).startsWith("{\"error\":");
+    }
+
     private static void assertStatus(Response r, int status, String message) throws Exception {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
         assertThat(r.json().get("error").asText()).contains(message);
