@@ -1,5 +1,6 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.cli.remote.EnrollmentTokenCommand;
 import org.ttyaudit.cli.remote.LoginCommand;
 import org.ttyaudit.cli.remote.LogoutCommand;
 import org.ttyaudit.cli.remote.SearchCommand;
@@ -17,7 +18,7 @@ import java.lang.reflect.Constructor;
 @Command(name = "ttyaudit", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Makes terminal sessions accountable: record, verify, inspect and replay them.",
         subcommands = {RecordCommand.class, ShellCommand.class, ServerCommand.class, EnrollCommand.class,
-                UploadCommand.class, LoginCommand.class, LogoutCommand.class, SessionsCommand.class,
+                UploadCommand.class, EnrollmentTokenCommand.class, LoginCommand.class, LogoutCommand.class, SessionsCommand.class,
                 SearchCommand.class, CommandsCommand.class, PlayCommand.class, ExportCommand.class,
                 VerifyCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

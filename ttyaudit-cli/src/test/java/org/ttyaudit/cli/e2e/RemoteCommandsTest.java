@@ -363,6 +363,31 @@ class RemoteCommandsTest {
     }
 
     @Test
+    void anAdminMakesAnEnrollmentTokenAndTheHostEnrollsWithThePrintedLine() throws Exception {
+        Run made = cli(env(), "", false, tmp, "enrollment-token", "--hours", "2");
+        assertThat(made.exitCode()).as(made.toString()).isZero();
+        String line = made.out().lines().filter(l -> l.strip().startsWith("ttyaudit enroll ")).findFirst()
+                .orElseThrow().strip();
+        assertThat(line).contains("--server " + server.url).contains("--fingerprint " + server.fingerprint);
+
+        List<String> args = new ArrayList<>(List.of(line.substring("ttyaudit ".length()).split(" ")));
+        args.addAll(List.of("--credential-file", tmp.resolve("host.json").toString(), "--host", "new-host"));
+        Run enrolled = cli(homeEnvironment(home), "", false, tmp, args.toArray(String[]::new));
+        assertThat(enrolled.exitCode()).as(enrolled.toString()).isZero();
+        assertThat(tmp.resolve("host.json")).exists();
+
+        Run again = cli(homeEnvironment(home), "", false, tmp, args.toArray(String[]::new));
+        assertThat(again.exitCode()).as("the token is single use").isNotZero();
+    }
+
+    @Test
+    void onlyAdminsMakeEnrollmentTokens() throws Exception {
+        Run r = cli(server.tokenEnvironment(home, server.host("web-3")), "", false, tmp, "enrollment-token");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("not allowed: create and list host enrollment tokens");
+    }
+
+    @Test
     void anUnreachableServerIsNamed() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
