@@ -623,9 +623,13 @@ public abstract class StoreContract {
                 s.header().startedAt().plusNanos(offsetMicros * 1000));
     }
 
+    /** The hits of every page; each must have a snippet with its match marked, whatever else the page holds. */
     private List<HitKey> pagedKeys(String query, SessionFilter filter, int pageSize) {
-        return allPages(pageSize, (cursor, limit) -> store.sessions().search(query, filter, cursor, limit))
-                .stream().map(HitKey::of).toList();
+        List<SearchHit> hits = allPages(pageSize, (cursor, limit) ->
+                store.sessions().search(query, filter, cursor, limit));
+        assertThat(hits).extracting(SearchHit::snippet)
+                .allSatisfy(snippet -> assertThat(snippet).contains("[[" + query + "]]"));
+        return hits.stream().map(HitKey::of).toList();
     }
 
     @Test
