@@ -33,9 +33,9 @@ import java.util.stream.Collectors;
 final class SqliteSearch {
     private static final String LISTING = "search";
     private static final int SNIPPET_TOKENS = 24;
-    private static final Stream COMMANDS = new Stream(SearchHit.COMMAND, "commands_fts", "commands",
+    private static final HitStream COMMANDS = new HitStream(SearchHit.COMMAND, "commands_fts", "commands",
             "x.start_offset_us", "x.started_at");
-    private static final Stream OUTPUT = new Stream(SearchHit.OUTPUT, "output_fts", "output_text",
+    private static final HitStream OUTPUT = new HitStream(SearchHit.OUTPUT, "output_fts", "output_text",
             "x.first_offset_us", "s.started_at + x.first_offset_us * 1000");
 
     private final SqliteReaders readers;
@@ -94,7 +94,7 @@ final class SqliteSearch {
      * starting at the sessions when a filter has an index) and its {@code ORDER BY rowid DESC} is served by the
      * index itself, so with the {@code LIMIT} the walk stops once enough matches passed the filter.
      */
-    private record Stream(String kind, String fts, String table, String offset, String atNanos) {
+    private record HitStream(String kind, String fts, String table, String offset, String atNanos) {
         List<Row> read(SqliteConnection c, String match, SessionFilter filter, long before, int limit)
                 throws SQLException {
             List<Object> params = new ArrayList<>();
