@@ -44,9 +44,17 @@ public interface SessionQueries {
     List<SessionEventRecord> events(UUID sessionId, List<String> kinds);
 
     /**
-     * Full-text search over command lines and output text, restricted by {@code filter}; newest sessions first,
-     * then by offset. The query language is small and the same for every implementation, so that no user input
-     * is ever a syntax error:
+     * Full-text search over command lines and output text, restricted by {@code filter}; most recent activity
+     * first. Order: the hits of each kind (command, output) come newest first by arrival (the order in which the
+     * store received the commands and output text); the two kinds are merged by taking, at each step, the later
+     * by {@link SearchHit#at()} of the two kinds' next hits (the command on a tie). Hits of live sessions therefore
+     * come first, and a session's hits newest first; a session uploaded late (from a recorder's spool) comes
+     * where it arrived, not where it started. Following the next cursors yields every hit once; hits stored after
+     * the first page was read are not added to later pages (a new search finds them). The cost of a page grows
+     * with the page (and with how many matches a filter rejects), not with the number of matches.
+     *
+     * <p>The query language is small and the same for every implementation, so that no user input is ever a
+     * syntax error:
      * <ul>
      *   <li>words (separated by white space) are ANDed; case and diacritics do not matter;</li>
      *   <li>text in double quotes is a phrase (its words adjacent, in order); a missing closing quote ends the

@@ -597,32 +597,163 @@ public abstract class StoreContract {
         assertThat(sessionsFound.apply(new SessionFilter("alice", null, null, null, "bob"))).isEmpty();
     }
 
-    @Test
-    void searchPagesCoverEveryHitOnceNewestSessionFirstThenByOffset() {
-        List<UUID> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            // two sessions share a start time: the id breaks the tie
-            Instant startedAt = T0.plusSeconds(i == 3 ? 20 : i * 10L);
-            UUID id = start(sessionId(i, i), "u", "h", startedAt).id();
-            ids.add(id);
-            addCommands(id, "make all", "make install", "make clean");
-            addOutput(id, 0, 1_500_000, "make: nothing to be done");
-            addOutput(id, 1, 500_000, "make: done");
+    /** A hit as the tests compare it: where it is and what it is, without the snippet. */
+    private record HitKey(UUID session, String kind, long offsetMicros, Instant at) {
+        static HitKey of(SearchHit h) {
+            return new HitKey(h.sessionId(), h.kind(), h.offsetMicros(), h.at());
         }
+    }
 
-        List<SearchHit> paged = allPages(4, (cursor, limit) ->
-                store.sessions().search("make", SessionFilter.all(), cursor, limit));
+    /** Stores one command of session {@code s} at {@code offsetMicros} after its start; returns its hit. */
+    private HitKey addCommandAt(SessionRecord s, String line, long offsetMicros) {
+        Instant at = s.header().startedAt().plusNanos(offsetMicros * 1000);
+        store.write(tx -> {
+            long next = tx.session(s.id()).orElseThrow().commandCount();
+            tx.insertCommands(List.of(new CommandRecord(s.id(), next, line, "/", "shell-integration", at,
+                    offsetMicros, null, null, null)));
+            return null;
+        });
+        return new HitKey(s.id(), SearchHit.COMMAND, offsetMicros, at);
+    }
 
-        assertThat(paged).hasSize(20);
-        assertThat(paged).usingRecursiveFieldByFieldElementComparator()
-                .containsExactlyElementsOf(searchAll("make", SessionFilter.all()));
-        List<UUID> order = paged.stream().map(SearchHit::sessionId).distinct().toList();
-        assertThat(order).containsExactly(ids.get(3), ids.get(2), ids.get(1), ids.get(0));
-        List<SearchHit> first = paged.subList(0, 5);
-        assertThat(first).extracting(SearchHit::offsetMicros)
-                .containsExactly(500_000L, 1_000_000L, 1_500_000L, 2_000_000L, 3_000_000L);
-        assertThat(first).extracting(SearchHit::kind).containsExactly(SearchHit.OUTPUT, SearchHit.COMMAND,
-                SearchHit.OUTPUT, SearchHit.COMMAND, SearchHit.COMMAND);
+    /** Stores one output text row of session {@code s}; returns its hit. */
+    private HitKey addOutputAt(SessionRecord s, long chunkSeq, String text, long offsetMicros) {
+        addOutput(s.id(), chunkSeq, offsetMicros, text);
+        return new HitKey(s.id(), SearchHit.OUTPUT, offsetMicros,
+                s.header().startedAt().plusNanos(offsetMicros * 1000));
+    }
+
+    /** The hits of every page; each must have a snippet with its match marked, whatever else the page holds. */
+    private List<HitKey> pagedKeys(String query, SessionFilter filter, int pageSize) {
+        List<SearchHit> hits = allPages(pageSize, (cursor, limit) ->
+                store.sessions().search(query, filter, cursor, limit));
+        assertThat(hits).extracting(SearchHit::snippet)
+                .allSatisfy(snippet -> assertThat(snippet).contains("[[" + query + "]]"));
+        return hits.stream().map(HitKey::of).toList();
+    }
+
+    @Test
+    void searchIsNewestArrivalFirstPerKindAndMergesTheKindsByTime() {
+        SessionRecord a = start(sessionId(1, 1), "u", "h", T0);
+        SessionRecord b = start(sessionId(2, 2), "u", "h", T0.plusSeconds(100));
+        HitKey a1 = addCommandAt(a, "make all", 1_000_000);
+        HitKey a2 = addCommandAt(a, "make install", 2_000_000);
+        HitKey aOut = addOutputAt(a, 0, "make: done", 1_500_000);
+        HitKey b1 = addCommandAt(b, "make x", 1_000_000);
+        HitKey bOut = addOutputAt(b, 0, "make: nothing to be done", 500_000);
+        HitKey a3 = addCommandAt(a, "make clean", 3_000_000);   // arrives last, although a's session is older
+
+        // commands newest arrival first: a3 b1 a2 a1; output: bOut aOut. Merged by the later of the two heads:
+        // bOut (T0+100.5 s) beats a3 (T0+3 s); then a3 beats aOut (T0+1.5 s); b1, a2 beat aOut; aOut beats a1.
+        List<HitKey> expected = List.of(bOut, a3, b1, a2, aOut, a1);
+        assertThat(searchAll("make", SessionFilter.all()).stream().map(HitKey::of).toList())
+                .containsExactlyElementsOf(expected);
+        for (int pageSize = 1; pageSize <= 7; pageSize++) {
+            assertThat(pagedKeys("make", SessionFilter.all(), pageSize)).as("pages of %d", pageSize)
+                    .containsExactlyElementsOf(expected);
+        }
+        // on a tie of hit time the command comes first
+        SessionRecord c = start(sessionId(3, 3), "u", "h", T0.plusSeconds(200));
+        HitKey cOut = addOutputAt(c, 0, "tie here", 4_000_000);
+        HitKey cCommand = addCommandAt(c, "echo tie", 4_000_000);
+        assertThat(pagedKeys("tie", SessionFilter.all(), 1)).containsExactly(cCommand, cOut);
+    }
+
+    @Test
+    void searchPagesWithAndWithoutFiltersAreTheMergeOfBothKindsNewestFirst() {
+        List<SessionRecord> sessions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sessions.add(start(sessionId(i, i), i % 2 == 0 ? "alice" : "bob", i < 2 ? "web-1" : "db-1",
+                    T0.plusSeconds(i * 10L)));
+        }
+        // hits arrive interleaved across sessions and kinds, in a fixed pseudo-random order; some rows miss
+        java.util.Random random = new java.util.Random(42);
+        List<HitKey> commandsArrived = new ArrayList<>();
+        List<HitKey> outputArrived = new ArrayList<>();
+        long[] nextOffset = new long[sessions.size()];
+        long[] nextChunk = new long[sessions.size()];
+        for (int n = 0; n < 90; n++) {
+            int i = random.nextInt(sessions.size());
+            nextOffset[i] += 1 + random.nextInt(3_000_000);
+            boolean hit = random.nextInt(5) != 0;
+            String text = (hit ? "deploy " : "idle ") + n;
+            if (random.nextBoolean()) {
+                HitKey k = addCommandAt(sessions.get(i), text, nextOffset[i]);
+                if (hit) {
+                    commandsArrived.add(k);
+                }
+            } else {
+                HitKey k = addOutputAt(sessions.get(i), nextChunk[i]++, text, nextOffset[i]);
+                if (hit) {
+                    outputArrived.add(k);
+                }
+            }
+        }
+        List<SessionFilter> filters = List.of(SessionFilter.all(), new SessionFilter("alice", null, null, null, null),
+                new SessionFilter(null, "db-1", null, null, null),
+                new SessionFilter(null, null, T0.plusSeconds(10), T0.plusSeconds(30), null),
+                new SessionFilter(null, null, null, null, "bob"),
+                new SessionFilter("alice", "web-1", null, null, "alice"));
+        for (SessionFilter f : filters) {
+            Set<UUID> allowed = new HashSet<>();
+            for (SessionRecord s : sessions) {
+                boolean ok = (f.user() == null || f.user().equals(s.header().user()))
+                        && (f.visibleToUser() == null || f.visibleToUser().equals(s.header().user()))
+                        && (f.host() == null || f.host().equals(s.header().host()))
+                        && (f.since() == null || !s.header().startedAt().isBefore(f.since()))
+                        && (f.until() == null || s.header().startedAt().isBefore(f.until()));
+                if (ok) {
+                    allowed.add(s.id());
+                }
+            }
+            List<HitKey> expected = newestFirstMerge(
+                    commandsArrived.stream().filter(k -> allowed.contains(k.session())).toList(),
+                    outputArrived.stream().filter(k -> allowed.contains(k.session())).toList());
+            assertThat(expected).as("the filter %s keeps some hits", f).isNotEmpty();
+            assertThat(searchAll("deploy", f).stream().map(HitKey::of).toList()).as("%s", f)
+                    .containsExactlyElementsOf(expected);
+            for (int pageSize : List.of(1, 2, 3, 7, 50)) {
+                assertThat(pagedKeys("deploy", f, pageSize)).as("%s, pages of %d", f, pageSize)
+                        .containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    /**
+     * The order {@code SessionQueries.search} defines, as a model: both kinds newest arrival first, merged by
+     * taking the later hit time of the two next hits (the command on a tie).
+     */
+    private static List<HitKey> newestFirstMerge(List<HitKey> commandsArrived, List<HitKey> outputArrived) {
+        List<HitKey> commands = new ArrayList<>(commandsArrived);
+        List<HitKey> output = new ArrayList<>(outputArrived);
+        java.util.Collections.reverse(commands);
+        java.util.Collections.reverse(output);
+        List<HitKey> merged = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < commands.size() || j < output.size()) {
+            if (j == output.size() || i < commands.size() && !commands.get(i).at().isBefore(output.get(j).at())) {
+                merged.add(commands.get(i++));
+            } else {
+                merged.add(output.get(j++));
+            }
+        }
+        return merged;
+    }
+
+    @Test
+    void searchPagesDoNotTakeInHitsStoredAfterTheFirstPage() {
+        SessionRecord s = start(sessionId(1, 1), "u", "h", T0);
+        HitKey first = addCommandAt(s, "ping one", 1_000_000);
+        HitKey second = addCommandAt(s, "ping two", 2_000_000);
+        Page<SearchHit> page1 = store.sessions().search("ping", SessionFilter.all(), null, 1);
+        assertThat(page1.items()).extracting(HitKey::of).containsExactly(second);
+
+        addCommandAt(s, "ping three", 3_000_000);
+        Page<SearchHit> page2 = store.sessions().search("ping", SessionFilter.all(), page1.nextCursor(), 1);
+
+        assertThat(page2.items()).extracting(HitKey::of).containsExactly(first);
+        assertThat(page2.nextCursor()).isNull();
     }
 
     // ---------------------------------------------------------------- listing and cursors
