@@ -37,6 +37,19 @@ public interface SessionQueries {
      */
     List<OutputText> outputText(UUID sessionId, long fromChunkSeq, long toChunkSeq);
 
+    /**
+     * The last chunk of the session whose output text is in the search index (the background indexer's durable
+     * cursor): −1 when none is, or the session is unknown. Output of later chunks is committed but not searchable
+     * yet; {@link WriteTransaction#insertChunk} never advances it, {@link WriteTransaction#outputTextIndexed} does.
+     */
+    long outputTextIndexedSeq(UUID sessionId);
+
+    /**
+     * Sessions whose output text is not all indexed, by session id, starting after {@code afterSessionId} (null
+     * for the first), at most {@code limit}. The background indexer's work list.
+     */
+    List<TextBacklog> outputTextBacklog(UUID afterSessionId, int limit);
+
     /** Commands in start order. */
     List<CommandRecord> commands(UUID sessionId);
 
