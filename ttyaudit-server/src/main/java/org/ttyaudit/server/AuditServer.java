@@ -1,5 +1,6 @@
 package org.ttyaudit.server;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
@@ -87,6 +88,13 @@ public final class AuditServer implements AutoCloseable {
         PrometheusRegistry metrics = new PrometheusRegistry();
         IngestMetrics ingestMetrics = new IngestMetrics(metrics);
         outputIndexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), OUTPUT_INDEX_POLL).start();
+        // how far the background indexer is (compare with ttyaudit_ingest_chunks_total for its lag)
+        CounterWithCallback.builder().name("ttyaudit_output_index_chunks_total")
+                .help("Committed chunks whose output text the background indexer has indexed since the start")
+                .callback(c -> c.call(outputIndexer.indexedChunks())).register(metrics);
+        CounterWithCallback.builder().name("ttyaudit_output_index_chars_total")
+                .help("Characters of output text the background indexer has indexed since the start")
+                .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
                 ingestMetrics, outputIndexer::wake);
 

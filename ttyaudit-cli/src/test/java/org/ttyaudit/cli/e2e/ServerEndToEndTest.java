@@ -134,8 +134,9 @@ class ServerEndToEndTest {
         List<String> found;
         do {
             found = new ArrayList<>();
-            server.getJson("/api/v1/search?q=recorded-offline").get("items")
-                    .forEach(h -> found.add(h.get("session_id").asText()));
+            for (JsonNode h : server.getJson("/api/v1/search?q=recorded-offline").get("items")) {
+                found.add(h.get("session_id").asText());
+            }
             if (!found.contains(id.toString())) {
                 Thread.sleep(100);   // one poll interval, not a wait for the indexer
             }

@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reading sessions: listing, details, chunks, commands, events and full-text search. */
+/**
+ * Reading sessions: listing, details, chunks, commands, events and full-text search. Commands are searchable as
+ * soon as their chunk is committed; output text is indexed by a background indexer after the commit, so search of
+ * output lags behind ingest (about a second under normal load, more while bulk output arrives faster than it is
+ * indexed; see {@link #outputTextIndexedSeq}).
+ */
 public interface SessionQueries {
 
     Optional<SessionRecord> get(UUID sessionId);
