@@ -96,7 +96,7 @@ public final class AuditServer implements AutoCloseable {
                 .help("Characters of output text the background indexer has indexed since the start")
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
-                ingestMetrics, outputIndexer::wake);
+                ingestMetrics, outputIndexer::committed);
 
         host = config.listen().getHostString();
         char[] keyPassword = randomPassword();

@@ -33,8 +33,10 @@ import java.util.UUID;
  * <p><b>Bounded work:</b> each round takes at most {@link #MAX_SESSIONS_PER_ROUND} sessions (in id order,
  * continuing after the last session of the previous round, so every session gets its turn) and at most
  * {@link #MAX_TEXT_CHARS_PER_ROUND} characters of text: memory stays bounded however far behind it is, and the
- * store's single writer is held for a short transaction (~100 ms of FTS5 work at most), not for the whole
- * backlog. A chunk whose blob is missing or does not decode is skipped (logged; the verifier reports the damage);
+ * store's single writer is held for a short transaction (the budget, or one chunk when a chunk is larger: tens of
+ * ms of FTS5 work), not for the whole backlog. <b>Ingest first:</b> while ingest commits, the indexer pauses after
+ * each round so that it takes at most {@link #BUSY_SHARE} of the time (CPU and writer); under bulk load it falls
+ * behind and catches up afterwards, at live-session rates it keeps up. A chunk whose blob is missing or does not decode is skipped (logged; the verifier reports the damage);
  * a blob that cannot be read right now is retried in a later round.
  *
  * <p>Thread-safe. {@link #close()} stops the thread after its current round.
@@ -43,7 +45,15 @@ public final class OutputTextIndexer implements AutoCloseable {
 
     static final int MAX_SESSIONS_PER_ROUND = 64;
     static final int MAX_CHUNKS_PER_SESSION = 64;
-    static final long MAX_TEXT_CHARS_PER_ROUND = 2L * 1024 * 1024;
+    static final long MAX_TEXT_CHARS_PER_ROUND = 512L * 1024;
+    /**
+     * While ingest commits, the indexer takes at most this share of the time (it pauses after each round), so it
+     * does not take the CPU and the store's writer from ingest: under bulk load it falls behind and catches up
+     * when ingest calms down; at live-session rates (a few MB/s of output) the share is ample.
+     */
+    static final double BUSY_SHARE = 0.25;
+    /** Ingest counts as busy for this long after a commit. */
+    private static final long BUSY_NANOS = Duration.ofMillis(250).toNanos();
     private static final Logger log = LoggerFactory.getLogger(OutputTextIndexer.class);
 
     private final Store store;
@@ -58,6 +68,7 @@ public final class OutputTextIndexer implements AutoCloseable {
     private UUID after;
     private volatile long indexedChunks;
     private volatile long indexedChars;
+    private volatile long lastCommit = System.nanoTime() - BUSY_NANOS;
 
     /**
      * An indexer; {@link #start()} starts its thread.
@@ -79,7 +90,16 @@ public final class OutputTextIndexer implements AutoCloseable {
         return this;
     }
 
-    /** Tells the indexer that chunks were committed (so it does not wait for its idle poll). Never blocks. */
+    /**
+     * Tells the indexer that ingest committed chunks: it does not wait for its idle poll, and it yields to ingest
+     * for a while ({@link #BUSY_SHARE}). Never blocks.
+     */
+    public void committed() {
+        lastCommit = System.nanoTime();
+        wake();
+    }
+
+    /** Tells the indexer to look at the store now (so it does not wait for its idle poll). Never blocks. */
     public void wake() {
         synchronized (signal) {
             wakeRequested = true;
@@ -142,8 +162,12 @@ public final class OutputTextIndexer implements AutoCloseable {
     private void loop() {
         while (!closing) {
             int done;
+            long started = System.nanoTime();
             try {
                 done = round();
+                if (done > 0 && started - lastCommit < BUSY_NANOS) {
+                    yieldToIngest(System.nanoTime() - started);
+                }
             } catch (RuntimeException e) {
                 // the store is closing or failed: say so, and try again after the idle poll
                 log.warn("indexing output text failed: {}", e.toString());
@@ -163,6 +187,16 @@ public final class OutputTextIndexer implements AutoCloseable {
                     wakeRequested = false;
                 }
             }
+        }
+    }
+
+    /** Pauses so that a round of {@code roundNanos} was {@link #BUSY_SHARE} of the time. */
+    private void yieldToIngest(long roundNanos) {
+        long pause = (long) (roundNanos * (1 - BUSY_SHARE) / BUSY_SHARE);
+        try {
+            Thread.sleep(Math.min(Duration.ofNanos(pause).toMillis(), 2000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

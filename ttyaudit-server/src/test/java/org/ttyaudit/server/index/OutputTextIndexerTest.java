@@ -49,7 +49,7 @@ class OutputTextIndexerTest {
         blobs = DirectoryBlobStore.open(dir.resolve("blobs"));
         indexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), Duration.ofMinutes(10));
         ingest = new IngestService(store, blobs, new Ledger(), new BatchParser(new ChunkIndexer()),
-                Clock.systemUTC(), new IngestMetrics(new PrometheusRegistry()), indexer::wake);
+                Clock.systemUTC(), new IngestMetrics(new PrometheusRegistry()), indexer::committed);
     }
 
     private void stop() {
