@@ -1,5 +1,6 @@
 package org.ttyaudit.server;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
@@ -15,6 +16,7 @@ import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
 import org.ttyaudit.server.index.ChunkIndexer;
+import org.ttyaudit.server.index.OutputTextIndexer;
 import org.ttyaudit.server.ingest.BatchParser;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
@@ -33,6 +35,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -55,10 +58,13 @@ public final class AuditServer implements AutoCloseable {
     public static final String DATABASE = "server.db";
     /** The chunk blob directory, relative to the data directory. */
     public static final String BLOBS = "blobs";
+    /** How often an idle output indexer looks for work nobody woke it for (a backlog left by a crash is found at once). */
+    private static final Duration OUTPUT_INDEX_POLL = Duration.ofSeconds(1);
 
     private final Store store;
     private final BlobStore blobs;
     private final IngestService ingest;
+    private final OutputTextIndexer outputIndexer;
     private final ApiServer api;
     private final ServerCertificate certificate;
     private final TreeHeadPublisher heads;
@@ -81,8 +87,16 @@ public final class AuditServer implements AutoCloseable {
         heads = new TreeHeadPublisher(store, TreeHeadSigner.of(ledgerKey(config.dataDir())), clock);
         PrometheusRegistry metrics = new PrometheusRegistry();
         IngestMetrics ingestMetrics = new IngestMetrics(metrics);
+        outputIndexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), OUTPUT_INDEX_POLL).start();
+        // how far the background indexer is (compare with ttyaudit_ingest_chunks_total for its lag)
+        CounterWithCallback.builder().name("ttyaudit_output_index_chunks_total")
+                .help("Committed chunks whose output text the background indexer has indexed since the start")
+                .callback(c -> c.call(outputIndexer.indexedChunks())).register(metrics);
+        CounterWithCallback.builder().name("ttyaudit_output_index_chars_total")
+                .help("Characters of output text the background indexer has indexed since the start")
+                .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
-                ingestMetrics);
+                ingestMetrics, outputIndexer::committed);
 
         host = config.listen().getHostString();
         char[] keyPassword = randomPassword();
@@ -124,11 +138,29 @@ public final class AuditServer implements AutoCloseable {
         return certificate.fingerprint();
     }
 
+    /**
+     * Waits until the output of every chunk committed so far is searchable (output text is indexed in the
+     * background, see {@link OutputTextIndexer}); for tests and tools that search right after ingest.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void awaitOutputIndexed(Duration timeout) {
+        try {
+            if (!outputIndexer.awaitIndexed(timeout)) {
+                throw new IllegalStateException("the output text was not indexed within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the output text index", e);
+        }
+    }
+
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
         api.close();
         ingest.close();
+        outputIndexer.close();
         heads.close();
         heads.signNow();
         blobs.close();

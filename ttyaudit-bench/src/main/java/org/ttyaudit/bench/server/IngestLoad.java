@@ -199,6 +199,7 @@ public final class IngestLoad {
                     ? " " + stats.refusals() + ", first: " + stats.firstError() : ""));
             out.println("load: server's group commits (ttyaudit_ingest_commit_seconds, whole run): "
                     + commitHistogram(client.metrics()));
+            reportOutputIndex(client, out);
             int ended = o.end() ? endAll(sessions) : 0;
             int verified = verify(sessions, client, credentials, o, out);
             out.printf("load: %d of %d sessions hold exactly the acknowledged chunks; %d ended%n", verified,
@@ -260,6 +261,49 @@ public final class IngestLoad {
             }
         }
         return ok;
+    }
+
+    /**
+     * How far the server's background output indexer is behind ingest when the load stops, then how long it takes
+     * to catch up (polling /metrics once a second, at most 10 minutes) and how fast it indexed meanwhile.
+     */
+    private static void reportOutputIndex(ApiClient client, PrintStream out) throws IOException,
+            InterruptedException {
+        String m = client.metrics();
+        double ingested = metric(m, "ttyaudit_ingest_chunks_total");
+        double indexed = metric(m, "ttyaudit_output_index_chunks_total");
+        double chars = metric(m, "ttyaudit_output_index_chars_total");
+        if (Double.isNaN(indexed)) {
+            out.println("load: output index: the server has no background indexer metrics");
+            return;
+        }
+        out.printf("load: output index when the load stopped: %.0f of %.0f chunks indexed (%.0f behind), %.0f MB"
+                + " of text so far%n", indexed, ingested, ingested - indexed, chars / 1e6);
+        long t0 = System.nanoTime();
+        double chars0 = chars;
+        double indexed0 = indexed;
+        long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
+        while (indexed < ingested && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            m = client.metrics();
+            indexed = metric(m, "ttyaudit_output_index_chunks_total");
+            chars = metric(m, "ttyaudit_output_index_chars_total");
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.printf("load: output index caught up %s in %.1f s: %.0f chunks, %.1f MB of text, %.1f MB/s%n",
+                indexed >= ingested ? "" : "NOT (gave up)", seconds, indexed - indexed0, (chars - chars0) / 1e6,
+                seconds > 0 ? (chars - chars0) / 1e6 / seconds : 0);
+    }
+
+    /** The value of an unlabelled metric, NaN when absent. */
+    static double metric(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                String[] f = line.split(" ");
+                return Double.parseDouble(f[f.length - 1]);
+            }
+        }
+        return Double.NaN;
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -128,8 +129,19 @@ class ServerEndToEndTest {
         awaitEnded(HostCredentialFile.read(credentialFile), id.uuid().toString());
         server.admin();
         assertThat(server.getBytes("/api/v1/sessions/" + id + "/record")).isEqualTo(Files.readAllBytes(local));
-        JsonNode hits = server.getJson("/api/v1/search?q=recorded-offline").get("items");
-        assertThat(hits).extracting(h -> h.get("session_id").asText()).contains(id.toString());
+        // the output is indexed in the background after the commit: poll until it is searchable
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> found;
+        do {
+            found = new ArrayList<>();
+            for (JsonNode h : server.getJson("/api/v1/search?q=recorded-offline").get("items")) {
+                found.add(h.get("session_id").asText());
+            }
+            if (!found.contains(id.toString())) {
+                Thread.sleep(100);   // one poll interval, not a wait for the indexer
+            }
+        } while (!found.contains(id.toString()) && System.nanoTime() < deadline);
+        assertThat(found).contains(id.toString());
     }
 
     private static CommitPoint commitPoint(HostCredential credential, SessionId id) throws Exception {

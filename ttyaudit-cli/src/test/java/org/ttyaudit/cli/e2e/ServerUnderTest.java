@@ -102,7 +102,10 @@ final class ServerUnderTest implements AutoCloseable {
                 .json().get("credential").asText();
     }
 
-    /** Sends the whole session (header, chunks, end) as its host would. */
+    /**
+     * Sends the whole session (header, chunks, end) as its host would, and waits until its output is searchable
+     * (the server indexes output in the background).
+     */
     void ingest(String hostCredential, RecordedSession s) throws Exception {
         byte[] frames = RecordedSession.concat(s.headerFrame(), RecordedSession.frames(
                 s.chunks.toArray(new org.ttyaudit.core.format.Chunk[0])), RecordedSession.endFrame(s.end()));
@@ -110,6 +113,7 @@ final class ServerUnderTest implements AutoCloseable {
                 .header("Content-Type", "application/vnd.ttyaudit.frames")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(frames)).build();
         expect(200, send(r));
+        server.awaitOutputIndexed(Duration.ofSeconds(30));
     }
 
     Response get(String path, String token) throws Exception {

@@ -52,7 +52,7 @@ public final class ChunkIndexer {
             // input, redacted input and resizes are played back from the chunk, not indexed
             seq++;
         }
-        return new IndexedChunk(chunk, bytes, starts, ends, kept, TerminalText.strip(output.toByteArray()));
+        return new IndexedChunk(chunk, bytes, starts, ends, kept, output.toByteArray());
     }
 
     private static String execJson(ExecEvent x) {

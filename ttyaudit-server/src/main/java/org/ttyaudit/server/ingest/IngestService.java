@@ -13,7 +13,6 @@ import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.NewSession;
-import org.ttyaudit.server.store.OutputText;
 import org.ttyaudit.server.store.SessionEndInfo;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
@@ -53,7 +52,9 @@ import static org.ttyaudit.server.ingest.IngestException.Problem.UNKNOWN_SESSION
  * Accepts sessions from recorders and gateways (docs/INGEST.md): each request is parsed and checked on its own
  * thread, then a single committer thread checks it against the stored session (order, hash chain, owner),
  * writes its chunk bytes to the blob store, and its rows and ledger leaves to the store, and only then answers
- * with the new commit point. Nothing is acknowledged before it is durable.
+ * with the new commit point. Nothing is acknowledged before it is durable. Output text is not indexed here but
+ * after the commit, by {@link org.ttyaudit.server.index.OutputTextIndexer} (the {@code committed} callback
+ * wakes it): search of output lags behind the commit point by about a second.
  *
  * <p><b>Group commit:</b> the committer takes every request waiting at that moment and commits them together:
  * one blob batch and one store transaction, so durability (fsync) is paid once per group, not per chunk. A
@@ -84,6 +85,7 @@ public final class IngestService implements AutoCloseable {
     private final BatchParser parser;
     private final Clock clock;
     private final IngestMetrics metrics;
+    private final Runnable committed;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
     /** Writes each group's blob batch while the committer writes its rows; one thread, so batches stay in order. */
@@ -96,6 +98,16 @@ public final class IngestService implements AutoCloseable {
 
     public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
                          IngestMetrics metrics) {
+        this(store, blobs, ledger, parser, clock, metrics, () -> { });
+    }
+
+    /**
+     * @param committed called on the committer thread after each group that committed a chunk (it wakes the
+     *                  output text indexer); must not block
+     */
+    public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
+                         IngestMetrics metrics, Runnable committed) {
+        this.committed = committed;
         this.store = store;
         this.blobs = blobs;
         this.ledger = ledger;
@@ -210,6 +222,9 @@ public final class IngestService implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Map<Pending, CommitPoint> accepted = store.write(tx -> commitGroup(tx, group));
+            if (!accepted.isEmpty()) {
+                committed.run();
+            }
             accepted.forEach((p, point) -> p.result.complete(point));
             metrics.committed(group.size(), accepted.size(), System.nanoTime() - started);
         } catch (RuntimeException e) {
@@ -428,9 +443,7 @@ public final class IngestService implements AutoCloseable {
         if (!c.events().isEmpty()) {
             tx.insertSessionEvents(c.events());
         }
-        if (!c.outputText().isBlank()) {
-            tx.insertOutputText(new OutputText(id, chunk.chunkSeq(), chunk.firstOffsetMicros(), c.outputText()));
-        }
+        // output text is indexed by OutputTextIndexer after the commit (FTS5 is too slow for the commit path)
     }
 
     private static IngestException foreign(UUID sessionId) {

@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reading sessions: listing, details, chunks, commands, events and full-text search. */
+/**
+ * Reading sessions: listing, details, chunks, commands, events and full-text search. Commands are searchable as
+ * soon as their chunk is committed; output text is indexed by a background indexer after the commit, so search of
+ * output lags behind ingest (about a second under normal load, more while bulk output arrives faster than it is
+ * indexed; see {@link #outputTextIndexedSeq}).
+ */
 public interface SessionQueries {
 
     Optional<SessionRecord> get(UUID sessionId);
@@ -36,6 +41,19 @@ public interface SessionQueries {
      * order and, for one chunk, in the order they were stored. For checking the search index against the chunks.
      */
     List<OutputText> outputText(UUID sessionId, long fromChunkSeq, long toChunkSeq);
+
+    /**
+     * The last chunk of the session whose output text is in the search index (the background indexer's durable
+     * cursor): −1 when none is, or the session is unknown. Output of later chunks is committed but not searchable
+     * yet; {@link WriteTransaction#insertChunk} never advances it, {@link WriteTransaction#outputTextIndexed} does.
+     */
+    long outputTextIndexedSeq(UUID sessionId);
+
+    /**
+     * Sessions whose output text is not all indexed, by session id, starting after {@code afterSessionId} (null
+     * for the first), at most {@code limit}. The background indexer's work list.
+     */
+    List<TextBacklog> outputTextBacklog(UUID afterSessionId, int limit);
 
     /** Commands in start order. */
     List<CommandRecord> commands(UUID sessionId);

@@ -57,8 +57,21 @@ public interface WriteTransaction {
      */
     void insertSessionEvents(List<SessionEventRecord> events);
 
-    /** Adds a piece of a session's output as searchable text (escape sequences already removed). */
+    /**
+     * Adds a piece of a session's output as searchable text (escape sequences already removed). Ingest does not
+     * call it: the background indexer does, with {@link #outputTextIndexed}, in its own transactions.
+     */
     void insertOutputText(OutputText text);
+
+    /**
+     * Advances the session's output-text cursor ({@link SessionQueries#outputTextIndexedSeq}) to
+     * {@code throughSeq}: the output text of every chunk up to it is indexed (written in this transaction or
+     * before), so a crash never skips a chunk and never indexes one twice.
+     *
+     * @throws StoreException when the session is unknown, or {@code throughSeq} is not after the cursor or is
+     *                        after the session's last committed chunk
+     */
+    void outputTextIndexed(UUID sessionId, long throughSeq);
 
     /** Asks the session's recorder to end it; shown in its commit point from now on. @throws StoreException when unknown */
     void requestTermination(UUID sessionId, String reason);

@@ -29,7 +29,9 @@ import java.util.UUID;
  *
  * <p>Output text is compared chunk by chunk. Commands and events span chunks: once a chunk of the session cannot
  * be read (its own problem is reported), rows from it cannot be told from rows that were added, so from then on
- * only rows that disagree with a readable chunk are reported, and commands are not compared at all. One session
+ * only rows that disagree with a readable chunk are reported, and commands are not compared at all. Output text is
+ * indexed in the background after the commit: a chunk after the session's indexer cursor that has no text rows
+ * yet is counted as pending, not reported (altered or added rows are still reported). One session
  * at a time; its stored command and event rows are held in memory. Not thread-safe.
  */
 final class DerivedRows {
@@ -42,6 +44,8 @@ final class DerivedRows {
     private final Iterator<SessionEventRecord> storedEvents;
     private SessionEventRecord nextStored;
     private boolean complete = true;
+    private final long textIndexedSeq;
+    private long pendingText;
 
     private record Expected(CommandRecord command, long chunkSeq) {
     }
@@ -49,10 +53,13 @@ final class DerivedRows {
     /**
      * @param session   the session as problem lines begin ({@code session <id>})
      * @param startedAt the session's start, to which command offsets are added (as ingest does)
+     * @param textIndexedSeq the last chunk whose output text the server has indexed (its background indexer's
+     *                  cursor): a later chunk without output text rows is pending, not a problem
      */
     DerivedRows(UUID sessionId, String session, Instant startedAt, List<CommandRecord> commands,
-                List<SessionEventRecord> events, Problems problems) {
+                List<SessionEventRecord> events, long textIndexedSeq, Problems problems) {
         this.sessionId = sessionId;
+        this.textIndexedSeq = textIndexedSeq;
         this.session = session;
         this.startedAt = startedAt;
         this.problems = problems;
@@ -98,6 +105,11 @@ final class DerivedRows {
         }
     }
 
+    /** Chunks with output whose text the server has not indexed yet (after its cursor, without rows). */
+    long pendingText() {
+        return pendingText;
+    }
+
     /** After the last chunk: the commands, and the event rows no chunk holds. */
     void finish() {
         while (complete && nextStored != null) {
@@ -132,6 +144,12 @@ final class DerivedRows {
         String derived = indexed.outputText();
         boolean expected = !derived.isBlank();
         if (!expected && stored.isEmpty()) {
+            return;
+        }
+        if (stored.isEmpty() && indexed.chunk().chunkSeq() > textIndexedSeq) {
+            // committed after the indexer's cursor: its text is still to come. (Rows that are there are compared
+            // as usual, so a store read while the server indexes never reports a chunk indexed meanwhile.)
+            pendingText++;
             return;
         }
         if (expected && stored.isEmpty()) {

@@ -43,6 +43,8 @@ final class SessionCheck {
     private final ChunkIndexer indexer = new ChunkIndexer();
     private long sessionCount;
     private long chunkCount;
+    private long pendingTextChunks;
+    private long pendingTextSessions;
 
     SessionCheck(SessionQueries sessions, ChunkBlobs blobs, LeafClaims claims, Problems problems) {
         this.sessions = sessions;
@@ -57,6 +59,15 @@ final class SessionCheck {
 
     long chunks() {
         return chunkCount;
+    }
+
+    /** Chunks whose output the server has not indexed for search yet, and the sessions they are in. */
+    long pendingTextChunks() {
+        return pendingTextChunks;
+    }
+
+    long pendingTextSessions() {
+        return pendingTextSessions;
     }
 
     /** Where the session's hash chain and event count stand after the chunks checked so far. */
@@ -84,7 +95,7 @@ final class SessionCheck {
         }
         Instant startedAt = header != null ? header.startedAt() : s.header().startedAt();
         DerivedRows derived = new DerivedRows(id, name, startedAt, sessions.commands(id),
-                sessions.events(id, List.of()), problems);
+                sessions.events(id, List.of()), sessions.outputTextIndexedSeq(id), problems);
 
         Chain chain = new Chain(s.headerHash());
         long next = 0;
@@ -128,6 +139,10 @@ final class SessionCheck {
             end(s, name, next, chain, !tailMissing && chain.known);
         }
         derived.finish();
+        if (derived.pendingText() > 0) {
+            pendingTextChunks += derived.pendingText();
+            pendingTextSessions++;
+        }
     }
 
     /** Checks the stored header; returns it parsed, or null when it does not parse. */

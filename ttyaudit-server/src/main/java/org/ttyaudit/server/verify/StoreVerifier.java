@@ -92,6 +92,11 @@ public final class StoreVerifier {
                     + (ledger.size() - 1) + ") are not covered by a signed head yet (the server signs every few"
                     + " seconds and when it stops; a crash can leave such a tail)");
         }
+        if (sessions.pendingTextChunks() > 0) {
+            notes.add("the output text of " + sessions.pendingTextChunks() + " chunks in "
+                    + sessions.pendingTextSessions() + " sessions is not indexed for search yet (the server"
+                    + " indexes output in the background after committing it; it catches up when it runs)");
+        }
         StoreReport.Counts counts = new StoreReport.Counts(sessions.sessions(), sessions.chunks(), audit.count(),
                 ledger.leaves(), heads.count());
         return new StoreReport(problems.lines(), problems.count(), notes, counts);

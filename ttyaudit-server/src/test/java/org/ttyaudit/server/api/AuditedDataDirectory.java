@@ -60,6 +60,7 @@ public final class AuditedDataDirectory {
             key = server.get("/api/v1/ledger/key", admin).json().get("public_key_pem").asText();
             ok(server.ingest(host, carol.id(), concat(carol.headerFrame(), frames(
                     carol.command("whoami", "carol", 0), carol.command("id", "uid=1002(carol)", 0)))));
+            server.awaitOutputIndexed();   // the tests tamper with the output text rows, so they must exist
         }
         return new AuditedDataDirectory(dataDir, alice.id(), bob.id(), carol.id(), key);
     }

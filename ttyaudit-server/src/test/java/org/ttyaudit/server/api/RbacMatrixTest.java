@@ -202,6 +202,7 @@ class RbacMatrixTest {
         sessions.put("bob", record(host, "bob", false).id());
         sessions.put("alice-ended", record(host, "alice", true).id());
         sessions.put("unknown", UUID.randomUUID());
+        server.awaitOutputIndexed();   // the searches below look for words of the output
 
         for (Who who : Who.values()) {
             enrollmentTokens.put(who, server.post("/api/v1/enrollment-tokens", admin, Map.of("ttl_hours", 1)).json()

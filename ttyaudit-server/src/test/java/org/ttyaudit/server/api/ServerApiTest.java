@@ -106,6 +106,7 @@ class ServerApiTest {
         JsonNode hits = server.get("/api/v1/search?q=passwd", admin).json().get("items");
         assertThat(hits).isNotEmpty();
         assertThat(hits.get(0).get("session_id").asText()).isEqualTo(s.id().toString());
+        server.awaitOutputIndexed();
         JsonNode outputHits = server.get("/api/v1/search?q=%2Fbin%2Fbash", admin).json().get("items");
         assertThat(outputHits).extracting(h -> h.get("kind").asText()).contains("output");
 

@@ -54,6 +54,11 @@ final class ServerFixture implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** Waits until the output of everything ingested so far is searchable (it is indexed in the background). */
+    void awaitOutputIndexed() {
+        server.awaitOutputIndexed(Duration.ofSeconds(30));
+    }
+
     /** Logs the bootstrap admin in, sets its password, and returns an admin login token. */
     String admin() throws Exception {
         String first = login("admin", oneTimePassword);

@@ -274,6 +274,74 @@ public abstract class StoreContract {
     }
 
     @Test
+    void theOutputTextCursorStartsBeforeTheFirstChunkAndOnlyTheIndexerAdvancesIt() {
+        UUID id = start(header().id(sessionId(0, 1)).build()).id();
+        UUID idle = start(header().id(sessionId(0, 2)).build()).id();
+        assertThat(store.sessions().outputTextIndexedSeq(id)).isEqualTo(-1);
+        assertThat(store.sessions().outputTextIndexedSeq(sessionId(9, 9))).as("unknown session").isEqualTo(-1);
+        assertThat(store.sessions().outputTextBacklog(null, 10)).as("no chunk yet, nothing to index").isEmpty();
+
+        addChunks(id, 3);
+        assertThat(store.sessions().outputTextIndexedSeq(id)).as("committing chunks does not index").isEqualTo(-1);
+        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new TextBacklog(id, -1, 2));
+
+        store.write(tx -> {
+            tx.insertOutputText(new OutputText(id, 0, 0, "zero"));
+            tx.outputTextIndexed(id, 1);
+            return null;
+        });
+        assertThat(store.sessions().outputTextIndexedSeq(id)).isEqualTo(1);
+        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new TextBacklog(id, 1, 2));
+        reopen();
+        assertThat(store.sessions().outputTextIndexedSeq(id)).as("durable").isEqualTo(1);
+
+        store.write(tx -> {
+            tx.outputTextIndexed(id, 2);
+            return null;
+        });
+        assertThat(store.sessions().outputTextBacklog(null, 10)).isEmpty();
+        assertThat(store.sessions().outputTextIndexedSeq(idle)).isEqualTo(-1);
+    }
+
+    @Test
+    void theOutputTextCursorNeverMovesBackNorPastTheCommitPoint() {
+        UUID id = start(header().id(sessionId(0, 1)).build()).id();
+        addChunks(id, 2);
+        store.write(tx -> {
+            tx.outputTextIndexed(id, 0);
+            return null;
+        });
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.outputTextIndexed(id, 0);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("indexed through chunk 0");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.outputTextIndexed(id, 2);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("committed through chunk 1");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.outputTextIndexed(sessionId(9, 9), 0);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("is not stored");
+        assertThat(store.sessions().outputTextIndexedSeq(id)).isEqualTo(0);
+    }
+
+    @Test
+    void theOutputTextBacklogIsListedBySessionIdFromAPoint() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            UUID id = start(header().id(sessionId(0, i)).build()).id();
+            addChunks(id, 1);
+            ids.add(id);
+        }
+        List<UUID> sorted = ids.stream().sorted().toList();
+        assertThat(store.sessions().outputTextBacklog(null, 2)).extracting(TextBacklog::sessionId)
+                .containsExactlyElementsOf(sorted.subList(0, 2));
+        assertThat(store.sessions().outputTextBacklog(sorted.get(1), 10)).extracting(TextBacklog::sessionId)
+                .containsExactlyElementsOf(sorted.subList(2, 5));
+    }
+
+    @Test
     void chunkThatIsNotTheNextOneIsRefused() {
         SessionRecord s = addChunks(start(header().build()).id(), 2);
 

@@ -225,8 +225,20 @@ final class SqliteSchema {
             );
             """;
 
+    /**
+     * Output text is indexed by a background indexer, not in the commit transaction: {@code text_indexed_seq} is
+     * its durable cursor per session (the last chunk whose output text is indexed). Sessions of an older
+     * database were indexed at commit, so they start fully indexed. The partial index lists the backlog without
+     * scanning every session.
+     */
+    private static final String V2 = """
+            ALTER TABLE sessions ADD COLUMN text_indexed_seq INTEGER NOT NULL DEFAULT -1;
+            UPDATE sessions SET text_indexed_seq = committed_seq;
+            CREATE INDEX sessions_text_backlog ON sessions (id) WHERE text_indexed_seq < committed_seq;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1);
+    private static final List<String> MIGRATIONS = List.of(V1, V2);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

@@ -9,6 +9,7 @@ import org.ttyaudit.server.store.SessionEventRecord;
 import org.ttyaudit.server.store.SessionFilter;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.SessionRecord;
+import org.ttyaudit.server.store.TextBacklog;
 
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -104,6 +105,33 @@ final class SqliteSessionQueries implements SessionQueries {
                     sessionId.toString(), fromChunkSeq, toChunkSeq).executeQuery()) {
                 while (rs.next()) {
                     out.add(new OutputText(sessionId, rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long outputTextIndexedSeq(UUID sessionId) {
+        return readers.read("reading the output text cursor of session " + sessionId, c -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT text_indexed_seq FROM sessions WHERE id = ?"),
+                    sessionId.toString()).executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1L;
+            }
+        });
+    }
+
+    @Override
+    public List<TextBacklog> outputTextBacklog(UUID afterSessionId, int limit) {
+        int pageSize = Paging.pageSize(limit);
+        // the WHERE repeats the partial index's condition, so SQLite reads only that index
+        return readers.read("listing the output text backlog", c -> {
+            List<TextBacklog> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT id, text_indexed_seq, committed_seq FROM sessions"
+                            + " WHERE text_indexed_seq < committed_seq AND id > ? ORDER BY id LIMIT ?"),
+                    afterSessionId == null ? "" : afterSessionId.toString(), pageSize).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TextBacklog(UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
                 }
             }
             return out;

@@ -214,6 +214,29 @@ final class SqliteWriteTransaction implements WriteTransaction {
     }
 
     @Override
+    public void outputTextIndexed(UUID sessionId, long throughSeq) {
+        String id = sessionId.toString();
+        run("advancing the output text cursor of session " + id, () -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT text_indexed_seq, committed_seq FROM sessions"
+                    + " WHERE id = ?"), id).executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownSession(id);
+                }
+                long indexed = rs.getLong(1);
+                long committed = rs.getLong(2);
+                if (throughSeq <= indexed || throughSeq > committed) {
+                    throw new StoreException("the output text of session " + id + " cannot be marked indexed"
+                            + " through chunk " + throughSeq + ": it is indexed through chunk " + indexed
+                            + " and committed through chunk " + committed);
+                }
+            }
+            Sql.bind(c.prepare("UPDATE sessions SET text_indexed_seq = ? WHERE id = ?"), throughSeq, id)
+                    .executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
     public void requestTermination(UUID sessionId, String reason) {
         Objects.requireNonNull(reason, "reason");
         run("requesting termination of session " + sessionId, () -> {
