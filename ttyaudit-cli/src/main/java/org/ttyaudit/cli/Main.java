@@ -10,20 +10,24 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.List;
 
 /**
  * Entry point of the {@code ttyaudit} command: the wiring of every program. Exit codes: the recorded command's
  * status for {@code record}/{@code shell}; otherwise 0 success, 1 failure (e.g. a damaged record), 2 usage error.
  */
 @Command(name = "ttyaudit", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Makes terminal sessions accountable: record, verify, inspect and replay them.",
-        subcommands = {RecordCommand.class, ShellCommand.class, ServerCommand.class, EnrollCommand.class,
-                UploadCommand.class, EnrollmentTokenCommand.class, LoginCommand.class, LogoutCommand.class, SessionsCommand.class,
-                SearchCommand.class, CommandsCommand.class, PlayCommand.class, ExportCommand.class,
-                VerifyCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        description = "Makes terminal sessions accountable: record, verify, inspect and replay them.")
 public final class Main {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, ShellCommand.class,
+            ServerCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
+            LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
+            CommandsCommand.class, PlayCommand.class, ExportCommand.class, VerifyCommand.class, InfoCommand.class,
+            CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -39,7 +43,18 @@ public final class Main {
      * their own) and returns the exit status.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, CliContext context) {
-        CommandLine cli = new CommandLine(new Main(), new ContextFactory(context));
+        ContextFactory factory = new ContextFactory(context);
+        CommandLine cli = new CommandLine(new Main(), factory);
+        // picocli reads every registered command's annotations at start-up; a session's recorder pays for that
+        // before the shell starts, so a run of one named subcommand registers only that one.
+        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
+                .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(args[0])).findFirst()
+                .orElse(null);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (named == null || c == named) {
+                cli.addSubcommand(nameOf(c), c);
+            }
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
@@ -70,6 +85,10 @@ public final class Main {
             }
             return CommandLine.defaultFactory().create(cls);
         }
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     private static String subcommandName(CommandLine commandLine) {
