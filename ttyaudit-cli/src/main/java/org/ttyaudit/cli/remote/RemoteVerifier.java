@@ -11,11 +11,11 @@ import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.format.VerifyReport;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.LedgerEntry;
+import org.ttyaudit.core.ledger.LedgerJson;
 import org.ttyaudit.core.ledger.LedgerVerificationException;
 import org.ttyaudit.core.ledger.MerkleHashing;
 import org.ttyaudit.core.ledger.MerkleVerifier;
 import org.ttyaudit.core.ledger.SignedTreeHead;
-import org.ttyaudit.core.ledger.TreeHead;
 import org.ttyaudit.core.ledger.TreeHeadVerifier;
 
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -74,7 +73,7 @@ public final class RemoteVerifier {
 
     /** Checks the ledger's latest signed head and its consistency with the last one seen. */
     public Report verifyLedger() throws IOException {
-        SignedTreeHead head = signedHead(client.getJson("/api/v1/ledger/head", Map.of()));
+        SignedTreeHead head = LedgerJson.signedHead(client.getJson("/api/v1/ledger/head", Map.of()));
         checkHead(head);
         return new Report(List.copyOf(problems), List.copyOf(notes));
     }
@@ -91,7 +90,7 @@ public final class RemoteVerifier {
                 notes.add("session " + sessionId + " has not ended (or its recorder never finished it)");
             }
             JsonNode proofs = client.getJson("/api/v1/sessions/" + sessionId + "/proofs", Map.of());
-            SignedTreeHead head = signedHead(proofs.get("signed_head"));
+            SignedTreeHead head = LedgerJson.signedHead(proofs.get("signed_head"));
             if (checkHead(head) && chain.problems().isEmpty()) {
                 checkLeaves(sessionId, RecordFileReader.open(file), head, proofs.get("leaves"));
             }
@@ -113,7 +112,7 @@ public final class RemoteVerifier {
             try {
                 entry = LedgerEntry.fromLeafData(data);
                 MerkleVerifier.verifyInclusion(MerkleHashing.leafHash(data), index, head.head().treeSize(),
-                        hexList(leaf.get("proof")), head.head().rootHash());
+                        LedgerJson.hashes(leaf.get("proof")), head.head().rootHash());
             } catch (IllegalArgumentException | LedgerVerificationException e) {
                 problems.add("session " + id + ": ledger leaf " + index + ": " + e.getMessage());
                 continue;
@@ -185,7 +184,7 @@ public final class RemoteVerifier {
                     Long.toString(to)));
             try {
                 MerkleVerifier.verifyConsistency(from, to, previous.head().rootHash(), head.head().rootHash(),
-                        hexList(proof.get("proof")));
+                        LedgerJson.hashes(proof.get("proof")));
             } catch (LedgerVerificationException e) {
                 problems.add("the ledger at " + to + " leaves does not extend the one signed at " + from + " leaves ("
                         + previous.head().timestamp() + "): it was rewritten — " + e.getMessage());
@@ -205,7 +204,7 @@ public final class RemoteVerifier {
             return null;
         }
         JsonNode n = JSON.readTree(headCache.toFile()).get(client.url());
-        return n == null ? null : signedHead(n);
+        return n == null ? null : LedgerJson.signedHead(n);
     }
 
     private void remember(SignedTreeHead head) throws IOException {
@@ -214,27 +213,10 @@ public final class RemoteVerifier {
         }
         ObjectNode all = Files.exists(headCache) ? (ObjectNode) JSON.readTree(headCache.toFile())
                 : JSON.createObjectNode();
-        ObjectNode h = all.putObject(client.url());
-        h.put("tree_size", head.head().treeSize());
-        h.put("root_hash", Sha256.hex(head.head().rootHash()));
-        h.put("timestamp", head.head().timestamp().toString());
-        h.put("key_id", head.keyId());
-        h.put("signature", HexFormat.of().formatHex(head.signature()));
+        all.set(client.url(), LedgerJson.signedHead(head));
         Files.createDirectories(headCache.getParent());
         Path tmp = headCache.resolveSibling(headCache.getFileName() + ".tmp");
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
         Files.move(tmp, headCache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static SignedTreeHead signedHead(JsonNode n) {
-        return new SignedTreeHead(new TreeHead(n.get("tree_size").asLong(),
-                HexFormat.of().parseHex(n.get("root_hash").asText()), Instant.parse(n.get("timestamp").asText())),
-                n.get("key_id").asText(), HexFormat.of().parseHex(n.get("signature").asText()));
-    }
-
-    private static List<byte[]> hexList(JsonNode array) {
-        List<byte[]> out = new ArrayList<>();
-        array.forEach(h -> out.add(HexFormat.of().parseHex(h.asText())));
-        return out;
     }
 }

@@ -2,13 +2,14 @@ package org.ttyaudit.server.api;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.ledger.Ed25519Keys;
+import org.ttyaudit.core.ledger.LedgerJson;
 import org.ttyaudit.core.ledger.SignedTreeHead;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.store.ChunkRecord;
+import org.ttyaudit.server.store.LedgerLeaf;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
 
@@ -50,7 +51,7 @@ final class LedgerRoutes implements Routes {
     private void head(Context ctx) {
         Caller.require(ctx, Action.LEDGER_READ, null);
         SignedTreeHead head = heads.signNow().orElseThrow(() -> ApiException.notFound("the ledger is empty"));
-        Json.write(ctx, 200, signedHead(head));
+        Json.write(ctx, 200, LedgerJson.signedHead(head));
     }
 
     private void key(Context ctx) {
@@ -81,7 +82,7 @@ final class LedgerRoutes implements Routes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("from", from);
         m.put("to", to);
-        m.put("proof", hex(proof));
+        m.put("proof", LedgerJson.hashes(proof));
         Json.write(ctx, 200, m);
     }
 
@@ -94,8 +95,10 @@ final class LedgerRoutes implements Routes {
             throw ApiException.badRequest("start must be ≥ 0 and count ≥ 1");
         }
         List<Object> out = new ArrayList<>();
-        for (long i = start; i < Math.min(size, start + count); i++) {
-            out.add(Map.of("index", i, "data", HexFormat.of().formatHex(store.ledger().leafData(i))));
+        if (start < size) {
+            for (LedgerLeaf leaf : store.ledger().leaves(start, (int) count)) {
+                out.add(Map.of("index", leaf.index(), "data", HexFormat.of().formatHex(leaf.data())));
+            }
         }
         Json.write(ctx, 200, Map.of("tree_size", size, "leaves", out));
     }
@@ -123,7 +126,7 @@ final class LedgerRoutes implements Routes {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", id.toString());
-        m.put("signed_head", signedHead(head));
+        m.put("signed_head", LedgerJson.signedHead(head));
         m.put("leaves", leaves);
         Json.write(ctx, 200, m);
     }
@@ -146,21 +149,9 @@ final class LedgerRoutes implements Routes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("leaf_index", index);
         m.put("tree_size", size);
-        m.put("proof", hex(proof));
+        m.put("proof", LedgerJson.hashes(proof));
         return m;
     }
 
-    static Map<String, Object> signedHead(SignedTreeHead s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tree_size", s.head().treeSize());
-        m.put("root_hash", Sha256.hex(s.head().rootHash()));
-        m.put("timestamp", s.head().timestamp().toString());
-        m.put("key_id", s.keyId());
-        m.put("signature", HexFormat.of().formatHex(s.signature()));
-        return m;
-    }
 
-    private static List<String> hex(List<byte[]> hashes) {
-        return hashes.stream().map(Sha256::hex).toList();
-    }
 }

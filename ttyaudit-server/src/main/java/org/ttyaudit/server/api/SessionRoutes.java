@@ -19,7 +19,6 @@ import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,11 +92,11 @@ final class SessionRoutes implements Routes {
 
     private void record(Context ctx) throws IOException {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.download", Map.of());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        records.write(v.session.id(), out);
+        // Streamed chunk by chunk: a session of gigabytes is never held in memory. A blob that goes missing
+        // midway cuts the file, which the reader's verification reports as truncated.
         ctx.status(200).contentType("application/vnd.ttyaudit.record")
-                .header("Content-Disposition", "attachment; filename=\"" + v.session.id() + ".tta\"")
-                .result(out.toByteArray());
+                .header("Content-Disposition", "attachment; filename=\"" + v.session.id() + ".tta\"");
+        records.write(v.session.id(), ctx.outputStream());
     }
 
     private void export(Context ctx) throws IOException {
@@ -110,13 +109,11 @@ final class SessionRoutes implements Routes {
         }
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.export", Map.of("format",
                 formatName == null ? "asciicast-v2" : formatName));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         SessionRecord s = v.session;
-        AsciicastWriter.export(s.header(), new StoredEvents(store.sessions().chunks(s.id()), blobs),
-                s.end() == null ? null : s.end().end(), out, format, AsciicastOptions.defaults());
         ctx.status(200).contentType("application/x-asciicast")
-                .header("Content-Disposition", "attachment; filename=\"" + s.id() + ".cast\"")
-                .result(out.toByteArray());
+                .header("Content-Disposition", "attachment; filename=\"" + s.id() + ".cast\"");
+        AsciicastWriter.export(s.header(), new StoredEvents(store.sessions().chunks(s.id()), blobs),
+                s.end() == null ? null : s.end().end(), ctx.outputStream(), format, AsciicastOptions.defaults());
     }
 
     private void terminate(Context ctx) {

@@ -11,9 +11,9 @@ import org.ttyaudit.core.format.RecordVerifier;
 import org.ttyaudit.core.format.VerifyReport;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.LedgerEntry;
+import org.ttyaudit.core.ledger.LedgerJson;
 import org.ttyaudit.core.ledger.MerkleVerifier;
 import org.ttyaudit.core.ledger.SignedTreeHead;
-import org.ttyaudit.core.ledger.TreeHead;
 import org.ttyaudit.core.ledger.TreeHeadVerifier;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.server.api.ServerFixture.Response;
@@ -138,7 +138,7 @@ class ServerApiTest {
         JsonNode head1 = server.get("/api/v1/ledger/head", admin).json();
 
         JsonNode proofs = server.get("/api/v1/sessions/" + s.id() + "/proofs", admin).json();
-        SignedTreeHead signed = signedHead(proofs.get("signed_head"));
+        SignedTreeHead signed = LedgerJson.signedHead(proofs.get("signed_head"));
         new TreeHeadVerifier(Ed25519Keys.decodePublicKeyPem(server.get("/api/v1/ledger/key", admin).json()
                 .get("public_key_pem").asText())).verify(signed);
         JsonNode leaves = proofs.get("leaves");
@@ -148,7 +148,7 @@ class ServerApiTest {
             byte[] data = HexFormat.of().parseHex(leaf.get("leaf_data").asText());
             assertThat(LedgerEntry.fromLeafData(data).subject()).isEqualTo(s.id());
             MerkleVerifier.verifyInclusion(org.ttyaudit.core.ledger.MerkleHashing.leafHash(data),
-                    leaf.get("leaf_index").asLong(), signed.head().treeSize(), hexList(leaf.get("proof")),
+                    leaf.get("leaf_index").asLong(), signed.head().treeSize(), LedgerJson.hashes(leaf.get("proof")),
                     signed.head().rootHash());
         }
         LedgerEntry chunk0 = LedgerEntry.fromLeafData(HexFormat.of().parseHex(leaves.get(1).get("leaf_data").asText()));
@@ -161,7 +161,7 @@ class ServerApiTest {
         assertThat(to).isGreaterThan(from);
         JsonNode consistency = server.get("/api/v1/ledger/consistency?from=" + from + "&to=" + to, admin).json();
         MerkleVerifier.verifyConsistency(from, to, HexFormat.of().parseHex(head1.get("root_hash").asText()),
-                HexFormat.of().parseHex(head2.get("root_hash").asText()), hexList(consistency.get("proof")));
+                HexFormat.of().parseHex(head2.get("root_hash").asText()), LedgerJson.hashes(consistency.get("proof")));
     }
 
     @Test
@@ -276,17 +276,5 @@ class ServerApiTest {
     private static void assertStatus(Response r, int status, String message) throws Exception {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
         assertThat(r.json().get("error").asText()).contains(message);
-    }
-
-    private static SignedTreeHead signedHead(JsonNode n) {
-        return new SignedTreeHead(new TreeHead(n.get("tree_size").asLong(),
-                HexFormat.of().parseHex(n.get("root_hash").asText()), Instant.parse(n.get("timestamp").asText())),
-                n.get("key_id").asText(), HexFormat.of().parseHex(n.get("signature").asText()));
-    }
-
-    private static List<byte[]> hexList(JsonNode array) {
-        List<byte[]> out = new ArrayList<>();
-        array.forEach(h -> out.add(HexFormat.of().parseHex(h.asText())));
-        return out;
     }
 }
