@@ -36,9 +36,19 @@ final class RecordArgument implements AutoCloseable {
         this.temporary = temporary;
     }
 
+    /** Whether {@code text} has the form of a session id. */
+    static boolean isSessionId(String text) {
+        return UUID_TEXT.matcher(text).matches();
+    }
+
+    /** Whether {@code argument} names a session rather than a file: a session id, and no such file. */
+    static boolean namesSession(Path argument) {
+        return !Files.exists(argument) && isSessionId(argument.toString());
+    }
+
     static RecordArgument resolve(Path argument, RemoteOptions remote, CliContext context) {
         String text = argument.toString();
-        if (Files.exists(argument) || !UUID_TEXT.matcher(text).matches()) {
+        if (!namesSession(argument)) {
             return new RecordArgument(argument, text, false);
         }
         Optional<ServerTarget> target = remote.resolve(context);

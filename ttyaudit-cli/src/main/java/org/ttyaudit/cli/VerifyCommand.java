@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /**
  * {@code ttyaudit verify FILE}: proves a record is intact, or names the chunk and what is wrong.
@@ -43,9 +42,6 @@ import java.util.regex.Pattern;
                 "Exit 0 when intact (a record cut short by a killed recorder is intact but incomplete);",
                 "1 with a message per problem when damaged, truncated, reordered or altered."})
 final class VerifyCommand implements Callable<Integer> {
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
     private final CliContext context;
 
     @Parameters(paramLabel = "FILE|SESSION", arity = "0..1",
@@ -76,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (file != null && data != null) {
             throw UserError.usage("give a record FILE or --data DIR, not both");
         }
-        boolean sessionId = file != null && !Files.exists(file) && UUID_TEXT.matcher(file.toString()).matches();
+        boolean sessionId = file != null && RecordArgument.namesSession(file);
         boolean server = remote.serverGiven()
                 || ((file == null && data == null || sessionId) && remote.resolve(context).isPresent());
         if (server && data != null) {
@@ -142,7 +138,7 @@ final class VerifyCommand implements Callable<Integer> {
     private int verifyServer() {
         UUID session = null;
         if (file != null) {
-            if (!UUID_TEXT.matcher(file.toString()).matches()) {
+            if (!RecordArgument.isSessionId(file.toString())) {
                 throw UserError.usage(file + ": with a server, give a session id");
             }
             session = UUID.fromString(file.toString());
