@@ -104,7 +104,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 () -> config.publicUrl() != null ? config.publicUrl() : url(),
-                config.tlsCert() == null ? certificate.fingerprint() : null);
+                config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot());
         api.start();
         heads.start(config.headInterval());
 

@@ -10,6 +10,7 @@ import org.ttyaudit.server.ingest.IngestService;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.web.WebAssets;
 
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
@@ -26,13 +27,14 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint) {
+                                   String fingerprint, String webRoot) {
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
                 new IngestRoutes(ingest, ingestMetrics),
                 new SessionRoutes(store, blobs, audit),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store));
-        return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups);
+        return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
+                new WebAssets(webRoot));
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.web.WebAssets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
      *                 {@code keyPassword}
      */
     public ApiServer(InetSocketAddress listen, KeyStore keyStore, char[] keyPassword, CredentialResolver credentials,
-                     Store store, PrometheusRegistry metrics, List<? extends Object> routeGroups) {
+                     Store store, PrometheusRegistry metrics, List<? extends Object> routeGroups, WebAssets web) {
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = IngestRoutes.MAX_BODY;
             config.startup.showJavalinBanner = false;
@@ -66,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
             for (Object group : routeGroups) {
                 ((Routes) group).register(config.routes);
             }
+            web.register(config.routes);   // last: it takes the paths no API route took
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -73,7 +75,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith("application/json")) {
+                if (ctx.attribute(WebAssets.ANSWERED) == null
+                        && (type == null || !type.startsWith("application/json"))) {
                     error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
                 }
             });
