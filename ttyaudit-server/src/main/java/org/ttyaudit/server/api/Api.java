@@ -35,6 +35,6 @@ public final class Api {
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
-                new WebAssets(webRoot));
+                new WebAssets(webRoot), publicUrl);
     }
 }
