@@ -45,7 +45,7 @@ export async function render(ctx) {
 
   replace(ctx.view,
     h('section', {class: 'session'},
-      h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, ' ', h('span', {class: 'muted small'}, s.id)),
+      h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, h('span', {class: 'session-id'}, `session ${s.id}`)),
       h('p', {class: 'summary'}, 'Started ', time(s.started_at), ` · ${duration(s)} · `,
         s.state === 'live' ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'},
           '● live — watch it live') : `exit status ${s.exit_status ?? '—'}`),
