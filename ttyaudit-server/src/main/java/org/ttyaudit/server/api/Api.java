@@ -8,6 +8,7 @@ import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
 import org.ttyaudit.server.ledger.LedgerProofs;
+import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.web.WebAssets;
@@ -27,11 +28,12 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint, String webRoot) {
+                                   String fingerprint, String webRoot, LiveHub live) {
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
-                new IngestRoutes(ingest, ingestMetrics),
+                new IngestRoutes(ingest, ingestMetrics, live),
                 new SessionRoutes(store, blobs, audit),
+                new LiveRoutes(new SessionAccess(store, audit), live),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,

@@ -38,11 +38,13 @@ final class SessionRoutes implements Routes {
     private final BlobStore blobs;
     private final AuditLog audit;
     private final RecordAssembler records;
+    private final SessionAccess access;
 
     SessionRoutes(Store store, BlobStore blobs, AuditLog audit) {
         this.store = store;
         this.blobs = blobs;
         this.audit = audit;
+        this.access = new SessionAccess(store, audit);
         this.records = new RecordAssembler(store.sessions(), blobs);
     }
 
@@ -169,17 +171,8 @@ final class SessionRoutes implements Routes {
                 Params.instant(ctx, "until"), visibleTo);
     }
 
-    /** The session, when the caller may see it; the access is recorded as an audit event. */
     private Viewed view(Context ctx, Action action, String auditAction, Map<String, String> detail) {
-        Caller.grant(ctx, action);   // 403 for callers who may see no session at all
-        UUID id = Params.sessionId(ctx);
-        Principal p = Caller.of(ctx);
-        SessionRecord s = store.sessions().get(id).orElse(null);
-        if (s == null || !AccessPolicy.allows(p, action, s.header().user())) {
-            throw ApiException.notFound("no session " + id);
-        }
-        audit.record(p, auditAction, id, detail);
-        return new Viewed(s);
+        return new Viewed(access.view(ctx, action, auditAction, detail));
     }
 
     private record Viewed(SessionRecord session) {

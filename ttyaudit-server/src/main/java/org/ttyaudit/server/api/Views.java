@@ -22,6 +22,11 @@ final class Views {
     }
 
     static Map<String, Object> commitPoint(CommitPoint p) {
+        return commitPoint(p, java.util.OptionalInt.empty());
+    }
+
+    /** @param flushWithinMillis the chunk latency asked of the recorder while the session is watched */
+    static Map<String, Object> commitPoint(CommitPoint p, java.util.OptionalInt flushWithinMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", p.sessionId().toString());
         m.put("committed_seq", p.committedSeq());
@@ -29,6 +34,7 @@ final class Views {
         m.put("ended", p.ended());
         m.put("terminate", p.terminate());
         m.put("terminate_reason", p.terminateReason());
+        m.put("flush_within_ms", flushWithinMillis.isPresent() ? flushWithinMillis.getAsInt() : null);
         return m;
     }
 
