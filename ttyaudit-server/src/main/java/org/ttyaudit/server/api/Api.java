@@ -11,6 +11,7 @@ import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.verify.SessionIntegrity;
 import org.ttyaudit.server.web.WebAssets;
 
 import java.net.InetSocketAddress;
@@ -34,6 +35,8 @@ public final class Api {
                 new IngestRoutes(ingest, ingestMetrics, live),
                 new SessionRoutes(store, blobs, audit),
                 new LiveRoutes(new SessionAccess(store, audit), live),
+                new SessionDetailRoutes(store, new SessionAccess(store, audit),
+                        new SessionIntegrity(store, blobs, proofs), heads),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
