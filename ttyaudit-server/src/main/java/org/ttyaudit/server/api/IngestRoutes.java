@@ -7,7 +7,9 @@ import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.ingest.InflightBytes;
 import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestMetrics;
+import org.ttyaudit.server.ingest.CommitPoint;
 import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.live.LiveHub;
 
 import java.io.IOException;
@@ -27,11 +29,13 @@ final class IngestRoutes implements Routes {
     private final IngestMetrics metrics;
     private final InflightBytes inflight = new InflightBytes(INFLIGHT_BUDGET);
     private final LiveHub live;
+    private final RecorderContact contact;
 
-    IngestRoutes(IngestService ingest, IngestMetrics metrics, LiveHub live) {
+    IngestRoutes(IngestService ingest, IngestMetrics metrics, LiveHub live, RecorderContact contact) {
         this.ingest = ingest;
         this.metrics = metrics;
         this.live = live;
+        this.contact = contact;
     }
 
     @Override
@@ -44,7 +48,9 @@ final class IngestRoutes implements Routes {
     private void commitPoint(Context ctx) {
         Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
         UUID id = Params.sessionId(ctx);
-        Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(id, host.id()), live.flushWithinMillis(id)));
+        CommitPoint point = ingest.commitPoint(id, host.id());
+        contact.heard(id, point.ended());
+        Json.write(ctx, 200, Views.commitPoint(point, live.flushWithinMillis(id)));
     }
 
     private void frames(Context ctx) throws IOException, InterruptedException {
@@ -64,8 +70,9 @@ final class IngestRoutes implements Routes {
                     throw new ApiException(503, "the server is busy storing other sessions; retry later");
                 }
                 byte[] body = body(ctx);
-                Json.write(ctx, 200, Views.commitPoint(ingest.ingest(sessionId, host.id(), body),
-                        live.flushWithinMillis(sessionId)));
+                CommitPoint point = ingest.ingest(sessionId, host.id(), body);
+                contact.heard(sessionId, point.ended());
+                Json.write(ctx, 200, Views.commitPoint(point, live.flushWithinMillis(sessionId)));
             }
         } catch (ApiException e) {
             metrics.refused();   // refused here, before the ingest service (which counts its own refusals)

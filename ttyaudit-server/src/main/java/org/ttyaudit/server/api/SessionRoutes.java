@@ -10,6 +10,7 @@ import org.ttyaudit.server.auth.AccessPolicy;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.playback.RecordAssembler;
 import org.ttyaudit.server.playback.StoredEvents;
 import org.ttyaudit.server.store.Page;
@@ -40,7 +41,10 @@ final class SessionRoutes implements Routes {
     private final RecordAssembler records;
     private final SessionAccess access;
 
-    SessionRoutes(Store store, BlobStore blobs, AuditLog audit) {
+    private final RecorderContact contact;
+
+    SessionRoutes(Store store, BlobStore blobs, AuditLog audit, RecorderContact contact) {
+        this.contact = contact;
         this.store = store;
         this.blobs = blobs;
         this.audit = audit;
@@ -68,12 +72,13 @@ final class SessionRoutes implements Routes {
         } catch (StoreException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        Json.write(ctx, 200, Views.page(page.items().stream().map(Views::session).toList(), page.nextCursor()));
+        Json.write(ctx, 200, Views.page(page.items().stream().map(s -> Views.session(s, contact)).toList(),
+                page.nextCursor()));
     }
 
     private void details(Context ctx) {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.view", Map.of());
-        Json.write(ctx, 200, Views.session(v.session));
+        Json.write(ctx, 200, Views.session(v.session, contact));
     }
 
     private void commands(Context ctx) {

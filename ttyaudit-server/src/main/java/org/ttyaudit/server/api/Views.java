@@ -3,6 +3,7 @@ package org.ttyaudit.server.api;
 import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.ingest.CommitPoint;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.SearchHit;
@@ -38,8 +39,18 @@ final class Views {
         return m;
     }
 
-    static Map<String, Object> session(SessionRecord s) {
+    /**
+     * A session with its state and duration: {@code duration_ms} is until its end, or until now while it is live,
+     * or until the last chunk received when it is incomplete.
+     */
+    static Map<String, Object> session(SessionRecord s, RecorderContact contact) {
         SessionHeader h = s.header();
+        RecorderContact.State state = contact.state(s);
+        Instant until = switch (state) {
+            case ENDED -> s.end().end().endedAt();
+            case LIVE -> contact.now();
+            case INCOMPLETE -> s.lastActivity();
+        };
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id().toString());
         m.put("kind", h.kind());
@@ -59,7 +70,9 @@ final class Views {
         m.put("ended_at", s.end() == null ? null : time(s.end().end().endedAt()));
         m.put("exit_status", s.end() == null ? null : s.end().end().exitStatus());
         m.put("end_reason", s.end() == null ? null : s.end().end().reason());
-        m.put("state", s.ended() ? "ended" : "live");
+        m.put("duration_ms", until == null ? null : Math.max(0, java.time.Duration.between(h.startedAt(), until)
+                .toMillis()));
+        m.put("state", state.wireName());
         m.put("last_activity", time(s.lastActivity()));
         m.put("chunks", s.committedSeq() + 1);
         m.put("events", s.eventCount());
