@@ -44,6 +44,9 @@ final class LiveRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.wsBeforeUpgrade(PATH, this::beforeUpgrade);
         routes.ws(PATH, this::socket);
+        routes.get(PATH, ctx -> {
+            throw new ApiException(426, "this endpoint is a WebSocket (wss://, subprotocol " + PROTOCOL + ")");
+        });
     }
 
     private void beforeUpgrade(Context ctx) {

@@ -80,6 +80,13 @@ class LiveViewTest {
     }
 
     @Test
+    void aPlainGetIsToldToUpgrade() throws Exception {
+        Response r = server.get("/api/v1/sessions/" + java.util.UUID.randomUUID() + "/live", admin);
+        assertThat(r.status()).isEqualTo(426);
+        assertThat(r.json().get("error").asText()).contains("WebSocket");
+    }
+
+    @Test
     void anotherUsersSessionIsNotFoundBeforeTheUpgrade() throws Exception {
         RecordedSession s = new RecordedSession("bob", "web-1");
         server.ingest(host, s.id(), s.headerFrame());
