@@ -49,11 +49,8 @@ final class LiveRoutes implements Routes {
         });
     }
 
+    /** Refusals that reveal nothing about the session come first, so that only an opened view is audited. */
     private void beforeUpgrade(Context ctx) {
-        access.view(ctx, Action.SESSION_VIEW, "session.watch", Map.of());
-        if (hub.full()) {
-            throw new ApiException(503, "too many live views are open; try again later");
-        }
         String offered = ctx.header("Sec-WebSocket-Protocol");
         if (offered != null) {
             List<String> protocols = Arrays.stream(offered.split(",")).map(String::trim).toList();
@@ -61,6 +58,12 @@ final class LiveRoutes implements Routes {
                 throw ApiException.badRequest("this endpoint speaks the WebSocket subprotocol " + PROTOCOL
                         + ", not " + offered);
             }
+        }
+        if (hub.full()) {
+            throw new ApiException(503, "too many live views are open; try again later");
+        }
+        access.view(ctx, Action.SESSION_VIEW, "session.watch", Map.of());
+        if (offered != null) {
             // Javalin answers with the client's first choice; the player offers v1.alis first.
             ctx.header("Sec-WebSocket-Protocol", PROTOCOL);
         }
