@@ -146,7 +146,7 @@ public final class ApiServer implements AutoCloseable {
         }
         // An open endpoint takes a stale credential as none: a browser keeps sending the cookie of a login
         // session that ended, and must still be able to log in again.
-        return secret != null && ctx.header("Authorization") == null;
+        return p.isPresent() && ctx.header("Authorization") == null;
     }
 
     private static String presentedSecret(Context ctx) {
@@ -187,5 +187,17 @@ public final class ApiServer implements AutoCloseable {
 
     static void error(Context ctx, int status, String message) {
         Json.write(ctx, status, Map.of("error", message));
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            // A refused WebSocket upgrade: Javalin keeps the result of its exception handler but never writes
+            // it (the upgrade path has no result step), so the client would get the status with an empty body.
+            try (InputStream body = ctx.resultInputStream()) {
+                if (body != null) {
+                    ctx.res().getOutputStream().write(body.readAllBytes());
+                    ctx.res().flushBuffer();
+                }
+            } catch (IOException e) {
+                log.debug("could not send the refusal of a WebSocket upgrade: {}", e.toString());
+            }
+        }
     }
 }
