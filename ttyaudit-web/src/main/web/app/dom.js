@@ -86,8 +86,11 @@ export function clock(seconds) {
   return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }
 
-/** A session's duration: from start to end, or to its last activity while it is live. */
+/** A session's duration (the server's duration_ms: until the end, or so far while live). */
 export function duration(session) {
+  if (typeof session.duration_ms === 'number') {
+    return clock(session.duration_ms / 1000);
+  }
   const end = session.ended_at ?? session.last_activity;
   if (!session.started_at || !end) {
     return '—';

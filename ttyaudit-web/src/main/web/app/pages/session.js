@@ -48,7 +48,9 @@ export async function render(ctx) {
       h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, h('span', {class: 'session-id'}, `session ${s.id}`)),
       h('p', {class: 'summary'}, 'Started ', time(s.started_at), ` · ${duration(s)} · `,
         s.state === 'live' ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'},
-          '● live — watch it live') : `exit status ${s.exit_status ?? '—'}`),
+          '● live — watch it live')
+          : s.state === 'incomplete' ? 'incomplete: no end arrived and the recorder went silent'
+            : `exit status ${s.exit_status ?? '—'}`),
       h('div', {class: 'playback'},
         h('div', {class: 'player-column'},
           playerBox,
@@ -198,37 +200,34 @@ async function integrity(base) {
       h('li', {}, yes(r.complete, 'complete: the session has ended and its end record is stored',
         'not complete: no end record (yet)')),
       h('li', {}, yes(r.ledger?.ok,
-        `in the signed ledger (tree size ${r.ledger?.tree_size ?? '—'}, signed ${r.ledger?.signed_at
-          ? new Date(r.ledger.signed_at).toLocaleString() : '—'})`, 'not proven in the signed ledger'))),
+        `${r.ledger?.leaves_checked ?? 0} records proven in the signed ledger (tree size ${r.ledger?.tree_size
+          ?? '—'}, signed ${r.ledger?.signed_at ? new Date(r.ledger.signed_at).toLocaleString() : '—'})`,
+        'not proven in the signed ledger')),
+      r.ledger?.leaves_pending > 0 ? h('li', {class: 'muted'},
+        `${r.ledger.leaves_pending} newer records wait for the next signed head`) : null),
     (r.problems ?? []).length > 0
-      ? h('div', {}, h('h4', {}, 'Problems'), h('ul', {class: 'problems'}, r.problems.map((p) =>
-        h('li', {}, typeof p === 'string' ? p : JSON.stringify(p)))))
+      ? h('div', {}, h('h4', {}, `Problems (${r.problem_count ?? r.problems.length})`),
+        h('ul', {class: 'problems'}, r.problems.map((p) => h('li', {}, String(p)))))
       : null);
 }
 
 async function activity(base) {
   const r = await getJson(`${base}/activity`);
   const processes = r.processes ?? [];
-  const resources = r.resources ?? [];
+  // null means "not recorded" (the recorder does not see file access; only gateway sessions have a target),
+  // never "none": the page says which.
+  const notRecorded = (what) => h('p', {class: 'muted'}, `${what}: not recorded for this session.`);
   return h('div', {id: 'activity'},
     processes.length === 0 ? h('p', {class: 'muted'}, 'No processes were recorded.')
       : table('processes run in the session', ['Time', 'PID', 'Parent', 'Program and arguments', 'Directory'],
         processes.map((p) => h('tr', {},
-          h('td', {}, clock(offsetSeconds(p))),
+          h('td', {}, clock(p.offset_us / 1e6)),
           h('td', {class: 'num'}, p.pid ?? '—'),
           h('td', {class: 'num'}, p.ppid ?? '—'),
-          h('td', {}, h('code', {}, Array.isArray(p.argv) ? p.argv.join(' ') : String(p.argv ?? ''))),
+          h('td', {}, h('code', {}, (p.argv ?? []).join(' '))),
           h('td', {}, p.cwd ?? '—')))),
-    resources.length === 0 ? h('p', {class: 'muted'}, 'No files or other resources were recorded.')
-      : h('ul', {class: 'resources', 'aria-label': 'resources touched'},
-        resources.map((x) => h('li', {}, typeof x === 'string' ? x
-          : Object.entries(x).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
-            .join(' · ')))));
-}
-
-function offsetSeconds(p) {
-  if (typeof p.offset_us === 'number') {
-    return p.offset_us / 1e6;
-  }
-  return typeof p.time === 'number' ? p.time : 0;
+    r.files === null || r.files === undefined ? notRecorded('Files touched')
+      : h('ul', {class: 'resources', 'aria-label': 'files touched'},
+        r.files.map((f) => h('li', {}, typeof f === 'string' ? f : JSON.stringify(f)))),
+    r.target ? h('p', {}, 'Target host: ', String(r.target)) : null);
 }
