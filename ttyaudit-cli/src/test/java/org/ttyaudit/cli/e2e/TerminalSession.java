@@ -120,7 +120,9 @@ public final class TerminalSession implements AutoCloseable {
      */
     public int runLine(int from, String prompt, String command) throws Exception {
         type(command + "\r");
-        return awaitOutput(from, "\r\n(.|\\s)*?" + prompt);
+        // [\s\S], not (.|\s): the alternation matches a space two ways, which backtracks exponentially over
+        // runs of spaces (ls output) while the prompt has not arrived yet.
+        return awaitOutput(from, "\r\n[\\s\\S]*?" + prompt);
     }
 
     void resize(int cols, int rows) throws IOException {

@@ -74,6 +74,10 @@ class WebUiTest {
         if (server != null) {
             server.close();
         }
+        // A background drainer a recorder started (its command line names this test's directory) must not outlive it.
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     @AfterEach
