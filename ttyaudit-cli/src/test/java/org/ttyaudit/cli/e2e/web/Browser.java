@@ -77,6 +77,7 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
+        desktop();
     }
 
     /** Base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo: what Chromium's SPKI allow-list takes. */
@@ -179,14 +180,16 @@ public final class Browser implements AutoCloseable {
         await("#login-form");
     }
 
-    /** Emulates a phone's screen (or, with 0, the desktop window again). */
-    public void viewport(int width, int height) {
-        if (width == 0) {
-            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-        } else {
-            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
-                    "deviceScaleFactor", 2, "mobile", true));
-        }
+    /** A desktop screen of 1280×800 CSS pixels (the window's own size includes no page area guarantee). */
+    public void desktop() {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 800,
+                "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    /** A phone's screen: width × height CSS pixels at twice the density, with the page's viewport meta tag. */
+    public void phone(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 2, "mobile", true));
     }
 
     /** Whether the page itself is wider than the screen (so it would scroll sideways). */

@@ -225,7 +225,7 @@ class WebUiTest {
         browser.await("#users table");
         browser.screenshot("admin");
         try {
-            browser.viewport(375, 812);
+            browser.phone(375, 812);
             for (String route : List.of("#/search?q=zebra", "#/audit", "#/admin", "#/account")) {
                 browser.open(route);
                 browser.await("main h1");
@@ -254,7 +254,7 @@ class WebUiTest {
             assertThat(browser.scrollsSideways()).as("playback at 375 px").isFalse();
             browser.screenshot("phone-playback");
         } finally {
-            browser.viewport(0, 0);
+            browser.desktop();
         }
     }
 }
