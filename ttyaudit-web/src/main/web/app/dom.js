@@ -103,13 +103,24 @@ export function field(label, input) {
   return h('label', {class: 'field'}, h('span', {}, label), input);
 }
 
-/** A table whose wrapper scrolls sideways on a narrow screen, so the page itself never does. */
+/**
+ * A table. On a phone each row becomes a card whose cells are labelled with their column's name (data-label,
+ * shown by app.css), so the page never scrolls sideways; wider screens get the plain table.
+ */
 export function table(caption, headers, rows) {
-  return h('div', {class: 'table-wrap', tabindex: null},
+  const body = h('tbody', {}, rows);
+  for (const tr of body.rows) {
+    Array.from(tr.cells).forEach((td, i) => {
+      if (headers[i]) {
+        td.dataset.label = headers[i];
+      }
+    });
+  }
+  return h('div', {class: 'table-wrap'},
     h('table', {},
       caption ? h('caption', {class: 'visually-hidden'}, caption) : null,
       h('thead', {}, h('tr', {}, headers.map((x) => h('th', {scope: 'col'}, x)))),
-      h('tbody', {}, rows)));
+      body));
 }
 
 /** An error or notice line that screen readers announce. */

@@ -23,9 +23,15 @@ export function filterForm({values, extra = [], submitLabel, submit, label}) {
     spellcheck: 'false'});
   const since = h('input', {type: 'datetime-local', name: 'since', value: isoToLocal(values.since)});
   const until = h('input', {type: 'datetime-local', name: 'until', value: isoToLocal(values.until)});
+  // On a phone the filters fold away (under a "Filters" toggle) unless one is set, so the list comes first.
+  const open = Boolean(values.user || values.host || values.since || values.until)
+    || window.matchMedia('(min-width: 601px)').matches;
   const form = h('form', {class: 'filters', role: 'search', 'aria-label': label},
     extra,
-    field('User', user), field('Host', host), field('Started from', since), field('Started before', until),
+    h('details', {class: 'more-filters', open},
+      h('summary', {}, 'Filters: user, host, time'),
+      h('div', {class: 'filter-fields'},
+        field('User', user), field('Host', host), field('Started from', since), field('Started before', until))),
     h('div', {class: 'filter-buttons'}, h('button', {type: 'submit'}, submitLabel)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();

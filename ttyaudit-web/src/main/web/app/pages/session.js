@@ -93,6 +93,7 @@ class Playback {
       speed: this.options.speed,
       idleTimeLimit: this.options.idle ?? undefined,
       markers,
+      controls: true,   // always shown: the seek bar carries the command markers
       fit: 'width',
       terminalFontSize: 'small',
       autoPlay: Boolean(autoPlay),
