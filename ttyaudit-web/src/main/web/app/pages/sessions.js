@@ -30,7 +30,7 @@ export function sessionRow(ctx, s) {
   const open = () => ctx.navigate(href);
   const state = s.state === 'live'
     ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'}, '● live — watch')
-    : s.end_reason ?? s.state;
+    : s.state === 'ended' && s.end_reason ? `ended (${s.end_reason})` : s.state;
   return h('tr', {
     class: 'row-link', tabindex: '0', dataset: {sessionId: s.id},
     'aria-label': `session of ${s.user} on ${s.host}, started ${new Date(s.started_at).toLocaleString()}`,
