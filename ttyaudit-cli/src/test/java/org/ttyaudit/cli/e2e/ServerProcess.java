@@ -119,6 +119,16 @@ public final class ServerProcess implements AutoCloseable {
         return post("/api/v1/enrollment-tokens", admin(), Map.of("ttl_hours", 1)).get("token").asText();
     }
 
+    /** Enrolls a host with the real {@code ttyaudit enroll}, pinning this server; its credential goes to the file. */
+    public void enroll(Path credentialFile, String host) throws Exception {
+        RecordFixture.CliResult enrolled = RecordFixture.cli("enroll", "--server", url(), "--token",
+                enrollmentToken(), "--fingerprint", fingerprint(), "--credential-file", credentialFile.toString(),
+                "--host", host);
+        if (enrolled.exitCode() != 0) {
+            throw new AssertionError("ttyaudit enroll failed: " + enrolled.err());
+        }
+    }
+
     /** Creates a user who must change {@code initialPassword} at the first login. */
     public void user(String name, String role, String initialPassword) throws Exception {
         post("/api/v1/users", admin(), Map.of("name", name, "role", role, "password", initialPassword));

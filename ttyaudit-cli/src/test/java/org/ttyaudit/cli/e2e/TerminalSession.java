@@ -197,6 +197,16 @@ public final class TerminalSession implements AutoCloseable {
         return b >= 0xC0 ? 2 : 1;
     }
 
+    /**
+     * Ends every process whose command line names {@code dir}: the background drainers ({@code ttyaudit upload
+     * --wait}) that recorders of a test started under its temporary directory must not outlive the test.
+     */
+    public static void endProcessesUnder(Path dir) {
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
     static void pause(long millis) {
         try {
             Thread.sleep(millis);

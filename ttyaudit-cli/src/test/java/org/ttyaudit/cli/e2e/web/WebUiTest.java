@@ -45,10 +45,7 @@ class WebUiTest {
         server = new ServerProcess(home.resolve("server-data")).start();
         server.admin();
         credentialFile = home.resolve("host.json");
-        RecordFixture.CliResult enrolled = RecordFixture.cli("enroll", "--server", server.url(), "--token",
-                server.enrollmentToken(), "--fingerprint", server.fingerprint(), "--credential-file",
-                credentialFile.toString(), "--host", "web-host");
-        assertThat(enrolled.exitCode()).as(enrolled.err()).isZero();
+        server.enroll(credentialFile, "web-host");
         RecordFixture.writeFile(home.resolve(".bashrc"), "PS1='tt\\$ '\n");
 
         try (TerminalSession t = recordBash()) {
@@ -74,10 +71,7 @@ class WebUiTest {
         if (server != null) {
             server.close();
         }
-        // A background drainer a recorder started (its command line names this test's directory) must not outlive it.
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        TerminalSession.endProcessesUnder(home);
     }
 
     @AfterEach
