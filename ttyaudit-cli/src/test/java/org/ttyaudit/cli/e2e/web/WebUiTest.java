@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebUiTest {
     static final String PROMPT = "tt[#$] ";
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String MARKUP = "<img src=x onerror=document.title=1337>";
 
     @TempDir
     static Path home;
@@ -55,7 +56,9 @@ class WebUiTest {
             // The output (zebra-42) differs from the command line, so seeing it proves the output plays.
             at = t.runLine(at, PROMPT, "echo zebra-$((6*7))");
             Thread.sleep(1500);
-            t.runLine(at, PROMPT, "ls /");
+            at = t.runLine(at, PROMPT, "ls /");
+            // Recorded text is the recorded user's: the page must show it as text, never run it as markup.
+            t.runLine(at, PROMPT, "echo '" + MARKUP + "'");
             t.type("exit\r");
             assertThat(t.awaitExit().code()).as(t.output()).isZero();
         }
@@ -131,7 +134,8 @@ class WebUiTest {
 
         List<WebElement> commands = browser.all("button.command");
         assertThat(commands).extracting(e -> e.findElement(By.cssSelector(".command-line")).getText())
-                .startsWith("echo first-step", "echo zebra-$((6*7))", "ls /");
+                .startsWith("echo first-step", "echo zebra-$((6*7))", "ls /", "echo '" + MARKUP + "'");
+        assertThat(browser.all(".timeline img")).as("a recorded command is text, not markup").isEmpty();
         double before = sessionTime();
         WebElement first = commands.get(0);
         double firstAt = Double.parseDouble(first.getAttribute("data-offset"));
@@ -142,6 +146,7 @@ class WebUiTest {
 
         browser.awaitText("#integrity", "hash chain intact");
         browser.await("#activity");
+        assertThat(browser.driver().getTitle()).doesNotContain("1337");
         browser.script("document.querySelector('.details').scrollIntoView()");
         browser.screenshot("session-details");
     }
@@ -217,6 +222,14 @@ class WebUiTest {
         browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
         browser.open("#/admin");
         browser.await("#users table");
+        browser.fill("#create-user input[name=new-user-name]", "newcomer");
+        browser.fill("#create-user input[name=new-user-password]", "one-time password of newcomer");
+        browser.find("#create-user button[type=submit]").click();
+        browser.awaitText("#users table", "newcomer");
+        browser.all("button").stream().filter(b -> b.getText().equals("Make enrollment token")).findFirst()
+                .orElseThrow().click();
+        assertThat(browser.awaitText("#enroll-line", "ttyaudit enroll --server https://").getText())
+                .contains("--token tte_").contains("--fingerprint " + server.fingerprint());
         browser.screenshot("admin");
         try {
             browser.phone(375, 812);
