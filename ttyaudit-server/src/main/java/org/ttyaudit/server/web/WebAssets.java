@@ -31,10 +31,15 @@ import java.util.regex.Pattern;
 public final class WebAssets {
     /** Where the front-end module puts the UI in the jar. */
     public static final String DEFAULT_ROOT = "/org/ttyaudit/web/";
-    /** The UI loads nothing from elsewhere: scripts, styles and connections go only to this server. */
+    /**
+     * The UI loads nothing from elsewhere: scripts, styles and connections go only to this server.
+     * {@code 'wasm-unsafe-eval'} lets the page compile WebAssembly (asciinema-player's terminal emulator is a
+     * WebAssembly module inside its script; without it Chromium refuses it and the player stays blank). It does
+     * not allow eval of JavaScript.
+     */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:;"
-            + " style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none';"
-            + " base-uri 'none'; form-action 'self'";
+            + " style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none';"
+            + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     /** Set on a request this class answered, so the server's JSON 404 handler leaves the answer alone. */
     public static final String ANSWERED = "ttyaudit.web-assets";
 
