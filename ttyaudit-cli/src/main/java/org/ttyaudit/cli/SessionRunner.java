@@ -87,7 +87,7 @@ final class SessionRunner {
         Recorder recorder = new Recorder(options, System.err, Clock.systemUTC(),
                 upload == null ? DurableProgress.NONE : upload);
         if (upload != null) {
-            upload.start(recorder::terminate);
+            upload.start(recorder::terminate, recorder::flushWithin);
             startDrainerForOthers(spool, r);
         }
         Recorder.Result result;

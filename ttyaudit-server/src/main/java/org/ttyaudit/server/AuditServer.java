@@ -23,6 +23,7 @@ import org.ttyaudit.server.ingest.IngestService;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
+import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.sqlite.SqliteStore;
 import org.ttyaudit.server.tls.ServerCertificate;
@@ -64,6 +65,7 @@ public final class AuditServer implements AutoCloseable {
     private final Store store;
     private final BlobStore blobs;
     private final IngestService ingest;
+    private final LiveHub live;
     private final OutputTextIndexer outputIndexer;
     private final ApiServer api;
     private final ServerCertificate certificate;
@@ -95,8 +97,9 @@ public final class AuditServer implements AutoCloseable {
         CounterWithCallback.builder().name("ttyaudit_output_index_chars_total")
                 .help("Characters of output text the background indexer has indexed since the start")
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
+        live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
-                ingestMetrics, outputIndexer::committed);
+                ingestMetrics, outputIndexer::committed, live);
 
         host = config.listen().getHostString();
         char[] keyPassword = randomPassword();
@@ -104,7 +107,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 () -> config.publicUrl() != null ? config.publicUrl() : url(),
-                config.tlsCert() == null ? certificate.fingerprint() : null);
+                config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live);
         api.start();
         heads.start(config.headInterval());
 
@@ -158,6 +161,7 @@ public final class AuditServer implements AutoCloseable {
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
+        live.close();
         api.close();
         ingest.close();
         outputIndexer.close();

@@ -1,5 +1,7 @@
 package org.ttyaudit.server;
 
+import org.ttyaudit.server.web.WebAssets;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,10 +11,11 @@ import java.util.Objects;
 /**
  * How a server runs: where its data lives, where it listens, its TLS certificate (null paths: a self-signed one
  * made in the data directory), extra names for that certificate, the URL hosts use to reach it (for the enroll
- * command shown with new tokens; null: derived from the listen address) and how often tree heads are signed.
+ * command shown with new tokens; null: derived from the listen address), how often tree heads are signed, and
+ * the classpath folder the web UI is served from ({@link WebAssets#DEFAULT_ROOT} unless a test picks another).
  */
 public record ServerConfig(Path dataDir, InetSocketAddress listen, Path tlsCert, Path tlsKey,
-                           List<String> certificateNames, String publicUrl, Duration headInterval) {
+                           List<String> certificateNames, String publicUrl, Duration headInterval, String webRoot) {
     public static final int DEFAULT_PORT = 8443;
     public static final Duration DEFAULT_HEAD_INTERVAL = Duration.ofSeconds(10);
 
@@ -24,5 +27,12 @@ public record ServerConfig(Path dataDir, InetSocketAddress listen, Path tlsCert,
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
+        Objects.requireNonNull(webRoot, "webRoot");
+    }
+
+    /** A server that serves the web UI built into the jar. */
+    public ServerConfig(Path dataDir, InetSocketAddress listen, Path tlsCert, Path tlsKey,
+                        List<String> certificateNames, String publicUrl, Duration headInterval) {
+        this(dataDir, listen, tlsCert, tlsKey, certificateNames, publicUrl, headInterval, WebAssets.DEFAULT_ROOT);
     }
 }

@@ -20,15 +20,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Shared helpers of the end-to-end tests: a user's home, the environment, and reading back what was recorded. */
-final class RecordFixture {
+public final class RecordFixture {
     private RecordFixture() {
     }
 
     /** The output of an in-process {@code ttyaudit ARGS} run. */
-    record CliResult(int exitCode, String out, String err) {
+    public record CliResult(int exitCode, String out, String err) {
     }
 
-    static CliResult cli(String... args) {
+    public static CliResult cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -36,7 +36,7 @@ final class RecordFixture {
     }
 
     /** A clean environment for a recorded session, with HOME set to {@code home}. */
-    static Map<String, String> environment(Path home, String shell) {
+    public static Map<String, String> environment(Path home, String shell) {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("HOME", home.toString());
@@ -77,7 +77,7 @@ final class RecordFixture {
         return all.toString(StandardCharsets.ISO_8859_1);
     }
 
-    static Path writeFile(Path file, String content) throws IOException {
+    public static Path writeFile(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content, StandardCharsets.UTF_8);
     }

@@ -53,18 +53,13 @@ class ServerEndToEndTest {
         if (server != null) {
             server.close();
         }
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        TerminalSession.endProcessesUnder(home);
     }
 
     private void startAndEnroll() throws Exception {
         server = new ServerProcess(home.resolve("server-data")).start();
         credentialFile = home.resolve("host.json");
-        RecordFixture.CliResult enrolled = RecordFixture.cli("enroll", "--server", server.url(), "--token",
-                server.enrollmentToken(), "--fingerprint", server.fingerprint(), "--credential-file",
-                credentialFile.toString(), "--host", "e2e-host");
-        assertThat(enrolled.exitCode()).as(enrolled.err()).isZero();
+        server.enroll(credentialFile, "e2e-host");
     }
 
     private TerminalSession record(Path output, String script) throws Exception {

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
  * A real {@code ttyaudit server} process on a fixed loopback port, which tests stop, kill -9 and start again on
  * the same data directory, and a small admin client for the API (pinned to the server's certificate).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String ADMIN_PASSWORD = "e2e admin password";
+    public static final String ADMIN_PASSWORD = "e2e admin password";
 
-    final Path dataDir;
-    final int port;
+    public final Path dataDir;
+    public final int port;
     private final Path log;
     private Process process;
     private String oneTimePassword;
@@ -37,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
     private String adminToken;
     private int starts;
 
-    ServerProcess(Path dataDir) throws IOException {
+    public ServerProcess(Path dataDir) throws IOException {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         try (ServerSocket s = new ServerSocket(0)) {
@@ -45,16 +45,16 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + port;
     }
 
-    String fingerprint() {
+    public String fingerprint() {
         return fingerprint;
     }
 
     /** Starts the server and waits until it listens. */
-    ServerProcess start() throws Exception {
+    public ServerProcess start() throws Exception {
         Path out = log.resolveSibling(log.getFileName() + "." + (++starts));
         process = new ProcessBuilder(TerminalSession.ttyauditCommand(List.of("server", "--data", dataDir.toString(),
                 "--listen", "127.0.0.1:" + port))).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -103,7 +103,7 @@ final class ServerProcess implements AutoCloseable {
     // ---- the admin's side of the API ----------------------------------------------------------------------
 
     /** Logs the bootstrap admin in (setting its password the first time) and keeps the token. */
-    String admin() throws Exception {
+    public String admin() throws Exception {
         if (adminToken == null) {
             String first = post("/api/v1/login", null, Map.of("name", "admin", "password", oneTimePassword))
                     .get("token").asText();
@@ -115,11 +115,32 @@ final class ServerProcess implements AutoCloseable {
         return adminToken;
     }
 
-    String enrollmentToken() throws Exception {
+    public String enrollmentToken() throws Exception {
         return post("/api/v1/enrollment-tokens", admin(), Map.of("ttl_hours", 1)).get("token").asText();
     }
 
-    JsonNode getJson(String path) throws Exception {
+    /** Enrolls a host with the real {@code ttyaudit enroll}, pinning this server; its credential goes to the file. */
+    public void enroll(Path credentialFile, String host) throws Exception {
+        RecordFixture.CliResult enrolled = RecordFixture.cli("enroll", "--server", url(), "--token",
+                enrollmentToken(), "--fingerprint", fingerprint(), "--credential-file", credentialFile.toString(),
+                "--host", host);
+        if (enrolled.exitCode() != 0) {
+            throw new AssertionError("ttyaudit enroll failed: " + enrolled.err());
+        }
+    }
+
+    /** Creates a user who must change {@code initialPassword} at the first login. */
+    public void user(String name, String role, String initialPassword) throws Exception {
+        post("/api/v1/users", admin(), Map.of("name", name, "role", role, "password", initialPassword));
+    }
+
+    /** The server's self-signed certificate (PEM), as clients pin it. */
+    public Path certificate() {
+        return dataDir.resolve(org.ttyaudit.server.tls.ServerCertificate.DIRECTORY)
+                .resolve(org.ttyaudit.server.tls.ServerCertificate.CERT_FILE);
+    }
+
+    public JsonNode getJson(String path) throws Exception {
         HttpResponse<byte[]> r = send(request(path, adminToken).GET().build());
         return JSON.readTree(r.body());
     }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * Plays the user's terminal emulator in end-to-end tests: runs {@code ttyaudit ARGS} (the real CLI in a new JVM)
  * in a real pseudo-terminal, types keys into it as a person would and reads what the screen receives.
  */
-final class TerminalSession implements AutoCloseable {
+public final class TerminalSession implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final PseudoTerminal pty;
@@ -49,7 +49,7 @@ final class TerminalSession implements AutoCloseable {
     }
 
     /** Starts {@code ttyaudit args...} with exactly this environment, in a terminal of the given size. */
-    static TerminalSession start(List<String> ttyauditArgs, Map<String, String> env, WindowSize size)
+    public static TerminalSession start(List<String> ttyauditArgs, Map<String, String> env, WindowSize size)
             throws IOException {
         PseudoTerminal pty = PseudoTerminal.open(size);
         ChildProcess p = ChildProcess.spawn(pty, ttyauditCommand(ttyauditArgs), env);
@@ -92,7 +92,7 @@ final class TerminalSession implements AutoCloseable {
     }
 
     /** Types the keys one write per key, with a short pause as a fast typist would. */
-    void type(String keys) throws IOException {
+    public void type(String keys) throws IOException {
         byte[] bytes = keys.getBytes(StandardCharsets.UTF_8);
         int i = 0;
         while (i < bytes.length) {
@@ -118,9 +118,11 @@ final class TerminalSession implements AutoCloseable {
      * Types {@code command} and Enter, then waits for the next prompt (regex {@code prompt}) after {@code from};
      * returns where to look from next.
      */
-    int runLine(int from, String prompt, String command) throws Exception {
+    public int runLine(int from, String prompt, String command) throws Exception {
         type(command + "\r");
-        return awaitOutput(from, "\r\n(.|\\s)*?" + prompt);
+        // [\s\S], not (.|\s): the alternation matches a space two ways, which backtracks exponentially over
+        // runs of spaces (ls output) while the prompt has not arrived yet.
+        return awaitOutput(from, "\r\n[\\s\\S]*?" + prompt);
     }
 
     void resize(int cols, int rows) throws IOException {
@@ -128,14 +130,14 @@ final class TerminalSession implements AutoCloseable {
     }
 
     /** All bytes the terminal received, as text. */
-    String output() {
+    public String output() {
         synchronized (received) {
             return received.toString(StandardCharsets.UTF_8);
         }
     }
 
     /** Waits until the text received after {@code fromIndex} contains a match of {@code regex}. */
-    int awaitOutput(int fromIndex, String regex) throws TimeoutException {
+    public int awaitOutput(int fromIndex, String regex) throws TimeoutException {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (received) {
@@ -160,11 +162,11 @@ final class TerminalSession implements AutoCloseable {
         }
     }
 
-    int awaitOutput(String regex) throws TimeoutException {
+    public int awaitOutput(String regex) throws TimeoutException {
         return awaitOutput(0, regex);
     }
 
-    ExitStatus awaitExit() throws Exception {
+    public ExitStatus awaitExit() throws Exception {
         try {
             return exit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -193,6 +195,16 @@ final class TerminalSession implements AutoCloseable {
             return 3;
         }
         return b >= 0xC0 ? 2 : 1;
+    }
+
+    /**
+     * Ends every process whose command line names {@code dir}: the background drainers ({@code ttyaudit upload
+     * --wait}) that recorders of a test started under its temporary directory must not outlive the test.
+     */
+    public static void endProcessesUnder(Path dir) {
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     static void pause(long millis) {

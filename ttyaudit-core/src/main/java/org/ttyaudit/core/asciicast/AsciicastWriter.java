@@ -198,6 +198,14 @@ public final class AsciicastWriter implements Closeable {
         json.flush();
     }
 
+    /**
+     * Pushes the lines written so far to the stream (a live stream sends each line as soon as it exists); the
+     * file stays open for more events.
+     */
+    public void flush() throws IOException {
+        json.flush();
+    }
+
     /** Flushes what was written; does not close the underlying stream. */
     @Override
     public void close() throws IOException {

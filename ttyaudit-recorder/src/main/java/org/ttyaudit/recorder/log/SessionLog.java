@@ -32,11 +32,15 @@ import java.util.function.LongSupplier;
  * decrease along the stream.
  */
 public final class SessionLog {
+    /** How old a chunk's oldest event gets at most before the chunk is sealed, unless changed. */
+    public static final java.time.Duration DEFAULT_MAX_LATENCY = java.time.Duration.ofSeconds(1);
+
     private final ChunkSink sink;
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final int chunkBytes;
-    private final long maxLatencyNanos;
+    /** Guarded by {@link #lock}: {@link #maxLatency} changes it while the session runs. */
+    private long maxLatencyNanos;
     private final long maxPendingBytes;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -81,8 +85,22 @@ public final class SessionLog {
      * (measured: 200 MB of text makes a 0.10 MB record instead of 0.94 MB).
      */
     public static SessionLog withDefaults(ChunkSink sink, long startNanos) {
-        return new SessionLog(sink, System::nanoTime, startNanos, 1024 * 1024, TimeUnit.SECONDS.toNanos(1),
+        return new SessionLog(sink, System::nanoTime, startNanos, 1024 * 1024, DEFAULT_MAX_LATENCY.toNanos(),
                 4L * 1024 * 1024, BackgroundThreads.named("ttyaudit-log-writer"));
+    }
+
+    /**
+     * Changes how old a chunk's oldest event may get before the chunk is sealed, at once (also for the chunk being
+     * filled): shorter while the session is watched live, the default again after.
+     */
+    public void maxLatency(java.time.Duration latency) {
+        lock.lock();
+        try {
+            maxLatencyNanos = latency.toNanos();
+            wakeWriter.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -68,6 +68,8 @@ public final class Recorder {
     private SessionLog runningLog;
     private String terminateReason;
     private boolean terminated;
+    /** The chunk latency asked for by {@link #flushWithin}, applied to the log once it runs; null: none asked. */
+    private java.time.Duration flushLatency;
 
     public Recorder(RecordingOptions options, PrintStream messages, Clock clock) {
         this(options, messages, clock, DurableProgress.NONE);
@@ -104,6 +106,19 @@ public final class Recorder {
         }
         if (child != null) {
             endByServer(child, log, terminateReason);
+        }
+    }
+
+    /**
+     * Changes the session log's chunk latency (the audit server asks for a shorter one while someone watches the
+     * session live); before the session runs, it applies once it does.
+     */
+    public void flushWithin(java.time.Duration latency) {
+        synchronized (control) {
+            flushLatency = latency;
+            if (runningLog != null) {
+                runningLog.maxLatency(latency);
+            }
         }
     }
 
@@ -186,6 +201,9 @@ public final class Recorder {
             synchronized (control) {
                 running = child;
                 runningLog = log;
+                if (flushLatency != null) {
+                    log.maxLatency(flushLatency);
+                }
                 terminateEarly = terminateReason;
                 terminated = terminateEarly != null;
             }

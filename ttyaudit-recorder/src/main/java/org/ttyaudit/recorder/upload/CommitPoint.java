@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param ended           the end record is stored: nothing more is accepted
  * @param terminate       the server wants the session ended
  * @param terminateReason why (shown to the user), or null
+ * @param flushWithinMillis the chunk latency the server asks for while someone watches the session live, or null
  */
 public record CommitPoint(String sessionId, long committedSeq, String lastHash, boolean ended, boolean terminate,
-                          String terminateReason) {
+                          String terminateReason, Integer flushWithinMillis) {
     public CommitPoint {
         Objects.requireNonNull(sessionId, "sessionId");
         if (committedSeq < -1) {
@@ -30,6 +31,12 @@ public record CommitPoint(String sessionId, long committedSeq, String lastHash, 
                 throw new IllegalArgumentException("last_hash must be 64 hex digits, not '" + lastHash + "'");
             }
         }
+    }
+
+    /** A commit point without a latency request. */
+    public CommitPoint(String sessionId, long committedSeq, String lastHash, boolean ended, boolean terminate,
+                       String terminateReason) {
+        this(sessionId, committedSeq, lastHash, ended, terminate, terminateReason, null);
     }
 
     /**
@@ -46,7 +53,18 @@ public record CommitPoint(String sessionId, long committedSeq, String lastHash, 
             throw new IllegalArgumentException("the commit point has no integer 'committed_seq'");
         }
         return new CommitPoint(text(n, "session_id", ""), seq.longValue(), text(n, "last_hash", null),
-                bool(n, "ended"), bool(n, "terminate"), text(n, "terminate_reason", null));
+                bool(n, "ended"), bool(n, "terminate"), text(n, "terminate_reason", null), millis(n));
+    }
+
+    private static Integer millis(JsonNode n) {
+        JsonNode v = n.get("flush_within_ms");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
+            throw new IllegalArgumentException("the commit point's 'flush_within_ms' is not a positive integer");
+        }
+        return v.intValue();
     }
 
     /** Whether {@code hash} is the {@link #lastHash()} (true when the server did not say). */

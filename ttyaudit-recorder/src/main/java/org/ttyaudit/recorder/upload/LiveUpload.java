@@ -1,6 +1,7 @@
 package org.ttyaudit.recorder.upload;
 
 import org.ttyaudit.recorder.log.DurableProgress;
+import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.BackgroundThreads;
 
 import java.nio.file.Path;
@@ -45,8 +46,20 @@ public final class LiveUpload implements DurableProgress {
         this.settings = settings;
     }
 
+    /** The shortest chunk latency a server may ask for: a faulty server must not cause an fsync storm. */
+    public static final Duration MIN_FLUSH_LATENCY = Duration.ofMillis(100);
+
     /** Starts the uploader thread; it waits for the record's header to be durable. */
     public synchronized void start(Consumer<String> onTerminate) {
+        start(onTerminate, latency -> { });
+    }
+
+    /**
+     * Starts the uploader thread. {@code onLatency} gets the chunk latency to use now: shorter while the server
+     * says the session is watched live (at least {@link #MIN_FLUSH_LATENCY}, at most the default), the default
+     * ({@link SessionLog#DEFAULT_MAX_LATENCY}) again when it no longer says so.
+     */
+    public synchronized void start(Consumer<String> onTerminate, Consumer<Duration> onLatency) {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
@@ -55,6 +68,11 @@ public final class LiveUpload implements DurableProgress {
                     @Override
                     public void terminateRequested(String reason) {
                         onTerminate.accept(reason);
+                    }
+
+                    @Override
+                    public void flushWithin(Optional<Duration> latency) {
+                        onLatency.accept(latency.map(LiveUpload::bounded).orElse(SessionLog.DEFAULT_MAX_LATENCY));
                     }
                 });
         thread = BackgroundThreads.named("ttyaudit-upload").newThread(() -> {
@@ -67,6 +85,13 @@ public final class LiveUpload implements DurableProgress {
             }
         });
         thread.start();
+    }
+
+    private static Duration bounded(Duration asked) {
+        if (asked.compareTo(MIN_FLUSH_LATENCY) < 0) {
+            return MIN_FLUSH_LATENCY;
+        }
+        return asked.compareTo(SessionLog.DEFAULT_MAX_LATENCY) > 0 ? SessionLog.DEFAULT_MAX_LATENCY : asked;
     }
 
     @Override

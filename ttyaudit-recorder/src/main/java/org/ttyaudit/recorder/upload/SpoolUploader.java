@@ -73,6 +73,14 @@ public final class SpoolUploader {
         default void terminateRequested(String reason) {
         }
 
+        /**
+         * The server's latency request changed (docs/INGEST.md, "Live view"): the chunk latency it asks for while
+         * the session is watched, or empty when it asks for nothing. Called on every change, first when a request
+         * appears.
+         */
+        default void flushWithin(Optional<Duration> latency) {
+        }
+
         /** A transient failure; the next attempt follows after {@code delay}. */
         default void retrying(IngestException failure, Duration delay) {
         }
@@ -101,6 +109,7 @@ public final class SpoolUploader {
     private long committedPosition = -1;
     private CommitPoint lastConflict;
     private boolean terminateReported;
+    private Integer flushWithinMillis;
     private int failures;
 
     public SpoolUploader(Path file, RecordProgress progress, IngestClient client, Backoff backoff, Sleeper sleeper,
@@ -323,7 +332,12 @@ public final class SpoolUploader {
         }
     }
 
+    /** Acts on what the server asks in a commit point: ending the session, a latency while it is watched. */
     private void noteTerminate(CommitPoint cp) {
+        if (!java.util.Objects.equals(cp.flushWithinMillis(), flushWithinMillis)) {
+            flushWithinMillis = cp.flushWithinMillis();
+            listener.flushWithin(Optional.ofNullable(flushWithinMillis).map(Duration::ofMillis));
+        }
         if (cp.terminate() && !terminateReported) {
             terminateReported = true;
             listener.terminateRequested(cp.terminateReason() == null ? "no reason given" : cp.terminateReason());

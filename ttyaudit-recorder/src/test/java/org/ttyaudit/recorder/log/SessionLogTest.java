@@ -98,6 +98,22 @@ class SessionLogTest {
     }
 
     @Test
+    void aShorterLatencySetWhileAChunkWaitsSealsItThen() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1 << 20, 60 * SECOND, 1 << 20);
+        output(log, 10);   // would wait a minute
+        Thread.sleep(100);
+        assertThat(sink.eventCount()).isZero();
+        log.maxLatency(java.time.Duration.ofMillis(50));   // the writer is woken and sees the event is overdue
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (sink.eventCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.eventCount()).as("sealed by the new bound").isEqualTo(1);
+        log.close();
+    }
+
+    @Test
     void offsetsNeverDecrease() throws Exception {
         RecordingSink sink = new RecordingSink();
         SessionLog log = log(sink, 1 << 20, SECOND, 1 << 20);

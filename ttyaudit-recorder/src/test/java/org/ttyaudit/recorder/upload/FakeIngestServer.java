@@ -67,6 +67,7 @@ public final class FakeIngestServer implements AutoCloseable {
         byte[] lastHash;
         SessionEndRecord end;
         String terminateReason;
+        Integer flushWithinMillis;
 
         Session(SessionId id, byte[] header, String host) {
             this.id = id;
@@ -247,6 +248,15 @@ public final class FakeIngestServer implements AutoCloseable {
             throw new IllegalStateException("no session " + id);
         }
         s.terminateReason = reason;
+    }
+
+    /** Someone watches {@code id} live (or no longer: null): commit points ask for this chunk latency. */
+    public synchronized void watched(SessionId id, Integer flushWithinMillis) {
+        Session s = sessions.get(id);
+        if (s == null) {
+            throw new IllegalStateException("no session " + id);
+        }
+        s.flushWithinMillis = flushWithinMillis;
     }
 
     /** Adds a single-use enrollment token. */
@@ -582,6 +592,7 @@ public final class FakeIngestServer implements AutoCloseable {
         n.put("ended", s.end != null);
         n.put("terminate", s.terminateReason != null);
         n.put("terminate_reason", s.terminateReason);
+        n.put("flush_within_ms", s.flushWithinMillis);
         return n;
     }
 

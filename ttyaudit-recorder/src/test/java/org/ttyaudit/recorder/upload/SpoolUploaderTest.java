@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -305,6 +306,38 @@ class SpoolUploaderTest {
         progress.durable(Files.size(file));
         progress.closed();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(new UploadOutcome.Uploaded(id, true, 3));
+    }
+
+    @Test
+    void aLiveSessionHearsWhenTheServerWantsShortChunksAndWhenNoLonger() throws Exception {
+        SessionId id = TestRecords.newId();
+        Path file = dir.resolve("watched.tta");
+        RecordProgress progress = new RecordProgress();
+        List<Optional<Duration>> asked = new CopyOnWriteArrayList<>();
+        SpoolUploader uploader = new SpoolUploader(file, progress, client(), new Backoff(), sleeper,
+                SpoolUploader.Settings.persistent(), new SpoolUploader.Listener() {
+                    @Override
+                    public void flushWithin(Optional<Duration> latency) {
+                        asked.add(latency);
+                    }
+                });
+        CompletableFuture<UploadOutcome> outcome = runInThread(uploader);
+        try (RecordFileWriter w = RecordFileWriter.create(file, TestRecords.header(id))) {
+            progress.durable(w.durableLength());
+            w.appendChunk(TestRecords.chunk(0));
+            progress.durable(w.durableLength());
+            awaitCommitted(id, 0);
+            server.watched(id, 200);
+            awaitHeartbeats(2);
+            server.watched(id, null);
+            awaitHeartbeats(2);
+            w.finish(new org.ttyaudit.core.model.SessionEnd(TestRecords.START.plusSeconds(5), 0, 1, "exit"));
+            progress.durable(w.durableLength());
+            progress.closed();
+        }
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(new UploadOutcome.Uploaded(id, true, 1));
+        assertThat(asked).as("told once when it appears and once when it goes")
+                .containsExactly(Optional.of(Duration.ofMillis(200)), Optional.empty());
     }
 
     @Test

@@ -7,9 +7,13 @@ import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.ledger.LedgerProofs;
+import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.verify.SessionIntegrity;
+import org.ttyaudit.server.web.WebAssets;
 
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
@@ -26,13 +30,18 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint) {
+                                   String fingerprint, String webRoot, LiveHub live) {
+        RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
-                new IngestRoutes(ingest, ingestMetrics),
-                new SessionRoutes(store, blobs, audit),
+                new IngestRoutes(ingest, ingestMetrics, live, contact),
+                new SessionRoutes(store, blobs, audit, contact),
+                new LiveRoutes(new SessionAccess(store, audit), live),
+                new SessionDetailRoutes(store, new SessionAccess(store, audit),
+                        new SessionIntegrity(store, blobs, proofs), heads),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store));
-        return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups);
+        return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
+                new WebAssets(webRoot), publicUrl);
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.web.WebAssets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,9 @@ import java.util.Optional;
  *
  * <p>Authentication: {@code Authorization: Bearer <token>} (an API token {@code tta_}, a web session
  * {@code tts_} or a host credential {@code tth_}), or the web session cookie. The few endpoints that take no
- * credential (log in, enroll, the OpenAPI document) say so themselves.
+ * credential (log in, enroll, the OpenAPI document) say so themselves. Cross-site requests that ride on the
+ * cookie, and WebSocket upgrades from other sites, are refused by {@link OriginCheck}. The web UI's files are
+ * served at {@code /} ({@link WebAssets}).
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -53,19 +56,27 @@ public final class ApiServer implements AutoCloseable {
      *                 {@code keyPassword}
      */
     public ApiServer(InetSocketAddress listen, KeyStore keyStore, char[] keyPassword, CredentialResolver credentials,
-                     Store store, PrometheusRegistry metrics, List<? extends Object> routeGroups) {
+                     Store store, PrometheusRegistry metrics, List<? extends Object> routeGroups, WebAssets web,
+                     java.util.function.Supplier<String> publicUrl) {
+        OriginCheck origins = new OriginCheck(publicUrl);
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = IngestRoutes.MAX_BODY;
             config.startup.showJavalinBanner = false;
             config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore,
                     keyPassword));
-            config.routes.before("/api/v1/*", ctx -> authenticate(ctx, credentials));
+            config.routes.before("/api/v1/*", ctx -> origins.checkRequest(ctx, authenticate(ctx, credentials)));
+            // WebSocket upgrades do not pass the HTTP before-handlers
+            config.routes.wsBeforeUpgrade("/api/v1/*", ctx -> {
+                authenticate(ctx, credentials);
+                origins.checkUpgrade(ctx);
+            });
             config.routes.get("/healthz", ctx -> health(ctx, store));
             config.routes.get("/metrics", ctx -> metrics(ctx, metrics));
             config.routes.get("/api/v1/openapi.yaml", ApiServer::openApi);
             for (Object group : routeGroups) {
                 ((Routes) group).register(config.routes);
             }
+            web.register(config.routes);   // last: it takes the paths no API route took
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -73,7 +84,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith("application/json")) {
+                if (ctx.attribute(WebAssets.ANSWERED) == null
+                        && (type == null || !type.startsWith("application/json"))) {
                     error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
                 }
             });
@@ -121,7 +133,8 @@ public final class ApiServer implements AutoCloseable {
         return connector;
     }
 
-    private static void authenticate(Context ctx, CredentialResolver credentials) {
+    /** Sets the caller; returns whether the credential presented came from the cookie. */
+    private static boolean authenticate(Context ctx, CredentialResolver credentials) {
         String secret = presentedSecret(ctx);
         Optional<Principal> p = secret == null ? Optional.empty() : credentials.resolve(secret);
         if (p.isPresent()) {
@@ -133,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
         }
         // An open endpoint takes a stale credential as none: a browser keeps sending the cookie of a login
         // session that ended, and must still be able to log in again.
+        return p.isPresent() && ctx.header("Authorization") == null;
     }
 
     private static String presentedSecret(Context ctx) {
@@ -173,5 +187,17 @@ public final class ApiServer implements AutoCloseable {
 
     static void error(Context ctx, int status, String message) {
         Json.write(ctx, status, Map.of("error", message));
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            // A refused WebSocket upgrade: Javalin keeps the result of its exception handler but never writes
+            // it (the upgrade path has no result step), so the client would get the status with an empty body.
+            try (InputStream body = ctx.resultInputStream()) {
+                if (body != null) {
+                    ctx.res().getOutputStream().write(body.readAllBytes());
+                    ctx.res().flushBuffer();
+                }
+            } catch (IOException e) {
+                log.debug("could not send the refusal of a WebSocket upgrade: {}", e.toString());
+            }
+        }
     }
 }

@@ -7,7 +7,10 @@ import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.ingest.InflightBytes;
 import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestMetrics;
+import org.ttyaudit.server.ingest.CommitPoint;
 import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ingest.RecorderContact;
+import org.ttyaudit.server.live.LiveHub;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -25,10 +28,14 @@ final class IngestRoutes implements Routes {
     private final IngestService ingest;
     private final IngestMetrics metrics;
     private final InflightBytes inflight = new InflightBytes(INFLIGHT_BUDGET);
+    private final LiveHub live;
+    private final RecorderContact contact;
 
-    IngestRoutes(IngestService ingest, IngestMetrics metrics) {
+    IngestRoutes(IngestService ingest, IngestMetrics metrics, LiveHub live, RecorderContact contact) {
         this.ingest = ingest;
         this.metrics = metrics;
+        this.live = live;
+        this.contact = contact;
     }
 
     @Override
@@ -40,7 +47,10 @@ final class IngestRoutes implements Routes {
 
     private void commitPoint(Context ctx) {
         Principal host = Caller.require(ctx, AccessPolicy.Action.INGEST, null);
-        Json.write(ctx, 200, Views.commitPoint(ingest.commitPoint(Params.sessionId(ctx), host.id())));
+        UUID id = Params.sessionId(ctx);
+        CommitPoint point = ingest.commitPoint(id, host.id());
+        contact.heard(id, point.ended());
+        Json.write(ctx, 200, Views.commitPoint(point, live.flushWithinMillis(id)));
     }
 
     private void frames(Context ctx) throws IOException, InterruptedException {
@@ -60,7 +70,9 @@ final class IngestRoutes implements Routes {
                     throw new ApiException(503, "the server is busy storing other sessions; retry later");
                 }
                 byte[] body = body(ctx);
-                Json.write(ctx, 200, Views.commitPoint(ingest.ingest(sessionId, host.id(), body)));
+                CommitPoint point = ingest.ingest(sessionId, host.id(), body);
+                contact.heard(sessionId, point.ended());
+                Json.write(ctx, 200, Views.commitPoint(point, live.flushWithinMillis(sessionId)));
             }
         } catch (ApiException e) {
             metrics.refused();   // refused here, before the ingest service (which counts its own refusals)

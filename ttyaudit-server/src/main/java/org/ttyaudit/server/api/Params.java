@@ -14,7 +14,11 @@ final class Params {
     }
 
     static UUID sessionId(Context ctx) {
-        String text = ctx.pathParam("id");
+        return sessionIdOf(ctx.pathParam("id"));
+    }
+
+    /** A session id from its text. @throws ApiException 400 naming the text */
+    static UUID sessionIdOf(String text) {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {

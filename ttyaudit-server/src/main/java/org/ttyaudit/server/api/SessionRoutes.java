@@ -10,6 +10,7 @@ import org.ttyaudit.server.auth.AccessPolicy;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.playback.RecordAssembler;
 import org.ttyaudit.server.playback.StoredEvents;
 import org.ttyaudit.server.store.Page;
@@ -38,11 +39,16 @@ final class SessionRoutes implements Routes {
     private final BlobStore blobs;
     private final AuditLog audit;
     private final RecordAssembler records;
+    private final SessionAccess access;
 
-    SessionRoutes(Store store, BlobStore blobs, AuditLog audit) {
+    private final RecorderContact contact;
+
+    SessionRoutes(Store store, BlobStore blobs, AuditLog audit, RecorderContact contact) {
+        this.contact = contact;
         this.store = store;
         this.blobs = blobs;
         this.audit = audit;
+        this.access = new SessionAccess(store, audit);
         this.records = new RecordAssembler(store.sessions(), blobs);
     }
 
@@ -66,12 +72,13 @@ final class SessionRoutes implements Routes {
         } catch (StoreException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        Json.write(ctx, 200, Views.page(page.items().stream().map(Views::session).toList(), page.nextCursor()));
+        Json.write(ctx, 200, Views.page(page.items().stream().map(s -> Views.session(s, contact)).toList(),
+                page.nextCursor()));
     }
 
     private void details(Context ctx) {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.view", Map.of());
-        Json.write(ctx, 200, Views.session(v.session));
+        Json.write(ctx, 200, Views.session(v.session, contact));
     }
 
     private void commands(Context ctx) {
@@ -169,17 +176,8 @@ final class SessionRoutes implements Routes {
                 Params.instant(ctx, "until"), visibleTo);
     }
 
-    /** The session, when the caller may see it; the access is recorded as an audit event. */
     private Viewed view(Context ctx, Action action, String auditAction, Map<String, String> detail) {
-        Caller.grant(ctx, action);   // 403 for callers who may see no session at all
-        UUID id = Params.sessionId(ctx);
-        Principal p = Caller.of(ctx);
-        SessionRecord s = store.sessions().get(id).orElse(null);
-        if (s == null || !AccessPolicy.allows(p, action, s.header().user())) {
-            throw ApiException.notFound("no session " + id);
-        }
-        audit.record(p, auditAction, id, detail);
-        return new Viewed(s);
+        return new Viewed(access.view(ctx, action, auditAction, detail));
     }
 
     private record Viewed(SessionRecord session) {

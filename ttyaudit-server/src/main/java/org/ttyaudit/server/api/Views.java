@@ -3,6 +3,7 @@ package org.ttyaudit.server.api;
 import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.ingest.CommitPoint;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.SearchHit;
@@ -22,6 +23,11 @@ final class Views {
     }
 
     static Map<String, Object> commitPoint(CommitPoint p) {
+        return commitPoint(p, java.util.OptionalInt.empty());
+    }
+
+    /** @param flushWithinMillis the chunk latency asked of the recorder while the session is watched */
+    static Map<String, Object> commitPoint(CommitPoint p, java.util.OptionalInt flushWithinMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", p.sessionId().toString());
         m.put("committed_seq", p.committedSeq());
@@ -29,11 +35,22 @@ final class Views {
         m.put("ended", p.ended());
         m.put("terminate", p.terminate());
         m.put("terminate_reason", p.terminateReason());
+        m.put("flush_within_ms", flushWithinMillis.isPresent() ? flushWithinMillis.getAsInt() : null);
         return m;
     }
 
-    static Map<String, Object> session(SessionRecord s) {
+    /**
+     * A session with its state and duration: {@code duration_ms} is until its end, or until now while it is live,
+     * or until the last chunk received when it is incomplete.
+     */
+    static Map<String, Object> session(SessionRecord s, RecorderContact contact) {
         SessionHeader h = s.header();
+        RecorderContact.State state = contact.state(s);
+        Instant until = switch (state) {
+            case ENDED -> s.end().end().endedAt();
+            case LIVE -> contact.now();
+            case INCOMPLETE -> s.lastActivity();
+        };
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id().toString());
         m.put("kind", h.kind());
@@ -53,7 +70,9 @@ final class Views {
         m.put("ended_at", s.end() == null ? null : time(s.end().end().endedAt()));
         m.put("exit_status", s.end() == null ? null : s.end().end().exitStatus());
         m.put("end_reason", s.end() == null ? null : s.end().end().reason());
-        m.put("state", s.ended() ? "ended" : "live");
+        m.put("duration_ms", until == null ? null : Math.max(0, java.time.Duration.between(h.startedAt(), until)
+                .toMillis()));
+        m.put("state", state.wireName());
         m.put("last_activity", time(s.lastActivity()));
         m.put("chunks", s.committedSeq() + 1);
         m.put("events", s.eventCount());

@@ -86,6 +86,7 @@ public final class IngestService implements AutoCloseable {
     private final Clock clock;
     private final IngestMetrics metrics;
     private final Runnable committed;
+    private final CommitListener listener;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
     /** Writes each group's blob batch while the committer writes its rows; one thread, so batches stay in order. */
@@ -107,7 +108,14 @@ public final class IngestService implements AutoCloseable {
      */
     public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
                          IngestMetrics metrics, Runnable committed) {
+        this(store, blobs, ledger, parser, clock, metrics, committed, CommitListener.NONE);
+    }
+
+    /** @param listener told of every stored request after its group committed (live viewers) */
+    public IngestService(Store store, BlobStore blobs, Ledger ledger, BatchParser parser, Clock clock,
+                         IngestMetrics metrics, Runnable committed, CommitListener listener) {
         this.committed = committed;
+        this.listener = listener;
         this.store = store;
         this.blobs = blobs;
         this.ledger = ledger;
@@ -227,6 +235,9 @@ public final class IngestService implements AutoCloseable {
             }
             accepted.forEach((p, point) -> p.result.complete(point));
             metrics.committed(group.size(), accepted.size(), System.nanoTime() - started);
+            if (!accepted.isEmpty()) {
+                notifyListener(accepted.keySet());
+            }
         } catch (RuntimeException e) {
             if (group.size() > 1) {
                 log.warn("a commit group of {} requests failed ({}); committing them one by one", group.size(),
@@ -240,6 +251,15 @@ public final class IngestService implements AutoCloseable {
                 group.get(0).result.completeExceptionally(new IngestException(UNAVAILABLE,
                         "the server could not store the request: " + e.getMessage(), null, e));
             }
+        }
+    }
+
+    /** Keeps what the listener throws here: escaping into commit(), it would have the group committed again. */
+    private void notifyListener(java.util.Collection<Pending> accepted) {
+        try {
+            listener.committed(accepted.stream().map(p -> p.batch).toList());
+        } catch (RuntimeException e) {
+            log.warn("a commit listener failed: {}", e.toString());
         }
     }
 

@@ -138,6 +138,15 @@ class RbacMatrixTest {
             POST   /api/v1/sessions/{id}/terminate      alice     202   202   403   403   403   403   401   403
             POST   /api/v1/sessions/{id}/terminate      bob       202   202   403   403   403   403   401   403
             POST   /api/v1/sessions/{id}/terminate      unknown   404   404   403   403   403   403   401   403
+            GET    /api/v1/sessions/{id}/live           alice     101   101   101   101   404   403   401   403
+            GET    /api/v1/sessions/{id}/live           bob       101   101   101   404   101   403   401   403
+            GET    /api/v1/sessions/{id}/live           unknown   404   404   404   404   404   403   401   403
+            GET    /api/v1/sessions/{id}/activity       alice     200   200   200   200   404   403   401   403
+            GET    /api/v1/sessions/{id}/activity       bob       200   200   200   404   200   403   401   403
+            GET    /api/v1/sessions/{id}/activity       unknown   404   404   404   404   404   403   401   403
+            GET    /api/v1/sessions/{id}/integrity      alice     200   200   200   200   404   403   401   403
+            GET    /api/v1/sessions/{id}/integrity      bob       200   200   200   404   200   403   401   403
+            GET    /api/v1/sessions/{id}/integrity      unknown   404   404   404   404   404   403   401   403
             GET    /api/v1/search                       -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/head                  -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/key                   -         200   200   200   200   200   403   401   403
@@ -149,7 +158,7 @@ class RbacMatrixTest {
 
     private static final String SEARCH_WORD = "matrixword";
     private static final Set<String> CONTENT_READS = Set.of("session.view", "session.download", "session.export",
-            "search");
+            "session.watch", "search");
     /** Detail fields whose values the test cannot know (fresh ids, the client address). */
     private static final Set<String> UNPREDICTABLE_DETAIL = Set.of("address", "token_id", "host_id");
 
@@ -329,6 +338,11 @@ class RbacMatrixTest {
         m.put("GET /api/v1/sessions/{id}/record", sessionRead("/record", "session.download", Map.of()));
         m.put("GET /api/v1/sessions/{id}/export", sessionRead("/export", "session.export",
                 Map.of("format", "asciicast-v2")));
+        m.put("GET /api/v1/sessions/{id}/live", sessionRead("/live", "session.watch", Map.of()));
+        m.put("GET /api/v1/sessions/{id}/activity", sessionRead("/activity", "session.view",
+                Map.of("part", "activity")));
+        m.put("GET /api/v1/sessions/{id}/integrity", sessionRead("/integrity", "session.view",
+                Map.of("part", "integrity")));
         m.put("GET /api/v1/sessions/{id}/proofs", new Endpoint((who, t) -> probe(who, "/api/v1/sessions/"
                 + sessions.get(t) + "/proofs"), null));
         m.put("POST /api/v1/sessions/{id}/terminate", new Endpoint((who, t) -> json(who, "/api/v1/sessions/"
@@ -406,6 +420,9 @@ class RbacMatrixTest {
     }
 
     private Response send(String method, Probe p) throws Exception {
+        if (p.path().endsWith("/live")) {
+            return WebSocketHandshake.send(server, p.path(), p.credential());
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + p.path()))
                 .timeout(Duration.ofSeconds(30));
         if (p.credential() != null) {
@@ -466,7 +483,7 @@ class RbacMatrixTest {
         for (Cell c : cells) {
             AuditMaker audit = endpoints.get(c.row().endpoint()).audit();
             int status = c.row().expected().get(c.who());
-            if (audit != null && status >= 200 && status < 300) {
+            if (audit != null && ((status >= 200 && status < 300) || status == 101)) {
                 String event = audit.expected(c.who(), c.row().target());
                 if (event != null) {
                     expected.add(event);
@@ -482,7 +499,9 @@ class RbacMatrixTest {
         }
         assertThat(recorded).as("audit events of the matrix run").containsExactlyInAnyOrderElementsOf(expected);
         long contentReads = expected.stream().filter(s -> CONTENT_READS.contains(s.split(" ")[1])).count();
-        assertThat(contentReads).as("content reads in the run").isEqualTo(5 * 8 + 5);   // 5 session reads × 8 allowed cells, 5 searches
+        // 8 session reads (details, commands, events, record, export, live, activity, integrity) × 8 allowed
+        // cells, and 5 searches
+        assertThat(contentReads).as("content reads in the run").isEqualTo(8 * 8 + 5);
     }
 
     @Test

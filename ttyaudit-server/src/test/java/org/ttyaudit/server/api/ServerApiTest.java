@@ -81,6 +81,10 @@ class ServerApiTest {
 
         JsonNode started = server.ingest(host, s.id(), s.headerFrame()).json();
         assertThat(started.get("committed_seq").asLong()).isEqualTo(-1);
+        JsonNode running = server.get("/api/v1/sessions/" + s.id(), admin).json();
+        assertThat(running.get("state").asText()).as("its recorder was just heard from").isEqualTo("live");
+        assertThat(running.get("ended_at").isNull()).isTrue();
+        assertThat(running.get("duration_ms").asLong()).as("so far").isPositive();
         Chunk a = s.command("cat /etc/passwd", "root:x:0:0:root:/root:/bin/bash", 0);
         JsonNode afterA = server.ingest(host, s.id(), frames(a)).json();
         assertThat(afterA.get("committed_seq").asLong()).isZero();
@@ -97,6 +101,12 @@ class ServerApiTest {
         assertThat(session.get("user").asText()).isEqualTo("alice");
         assertThat(session.get("state").asText()).isEqualTo("ended");
         assertThat(session.get("commands").asLong()).isEqualTo(2);
+        assertThat(session.get("host").asText()).isEqualTo("web-1");
+        assertThat(session.get("client_address").asText()).isEqualTo("10.0.0.9 5122 10.0.0.1 22");
+        assertThat(session.get("started_at").asText()).isEqualTo("2026-11-25T10:00:00Z");
+        assertThat(session.get("ended_at").asText()).isEqualTo("2026-11-25T10:05:00Z");
+        assertThat(session.get("duration_ms").asLong()).isEqualTo(300_000);
+        assertThat(session.get("exit_status").asInt()).isZero();
 
         JsonNode commands = server.get("/api/v1/sessions/" + s.id() + "/commands", admin).json();
         assertThat(commands).extracting(c -> c.get("command").asText())

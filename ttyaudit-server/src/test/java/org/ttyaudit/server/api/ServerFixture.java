@@ -43,10 +43,16 @@ final class ServerFixture implements AutoCloseable {
     final String base;
 
     ServerFixture(Path dataDir) throws Exception {
+        this(dataDir, org.ttyaudit.server.web.WebAssets.DEFAULT_ROOT);
+    }
+
+    /** A server whose web UI is the classpath folder {@code webRoot} (tests bring their own small UI). */
+    ServerFixture(Path dataDir, String webRoot) throws Exception {
         this.dataDir = dataDir;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         server = AuditServer.start(new ServerConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null, null,
-                List.of(), null, Duration.ofMillis(200)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                List.of(), null, Duration.ofMillis(200), webRoot), new PrintStream(printed, true,
+                StandardCharsets.UTF_8));
         Matcher m = Pattern.compile("one-time password (\\S+)").matcher(printed.toString(StandardCharsets.UTF_8));
         oneTimePassword = m.find() ? m.group(1) : null;
         base = server.url();
@@ -127,7 +133,8 @@ final class ServerFixture implements AutoCloseable {
         return postBytes("/api/v1/ingest/sessions/" + session, credential, IngestRoutes.CONTENT_TYPE, frames);
     }
 
-    private HttpRequest.Builder request(String path, String token) {
+    /** A request to send with {@link #send(HttpRequest)}, e.g. with headers the helpers above do not set. */
+    HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -135,9 +142,9 @@ final class ServerFixture implements AutoCloseable {
         return b;
     }
 
-    private Response send(HttpRequest request) throws IOException, InterruptedException {
+    Response send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new Response(r.statusCode(), r.body());
+        return new Response(r.statusCode(), r.body(), r.headers());
     }
 
     @Override
@@ -145,7 +152,15 @@ final class ServerFixture implements AutoCloseable {
         server.close();
     }
 
-    record Response(int status, byte[] body) {
+    record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
+        Response(int status, byte[] body) {
+            this(status, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() throws IOException {
             return JSON.readTree(body);
         }

@@ -61,6 +61,14 @@ public final class RecordedSession {
         return c;
     }
 
+    /** Seals a chunk holding one output event with exactly these bytes (e.g. half a character). */
+    public Chunk output(byte[] bytes) {
+        Chunk c = encoder.seal(List.of(new OutputEvent(offset, bytes)));
+        offset += 1_000_000;
+        chunks.add(c);
+        return c;
+    }
+
     public SessionEndRecord end() {
         return encoder.end(new SessionEnd(Instant.parse("2026-11-25T10:05:00Z"), 0, null, "exit"));
     }

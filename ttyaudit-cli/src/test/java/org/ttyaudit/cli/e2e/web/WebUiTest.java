@@ -1,0 +1,267 @@
+package org.ttyaudit.cli.e2e.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.ttyaudit.cli.e2e.RecordFixture;
+import org.ttyaudit.cli.e2e.ServerProcess;
+import org.ttyaudit.cli.e2e.TerminalSession;
+import org.ttyaudit.recorder.pty.WindowSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web UI in a real headless Chromium against a real {@code ttyaudit server} process holding sessions that the
+ * real recorder recorded from real bash ({@code record --upload}): log in (with the forced first-login password
+ * change), search, playback with the command timeline, details, live view, role checks, the audit log, and the
+ * phone-width layout. Screenshots of the main pages go to target/screenshots/.
+ */
+class WebUiTest {
+    static final String PROMPT = "tt[#$] ";
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String MARKUP = "<img src=x onerror=document.title=1337>";
+
+    @TempDir
+    static Path home;
+    static ServerProcess server;
+    static Browser browser;
+    static Path credentialFile;
+    /** The recorded session: three commands, the second printing zebra-42. */
+    static String sessionId;
+
+    @BeforeAll
+    static void serverWithARecordedSessionAndABrowser() throws Exception {
+        Browser.assumeInstalled();
+        server = new ServerProcess(home.resolve("server-data")).start();
+        server.admin();
+        credentialFile = home.resolve("host.json");
+        server.enroll(credentialFile, "web-host");
+        RecordFixture.writeFile(home.resolve(".bashrc"), "PS1='tt\\$ '\n");
+
+        try (TerminalSession t = recordBash()) {
+            int at = t.awaitOutput(PROMPT);
+            at = t.runLine(at, PROMPT, "echo first-step");
+            Thread.sleep(1500);
+            // The output (zebra-42) differs from the command line, so seeing it proves the output plays.
+            at = t.runLine(at, PROMPT, "echo zebra-$((6*7))");
+            Thread.sleep(1500);
+            at = t.runLine(at, PROMPT, "ls /");
+            // Recorded text is the recorded user's: the page must show it as text, never run it as markup.
+            t.runLine(at, PROMPT, "echo '" + MARKUP + "'");
+            t.type("exit\r");
+            assertThat(t.awaitExit().code()).as(t.output()).isZero();
+        }
+        sessionId = awaitSearchHit("zebra").get("session_id").asText();
+        browser = new Browser(server.url(), server.certificate(), home.resolve("chromium-profile"), SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        TerminalSession.endProcessesUnder(home);
+    }
+
+    @AfterEach
+    void theCspRefusedNothing() {
+        if (browser != null) {
+            assertThat(browser.policyViolations()).as("console messages of refused content").isEmpty();
+        }
+    }
+
+    static TerminalSession recordBash() throws Exception {
+        return TerminalSession.start(List.of("record", "--upload", "--credential-file", credentialFile.toString(),
+                "--", "bash"), RecordFixture.environment(home, "/bin/bash"), new WindowSize(100, 24));
+    }
+
+    /** Polls the search API until the server has indexed a command hit for {@code query}. */
+    static JsonNode awaitSearchHit(String query) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            for (JsonNode hit : server.getJson("/api/v1/search?q=" + query).get("items")) {
+                if (hit.get("kind").asText().equals("command")) {
+                    return hit;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server never found a command with " + query);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static double sessionTime() {
+        return Double.parseDouble(browser.find("#session-time").getAttribute("data-seconds"));
+    }
+
+    @Test
+    void anAuditorFindsACommandBySearchingPlaysItsOutputAndJumpsWithTheTimeline() throws Exception {
+        server.user("searcher", "auditor", "one-time password of searcher");
+        browser.login("searcher", "one-time password of searcher", "searcher's own password");
+        browser.awaitText("main h1", "Sessions");
+        browser.await("tr.row-link[data-session-id='" + sessionId + "']");
+        browser.screenshot("sessions");
+
+        browser.find("nav a[href='#/search']").click();
+        browser.fill("input[name=q]", "zebra");
+        browser.find("form.filters button[type=submit]").click();
+        WebElement mark = browser.await(".hits mark");
+        assertThat(mark.getText()).containsIgnoringCase("zebra");
+        browser.screenshot("search");
+
+        WebElement commandHit = browser.all(".hit-link").stream()
+                .filter(a -> !a.findElements(By.cssSelector(".kind-command")).isEmpty()).findFirst().orElseThrow();
+        commandHit.click();
+        assertThat(browser.route()).startsWith("#/sessions/" + sessionId + "?t=");
+        // Opened at the command, playing: the command's output appears on the player's terminal.
+        browser.awaitText(".player .ap-term", "zebra-42");
+        browser.screenshot("playback");
+
+        List<WebElement> commands = browser.all("button.command");
+        assertThat(commands).extracting(e -> e.findElement(By.cssSelector(".command-line")).getText())
+                .startsWith("echo first-step", "echo zebra-$((6*7))", "ls /", "echo '" + MARKUP + "'");
+        assertThat(browser.all(".timeline img")).as("a recorded command is text, not markup").isEmpty();
+        double before = sessionTime();
+        WebElement first = commands.get(0);
+        double firstAt = Double.parseDouble(first.getAttribute("data-offset"));
+        assertThat(before).as("playing from the zebra command, after the first one").isGreaterThan(firstAt + 1);
+        first.click();
+        browser.waitUntil("the session time to go back from " + before, d -> sessionTime() < before - 1);
+        assertThat(sessionTime()).as("the player jumped to the first command").isBetween(firstAt - 0.2, firstAt + 3);
+
+        browser.awaitText("#integrity", "hash chain intact");
+        browser.await("#activity");
+        assertThat(browser.driver().getTitle()).doesNotContain("1337");
+        browser.script("document.querySelector('.details').scrollIntoView()");
+        browser.screenshot("session-details");
+    }
+
+    @Test
+    void aLiveSessionShowsWhatIsTypedIntoItWithinSeconds() throws Exception {
+        server.user("watcher", "auditor", "one-time password of watcher");
+        browser.login("watcher", "one-time password of watcher", "watcher's own password");
+        try (TerminalSession t = recordBash()) {
+            t.awaitOutput(PROMPT);
+            String live = awaitLiveSession();
+            browser.open("#/live/" + live);
+            browser.awaitText("#live-status", "Live");
+            browser.awaitText(".player .ap-term", "tt");
+            long typed = System.nanoTime();
+            t.type("echo live-$((40+2))\r");
+            browser.awaitText(".player .ap-term", "live-42");
+            long millis = Duration.ofNanos(System.nanoTime() - typed).toMillis();
+            System.out.println("live view: output shown " + millis + " ms after the keystrokes");
+            assertThat(millis).as("keystroke to browser").isLessThan(5000);
+            browser.screenshot("live");
+            t.type("exit\r");
+            t.awaitExit();
+        }
+        browser.awaitText("#live-status", "ended");
+    }
+
+    static String awaitLiveSession() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode s : server.getJson("/api/v1/sessions").get("items")) {
+                if (s.get("state").asText().equals("live")) {
+                    return s.get("id").asText();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no live session reached the server");
+    }
+
+    @Test
+    void aUserCannotOpenAnotherUsersSessionAnAuditorCanAndTheViewingIsAudited() throws Exception {
+        server.user("mallory", "user", "one-time password of mallory");
+        browser.login("mallory", "one-time password of mallory", "mallory's own password");
+        browser.await(".notice");
+        assertThat(browser.all("tr.row-link")).as("role user sees only sessions recorded under their name")
+                .isEmpty();
+        browser.open("#/sessions/" + sessionId);
+        browser.awaitText("main h1", "Not found or not allowed");
+        assertThat(browser.find("main").getText()).doesNotContain("zebra");
+        browser.screenshot("denied");
+        browser.open("#/audit");
+        browser.awaitText("main h1", "Not found or not allowed");
+
+        server.user("audrey", "auditor", "one-time password of audrey");
+        browser.login("audrey", "one-time password of audrey", "audrey's own password");
+        browser.open("#/sessions/" + sessionId);
+        browser.await("button.command");
+
+        browser.find("nav a[href='#/audit']").click();
+        browser.fill("form.filters input[name=session]", sessionId);
+        browser.find("form.filters button[type=submit]").click();
+        browser.waitUntil("the filtered audit log", d -> browser.route().contains("session=" + sessionId));
+        browser.await("tr.audit-row");
+        List<String> rows = browser.all("tr.audit-row").stream().map(WebElement::getText).toList();
+        assertThat(rows).anySatisfy(r -> assertThat(r).contains("audrey").contains("session.view"));
+        assertThat(rows).noneSatisfy(r -> assertThat(r).contains("mallory"));
+        browser.screenshot("audit-log");
+    }
+
+    @Test
+    void atPhoneWidthNothingScrollsSidewaysAndTabReachesTheSessionRows() throws Exception {
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+        browser.open("#/admin");
+        browser.await("#users table");
+        browser.fill("#create-user input[name=new-user-name]", "newcomer");
+        browser.fill("#create-user input[name=new-user-password]", "one-time password of newcomer");
+        browser.find("#create-user button[type=submit]").click();
+        browser.awaitText("#users table", "newcomer");
+        browser.all("button").stream().filter(b -> b.getText().equals("Make enrollment token")).findFirst()
+                .orElseThrow().click();
+        assertThat(browser.awaitText("#enroll-line", "ttyaudit enroll --server https://").getText())
+                .contains("--token tte_").contains("--fingerprint " + server.fingerprint());
+        browser.screenshot("admin");
+        try {
+            browser.phone(375, 812);
+            for (String route : List.of("#/search?q=zebra", "#/audit", "#/admin", "#/account")) {
+                browser.open(route);
+                browser.await("main h1");
+                browser.await("main form");
+                assertThat(browser.scrollsSideways()).as(route + " at 375 px").isFalse();
+            }
+            browser.open("#/sessions");
+            browser.await("tr.row-link");
+            assertThat(browser.scrollsSideways()).as("the session list at 375 px").isFalse();
+            browser.screenshot("phone-sessions");
+
+            browser.script("document.activeElement.blur(); window.scrollTo(0, 0);");
+            WebElement focused = null;
+            for (int i = 0; i < 40 && focused == null; i++) {
+                new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+                WebElement active = browser.driver().switchTo().activeElement();
+                if ("tr".equals(active.getTagName()) && active.getAttribute("class").contains("row-link")) {
+                    focused = active;
+                }
+            }
+            assertThat(focused).as("a session row within 40 presses of Tab").isNotNull();
+            String id = focused.getAttribute("data-session-id");
+            new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
+            browser.waitUntil("Enter to open the session", d -> browser.route().equals("#/sessions/" + id));
+            browser.await(".player .ap-term");
+            assertThat(browser.scrollsSideways()).as("playback at 375 px").isFalse();
+            browser.screenshot("phone-playback");
+        } finally {
+            browser.desktop();
+        }
+    }
+}

@@ -1,0 +1,1 @@
+/* a vendored player stand-in */

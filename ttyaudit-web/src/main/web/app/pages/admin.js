@@ -1,0 +1,151 @@
+// Administration (admins): users (create, role, disable, reset password, their API tokens), host enrollment
+// tokens with the `ttyaudit enroll …` line to run on a host, and the enrolled hosts.
+import {getJson, send} from '../api.js';
+import {h, replace, field, table, time, notice} from '../dom.js';
+import {tokenTable, shownOnce} from './tokens.js';
+
+const ROLES = ['admin', 'auditor', 'user'];
+
+export async function render(ctx) {
+  const users = h('div', {id: 'users'});
+  const enrollment = h('div', {id: 'enrollment-tokens'});
+  const hosts = h('div', {id: 'hosts'});
+  replace(ctx.view,
+    h('section', {},
+      h('h1', {tabindex: '-1'}, 'Administration'),
+      h('h2', {}, 'Users'),
+      h('p', {class: 'muted'}, 'A user\'s name is their login name on the recorded hosts: role user sees the ' +
+        'sessions recorded under it. New and reset passwords work once and must be changed at the next login.'),
+      createUserForm(ctx, users),
+      users,
+      h('h2', {}, 'Host enrollment'),
+      h('p', {class: 'muted'}, 'A token works once, for one host: run the line it gives as root on that host.'),
+      enrollmentForm(enrollment),
+      enrollment,
+      h('h2', {}, 'Enrolled hosts'),
+      hosts));
+  await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts)]);
+}
+
+async function drawUsers(ctx, box) {
+  const list = await getJson('/api/v1/users');
+  const rows = list.map((u) => {
+    const role = h('select', {'aria-label': `role of ${u.name}`},
+      ROLES.map((r) => h('option', {value: r, selected: r === u.role}, r)));
+    const message = h('span', {role: 'status'});
+    const act = async (body) => {
+      try {
+        await send('PATCH', `/api/v1/users/${encodeURIComponent(u.name)}`, body);
+        await drawUsers(ctx, box);
+      } catch (e) {
+        replace(message, notice(e.message));
+      }
+    };
+    role.addEventListener('change', () => act({role: role.value}));
+    const tokensBox = h('div', {class: 'user-tokens'});
+    return [h('tr', {},
+      h('td', {}, u.name, u.name === ctx.me.name ? h('span', {class: 'muted'}, ' (you)') : null),
+      h('td', {}, role),
+      h('td', {}, u.disabled ? 'disabled' : (u.must_change_password ? 'must change password' : 'active')),
+      h('td', {}, time(u.created_at)),
+      h('td', {class: 'actions'},
+        h('button', {type: 'button', class: 'small', onclick: () => act({disabled: !u.disabled})},
+          u.disabled ? 'Enable' : 'Disable'), ' ',
+        h('button', {type: 'button', class: 'small', onclick: () => resetForm(u, message, act)},
+          'Reset password'), ' ',
+        h('button', {type: 'button', class: 'small', 'aria-expanded': 'false', onclick: async (event) => {
+          const open = event.target.getAttribute('aria-expanded') === 'true';
+          event.target.setAttribute('aria-expanded', String(!open));
+          if (open) {
+            tokensBox.replaceChildren();
+          } else {
+            await drawUserTokens(u.name, tokensBox);
+          }
+        }}, 'API tokens'),
+        message, tokensBox))];
+  });
+  replace(box, table('users', ['Name', 'Role', 'State', 'Created', 'Actions'], rows));
+}
+
+function resetForm(user, place, act) {
+  const password = h('input', {type: 'password', autocomplete: 'new-password', required: true, minlength: 12});
+  const form = h('form', {class: 'inline-form'}, field(`New one-time password for ${user.name}`, password),
+    h('button', {type: 'submit', class: 'small'}, 'Set'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act({password: password.value});
+  });
+  replace(place, form);
+  password.focus();
+}
+
+async function drawUserTokens(name, box) {
+  const list = await getJson(`/api/v1/users/${encodeURIComponent(name)}/tokens`);
+  replace(box, tokenTable(list,
+    (id) => `/api/v1/users/${encodeURIComponent(name)}/tokens/${encodeURIComponent(id)}`,
+    () => drawUserTokens(name, box), `API tokens of ${name}`));
+}
+
+function createUserForm(ctx, usersBox) {
+  const name = h('input', {type: 'text', name: 'new-user-name', required: true, autocapitalize: 'none',
+    spellcheck: 'false'});
+  const role = h('select', {name: 'new-user-role'}, ROLES.map((r) => h('option', {value: r, selected: r === 'user'},
+    r)));
+  const password = h('input', {type: 'password', name: 'new-user-password', autocomplete: 'new-password',
+    required: true});
+  const message = h('div', {'aria-live': 'polite'});
+  const form = h('form', {class: 'inline-form', id: 'create-user'},
+    field('Name', name), field('Role', role), field('One-time password', password),
+    h('button', {type: 'submit'}, 'Create user'), message);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.replaceChildren();
+    try {
+      const u = await send('POST', '/api/v1/users', {name: name.value.trim(), role: role.value,
+        password: password.value});
+      name.value = '';
+      password.value = '';
+      message.append(notice(`Created ${u.name} (${u.role}); they choose their password at the first login.`,
+        'info'));
+      await drawUsers(ctx, usersBox);
+    } catch (e) {
+      message.append(notice(e.message));
+    }
+  });
+  return form;
+}
+
+function enrollmentForm(box) {
+  const hours = h('input', {type: 'number', name: 'ttl-hours', min: 1, max: 720, value: 24});
+  const shown = h('div', {id: 'enroll-line'});
+  const form = h('form', {class: 'inline-form'}, field('Valid for (hours)', hours),
+    h('button', {type: 'submit'}, 'Make enrollment token'), shown);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const t = await send('POST', '/api/v1/enrollment-tokens', {ttl_hours: Number(hours.value)});
+      replace(shown, shownOnce('Run this as root on the host to enroll:', t.enroll_command));
+      await drawEnrollment(box);
+    } catch (e) {
+      replace(shown, notice(e.message));
+    }
+  });
+  return form;
+}
+
+async function drawEnrollment(box) {
+  const list = await getJson('/api/v1/enrollment-tokens');
+  replace(box, list.length === 0 ? h('p', {class: 'muted'}, 'No enrollment tokens yet.')
+    : table('enrollment tokens', ['Id', 'Made by', 'Made', 'Expires', 'Used'], list.map((t) => h('tr', {},
+      h('td', {}, h('code', {}, t.id)), h('td', {}, t.created_by), h('td', {}, time(t.created_at)),
+      h('td', {}, time(t.expires_at)),
+      h('td', {}, t.used_at ? [time(t.used_at), ` by host ${t.used_by_host_id ?? ''}`] : 'not used')))));
+}
+
+async function drawHosts(box) {
+  const list = await getJson('/api/v1/hosts');
+  replace(box, list.length === 0 ? h('p', {class: 'muted'}, 'No hosts are enrolled.')
+    : table('enrolled hosts', ['Host', 'Id', 'Enrolled', 'State'], list.map((x) => h('tr', {},
+      h('td', {}, x.name), h('td', {}, h('code', {}, x.id)), h('td', {}, time(x.enrolled_at)),
+      h('td', {}, x.revoked ? 'revoked' : 'active')))));
+}

@@ -1,0 +1,234 @@
+// One recorded session: playback (asciinema-player fed by the asciicast v2 export) with its command timeline,
+// then its details: metadata, processes and resources, integrity, downloads. #/sessions/ID?t=SECONDS opens it at
+// that moment of the session. Every read here is recorded by the server in the audit log.
+import {getJson, getText, sessionPath} from '../api.js';
+import {h, replace, time, clock, duration, table, notice} from '../dom.js';
+import {parseCast, timeMapping, library} from '../player.js';
+
+const SPEEDS = [0.5, 1, 1.5, 2, 4, 8];
+const IDLE_LIMITS = [['none', null], ['1 s', 1], ['2 s', 2], ['5 s', 5]];
+
+export async function render(ctx) {
+  const id = ctx.parts[1];
+  const base = sessionPath(id);
+  // The metadata first: a session one may not see is a 404, shown as the denied page before anything else.
+  const s = await getJson(base);
+  const [commands, castText] = await Promise.all([
+    getJson(`${base}/commands`),
+    getText(`${base}/export?format=asciicast-v2`, 'application/x-asciicast'),
+  ]);
+  const cast = parseCast(castText);
+  const startAt = Number.parseFloat(ctx.params.get('t') ?? '');
+
+  const playerBox = h('div', {class: 'player', 'aria-label': 'terminal playback'});
+  const position = h('output', {class: 'position', 'aria-live': 'off', id: 'session-time'}, '0:00.0');
+  const speed = h('select', {name: 'speed'}, SPEEDS.map((x) => h('option', {value: x, selected: x === 1}, `${x}×`)));
+  const idle = h('select', {name: 'idle'}, IDLE_LIMITS.map(([label, v]) => h('option', {value: v ?? ''}, label)));
+  const timeline = h('ol', {class: 'timeline', 'aria-label': 'commands; activate one to play from there'});
+
+  const playback = new Playback(playerBox, castText, cast, commands, position, timeline);
+  ctx.onLeave(() => playback.dispose());
+  speed.addEventListener('change', () => playback.setOptions({speed: Number(speed.value)}));
+  idle.addEventListener('change', () => playback.setOptions({idle: idle.value === '' ? null : Number(idle.value)}));
+
+  for (const c of commands) {
+    timeline.append(h('li', {},
+      h('button', {type: 'button', class: 'command', dataset: {offset: c.start_offset_us / 1e6},
+        onclick: () => playback.seekSession(c.start_offset_us / 1e6, true)},
+      h('span', {class: 'command-time'}, clock(c.start_offset_us / 1e6)),
+      h('code', {class: 'command-line'}, c.command),
+      h('span', {class: 'command-meta'},
+        c.cwd ? h('span', {class: 'cwd'}, c.cwd) : null,
+        h('span', {class: c.exit_code === 0 ? 'exit ok' : 'exit bad', title: 'exit code'},
+          c.exit_code === null || c.exit_code === undefined ? 'running' : `exit ${c.exit_code}`)))));
+  }
+
+  replace(ctx.view,
+    h('section', {class: 'session'},
+      h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, h('span', {class: 'session-id'}, `session ${s.id}`)),
+      h('p', {class: 'summary'}, 'Started ', time(s.started_at), ` · ${duration(s)} · `,
+        s.state === 'live' ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'},
+          '● live — watch it live')
+          : s.state === 'incomplete' ? 'incomplete: no end arrived and the recorder went silent'
+            : `exit status ${s.exit_status ?? '—'}`),
+      h('div', {class: 'playback'},
+        h('div', {class: 'player-column'},
+          playerBox,
+          h('div', {class: 'player-controls'},
+            h('label', {}, 'Speed ', speed), h('label', {}, 'Idle-time limit ', idle),
+            h('span', {}, 'Session time ', position))),
+        h('div', {class: 'timeline-column'},
+          h('h2', {}, `Commands (${commands.length})`),
+          commands.length === 0 ? h('p', {class: 'muted'}, 'No commands were recorded.') : timeline)),
+      h('section', {class: 'details', 'aria-labelledby': 'details-heading'},
+        h('h2', {id: 'details-heading'}, 'Details'),
+        downloads(base),
+        h('div', {class: 'detail-grid'},
+          h('div', {}, h('h3', {}, 'Metadata'), metadata(s)),
+          h('div', {}, h('h3', {}, 'Integrity'), later(integrity(base)))),
+        h('h3', {}, 'Processes and resources'),
+        later(activity(base)))));
+
+  playback.create({startAt: Number.isFinite(startAt) ? startAt : null, autoPlay: Number.isFinite(startAt)});
+}
+
+/**
+ * The player on the page. Speed and idle-time limit are fixed when asciinema-player is made, so changing them
+ * makes a new player at the same session time.
+ */
+class Playback {
+  constructor(box, castText, cast, commands, position, timeline) {
+    Object.assign(this, {box, castText, cast, commands, position, timeline});
+    this.options = {speed: 1, idle: null};
+    this.mapping = timeMapping(cast.times, null);
+    this.timer = setInterval(() => this.tick(), 200);
+  }
+
+  create({startAt, autoPlay}) {
+    this.mapping = timeMapping(this.cast.times, this.options.idle);
+    const markers = this.commands.map((c) => [this.mapping.toPlayer(c.start_offset_us / 1e6), c.command]);
+    this.player?.dispose();
+    this.box.replaceChildren();
+    this.player = library().create({data: this.castText}, this.box, {
+      speed: this.options.speed,
+      idleTimeLimit: this.options.idle ?? undefined,
+      markers,
+      controls: true,   // always shown: the seek bar carries the command markers
+      fit: 'width',
+      terminalFontSize: 'small',
+      autoPlay: Boolean(autoPlay),
+      preload: true,
+    });
+    this.playing = Boolean(autoPlay);
+    this.player.addEventListener('play', () => { this.playing = true; });
+    this.player.addEventListener('playing', () => { this.playing = true; });
+    this.player.addEventListener('pause', () => { this.playing = false; });
+    this.player.addEventListener('ended', () => { this.playing = false; });
+    if (startAt !== null && startAt !== undefined) {
+      this.seekSession(startAt, autoPlay);
+    }
+  }
+
+  setOptions(change) {
+    const at = this.sessionTime();
+    const wasPlaying = this.playing;
+    Object.assign(this.options, change);
+    this.create({startAt: at, autoPlay: wasPlaying});
+  }
+
+  sessionTime() {
+    return this.mapping.toSession(this.player?.getCurrentTime() ?? 0);
+  }
+
+  async seekSession(seconds, play) {
+    await this.player.seek(this.mapping.toPlayer(seconds));
+    if (play) {
+      await this.player.play();
+    }
+    this.tick();
+  }
+
+  tick() {
+    if (!this.player) {
+      return;
+    }
+    const t = this.sessionTime();
+    this.position.textContent = `${clock(t)}.${Math.floor((t % 1) * 10)}`;
+    this.position.dataset.seconds = t.toFixed(3);
+    let current = null;
+    for (const b of this.timeline.querySelectorAll('button.command')) {
+      if (Number(b.dataset.offset) <= t + 0.05) {
+        current = b;
+      }
+      b.removeAttribute('aria-current');
+    }
+    current?.setAttribute('aria-current', 'step');
+  }
+
+  dispose() {
+    clearInterval(this.timer);
+    this.player?.dispose();
+    this.player = null;
+  }
+}
+
+function downloads(base) {
+  const link = (href, text, name) => h('a', {href, download: name, class: 'button-link'}, text);
+  return h('p', {class: 'downloads'}, 'Download: ',
+    link(`${base}/export?format=asciicast-v2`, 'asciicast v2', ''), ' ',
+    link(`${base}/export?format=asciicast-v3`, 'asciicast v3', ''), ' ',
+    link(`${base}/record`, 'record file (verifiable with ttyaudit verify)', ''));
+}
+
+function metadata(s) {
+  const row = (k, v) => [h('dt', {}, k), h('dd', {}, v ?? '—')];
+  return h('dl', {class: 'meta'},
+    row('Session id', h('code', {}, s.id)),
+    row('User', `${s.user} (uid ${s.uid})`),
+    row('Host', s.host),
+    row('Client address', s.client_address),
+    row('Terminal', `${s.tty ?? '—'} · ${s.term ?? '—'} · ${s.cols}×${s.rows}`),
+    row('Command', s.command?.length ? h('code', {}, s.command.join(' ')) : null),
+    row('Capture', s.capture),
+    row('Recorder', s.recorder_version),
+    row('Kind', s.kind),
+    row('Started', time(s.started_at)),
+    row('Ended', s.ended_at ? time(s.ended_at) : (s.state === 'live' ? 'still live' : null)),
+    row('Exit status', s.exit_status),
+    row('End reason', s.end_reason),
+    row('Terminated because', s.terminate_reason),
+    row('Chunks · events · commands', `${s.chunks} · ${s.events} · ${s.commands}`),
+    row('Tags', Object.keys(s.tags ?? {}).length
+      ? Object.entries(s.tags).map(([k, v]) => `${k}=${v}`).join(', ') : null),
+    row('Header hash', h('code', {class: 'hash'}, s.header_hash)),
+    row('Last hash', h('code', {class: 'hash'}, s.last_hash)));
+}
+
+/** A box that shows "loading" until the promise gives its content, or the error if it fails. */
+function later(promise) {
+  const box = h('div', {'aria-busy': 'true'}, h('p', {class: 'muted'}, 'Loading…'));
+  promise.then((content) => replace(box, content), (e) => replace(box, notice(e.message)))
+    .finally(() => box.removeAttribute('aria-busy'));
+  return box;
+}
+
+async function integrity(base) {
+  const r = await getJson(`${base}/integrity`);
+  const yes = (ok, good, bad) => h('span', {class: ok ? 'ok' : 'bad'}, ok ? `✔ ${good}` : `✘ ${bad}`);
+  return h('div', {class: 'integrity', id: 'integrity'},
+    h('ul', {class: 'checks'},
+      h('li', {}, yes(r.chain?.ok, `hash chain intact (${r.chain?.chunks ?? 0} chunks)`, 'hash chain broken')),
+      h('li', {}, yes(r.complete, 'complete: the session has ended and its end record is stored',
+        'not complete: no end record (yet)')),
+      h('li', {}, yes(r.ledger?.ok,
+        `${r.ledger?.leaves_checked ?? 0} records proven in the signed ledger (tree size ${r.ledger?.tree_size
+          ?? '—'}, signed ${r.ledger?.signed_at ? new Date(r.ledger.signed_at).toLocaleString() : '—'})`,
+        'not proven in the signed ledger')),
+      r.ledger?.leaves_pending > 0 ? h('li', {class: 'muted'},
+        `${r.ledger.leaves_pending} newer records wait for the next signed head`) : null),
+    (r.problems ?? []).length > 0
+      ? h('div', {}, h('h4', {}, `Problems (${r.problem_count ?? r.problems.length})`),
+        h('ul', {class: 'problems'}, r.problems.map((p) => h('li', {}, String(p)))))
+      : null);
+}
+
+async function activity(base) {
+  const r = await getJson(`${base}/activity`);
+  const processes = r.processes ?? [];
+  // null means "not recorded" (the recorder does not see file access; only gateway sessions have a target),
+  // never "none": the page says which.
+  const notRecorded = (what) => h('p', {class: 'muted'}, `${what}: not recorded for this session.`);
+  return h('div', {id: 'activity'},
+    processes.length === 0 ? h('p', {class: 'muted'}, 'No processes were recorded.')
+      : table('processes run in the session', ['Time', 'PID', 'Parent', 'Program and arguments', 'Directory'],
+        processes.map((p) => h('tr', {},
+          h('td', {}, clock(p.offset_us / 1e6)),
+          h('td', {class: 'num'}, p.pid ?? '—'),
+          h('td', {class: 'num'}, p.ppid ?? '—'),
+          h('td', {}, h('code', {}, (p.argv ?? []).join(' '))),
+          h('td', {}, p.cwd ?? '—')))),
+    r.files === null || r.files === undefined ? notRecorded('Files touched')
+      : h('ul', {class: 'resources', 'aria-label': 'files touched'},
+        r.files.map((f) => h('li', {}, typeof f === 'string' ? f : JSON.stringify(f)))),
+    r.target ? h('p', {}, 'Target host: ', String(r.target)) : null);
+}
