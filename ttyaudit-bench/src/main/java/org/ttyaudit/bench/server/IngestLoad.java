@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -84,6 +85,7 @@ public final class IngestLoad {
     }
 
     public static void main(String[] argv) throws Exception {
+        pooledCompletions();
         Options o;
         try {
             o = Options.parse(argv);
@@ -94,6 +96,24 @@ public final class IngestLoad {
         }
         Result r = run(o, System.out);
         System.exit(r.failures() == 0 && r.sessionsVerified() == r.sessions() ? 0 : 1);
+    }
+
+    /**
+     * {@code HttpClient.sendAsync} hands every response to {@code CompletableFuture}'s default executor, which on a
+     * machine with fewer than three cores is not a pool but a new thread per task: 1000 responses a second were
+     * 1000 thread starts and exits a second (0.12 of a core, measured with perf). A common pool of two threads
+     * makes it a pool. It must be set before anything uses {@code ForkJoinPool}, hence first thing in main; an
+     * explicit {@code -D} setting wins.
+     */
+    private static void pooledCompletions() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "2");
+        }
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            System.err.println("IngestLoad: warning: CompletableFuture runs a thread per task here (common pool "
+                    + "parallelism " + ForkJoinPool.getCommonPoolParallelism() + "); the client's CPU is inflated");
+        }
     }
 
     static Result run(Options o, PrintStream out) throws Exception {
@@ -132,7 +152,7 @@ public final class IngestLoad {
                                   List<LoadSession> sessions, ApiClient client, List<String> credentials,
                                   PrintStream out) throws Exception {
         SyntheticTerminal terminal = new SyntheticTerminal(16 * 1024 * 1024, 42);
-        Producers producers = o.mode().equals("live") ? Producers.live(sessions, terminal)
+        Producers producers = o.mode().equals("live") ? Producers.live(sessions, terminal, stats)
                 : Producers.bulk(sessions, terminal, o.chunkKiB() * 1024);
         long serverPid = server.pid();
         long clientPid = ProcessHandle.current().pid();
@@ -184,6 +204,11 @@ public final class IngestLoad {
                             partial.wireBytes()));
             out.println("load: request latency (send to commit point): " + partial.requestLatency());
             out.println("load: chunk latency (sealed to committed): " + partial.chunkLatency());
+            if (o.mode().equals("live")) {
+                Latencies.Summary late = stats.typistLateness.summary();
+                out.printf("load: the generator's own lateness (a typist's tick after its schedule): %s; %s%n", late,
+                        late.p99() < 50 ? "on schedule" : "BEHIND: the generator, not only the server, is late");
+            }
             if (server0 != null) {
                 out.printf("load: server CPU %.0f%% of one core, RSS %d MiB (peak %d), %d threads%n",
                         (server1.cpuMillis() - server0.cpuMillis()) / 10.0 / seconds, server1.rssKiB() / 1024,
@@ -364,7 +389,7 @@ public final class IngestLoad {
         }
 
         /** Each session types a command a second, at a random phase (recorders do not tick together). */
-        static Producers live(List<LoadSession> sessions, SyntheticTerminal terminal) {
+        static Producers live(List<LoadSession> sessions, SyntheticTerminal terminal, LoadStats stats) {
             AtomicInteger n = new AtomicInteger();
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "typist-" + n.incrementAndGet());
@@ -373,11 +398,17 @@ public final class IngestLoad {
             });
             Producers p = new Producers(sessions, scheduler);
             for (LoadSession s : sessions) {
+                long phase = ThreadLocalRandom.current().nextLong(1_000_000);
+                AtomicInteger ticks = new AtomicInteger();
+                long t0 = System.nanoTime();   // the scheduler counts the phase from about now
                 scheduler.scheduleAtFixedRate(() -> {
                     if (!p.stopped) {
+                        // how late this tick is against its schedule: the generator's own delay, not the server's
+                        long due = t0 + TimeUnit.MICROSECONDS.toNanos(phase + ticks.getAndIncrement() * 1_000_000L);
+                        stats.typistLateness.add(Math.max(0, System.nanoTime() - due));
                         s.typeCommand(terminal, ThreadLocalRandom.current());
                     }
-                }, ThreadLocalRandom.current().nextLong(1_000_000), 1_000_000, TimeUnit.MICROSECONDS);
+                }, phase, 1_000_000, TimeUnit.MICROSECONDS);
             }
             return p;
         }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * What the simulated sessions got done: committed chunks and bytes (three ways of counting: the terminal bytes
  * the chunks record, the uncompressed event payload, and the HTTP body on the wire), refused requests by status,
  * and two latency distributions: per request (send to answer) and per chunk (sealed to committed, which includes
- * waiting behind the session's previous request, as a recorder's chunk does).
+ * waiting behind the session's previous request, as a recorder's chunk does), and in live mode how late the
+ * generator itself ran each session's tick.
  *
  * <p>Thread-safe. {@link #reset} starts the measured window (after the warm-up).
  */
@@ -23,6 +24,8 @@ final class LoadStats {
     final AtomicLong failures = new AtomicLong();
     final Latencies requestLatency = new Latencies();
     final Latencies chunkLatency = new Latencies();
+    /** Live mode: how late each typist's tick ran against its schedule (the generator's own lateness). */
+    final Latencies typistLateness = new Latencies();
     private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
     private final AtomicReference<String> firstError = new AtomicReference<>();
 
@@ -50,6 +53,7 @@ final class LoadStats {
         wireBytes.set(0);
         requestLatency.clear();
         chunkLatency.clear();
+        typistLateness.clear();
     }
 
     Map<String, Long> refusals() {

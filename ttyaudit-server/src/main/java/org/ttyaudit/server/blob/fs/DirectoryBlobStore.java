@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A put is crash-safe: the bytes go to a temporary file in the target's directory (named with a {@code ~},
  * which keys cannot contain), which is fsync'd and then renamed over the target; then the directory is fsync'd, as
  * is the parent of every directory the put created. A reader sees the old bytes or the new ones, never a part.
- * {@link #putAll} pays for durability once per batch: it writes and fsyncs the files in parallel (the file
- * system's journal commits concurrent fsyncs together), renames them, and fsyncs each distinct directory once.
+ * {@link #putAll} pays for durability once per batch: it writes, fsyncs and renames the files in parallel (the
+ * file system's journal commits concurrent fsyncs together), then fsyncs each distinct directory once.
  * When it throws, none of its entries is partly written, but some may be stored.
  *
  * <p>Not removed: empty directories after deletes (removing one could race with a put into it) and temporary
@@ -119,32 +119,27 @@ public final class DirectoryBlobStore implements BlobStore {
             toSync.add(dir);
         }
 
-        // 1. every file's bytes durable under a temporary name
+        // 1. every file's bytes durable under a temporary name, then in place at once (each file on its own I/O
+        // thread: renaming them one after another on the caller's thread was a third of its time per batch)
         List<Staged> staged = new ArrayList<>(targets.size());
         List<CompletableFuture<Void>> writes = new ArrayList<>(targets.size());
         for (Map.Entry<String, Path> t : targets.entrySet()) {
             Staged s = new Staged(t.getKey(), t.getValue(), temporaryName(t.getValue()));
             staged.add(s);
             byte[] bytes = entries.get(t.getKey());
-            writes.add(inParallel(targets.size(), () -> writeDurably(s, bytes)));
+            writes.add(inParallel(targets.size(), () -> {
+                writeDurably(s, bytes);
+                moveInPlace(s);
+            }));
         }
         try {
             awaitAll(writes);
         } catch (BlobStoreException e) {
-            staged.forEach(s -> deleteQuietly(s.temporary));
+            staged.forEach(s -> deleteQuietly(s.temporary));   // those renamed are gone already: a no-op
             throw e;
         }
 
-        // 2. each in place at once; 3. the directory entries durable, once per directory
-        for (int i = 0; i < staged.size(); i++) {
-            Staged s = staged.get(i);
-            try {
-                Files.move(s.temporary, s.target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                staged.subList(i, staged.size()).forEach(rest -> deleteQuietly(rest.temporary));
-                throw failure("storing blob " + s.key + ": renaming its temporary file", e);
-            }
-        }
+        // 2. the directory entries durable, once per directory
         List<CompletableFuture<Void>> syncs = new ArrayList<>(toSync.size());
         for (Path dir : toSync) {
             syncs.add(inParallel(toSync.size(), () -> {
@@ -212,6 +207,14 @@ public final class DirectoryBlobStore implements BlobStore {
             ch.force(true);
         } catch (IOException e) {
             throw failure("storing blob " + s.key, e);
+        }
+    }
+
+    private static void moveInPlace(Staged s) {
+        try {
+            Files.move(s.temporary, s.target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw failure("storing blob " + s.key + ": renaming its temporary file", e);
         }
     }
 

@@ -62,7 +62,20 @@ final class SqliteConnection implements AutoCloseable {
         return open(file, false, true);
     }
 
+    /**
+     * Opens the connection of {@link SqliteCheckpointer}: it may write (a checkpoint writes the database file) but
+     * runs no statement other than {@code PRAGMA wal_checkpoint}.
+     */
+    static SqliteConnection openCheckpointer(Path file) throws SQLException {
+        return open(file, false, false, true);
+    }
+
     private static SqliteConnection open(Path file, boolean writer, boolean readOnly) throws SQLException {
+        return open(file, writer, readOnly, false);
+    }
+
+    private static SqliteConnection open(Path file, boolean writer, boolean readOnly, boolean checkpointer)
+            throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(readOnly);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
@@ -80,13 +93,19 @@ final class SqliteConnection implements AutoCloseable {
                 }
                 // after a checkpoint, keep the WAL file from staying at its largest size forever
                 c.execute("PRAGMA journal_size_limit = 67108864");
+                // Checkpoints are SqliteCheckpointer's, off the commit path; this is the backstop that bounds the WAL.
+                c.execute("PRAGMA wal_autocheckpoint = " + SqliteCheckpointer.WRITER_FALLBACK_PAGES);
+                // The single writer revisits the same index pages (sessions, ledger, FTS5 segments) in every group
+                // commit; SQLite's default cache (2 MiB) made it re-read them from the OS on each (pread was a
+                // fifth of the committer's CPU). Bounded: 64 MiB for the one writer connection.
+                c.execute("PRAGMA cache_size = -65536");
                 // the durability promise rests on these two; a driver that ignored the settings must not start
                 if (!"2".equals(c.queryString("PRAGMA synchronous"))
                         || !"1".equals(c.queryString("PRAGMA foreign_keys"))) {
                     throw new SQLException("the database " + file + " did not accept synchronous=FULL and"
                             + " foreign_keys=ON");
                 }
-            } else {
+            } else if (!checkpointer) {
                 c.execute("PRAGMA query_only = ON");
             }
         } catch (SQLException e) {

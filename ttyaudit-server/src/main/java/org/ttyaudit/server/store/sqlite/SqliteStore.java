@@ -31,6 +31,8 @@ public final class SqliteStore implements Store {
 
     private final SqliteWriter writer;
     private final SqliteReaders readers;
+    /** Null for a read-only store. */
+    private final SqliteCheckpointer checkpointer;
     private final SqliteSessionQueries sessions;
     private final SqliteLedgerReader ledger;
     private final SqliteAuditQueries audit;
@@ -38,8 +40,10 @@ public final class SqliteStore implements Store {
 
     private final boolean readOnly;
 
-    private SqliteStore(SqliteWriter writer, SqliteReaders readers, boolean readOnly) {
+    private SqliteStore(SqliteWriter writer, SqliteReaders readers, SqliteCheckpointer checkpointer,
+                        boolean readOnly) {
         this.readOnly = readOnly;
+        this.checkpointer = checkpointer;
         this.writer = writer;
         this.readers = readers;
         this.sessions = new SqliteSessionQueries(readers);
@@ -63,7 +67,14 @@ public final class SqliteStore implements Store {
             SqliteSchema.migrate(writer, file);
             // readers after the migration: they must never see a half-made schema
             SqliteReaders readers = new SqliteReaders(file, READ_CONNECTIONS);
-            return new SqliteStore(writer, readers, false);
+            SqliteCheckpointer checkpointer;
+            try {
+                checkpointer = SqliteCheckpointer.start(file);
+            } catch (SQLException e) {
+                readers.close();
+                throw e;
+            }
+            return new SqliteStore(writer, readers, checkpointer, false);
         } catch (SQLException e) {
             if (writer != null) {
                 writer.close();
@@ -106,7 +117,7 @@ public final class SqliteStore implements Store {
                 readers.close();
                 throw e;
             }
-            return new SqliteStore(writer, readers, true);
+            return new SqliteStore(writer, readers, null, true);
         } catch (SQLException e) {
             if (writer != null) {
                 writer.close();
@@ -176,6 +187,9 @@ public final class SqliteStore implements Store {
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         readers.close();
         // last: the connection that closes last checkpoints the WAL into the database file
         writer.close();

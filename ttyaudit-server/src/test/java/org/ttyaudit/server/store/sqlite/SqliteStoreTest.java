@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ttyaudit.server.store.TestData.header;
 import static org.ttyaudit.server.store.TestData.newSession;
+import static org.ttyaudit.server.store.TestData.sessionId;
 
 /** The store contract on SQLite, and what is particular to SQLite: the file, its schema version, nanoseconds. */
 class SqliteStoreTest extends StoreContract {
@@ -50,6 +51,29 @@ class SqliteStoreTest extends StoreContract {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("wal");
         }
+    }
+
+    @Test
+    void committedPagesReachTheDatabaseFileWithoutTheWriterCheckpointing() throws Exception {
+        start(header().build());   // the schema and a first commit
+        Path wal = Path.of(file() + "-wal");
+        long before = Files.size(file());
+        // about 1.5 MB of WAL: under SQLite's own 4 MiB threshold and the writer's backstop, so only the
+        // background checkpointer moves these pages into the database file
+        store.write(tx -> {
+            for (int i = 0; i < 3000; i++) {
+                tx.insertSession(newSession(header().id(sessionId(i, i)).build(), "host-1", 0));
+            }
+            return null;
+        });
+        assertThat(Files.size(wal)).isLessThan(4L << 20);
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (Files.size(file()) < before + 1_000_000 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.size(file())).as("the database file after the checkpoint").isGreaterThan(before + 1_000_000);
+        assertThat(store.sessions().get(sessionId(2999, 2999))).isPresent();
     }
 
     @Test
