@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/v1/sessions/{id}/live}: a WebSocket that streams a session as asciicast v2, one JSON text per
@@ -71,7 +70,6 @@ final class LiveRoutes implements Routes {
 
     private void socket(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.enableAutomaticPings(15, TimeUnit.SECONDS);   // keeps idle sessions' sockets open
             Optional<LiveViewer> viewer = hub.watch(Params.sessionIdOf(ctx.pathParam("id")),
                     new JettySocket(ctx.session));
             if (viewer.isEmpty()) {
@@ -85,7 +83,6 @@ final class LiveRoutes implements Routes {
     }
 
     private void stop(WsContext ctx) {
-        ctx.disableAutomaticPings();
         LiveViewer v = open.remove(ctx.sessionId());
         if (v != null) {
             v.stop();
@@ -99,6 +96,11 @@ final class LiveRoutes implements Routes {
             Callback.Completable done = new Callback.Completable();
             session.sendText(text, done);
             return done;
+        }
+
+        @Override
+        public void ping() {
+            session.sendPing(java.nio.ByteBuffer.allocate(0), Callback.NOOP);
         }
 
         @Override

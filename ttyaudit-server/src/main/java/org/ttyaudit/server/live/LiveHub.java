@@ -151,6 +151,11 @@ public final class LiveHub implements CommitListener, AutoCloseable {
             }
 
             @Override
+            public void ping() {
+                socket.ping();
+            }
+
+            @Override
             public void close(int code, String reason) {
                 if (code == LiveViewer.POLICY) {
                     dropped.inc();

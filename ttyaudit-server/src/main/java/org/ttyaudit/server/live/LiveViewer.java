@@ -39,6 +39,8 @@ public final class LiveViewer {
     static final int SERVER_ERROR = 1011;
 
     private static final Logger log = LoggerFactory.getLogger(LiveViewer.class);
+    /** How long a quiet session's socket goes without a frame before the viewer pings. */
+    private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final UUID sessionId;
     private final ViewerSocket socket;
@@ -153,6 +155,10 @@ public final class LiveViewer {
         }
         while (true) {
             Update u = take();
+            if (u == null) {
+                socket.ping();   // a quiet session: keep the connection open (proxies, idle timeouts)
+                continue;
+            }
             for (Chunk c : u.chunks()) {
                 if (c.chunkSeq() <= lastSeq) {
                     continue;   // already replayed from the store
@@ -173,9 +179,11 @@ public final class LiveViewer {
         throw new Stop(NORMAL, "the session has ended");
     }
 
+    /** The next update, or null when none came for {@link #PING_NANOS}. */
     private Update take() throws Stop {
         lock.lock();
         try {
+            long wait = PING_NANOS;
             while (true) {
                 checkState();
                 Update u = queue.poll();
@@ -183,7 +191,15 @@ public final class LiveViewer {
                     queuedBytes -= u.bytes();
                     return u;
                 }
-                changed.awaitUninterruptibly();
+                if (wait <= 0) {
+                    return null;
+                }
+                try {
+                    wait = changed.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Stop(DISCONNECT, null);
+                }
             }
         } finally {
             lock.unlock();

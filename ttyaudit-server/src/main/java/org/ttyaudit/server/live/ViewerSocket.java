@@ -10,6 +10,9 @@ public interface ViewerSocket {
     /** Sends one text frame; the future completes once it is written to the network. */
     CompletableFuture<Void> send(String text);
 
+    /** Sends a ping (a quiet session's connection stays open, and a dead one is noticed); failures are ignored. */
+    void ping();
+
     /** Starts a clean close with {@code code} (RFC 6455) and a short {@code reason}. */
     void close(int code, String reason);
 

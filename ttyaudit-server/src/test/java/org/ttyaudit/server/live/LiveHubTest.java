@@ -177,6 +177,10 @@ class LiveHubTest {
         }
 
         @Override
+        public void ping() {
+        }
+
+        @Override
         public void disconnect() {
             closed = -1;
         }
