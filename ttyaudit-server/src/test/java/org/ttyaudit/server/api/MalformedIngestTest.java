@@ -1,6 +1,7 @@
 package org.ttyaudit.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -16,6 +17,7 @@ import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.api.ServerFixture.Response;
 import org.ttyaudit.server.testkit.RecordedSession;
 
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -200,6 +202,8 @@ class MalformedIngestTest {
     private State state() throws Exception {
         JsonNode commit = server.get("/api/v1/ingest/sessions/" + session.id(), host).json();
         JsonNode sessions = server.get("/api/v1/sessions?limit=1000", admin).json();   // not audited
+        // A live session's duration grows with the clock: it says nothing about what was stored.
+        sessions.get("items").forEach(item -> ((ObjectNode) item).remove("duration_ms"));
         long ledger = server.get("/api/v1/ledger/leaves?count=1", admin).json().get("tree_size").asLong();
         long blobs;
         try (Stream<Path> files = Files.walk(server.dataDir.resolve("blobs"))) {
@@ -241,20 +245,46 @@ class MalformedIngestTest {
     }
 
     /**
-     * A body of zeros one byte over the limit, generated while it is sent (never held in memory), with or without
-     * a Content-Length.
+     * A body of zeros one byte over the limit, with or without a Content-Length. The streamed one is generated
+     * while it is sent (never held in memory). The announced one asks to continue first, as a client that sends
+     * that much should, and the server must refuse on the length alone: it is sent over a raw TLS socket, head
+     * only, because the JDK 17 HttpClient waits for ever when an {@code Expect: 100-continue} request gets a final
+     * answer instead of 100 (seen with 17.0.15), and without the Expect header the server's close while the client
+     * still sends may reach the client before the answer does.
      */
     private Response oversize(boolean announced) throws Exception {
         long size = MAX_BODY + 1;
+        if (announced) {
+            return announceWithoutSending(size);
+        }
         HttpRequest.BodyPublisher zeros = HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(size));
-        // An announced body asks to continue first, as a client that sends that much should: the server refuses on
-        // the length alone, and the answer cannot race the upload (without it, the server's close while the
-        // client still sends may reach the client before the answer does).
         HttpRequest request = HttpRequest.newBuilder(uri(path())).timeout(Duration.ofSeconds(60))
-                .expectContinue(announced)
                 .header("Authorization", "Bearer " + host).header("Content-Type", IngestRoutes.CONTENT_TYPE)
-                .POST(announced ? HttpRequest.BodyPublishers.fromPublisher(zeros, size) : zeros).build();
+                .POST(zeros).build();
         return send(request);
+    }
+
+    /** Sends only the head of a request announcing {@code size} bytes and reads the server's answer. */
+    private Response announceWithoutSending(long size) throws Exception {
+        URI uri = uri(path());
+        try (SSLSocket socket = (SSLSocket) server.http.sslContext().getSocketFactory()
+                .createSocket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(60_000);
+            String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAuthorization: Bearer " + host + "\r\nContent-Type: " + IngestRoutes.CONTENT_TYPE
+                    + "\r\nContent-Length: " + size + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher status = Pattern.compile("^HTTP/1\\.1 (\\d{3})").matcher(answer);
+            assertThat(status.find()).as("an HTTP answer: %s", answer).isTrue();
+            int bodyStart = answer.indexOf("\r\n\r\n");
+            String body = bodyStart < 0 ? "" : answer.substring(bodyStart + 4);
+            if (answer.substring(0, Math.max(bodyStart, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
+                body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
+            }
+            return new Response(Integer.parseInt(status.group(1)), body.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** {@code size} zero bytes. */
