@@ -75,7 +75,7 @@ class LiveViewEndToEndTest {
             w.awaitText("live-$RANDOM-marker", 10);   // the keystrokes, echoed by bash's line editor
             Matcher out = w.awaitMatch(Pattern.compile("live-([0-9]+)-marker"), 10);
             long outputSeen = w.lastArrival;
-            at = t.awaitOutput(at, "live-" + out.group(1) + "-marker(.|\\s)*?" + PROMPT);
+            at = t.awaitOutput(at, "live-" + out.group(1) + "-marker[\\s\\S]*?" + PROMPT);
             double outputDelay = (outputSeen - entered) / 1e6;
             assertThat(outputDelay).as("Enter to output on the live view, ms").isLessThan(3000);
 
