@@ -152,6 +152,10 @@ class RecordUploadTest {
             Thread.sleep(50);
         }
         assertThat(spool.entries()).as("the drainer removes the entry once the server has it").isEmpty();
+        // The drainer logs the upload after it has removed the entry: wait for the line, do not race it.
+        while (!Files.readString(log).contains(s.id() + ": uploaded") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(Files.readString(log)).contains(s.id() + ": uploaded");
     }
 }
