@@ -1,5 +1,6 @@
 package org.ttyaudit.recorder.log;
 
+import java.time.Duration;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.SessionEnd;
 
@@ -8,7 +9,6 @@ import org.ttyaudit.recorder.pty.BackgroundThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  */
 public final class SessionLog {
     /** How old a chunk's oldest event gets at most before the chunk is sealed, unless changed. */
-    public static final java.time.Duration DEFAULT_MAX_LATENCY = java.time.Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_LATENCY = Duration.ofSeconds(1);
 
     private final ChunkSink sink;
     private final LongSupplier nanoClock;
@@ -93,7 +93,7 @@ public final class SessionLog {
      * Changes how old a chunk's oldest event may get before the chunk is sealed, at once (also for the chunk being
      * filled): shorter while the session is watched live, the default again after.
      */
-    public void maxLatency(java.time.Duration latency) {
+    public void maxLatency(Duration latency) {
         lock.lock();
         try {
             maxLatencyNanos = latency.toNanos();

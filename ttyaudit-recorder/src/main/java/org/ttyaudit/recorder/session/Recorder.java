@@ -1,5 +1,6 @@
 package org.ttyaudit.recorder.session;
 
+import java.time.Duration;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
@@ -69,7 +70,7 @@ public final class Recorder {
     private String terminateReason;
     private boolean terminated;
     /** The chunk latency asked for by {@link #flushWithin}, applied to the log once it runs; null: none asked. */
-    private java.time.Duration flushLatency;
+    private Duration flushLatency;
 
     public Recorder(RecordingOptions options, PrintStream messages, Clock clock) {
         this(options, messages, clock, DurableProgress.NONE);
@@ -113,7 +114,7 @@ public final class Recorder {
      * Changes the session log's chunk latency (the audit server asks for a shorter one while someone watches the
      * session live); before the session runs, it applies once it does.
      */
-    public void flushWithin(java.time.Duration latency) {
+    public void flushWithin(Duration latency) {
         synchronized (control) {
             flushLatency = latency;
             if (runningLog != null) {

@@ -33,12 +33,6 @@ public record CommitPoint(String sessionId, long committedSeq, String lastHash, 
         }
     }
 
-    /** A commit point without a latency request. */
-    public CommitPoint(String sessionId, long committedSeq, String lastHash, boolean ended, boolean terminate,
-                       String terminateReason) {
-        this(sessionId, committedSeq, lastHash, ended, terminate, terminateReason, null);
-    }
-
     /**
      * Parses the JSON object of a commit point (unknown fields are ignored).
      *

@@ -49,15 +49,11 @@ public final class LiveUpload implements DurableProgress {
     /** The shortest chunk latency a server may ask for: a faulty server must not cause an fsync storm. */
     public static final Duration MIN_FLUSH_LATENCY = Duration.ofMillis(100);
 
-    /** Starts the uploader thread; it waits for the record's header to be durable. */
-    public synchronized void start(Consumer<String> onTerminate) {
-        start(onTerminate, latency -> { });
-    }
-
     /**
-     * Starts the uploader thread. {@code onLatency} gets the chunk latency to use now: shorter while the server
-     * says the session is watched live (at least {@link #MIN_FLUSH_LATENCY}, at most the default), the default
-     * ({@link SessionLog#DEFAULT_MAX_LATENCY}) again when it no longer says so.
+     * Starts the uploader thread; it waits for the record's header to be durable. {@code onLatency} gets the
+     * chunk latency to use now: shorter while the server says the session is watched live (at least
+     * {@link #MIN_FLUSH_LATENCY}, at most the default), the default ({@link SessionLog#DEFAULT_MAX_LATENCY}) again
+     * when it no longer says so.
      */
     public synchronized void start(Consumer<String> onTerminate, Consumer<Duration> onLatency) {
         if (thread != null) {

@@ -249,7 +249,7 @@ public final class SpoolUploader {
             if (answer instanceof IngestClient.Committed c) {
                 lastConflict = null;
                 CommitPoint cp = c.commit();
-                noteTerminate(cp);
+                actOnServerRequests(cp);
                 boolean asSent = cp.committedSeq() == batch.lastChunkSeq() && (cp.ended() || !batch.hasEnd());
                 if (asSent) {
                     commit = cp; // the reader is already past the batch
@@ -306,9 +306,9 @@ public final class SpoolUploader {
     private void resumeFrom(CommitPoint cp) throws Stop {
         if (cp != null && commit != null && committedPosition >= 0 && reader.position() == committedPosition
                 && cp.committedSeq() == commit.committedSeq() && cp.ended() == commit.ended()
-                && java.util.Objects.equals(cp.lastHash(), commit.lastHash())) {
+                && Objects.equals(cp.lastHash(), commit.lastHash())) {
             commit = cp; // a heartbeat that changes nothing: the reader stays where it is
-            noteTerminate(cp);
+            actOnServerRequests(cp);
             return;
         }
         commit = cp;
@@ -317,7 +317,7 @@ public final class SpoolUploader {
             reader.seek(FrameReader.FIRST_FRAME_OFFSET);
             return;
         }
-        noteTerminate(cp);
+        actOnServerRequests(cp);
         long c = cp.committedSeq();
         if (c == -1) {
             if (!cp.lastHashIs(headerHash)) {
@@ -333,8 +333,8 @@ public final class SpoolUploader {
     }
 
     /** Acts on what the server asks in a commit point: ending the session, a latency while it is watched. */
-    private void noteTerminate(CommitPoint cp) {
-        if (!java.util.Objects.equals(cp.flushWithinMillis(), flushWithinMillis)) {
+    private void actOnServerRequests(CommitPoint cp) {
+        if (!Objects.equals(cp.flushWithinMillis(), flushWithinMillis)) {
             flushWithinMillis = cp.flushWithinMillis();
             listener.flushWithin(Optional.ofNullable(flushWithinMillis).map(Duration::ofMillis));
         }

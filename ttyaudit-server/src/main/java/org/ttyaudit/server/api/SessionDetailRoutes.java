@@ -1,5 +1,6 @@
 package org.ttyaudit.server.api;
 
+import java.time.temporal.ChronoUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -53,7 +54,7 @@ final class SessionDetailRoutes implements Routes {
             JsonNode d = Json.MAPPER.readTree(e.detailJson());
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("seq", e.eventSeq());
-            p.put("at", Views.time(s.header().startedAt().plus(e.offsetMicros(), java.time.temporal.ChronoUnit.MICROS)));
+            p.put("at", Views.time(s.header().startedAt().plus(e.offsetMicros(), ChronoUnit.MICROS)));
             p.put("offset_us", e.offsetMicros());
             p.put("pid", d.path("pid").asLong());
             p.put("ppid", d.path("ppid").asLong());
