@@ -1,8 +1,10 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.server.AuditServer;
 import org.ttyaudit.server.ServerConfig;
+import org.ttyaudit.server.web.WebAssets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,17 +49,27 @@ final class ServerCommand implements Callable<Integer> {
             description = "How hosts reach this server (shown in enroll commands; default: from --listen).")
     String publicUrl;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file (YAML: rules, notify, capture; default: server.yaml in the data directory "
+                    + "when there is one). See docs/RULES.md.")
+    Path settings;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path dataDir = data != null ? data : DataDirectory.resolve(null, System.getenv()).server();
         ServerConfig config;
         try {
             config = new ServerConfig(dataDir, parseListen(listen), tlsCert, tlsKey, names, publicUrl,
-                    ServerConfig.DEFAULT_HEAD_INTERVAL);
+                    ServerConfig.DEFAULT_HEAD_INTERVAL, WebAssets.DEFAULT_ROOT, settings);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
-        AuditServer server = AuditServer.start(config, System.out);
+        AuditServer server;
+        try {
+            server = AuditServer.start(config, System.out);
+        } catch (ConfigException e) {
+            throw UserError.failure(e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

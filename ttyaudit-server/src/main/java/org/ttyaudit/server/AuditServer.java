@@ -74,6 +74,7 @@ public final class AuditServer implements AutoCloseable {
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
+        ServerSettings settings = ServerSettings.load(config);   // first: a bad settings file starts nothing
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -123,7 +124,11 @@ public final class AuditServer implements AutoCloseable {
         out.println("TLS certificate fingerprint: " + certificate.fingerprint());
     }
 
-    /** Starts a server; it runs until {@link #close()}. */
+    /**
+     * Starts a server; it runs until {@link #close()}.
+     *
+     * @throws org.ttyaudit.core.config.ConfigException when the settings file is not valid (nothing was started)
+     */
     public static AuditServer start(ServerConfig config, PrintStream out) throws IOException {
         return new AuditServer(config, out);
     }
