@@ -19,8 +19,9 @@ import java.util.UUID;
  * 32    recordHash
  * </pre>
  * {@code recordHash} is the chunk's hash for CHUNK, the session header hash for SESSION_START, the session end
- * record's hash for SESSION_END, SHA-256 of the audit event's canonical JSON for AUDIT_EVENT, and for TOMBSTONE
- * the hash of the chunk whose content retention pruned (the chain still verifies without the content).
+ * record's hash for SESSION_END, SHA-256 of the audit event's canonical JSON for AUDIT_EVENT, for TOMBSTONE
+ * the hash of the chunk whose content retention pruned (the chain still verifies without the content), and
+ * SHA-256 of the alert's canonical JSON for ALERT (subject: the alert's id).
  *
  * <p>Immutable: the hash is copied in and out. Equality compares contents.
  */
@@ -37,7 +38,8 @@ public record LedgerEntry(Kind kind, UUID subject, long seq, byte[] recordHash) 
         CHUNK(2),
         SESSION_END(3),
         AUDIT_EVENT(4),
-        TOMBSTONE(5);
+        TOMBSTONE(5),
+        ALERT(6);
 
         private final int code;
 

@@ -7,7 +7,7 @@ import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.OutputText;
 import org.ttyaudit.server.store.Store;
-import org.ttyaudit.server.store.TextBacklog;
+import org.ttyaudit.server.store.ChunkBacklog;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +203,7 @@ public final class OutputTextIndexer implements AutoCloseable {
 
     /** Indexes one bounded batch; returns how many chunks it covered (0: nothing was pending). */
     int round() {
-        List<TextBacklog> backlog = store.sessions().outputTextBacklog(after, MAX_SESSIONS_PER_ROUND);
+        List<ChunkBacklog> backlog = store.sessions().outputTextBacklog(after, MAX_SESSIONS_PER_ROUND);
         if (backlog.isEmpty() && after != null) {
             after = null;
             backlog = store.sessions().outputTextBacklog(null, MAX_SESSIONS_PER_ROUND);
@@ -215,13 +215,13 @@ public final class OutputTextIndexer implements AutoCloseable {
         Map<UUID, Long> through = new LinkedHashMap<>();
         long chars = 0;
         int chunks = 0;
-        for (TextBacklog b : backlog) {
+        for (ChunkBacklog b : backlog) {
             if (chars >= MAX_TEXT_CHARS_PER_ROUND) {
                 break;
             }
             after = b.sessionId();
-            int count = (int) Math.min(MAX_CHUNKS_PER_SESSION, b.committedSeq() - b.indexedSeq());
-            for (ChunkRecord row : store.sessions().chunks(b.sessionId(), b.indexedSeq() + 1, count)) {
+            int count = (int) Math.min(MAX_CHUNKS_PER_SESSION, b.committedSeq() - b.doneSeq());
+            for (ChunkRecord row : store.sessions().chunks(b.sessionId(), b.doneSeq() + 1, count)) {
                 if (row.seq() > b.committedSeq()) {
                     break;
                 }

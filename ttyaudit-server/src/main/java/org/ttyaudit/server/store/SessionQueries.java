@@ -53,7 +53,13 @@ public interface SessionQueries {
      * Sessions whose output text is not all indexed, by session id, starting after {@code afterSessionId} (null
      * for the first), at most {@code limit}. The background indexer's work list.
      */
-    List<TextBacklog> outputTextBacklog(UUID afterSessionId, int limit);
+    List<ChunkBacklog> outputTextBacklog(UUID afterSessionId, int limit);
+
+    /**
+     * Sessions with committed chunks the rules have not seen, by session id after {@code afterSessionId} (null for
+     * the first), at most {@code limit}: the rule runner's work list ({@link WriteTransaction#rulesEvaluated}).
+     */
+    List<ChunkBacklog> rulesBacklog(UUID afterSessionId, int limit);
 
     /** Commands in start order. */
     List<CommandRecord> commands(UUID sessionId);

@@ -13,11 +13,12 @@ import java.util.UUID;
  * @param commandCount   commands stored for it
  * @param end            null while the session has not ended
  * @param terminateReason non-null once termination was requested
+ * @param alertCount     alerts raised on it
  */
 public record SessionRecord(SessionHeader header, byte[] headerBytes, byte[] headerHash, String hostId,
                             long ledgerIndex, Instant receivedAt, long committedSeq, byte[] lastHash,
                             long eventCount, long commandCount, Instant lastActivity, SessionEndInfo end,
-                            String terminateReason) {
+                            String terminateReason, long alertCount) {
     public UUID id() {
         return header.sessionId().uuid();
     }

@@ -27,6 +27,8 @@ public interface Store extends AutoCloseable {
 
     AuditQueries audit();
 
+    AlertQueries alerts();
+
     AccountStore accounts();
 
     @Override

@@ -73,11 +73,26 @@ public interface WriteTransaction {
      */
     void outputTextIndexed(UUID sessionId, long throughSeq);
 
+    /**
+     * Advances the rules' cursor ({@link SessionQueries#rulesBacklog}) of the session to {@code throughSeq}: the
+     * rules have seen every chunk up to it, and the alerts they raised are written in this transaction or before.
+     *
+     * @throws StoreException as for {@link #outputTextIndexed}
+     */
+    void rulesEvaluated(UUID sessionId, long throughSeq);
+
     /** Asks the session's recorder to end it; shown in its commit point from now on. @throws StoreException when unknown */
     void requestTermination(UUID sessionId, String reason);
 
     /** @throws StoreException when an event with the same id exists */
     void insertAuditEvent(AuditRecord event);
+
+    /**
+     * Stores an alert and counts it in its session's {@code alertCount}.
+     *
+     * @throws StoreException when an alert with the same id exists or the session is unknown
+     */
+    void insertAlert(AlertRecord alert);
 
     /** The number of leaves in the ledger. */
     long ledgerSize();

@@ -101,6 +101,7 @@ final class LeafClaims {
             case SESSION_END -> "the end of session " + e.subject();
             case AUDIT_EVENT -> "audit event " + e.subject();
             case TOMBSTONE -> "a tombstone for chunk " + e.seq() + " of session " + e.subject();
+            case ALERT -> "alert " + e.subject();
         };
     }
 }

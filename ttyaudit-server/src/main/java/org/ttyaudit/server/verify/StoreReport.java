@@ -14,12 +14,12 @@ import java.util.List;
  */
 public record StoreReport(List<String> problems, long problemCount, List<String> notes, Counts counts) {
 
-    /** How much was checked: session rows, chunk rows, audit events, stored ledger leaves, signed heads. */
-    public record Counts(long sessions, long chunks, long auditEvents, long leaves, long signedHeads) {
+    /** How much was checked: session rows, chunk rows, audit events, alerts, stored ledger leaves, signed heads. */
+    public record Counts(long sessions, long chunks, long auditEvents, long alerts, long leaves, long signedHeads) {
         @Override
         public String toString() {
-            return sessions + " sessions, " + chunks + " chunks, " + auditEvents + " audit events, " + leaves
-                    + " ledger leaves, " + signedHeads + " signed heads";
+            return sessions + " sessions, " + chunks + " chunks, " + auditEvents + " audit events, " + alerts
+                    + " alerts, " + leaves + " ledger leaves, " + signedHeads + " signed heads";
         }
     }
 

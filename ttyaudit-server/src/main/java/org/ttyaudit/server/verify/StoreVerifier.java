@@ -17,7 +17,8 @@ import java.util.Objects;
  * (docs/LEDGER.md, "Verifying a server's store offline"). In order:
  * <ol>
  *   <li>every session ({@link SessionCheck}): header, chunk chain and blobs, end record, derived index rows;</li>
- *   <li>every audit event ({@link AuditCheck}) against the hash its leaf records;</li>
+ *   <li>every audit event ({@link AuditCheck}) and every alert ({@link AlertCheck}) against the hash its leaf
+ *       records;</li>
  *   <li>the ledger ({@link LedgerCheck}): every leaf stored, decodable and accounted for by the row it names;
  *       every stored node recomputed from the leaves; every signed head's root and signature ({@link
  *       HeadCheck}).</li>
@@ -64,11 +65,13 @@ public final class StoreVerifier {
         LeafClaims claims = new LeafClaims(store.ledger(), problems);
         SessionCheck sessions = new SessionCheck(store.sessions(), blobs, claims, problems);
         AuditCheck audit = new AuditCheck(store.audit(), claims);
+        AlertCheck alerts = new AlertCheck(store.alerts(), claims);
         HeadCheck heads = new HeadCheck(store.ledger(), key, problems);
         LedgerCheck ledger = new LedgerCheck(store.ledger(), claims, new UnclaimedLeaves(store), heads, problems);
 
         guarded("the sessions", () -> eachSession(sessions));
         guarded("the audit log", audit::run);
+        guarded("the alerts", alerts::run);
         guarded("the ledger", ledger::run);
 
         List<String> notes = new ArrayList<>();
@@ -98,7 +101,7 @@ public final class StoreVerifier {
                     + " indexes output in the background after committing it; it catches up when it runs)");
         }
         StoreReport.Counts counts = new StoreReport.Counts(sessions.sessions(), sessions.chunks(), audit.count(),
-                ledger.leaves(), heads.count());
+                alerts.count(), ledger.leaves(), heads.count());
         return new StoreReport(problems.lines(), problems.count(), notes, counts);
     }
 

@@ -1,6 +1,7 @@
 package org.ttyaudit.server.verify;
 
 import org.ttyaudit.core.ledger.LedgerEntry;
+import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.Store;
@@ -30,6 +31,12 @@ final class UnclaimedLeaves {
             return e.isEmpty()
                     ? named + ", but the database has no such audit event — deleted"
                     : named + ", but that audit event points at leaf " + e.get().ledgerIndex();
+        }
+        if (entry.kind() == LedgerEntry.Kind.ALERT) {
+            Optional<AlertRecord> a = store.alerts().get(entry.subject());
+            return a.isEmpty()
+                    ? named + ", but the database has no such alert — deleted"
+                    : named + ", but that alert points at leaf " + a.get().ledgerIndex();
         }
         Optional<SessionRecord> s = store.sessions().get(entry.subject());
         if (s.isEmpty()) {

@@ -283,7 +283,7 @@ public abstract class StoreContract {
 
         addChunks(id, 3);
         assertThat(store.sessions().outputTextIndexedSeq(id)).as("committing chunks does not index").isEqualTo(-1);
-        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new TextBacklog(id, -1, 2));
+        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new ChunkBacklog(id, -1, 2));
 
         store.write(tx -> {
             tx.insertOutputText(new OutputText(id, 0, 0, "zero"));
@@ -291,7 +291,7 @@ public abstract class StoreContract {
             return null;
         });
         assertThat(store.sessions().outputTextIndexedSeq(id)).isEqualTo(1);
-        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new TextBacklog(id, 1, 2));
+        assertThat(store.sessions().outputTextBacklog(null, 10)).containsExactly(new ChunkBacklog(id, 1, 2));
         reopen();
         assertThat(store.sessions().outputTextIndexedSeq(id)).as("durable").isEqualTo(1);
 
@@ -335,9 +335,9 @@ public abstract class StoreContract {
             ids.add(id);
         }
         List<UUID> sorted = ids.stream().sorted().toList();
-        assertThat(store.sessions().outputTextBacklog(null, 2)).extracting(TextBacklog::sessionId)
+        assertThat(store.sessions().outputTextBacklog(null, 2)).extracting(ChunkBacklog::sessionId)
                 .containsExactlyElementsOf(sorted.subList(0, 2));
-        assertThat(store.sessions().outputTextBacklog(sorted.get(1), 10)).extracting(TextBacklog::sessionId)
+        assertThat(store.sessions().outputTextBacklog(sorted.get(1), 10)).extracting(ChunkBacklog::sessionId)
                 .containsExactlyElementsOf(sorted.subList(2, 5));
     }
 
@@ -1541,5 +1541,127 @@ public abstract class StoreContract {
             pool.shutdownNow();
         }
         assertThat(store.sessions().get(id).orElseThrow().committedSeq()).isEqualTo(39);
+    }
+
+    // ---------------------------------------------------------------- alerts and the rules' cursor
+
+    private AlertRecord alert(UUID session, int n, Instant at, String severity, long offsetMicros) {
+        return new AlertRecord(sessionId(at.toEpochMilli(), 1000 + n), session, at, offsetMicros,
+                n % 2 == 0 ? (long) n : null, "rule-" + n, severity, "description " + n, "command",
+                "sudo -n true", List.of("alert", "notify:ops"), -1);
+    }
+
+    /** Stores alerts, each with its own ledger leaf, in one transaction; returns them as stored. */
+    private List<AlertRecord> raise(AlertRecord... alerts) {
+        return store.write(tx -> {
+            List<AlertRecord> out = new ArrayList<>();
+            for (AlertRecord a : alerts) {
+                AlertRecord placed = a.atLedgerIndex(appendLeaf(tx, "alert " + a.id()));
+                tx.insertAlert(placed);
+                out.add(placed);
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void alertsAreStoredCountedInTheirSessionAndSurviveAReopen() {
+        UUID id = start(sessionId(1, 1), "alice", "web-1", T0).id();
+        List<AlertRecord> stored = raise(alert(id, 1, T0.plusSeconds(5), "high", 5_000_000),
+                alert(id, 2, T0.plusSeconds(2), "critical", 2_000_000));
+        reopen();
+        assertThat(store.alerts().get(stored.get(0).id())).contains(stored.get(0));
+        assertThat(store.alerts().get(sessionId(7, 7))).isEmpty();
+        assertThat(store.alerts().forSession(id, 100)).as("in session order").containsExactly(stored.get(1),
+                stored.get(0));
+        assertThat(store.sessions().get(id).orElseThrow().alertCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anAlertStoredTwiceOrForAnUnknownSessionIsRefusedAndNotCounted() {
+        UUID id = start(sessionId(1, 1), "alice", "web-1", T0).id();
+        AlertRecord a = raise(alert(id, 1, T0, "high", 0)).get(0);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertAlert(a);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("already stored");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertAlert(alert(sessionId(9, 9), 3, T0, "low", 0).atLedgerIndex(0));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("is not stored");
+        assertThat(store.sessions().get(id).orElseThrow().alertCount()).isEqualTo(1);
+    }
+
+    @Test
+    void alertListsApplyEveryFilterNewestFirstAndPage() {
+        UUID a = start(sessionId(1, 1), "alice", "web-1", T0).id();
+        UUID b = start(sessionId(2, 2), "bob", "db-1", T0).id();
+        List<AlertRecord> s = raise(alert(a, 1, T0.plusSeconds(1), "high", 1),
+                alert(a, 2, T0.plusSeconds(2), "low", 2),
+                alert(b, 3, T0.plusSeconds(3), "critical", 3),
+                alert(b, 4, T0.plusSeconds(4), "high", 4));
+        Function<AlertFilter, List<AlertRecord>> listed = f -> store.alerts().list(f, null, 100).items();
+
+        assertThat(listed.apply(AlertFilter.all())).containsExactly(s.get(3), s.get(2), s.get(1), s.get(0));
+        assertThat(listed.apply(AlertFilter.session(a))).containsExactly(s.get(1), s.get(0));
+        assertThat(listed.apply(new AlertFilter(null, "rule-3", null, null, null, null, null, null)))
+                .containsExactly(s.get(2));
+        assertThat(listed.apply(new AlertFilter(null, null, Set.of("high", "critical"), null, null, null, null,
+                null))).containsExactly(s.get(3), s.get(2), s.get(0));
+        assertThat(listed.apply(new AlertFilter(null, null, null, "alice", null, null, null, null)))
+                .containsExactly(s.get(1), s.get(0));
+        assertThat(listed.apply(new AlertFilter(null, null, null, null, "db-1", null, null, null)))
+                .containsExactly(s.get(3), s.get(2));
+        assertThat(listed.apply(new AlertFilter(null, null, null, null, null, T0.plusSeconds(2), T0.plusSeconds(4),
+                null))).containsExactly(s.get(2), s.get(1));
+        assertThat(listed.apply(new AlertFilter(null, null, null, null, null, null, null, "bob")))
+                .containsExactly(s.get(3), s.get(2));
+        assertThat(listed.apply(new AlertFilter(null, null, null, "alice", null, null, null, "bob"))).isEmpty();
+        assertThat(allPages(1, (cursor, limit) -> store.alerts().list(AlertFilter.all(), cursor, limit)))
+                .containsExactly(s.get(3), s.get(2), s.get(1), s.get(0));
+        assertThatThrownBy(() -> store.alerts().list(AlertFilter.all(), "bogus", 10))
+                .isInstanceOf(StoreException.class).hasMessageContaining("invalid cursor");
+    }
+
+    @Test
+    void sessionsAreListedWithAndWithoutAlerts() {
+        UUID quiet = start(sessionId(1, 1), "alice", "web-1", T0).id();
+        UUID loud = start(sessionId(2, 2), "alice", "web-1", T0.plusSeconds(1)).id();
+        raise(alert(loud, 1, T0.plusSeconds(2), "high", 0));
+        Function<Boolean, List<UUID>> listed = has -> store.sessions().list(new SessionFilter(null, null, null,
+                null, null, has), null, 100).items().stream().map(SessionRecord::id).toList();
+        assertThat(listed.apply(true)).containsExactly(loud);
+        assertThat(listed.apply(false)).containsExactly(quiet);
+        assertThat(listed.apply(null)).containsExactly(loud, quiet);
+    }
+
+    @Test
+    void theRulesCursorIsItsOwnAndMovesOnlyForwardWithinTheCommittedChunks() {
+        UUID id = start(header().id(sessionId(0, 1)).build()).id();
+        assertThat(store.sessions().rulesBacklog(null, 10)).as("no chunk yet").isEmpty();
+        addChunks(id, 3);
+        assertThat(store.sessions().rulesBacklog(null, 10)).containsExactly(new ChunkBacklog(id, -1, 2));
+        store.write(tx -> {
+            tx.rulesEvaluated(id, 1);
+            return null;
+        });
+        assertThat(store.sessions().rulesBacklog(null, 10)).containsExactly(new ChunkBacklog(id, 1, 2));
+        assertThat(store.sessions().outputTextBacklog(null, 10)).as("the text cursor is another")
+                .containsExactly(new ChunkBacklog(id, -1, 2));
+        reopen();
+        assertThat(store.sessions().rulesBacklog(null, 10)).as("durable").containsExactly(new ChunkBacklog(id, 1, 2));
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.rulesEvaluated(id, 1);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("evaluated through chunk 1");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.rulesEvaluated(id, 3);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("committed through chunk 2");
+        store.write(tx -> {
+            tx.rulesEvaluated(id, 2);
+            return null;
+        });
+        assertThat(store.sessions().rulesBacklog(null, 10)).isEmpty();
     }
 }

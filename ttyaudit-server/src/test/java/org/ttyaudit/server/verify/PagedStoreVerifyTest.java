@@ -108,7 +108,7 @@ class PagedStoreVerifyTest {
 
         assertThat(report.problems()).isEmpty();
         long leaves = 1 + CHUNKS + BATCHES + 1;
-        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(1, CHUNKS, BATCHES, leaves,
+        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(1, CHUNKS, BATCHES, 0, leaves,
                 BATCHES / 2 + 1));
         assertThat(leaves).isGreaterThan(1000);
         assertThat(report.notes()).anyMatch(n -> n.startsWith("latest signed head: tree size " + leaves + ","));

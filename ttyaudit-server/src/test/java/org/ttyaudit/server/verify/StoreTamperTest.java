@@ -80,7 +80,7 @@ class StoreTamperTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.intact()).isTrue();
         long auditEvents = count("SELECT count(*) FROM audit_events");
-        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(3, 7, auditEvents,
+        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(3, 7, auditEvents, 0,
                 3 + 7 + 2 + auditEvents, count("SELECT count(*) FROM signed_heads")));
         assertThat(report.counts().signedHeads()).isGreaterThanOrEqualTo(4);
         assertThat(report.summary()).startsWith("intact: 3 sessions, 7 chunks, ");

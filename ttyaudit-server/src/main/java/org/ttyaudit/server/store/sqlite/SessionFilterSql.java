@@ -37,5 +37,8 @@ final class SessionFilterSql {
             sql.append(" AND ").append(alias).append(".started_at < ?");
             params.add(EpochNanos.of(filter.until()));
         }
+        if (filter.hasAlerts() != null) {
+            sql.append(" AND ").append(alias).append(filter.hasAlerts() ? ".alert_count > 0" : ".alert_count = 0");
+        }
     }
 }

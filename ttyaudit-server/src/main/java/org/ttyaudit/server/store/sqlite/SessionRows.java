@@ -28,7 +28,8 @@ final class SessionRows {
             + " term_rows, started_at, command_json, capture, recorder_version, tags_json, header_bytes,"
             + " header_hash, host_id, ledger_index, received_at, committed_seq, last_hash, event_count,"
             + " command_count, last_activity, ended_at, exit_status, end_signal, end_reason, end_chunk_count,"
-            + " end_event_count, end_final_hash, end_hash, end_record_bytes, end_ledger_index, terminate_reason";
+            + " end_event_count, end_final_hash, end_hash, end_record_bytes, end_ledger_index, terminate_reason,"
+            + " alert_count";
 
     static final String CHUNK_COLUMNS = "session_id, seq, first_event_seq, event_count, first_offset_us,"
             + " last_offset_us, prev_hash, hash, blob_key, stored_bytes, ledger_index";
@@ -66,7 +67,7 @@ final class SessionRows {
                 rs.getString("host_id"), rs.getLong("ledger_index"), EpochNanos.toInstant(rs.getLong("received_at")),
                 rs.getLong("committed_seq"), rs.getBytes("last_hash"), rs.getLong("event_count"),
                 rs.getLong("command_count"), EpochNanos.toInstant(rs.getLong("last_activity")), end,
-                rs.getString("terminate_reason"));
+                rs.getString("terminate_reason"), rs.getLong("alert_count"));
     }
 
     static ChunkRecord chunk(ResultSet rs) throws SQLException {
@@ -82,6 +83,11 @@ final class SessionRows {
                 EpochNanos.toInstant(rs.getLong("started_at")), rs.getLong("start_offset_us"),
                 EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "ended_at")), Sql.longOrNull(rs, "end_offset_us"),
                 Sql.intOrNull(rs, "exit_code"));
+    }
+
+    /** A JSON array of strings, as {@link #toJson} writes a list. */
+    static List<String> strings(String json) {
+        return fromJson(json, STRINGS);
     }
 
     static String toJson(Object value) {

@@ -237,8 +237,37 @@ final class SqliteSchema {
             CREATE INDEX sessions_text_backlog ON sessions (id) WHERE text_indexed_seq < committed_seq;
             """;
 
+    /**
+     * Alerts raised by rules (each a ledger leaf); a per-session count kept by {@code insertAlert} so the session
+     * list shows and filters by alerts without counting rows; and the rules' durable cursor per session (like
+     * {@code text_indexed_seq}: the last chunk the rules have seen). Sessions of an older database are not
+     * evaluated after the fact: they start with the cursor at their end.
+     */
+    private static final String V3 = """
+            CREATE TABLE alerts (
+                id              TEXT PRIMARY KEY,
+                session_id      TEXT NOT NULL REFERENCES sessions (id),
+                at              INTEGER NOT NULL,
+                offset_us       INTEGER NOT NULL,
+                command_id      INTEGER,
+                rule            TEXT NOT NULL,
+                severity        TEXT NOT NULL,
+                description     TEXT NOT NULL,
+                trigger_kind    TEXT NOT NULL,
+                matched         TEXT NOT NULL,
+                actions_json    TEXT NOT NULL,
+                ledger_index    INTEGER NOT NULL
+            );
+            CREATE INDEX alerts_by_time ON alerts (at, id);
+            CREATE INDEX alerts_by_session ON alerts (session_id, offset_us, id);
+            ALTER TABLE sessions ADD COLUMN alert_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sessions ADD COLUMN rules_seq INTEGER NOT NULL DEFAULT -1;
+            UPDATE sessions SET rules_seq = committed_seq;
+            CREATE INDEX sessions_rules_backlog ON sessions (id) WHERE rules_seq < committed_seq;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, V2);
+    private static final List<String> MIGRATIONS = List.of(V1, V2, V3);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

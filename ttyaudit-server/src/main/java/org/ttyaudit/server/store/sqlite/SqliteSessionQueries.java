@@ -9,7 +9,7 @@ import org.ttyaudit.server.store.SessionEventRecord;
 import org.ttyaudit.server.store.SessionFilter;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.SessionRecord;
-import org.ttyaudit.server.store.TextBacklog;
+import org.ttyaudit.server.store.ChunkBacklog;
 
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -122,16 +122,26 @@ final class SqliteSessionQueries implements SessionQueries {
     }
 
     @Override
-    public List<TextBacklog> outputTextBacklog(UUID afterSessionId, int limit) {
+    public List<ChunkBacklog> outputTextBacklog(UUID afterSessionId, int limit) {
+        return backlog("text_indexed_seq", "the output text backlog", afterSessionId, limit);
+    }
+
+    @Override
+    public List<ChunkBacklog> rulesBacklog(UUID afterSessionId, int limit) {
+        return backlog("rules_seq", "the rules backlog", afterSessionId, limit);
+    }
+
+    /** The sessions whose cursor {@code column} is behind their committed chunks, by id after {@code after}. */
+    private List<ChunkBacklog> backlog(String column, String what, UUID afterSessionId, int limit) {
         int pageSize = Paging.pageSize(limit);
         // the WHERE repeats the partial index's condition, so SQLite reads only that index
-        return readers.read("listing the output text backlog", c -> {
-            List<TextBacklog> out = new ArrayList<>();
-            try (ResultSet rs = Sql.bind(c.prepare("SELECT id, text_indexed_seq, committed_seq FROM sessions"
-                            + " WHERE text_indexed_seq < committed_seq AND id > ? ORDER BY id LIMIT ?"),
+        return readers.read("listing " + what, c -> {
+            List<ChunkBacklog> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT id, " + column + ", committed_seq FROM sessions"
+                            + " WHERE " + column + " < committed_seq AND id > ? ORDER BY id LIMIT ?"),
                     afterSessionId == null ? "" : afterSessionId.toString(), pageSize).executeQuery()) {
                 while (rs.next()) {
-                    out.add(new TextBacklog(UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
+                    out.add(new ChunkBacklog(UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
                 }
             }
             return out;

@@ -1,6 +1,7 @@
 package org.ttyaudit.server.store.sqlite;
 
 import org.ttyaudit.server.store.AccountStore;
+import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
 import org.ttyaudit.server.store.LedgerReader;
 import org.ttyaudit.server.store.SessionQueries;
@@ -36,6 +37,7 @@ public final class SqliteStore implements Store {
     private final SqliteSessionQueries sessions;
     private final SqliteLedgerReader ledger;
     private final SqliteAuditQueries audit;
+    private final SqliteAlertQueries alerts;
     private final SqliteAccountStore accounts;
 
     private final boolean readOnly;
@@ -49,6 +51,7 @@ public final class SqliteStore implements Store {
         this.sessions = new SqliteSessionQueries(readers);
         this.ledger = new SqliteLedgerReader(readers);
         this.audit = new SqliteAuditQueries(readers);
+        this.alerts = new SqliteAlertQueries(readers);
         this.accounts = new SqliteAccountStore(writer, readers);
     }
 
@@ -177,6 +180,11 @@ public final class SqliteStore implements Store {
     @Override
     public AuditQueries audit() {
         return audit;
+    }
+
+    @Override
+    public AlertQueries alerts() {
+        return alerts;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.ttyaudit.server.store.sqlite;
 
 import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.AuditRecord;
+import org.ttyaudit.server.store.ChunkBacklog;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.LedgerNode;
@@ -215,22 +217,32 @@ final class SqliteWriteTransaction implements WriteTransaction {
 
     @Override
     public void outputTextIndexed(UUID sessionId, long throughSeq) {
+        advanceCursor("text_indexed_seq", "the output text of", "indexed", sessionId, throughSeq);
+    }
+
+    @Override
+    public void rulesEvaluated(UUID sessionId, long throughSeq) {
+        advanceCursor("rules_seq", "the rules' cursor of", "evaluated", sessionId, throughSeq);
+    }
+
+    /** Advances a background worker's per-session cursor {@code column} (see {@link ChunkBacklog}). */
+    private void advanceCursor(String column, String what, String done, UUID sessionId, long throughSeq) {
         String id = sessionId.toString();
-        run("advancing the output text cursor of session " + id, () -> {
-            try (ResultSet rs = Sql.bind(c.prepare("SELECT text_indexed_seq, committed_seq FROM sessions"
+        run("advancing the cursor " + column + " of session " + id, () -> {
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + column + ", committed_seq FROM sessions"
                     + " WHERE id = ?"), id).executeQuery()) {
                 if (!rs.next()) {
                     throw unknownSession(id);
                 }
-                long indexed = rs.getLong(1);
+                long cursor = rs.getLong(1);
                 long committed = rs.getLong(2);
-                if (throughSeq <= indexed || throughSeq > committed) {
-                    throw new StoreException("the output text of session " + id + " cannot be marked indexed"
-                            + " through chunk " + throughSeq + ": it is indexed through chunk " + indexed
+                if (throughSeq <= cursor || throughSeq > committed) {
+                    throw new StoreException(what + " session " + id + " cannot be marked " + done
+                            + " through chunk " + throughSeq + ": it is " + done + " through chunk " + cursor
                             + " and committed through chunk " + committed);
                 }
             }
-            Sql.bind(c.prepare("UPDATE sessions SET text_indexed_seq = ? WHERE id = ?"), throughSeq, id)
+            Sql.bind(c.prepare("UPDATE sessions SET " + column + " = ? WHERE id = ?"), throughSeq, id)
                     .executeUpdate();
             return null;
         });
@@ -261,6 +273,26 @@ final class SqliteWriteTransaction implements WriteTransaction {
             } catch (SQLException x) {
                 rethrowConstraint(x, "audit event " + e.id() + " is already stored", null);
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void insertAlert(AlertRecord a) {
+        run("storing alert " + a.id(), () -> {
+            String session = a.sessionId().toString();
+            try {
+                Sql.bind(c.prepare("INSERT INTO alerts (id, session_id, at, offset_us, command_id, rule, severity,"
+                                + " description, trigger_kind, matched, actions_json, ledger_index)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                        a.id().toString(), session, EpochNanos.of(a.at()), a.offsetMicros(), a.commandId(), a.rule(),
+                        a.severity(), a.description(), a.trigger(), a.matched(), SessionRows.toJson(a.actions()),
+                        a.ledgerIndex()).executeUpdate();
+            } catch (SQLException x) {
+                rethrowConstraint(x, "alert " + a.id() + " is already stored", session);
+            }
+            Sql.bind(c.prepare("UPDATE sessions SET alert_count = alert_count + 1 WHERE id = ?"), session)
+                    .executeUpdate();
             return null;
         });
     }
