@@ -41,14 +41,21 @@ public final class YamlConfig {
         } catch (IOException e) {
             throw new ConfigException(source, 0, "cannot read the file: " + e.getMessage());
         }
-        String text;
+        return parse(utf8(bytes, source), source);
+    }
+
+    /**
+     * The file contents {@code bytes} as text.
+     *
+     * @throws ConfigException naming {@code source} when they are not UTF-8
+     */
+    public static String utf8(byte[] bytes, String source) {
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(source, 0, "the file is not UTF-8 text");
         }
-        return parse(text, source);
     }
 
     /**

@@ -1,7 +1,9 @@
 package org.ttyaudit.recorder.log;
 
 import java.time.Duration;
+import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.SessionEnd;
 
 import org.ttyaudit.recorder.pty.BackgroundThreads;
@@ -22,7 +24,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Log before deliver:</b> callers append an event before they pass its bytes on; once {@link #append}
  * returned, the event is part of the session. A chunk is sealed when it holds {@code chunkBytes} of event data or
- * when its oldest event is {@code maxLatencyNanos} old, whichever comes first.
+ * when its oldest event is {@code maxLatencyNanos} old, whichever comes first — or {@link #PROMPT_SEAL} after an
+ * event the server's rules act on at once (a command starting, a recorder marker), so that an alert does not
+ * wait for the latency bound: the issue's budget from Enter to the alert is one second in all.
  *
  * <p><b>Never drops:</b> when the sink falls behind by more than {@code maxPendingBytes}, {@link #append} blocks
  * (which slows the session down) instead of discarding events. When the sink fails, the failure is kept and
@@ -34,6 +38,11 @@ import java.util.function.LongSupplier;
 public final class SessionLog {
     /** How old a chunk's oldest event gets at most before the chunk is sealed, unless changed. */
     public static final Duration DEFAULT_MAX_LATENCY = Duration.ofSeconds(1);
+    /**
+     * How soon a chunk is sealed after a command starts or a marker is logged: short enough for the rules to see it
+     * promptly, long enough to take the command's first output along in the same chunk.
+     */
+    public static final Duration PROMPT_SEAL = Duration.ofMillis(50);
 
     private final ChunkSink sink;
     private final LongSupplier nanoClock;
@@ -52,6 +61,8 @@ public final class SessionLog {
     private long pendingBytes;
     private long inFlightBytes;
     private long oldestPendingNanos;
+    /** When the pending events must be sealed because one of them is urgent ({@link #PROMPT_SEAL}); MAX: none. */
+    private long promptSealNanos = Long.MAX_VALUE;
     private long lastOffsetMicros;
     private boolean closing;
     private SessionEnd endRecord;
@@ -129,7 +140,11 @@ public final class SessionLog {
             }
             pending.add(event);
             pendingBytes += EventSize.of(event);
-            if (pendingBytes >= chunkBytes || pending.size() == 1) {
+            boolean urgent = event instanceof CommandStartEvent || event instanceof MarkerEvent;
+            if (urgent && promptSealNanos == Long.MAX_VALUE) {
+                promptSealNanos = now + PROMPT_SEAL.toNanos();
+            }
+            if (pendingBytes >= chunkBytes || pending.size() == 1 || urgent) {
                 wakeWriter.signal();
             }
         } finally {
@@ -218,7 +233,8 @@ public final class SessionLog {
                     if (pending.isEmpty()) {
                         wakeWriter.awaitUninterruptibly();
                     } else {
-                        long wait = oldestPendingNanos + maxLatencyNanos - nanoClock.getAsLong();
+                        long wait = Math.min(oldestPendingNanos + maxLatencyNanos, promptSealNanos)
+                                - nanoClock.getAsLong();
                         if (wait > 0) {
                             try {
                                 wakeWriter.awaitNanos(wait);
@@ -232,6 +248,7 @@ public final class SessionLog {
                 inFlightBytes = pendingBytes;
                 pending = new ArrayList<>();
                 pendingBytes = 0;
+                promptSealNanos = Long.MAX_VALUE;
                 last = closing;
             } finally {
                 lock.unlock();
@@ -282,8 +299,11 @@ public final class SessionLog {
     }
 
     private boolean chunkDue() {
-        return pendingBytes >= chunkBytes
-                || (!pending.isEmpty() && nanoClock.getAsLong() - oldestPendingNanos >= maxLatencyNanos);
+        if (pendingBytes >= chunkBytes) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        return !pending.isEmpty() && (now - oldestPendingNanos >= maxLatencyNanos || now - promptSealNanos >= 0);
     }
 
     private void fail(IOException e) {

@@ -3,6 +3,8 @@ package org.ttyaudit.recorder.log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.CommandSource;
+import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.SessionEnd;
 
@@ -95,6 +97,27 @@ class SessionLogTest {
         log.close();
         assertThat(sink.closed).isTrue();
         assertThat(sink.end).isNull();
+    }
+
+    @Test
+    void aCommandStartIsSealedPromptlyNotAfterTheLatencyBound() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1 << 20, 60 * SECOND, 1 << 20);
+        output(log, 10);   // alone, it would wait a minute
+        Thread.sleep(100);
+        assertThat(sink.eventCount()).isZero();
+        log.append(t -> new CommandStartEvent(t, 1, "sudo -n true", "/tmp", CommandSource.SHELL_INTEGRATION));
+        output(log, 10);   // output right after the command goes along
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (sink.eventCount() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.eventCount()).as("sealed within PROMPT_SEAL, not the minute").isEqualTo(3);
+        assertThat(sink.chunks).hasSize(1);
+        output(log, 10);
+        Thread.sleep(200);
+        assertThat(sink.eventCount()).as("plain output waits for the latency bound again").isEqualTo(3);
+        log.close();
     }
 
     @Test
