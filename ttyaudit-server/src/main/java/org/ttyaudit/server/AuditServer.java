@@ -71,10 +71,17 @@ public final class AuditServer implements AutoCloseable {
     private final ServerCertificate certificate;
     private final TreeHeadPublisher heads;
     private final String host;
+    private final String publicUrl;
+    private final RuleRunner ruleRunner;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
-        ServerSettings settings = ServerSettings.load(config);   // first: a bad settings file starts nothing
+        // first: a bad settings or rule file starts nothing
+        ServerSettings settings = ServerSettings.load(config);
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        AlertMetrics alertMetrics = new AlertMetrics(metrics);
+        NotifyTargets targets = NotifyTargets.parse(settings.notifications());
+        RuleBook rules = RuleBook.load(settings.rules(), settings.file(), targets.names(), alertMetrics);
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -88,7 +95,6 @@ public final class AuditServer implements AutoCloseable {
         Ledger ledger = new Ledger();
         AuditLog audit = new AuditLog(store, ledger, clock);
         heads = new TreeHeadPublisher(store, TreeHeadSigner.of(ledgerKey(config.dataDir())), clock);
-        PrometheusRegistry metrics = new PrometheusRegistry();
         IngestMetrics ingestMetrics = new IngestMetrics(metrics);
         outputIndexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), OUTPUT_INDEX_POLL).start();
         // how far the background indexer is (compare with ttyaudit_ingest_chunks_total for its lag)
@@ -99,16 +105,22 @@ public final class AuditServer implements AutoCloseable {
                 .help("Characters of output text the background indexer has indexed since the start")
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
+        ruleRunner = new RuleRunner(store, blobs, rules, new AlertWriter(ledger, clock, this::publicUrl),
+                alertMetrics, clock, raised -> notifications.wake()).start();
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
-                ingestMetrics, outputIndexer::committed, live);
+                ingestMetrics, outputIndexer::committed, batches -> {
+                    ruleRunner.wake();
+                    live.committed(batches);
+                });
 
         host = config.listen().getHostString();
+        publicUrl = config.publicUrl();
         char[] keyPassword = randomPassword();
         api = Api.create(config.listen(), certificate.toKeyStore(keyPassword), keyPassword,
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
-                () -> config.publicUrl() != null ? config.publicUrl() : url(),
-                config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live);
+                this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
+                rules);
         api.start();
         heads.start(config.headInterval());
 
@@ -142,6 +154,11 @@ public final class AuditServer implements AutoCloseable {
         return "https://" + h + ":" + port();
     }
 
+    /** How people and hosts reach this server: the configured public URL, else the listen address. */
+    public String publicUrl() {
+        return publicUrl != null ? publicUrl : url();
+    }
+
     public String fingerprint() {
         return certificate.fingerprint();
     }
@@ -163,12 +180,31 @@ public final class AuditServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the rules have seen every chunk committed so far (alerts are raised in the background, see
+     * {@link RuleRunner}); for tests.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void awaitRulesEvaluated(Duration timeout) {
+        try {
+            if (!ruleRunner.awaitEvaluated(timeout)) {
+                throw new IllegalStateException("the rules did not catch up within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the rules", e);
+        }
+    }
+
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
         live.close();
         api.close();
         ingest.close();
+        ruleRunner.close();
+        notifications.close();
         outputIndexer.close();
         heads.close();
         heads.signNow();

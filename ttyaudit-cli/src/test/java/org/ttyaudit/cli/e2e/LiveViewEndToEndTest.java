@@ -58,7 +58,7 @@ class LiveViewEndToEndTest {
                 credentials.toString(), "--", "bash"), RecordFixture.environment(home, "/bin/bash"),
                 new WindowSize(100, 30))) {
             int at = t.awaitOutput(PROMPT);
-            String id = awaitSessionId();
+            String id = server.awaitFirstSessionId();
             Watcher w = Watcher.connect(server, id, admin);
             JsonNode header = ServerProcess.JSON.readTree(w.await(Pattern.compile("^\\{.*"), 10));
             assertThat(header.get("version").asInt()).isEqualTo(2);
@@ -103,18 +103,6 @@ class LiveViewEndToEndTest {
             assertThat(w.closed.get(20, TimeUnit.SECONDS)).as("the stream ends when the session does")
                     .isEqualTo(1000);
         }
-    }
-
-    private String awaitSessionId() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            JsonNode items = server.getJson("/api/v1/sessions").get("items");
-            if (items != null && items.size() > 0) {
-                return items.get(0).get("id").asText();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the session never reached the server");
     }
 
     /** A WebSocket client like the browser's player: Origin of the server, the player's subprotocols. */

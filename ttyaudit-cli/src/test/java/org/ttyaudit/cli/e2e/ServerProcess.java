@@ -140,6 +140,19 @@ public final class ServerProcess implements AutoCloseable {
                 .resolve(org.ttyaudit.server.tls.ServerCertificate.CERT_FILE);
     }
 
+    /** The id of the first session that reaches the server (waits up to 20 s). */
+    public String awaitFirstSessionId() throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JsonNode items = getJson("/api/v1/sessions").get("items");
+            if (items != null && items.size() > 0) {
+                return items.get(0).get("id").asText();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the session never reached the server");
+    }
+
     public JsonNode getJson(String path) throws Exception {
         HttpResponse<byte[]> r = send(request(path, adminToken).GET().build());
         return JSON.readTree(r.body());

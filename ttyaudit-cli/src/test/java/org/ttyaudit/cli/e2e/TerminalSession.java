@@ -56,6 +56,18 @@ public final class TerminalSession implements AutoCloseable {
         return new TerminalSession(pty, p);
     }
 
+    /**
+     * Starts {@code wrapper... ttyaudit args...}: the CLI run by another program (e.g. {@code unshare} giving it a
+     * mount namespace of its own), with exactly this environment, in a terminal of the given size.
+     */
+    public static TerminalSession start(List<String> wrapper, List<String> ttyauditArgs, Map<String, String> env,
+                                        WindowSize size) throws IOException {
+        List<String> argv = new ArrayList<>(wrapper);
+        argv.addAll(ttyauditCommand(ttyauditArgs));
+        PseudoTerminal pty = PseudoTerminal.open(size);
+        return new TerminalSession(pty, ChildProcess.spawn(pty, argv, env));
+    }
+
     /** The command line that runs the CLI under test from the test class path. */
     static List<String> ttyauditCommand(List<String> args) {
         List<String> argv = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.ttyaudit.server.api;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.ttyaudit.server.alert.RuleBook;
 import org.ttyaudit.server.audit.AuditLog;
 import org.ttyaudit.server.auth.AccountService;
 import org.ttyaudit.server.auth.WebSessions;
@@ -30,7 +31,7 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint, String webRoot, LiveHub live) {
+                                   String fingerprint, String webRoot, LiveHub live, RuleBook rules) {
         RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
@@ -40,7 +41,8 @@ public final class Api {
                 new SessionDetailRoutes(store, new SessionAccess(store, audit),
                         new SessionIntegrity(store, blobs, proofs), heads),
                 new LedgerRoutes(store, proofs, heads),
-                new AuditRoutes(store));
+                new AuditRoutes(store),
+                new AlertRoutes(store, new SessionAccess(store, audit), audit, rules));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
                 new WebAssets(webRoot), publicUrl);
     }

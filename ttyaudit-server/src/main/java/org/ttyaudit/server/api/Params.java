@@ -61,6 +61,19 @@ final class Params {
         return (int) limit;
     }
 
+    /** {@code true} or {@code false}; null when absent. */
+    static Boolean bool(Context ctx, String name) {
+        String text = text(ctx, name);
+        if (text == null) {
+            return null;
+        }
+        return switch (text) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ApiException.badRequest(name + ": expected true or false, not " + text);
+        };
+    }
+
     static String text(Context ctx, String name) {
         String text = ctx.queryParam(name);
         return text == null || text.isBlank() ? null : text;

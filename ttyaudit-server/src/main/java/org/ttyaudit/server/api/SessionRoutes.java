@@ -173,7 +173,7 @@ final class SessionRoutes implements Routes {
     private static SessionFilter filter(Context ctx, AccessPolicy.Grant grant) {
         String visibleTo = grant == AccessPolicy.Grant.OWN ? Caller.of(ctx).name() : null;
         return new SessionFilter(Params.text(ctx, "user"), Params.text(ctx, "host"), Params.instant(ctx, "since"),
-                Params.instant(ctx, "until"), visibleTo);
+                Params.instant(ctx, "until"), visibleTo, Params.bool(ctx, "has_alerts"));
     }
 
     private Viewed view(Context ctx, Action action, String auditAction, Map<String, String> detail) {

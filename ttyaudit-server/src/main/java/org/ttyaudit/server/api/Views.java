@@ -4,6 +4,7 @@ import org.ttyaudit.core.format.Sha256;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.ingest.CommitPoint;
 import org.ttyaudit.server.ingest.RecorderContact;
+import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.SearchHit;
@@ -77,10 +78,28 @@ final class Views {
         m.put("chunks", s.committedSeq() + 1);
         m.put("events", s.eventCount());
         m.put("commands", s.commandCount());
+        m.put("alerts", s.alertCount());
         m.put("header_hash", Sha256.hex(s.headerHash()));
         m.put("last_hash", Sha256.hex(s.lastHash()));
         m.put("end_hash", s.end() == null ? null : Sha256.hex(s.end().endHash()));
         m.put("terminate_reason", s.terminateReason());
+        return m;
+    }
+
+    static Map<String, Object> alert(AlertRecord a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().toString());
+        m.put("session_id", a.sessionId().toString());
+        m.put("at", time(a.at()));
+        m.put("offset_us", a.offsetMicros());
+        m.put("command_id", a.commandId());
+        m.put("rule", a.rule());
+        m.put("severity", a.severity());
+        m.put("description", a.description());
+        m.put("trigger", a.trigger());
+        m.put("matched", a.matched());
+        m.put("actions", a.actions());
+        m.put("ledger_index", a.ledgerIndex());
         return m;
     }
 

@@ -31,7 +31,10 @@ public final class AccessPolicy {
         ENROLLMENT_TOKEN_MANAGE("create and list host enrollment tokens", false),
         HOST_MANAGE("list and manage enrolled hosts", false),
         INGEST("upload recorded sessions (hosts only)", false),
-        SESSION_TERMINATE("ask a live session's recorder to end it", false);
+        SESSION_TERMINATE("ask a live session's recorder to end it", false),
+        ALERT_LIST("list alerts raised by rules", true),
+        RULES_VIEW("read the rules in force", false),
+        RULES_MANAGE("reload the rule file", false);
 
         private final String description;
         private final boolean sessionScoped;
@@ -100,7 +103,7 @@ public final class AccessPolicy {
         }
         // Auditor: reads everything, manages nothing but their own API tokens.
         for (Action a : new Action[]{Action.SESSION_LIST, Action.SESSION_VIEW, Action.SEARCH, Action.AUDIT_LOG_VIEW,
-                Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN}) {
+                Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN, Action.ALERT_LIST, Action.RULES_VIEW}) {
             t.get(Subject.AUDITOR).put(a, Grant.ALL);
         }
         // User: their own sessions; the ledger is public to every authenticated user (proofs reveal no content).
@@ -108,6 +111,7 @@ public final class AccessPolicy {
         user.put(Action.SESSION_LIST, Grant.OWN);
         user.put(Action.SESSION_VIEW, Grant.OWN);
         user.put(Action.SEARCH, Grant.OWN);
+        user.put(Action.ALERT_LIST, Grant.OWN);
         user.put(Action.LEDGER_READ, Grant.ALL);
         user.put(Action.TOKEN_MANAGE_OWN, Grant.ALL);
         // Host: ingest only.

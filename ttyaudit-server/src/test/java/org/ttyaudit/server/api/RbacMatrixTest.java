@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.core.rules.RuleSet;
 import org.ttyaudit.server.api.ServerFixture.Response;
 import org.ttyaudit.server.testkit.RecordedSession;
 
@@ -154,11 +155,17 @@ class RbacMatrixTest {
             GET    /api/v1/ledger/consistency           -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/leaves                -         200   200   200   200   200   403   401   403
             GET    /api/v1/audit                        -         200   200   200   403   403   403   401   403
+            GET    /api/v1/alerts                       -         200   200   200   200   200   403   401   403
+            GET    /api/v1/sessions/{id}/alerts         alice     200   200   200   200   404   403   401   403
+            GET    /api/v1/sessions/{id}/alerts         bob       200   200   200   404   200   403   401   403
+            GET    /api/v1/sessions/{id}/alerts         unknown   404   404   404   404   404   403   401   403
+            GET    /api/v1/rules                        -         200   200   200   403   403   403   401   403
+            POST   /api/v1/rules/reload                 -         200   200   403   403   403   403   401   403
             """;
 
     private static final String SEARCH_WORD = "matrixword";
     private static final Set<String> CONTENT_READS = Set.of("session.view", "session.download", "session.export",
-            "session.watch", "search");
+            "session.watch", "search", "alert.list");
     /** Detail fields whose values the test cannot know (fresh ids, the client address). */
     private static final Set<String> UNPREDICTABLE_DETAIL = Set.of("address", "token_id", "host_id");
 
@@ -357,6 +364,13 @@ class RbacMatrixTest {
         m.put("GET /api/v1/ledger/consistency", get("/api/v1/ledger/consistency?from=1&to=2"));
         m.put("GET /api/v1/ledger/leaves", get("/api/v1/ledger/leaves?start=0&count=1"));
         m.put("GET /api/v1/audit", get("/api/v1/audit?limit=1"));
+        m.put("GET /api/v1/alerts", new Endpoint((who, t) -> probe(who, "/api/v1/alerts"),
+                (who, t) -> audit(actor(who), "alert.list", null, withVia(who, Map.of()))));
+        m.put("GET /api/v1/sessions/{id}/alerts", sessionRead("/alerts", "session.view", Map.of("part", "alerts")));
+        m.put("GET /api/v1/rules", get("/api/v1/rules"));
+        m.put("POST /api/v1/rules/reload", new Endpoint((who, t) -> new Probe("/api/v1/rules/reload",
+                credentials.get(who), null, null), (who, t) -> audit(actor(who), "rules.reload", null,
+                withVia(who, Map.of("rules", Integer.toString(RuleSet.defaultPack().rules().size()))))));
         return m;
     }
 
@@ -499,9 +513,9 @@ class RbacMatrixTest {
         }
         assertThat(recorded).as("audit events of the matrix run").containsExactlyInAnyOrderElementsOf(expected);
         long contentReads = expected.stream().filter(s -> CONTENT_READS.contains(s.split(" ")[1])).count();
-        // 8 session reads (details, commands, events, record, export, live, activity, integrity) × 8 allowed
-        // cells, and 5 searches
-        assertThat(contentReads).as("content reads in the run").isEqualTo(8 * 8 + 5);
+        // 9 session reads (details, commands, events, record, export, live, activity, integrity, alerts) × 8
+        // allowed cells, 5 searches and 5 alert lists
+        assertThat(contentReads).as("content reads in the run").isEqualTo(9 * 8 + 5 + 5);
     }
 
     @Test
