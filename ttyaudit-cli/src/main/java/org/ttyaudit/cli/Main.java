@@ -26,8 +26,8 @@ public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, ShellCommand.class,
             ServerCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
             LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
-            CommandsCommand.class, PlayCommand.class, ExportCommand.class, VerifyCommand.class, InfoCommand.class,
-            CommandLine.HelpCommand.class);
+            CommandsCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class, VerifyCommand.class,
+            InfoCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

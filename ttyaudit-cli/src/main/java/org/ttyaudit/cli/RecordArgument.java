@@ -51,10 +51,29 @@ final class RecordArgument implements AutoCloseable {
         if (!namesSession(argument)) {
             return new RecordArgument(argument, text, false);
         }
+        return download(text, remote, context, text + ": no such file (to fetch session " + text
+                + " from a server, give --server URL or run ttyaudit login first)");
+    }
+
+    /**
+     * The record of session {@code id}, downloaded from the server that {@code remote} names (as {@link #resolve}
+     * does for an argument that is a session id).
+     *
+     * @throws UserError when {@code id} is not a session id or no server is known
+     */
+    static RecordArgument session(String id, RemoteOptions remote, CliContext context) {
+        if (!isSessionId(id)) {
+            throw UserError.usage("'" + id + "' is not a session id (a UUID)");
+        }
+        return download(id, remote, context, "no server to fetch session " + id + " from: give --server URL or "
+                + "run ttyaudit login first");
+    }
+
+    private static RecordArgument download(String text, RemoteOptions remote, CliContext context,
+                                           String noServer) {
         Optional<ServerTarget> target = remote.resolve(context);
         if (target.isEmpty()) {
-            throw UserError.usage(text + ": no such file (to fetch session " + text + " from a server, give "
-                    + "--server URL or run ttyaudit login first)");
+            throw UserError.usage(noServer);
         }
         UUID id = UUID.fromString(text);
         ServerClient client = ServerClient.of(target.get().requireToken());
