@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AuditQueries;
 import org.ttyaudit.server.store.LedgerReader;
+import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
@@ -37,6 +38,7 @@ public final class SqliteStore implements Store {
     private final SqliteLedgerReader ledger;
     private final SqliteAuditQueries audit;
     private final SqliteAccountStore accounts;
+    private final SqliteNotificationOutbox notifications;
 
     private final boolean readOnly;
 
@@ -50,6 +52,7 @@ public final class SqliteStore implements Store {
         this.ledger = new SqliteLedgerReader(readers);
         this.audit = new SqliteAuditQueries(readers);
         this.accounts = new SqliteAccountStore(writer, readers);
+        this.notifications = new SqliteNotificationOutbox(writer, readers);
     }
 
     /**
@@ -182,6 +185,11 @@ public final class SqliteStore implements Store {
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public NotificationOutbox notifications() {
+        return notifications;
     }
 
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */
