@@ -43,10 +43,13 @@ public sealed interface NotifyTarget permits WebhookTarget, SyslogTarget {
         }
     }
 
-    /** Refuses unencrypted traffic that leaves the host, unless the target says {@code allow_insecure: true}. */
-    static void requireEncryptionOffHost(ConfigNode target, String host, String what) {
+    /**
+     * Refuses unencrypted traffic that leaves the host, unless the target says {@code allow_insecure: true}; the
+     * error points at {@code at}.
+     */
+    static void requireEncryptionOffHost(ConfigNode target, ConfigNode at, String host, String what) {
         if (!isLoopback(host) && !target.bool("allow_insecure", false)) {
-            throw target.error(what + " to " + host + " would cross the network unencrypted; use TLS, or set"
+            throw at.error(what + " to " + host + " would cross the network unencrypted; use TLS, or set"
                     + " allow_insecure: true on this target if that is really wanted");
         }
     }

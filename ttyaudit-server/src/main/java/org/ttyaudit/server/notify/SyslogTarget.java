@@ -87,7 +87,7 @@ public record SyslogTarget(String name, String host, int port, Protocol protocol
         Protocol protocol = Protocol.valueOf(t.choice("protocol", "tls", List.of("udp", "tcp", "tls"))
                 .toUpperCase(Locale.ROOT));
         if (protocol != Protocol.TLS) {
-            NotifyTarget.requireEncryptionOffHost(t, host, "syslog " + name + " over "
+            NotifyTarget.requireEncryptionOffHost(t, t.require("protocol"), host, "syslog " + name + " over "
                     + protocol.name().toLowerCase(Locale.ROOT));
             if (t.get("ca_file").isPresent()) {
                 throw t.require("ca_file").error("ca_file: only for protocol: tls");

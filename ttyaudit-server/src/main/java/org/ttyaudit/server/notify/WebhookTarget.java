@@ -57,7 +57,7 @@ public record WebhookTarget(String name, URI url, Format format, Map<String, Str
             throw t.require("url").error("url: expected an http:// or https:// URL with a host");
         }
         if (scheme.equals("http")) {
-            NotifyTarget.requireEncryptionOffHost(t, url.getHost(), "webhook " + name + " (http://)");
+            NotifyTarget.requireEncryptionOffHost(t, t.require("url"), url.getHost(), "webhook " + name + " (http://)");
             if (t.get("ca_file").isPresent()) {
                 throw t.require("ca_file").error("ca_file: only for https:// URLs");
             }
