@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A real HTTP(S) server on the loopback interface that records every request it gets and answers with the status
@@ -47,6 +48,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> scripted = new ConcurrentLinkedQueue<>();
     private final SSLContext tls;
     private volatile Answer standing = new Answer(200, Map.of(), "ok");
+    /** While set, requests are recorded but not answered until it is released. */
+    private volatile CountDownLatch hold = new CountDownLatch(0);
     private volatile int port;
     private HttpServer server;
 
@@ -107,6 +110,15 @@ final class WebhookReceiver implements AutoCloseable {
         scripted.add(new Answer(status, headers, "scripted"));
     }
 
+    /** Records requests but answers none until {@link #release()} (a receiver that hangs). */
+    void hold() {
+        hold = new CountDownLatch(1);
+    }
+
+    void release() {
+        hold.countDown();
+    }
+
     List<Request> requests() {
         return requests;
     }
@@ -116,6 +128,12 @@ final class WebhookReceiver implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                     Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             Answer a = scripted.poll();
             if (a == null) {
                 a = standing;
@@ -129,6 +147,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         stop();
     }
 }
