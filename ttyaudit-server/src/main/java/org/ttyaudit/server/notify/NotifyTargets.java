@@ -74,7 +74,8 @@ public final class NotifyTargets {
             targets.put(name, type.equals("webhook") ? WebhookTarget.parse(t, name, env) : SyslogTarget.parse(t, name));
             lines.put(name, t.require("name").line());
         }
-        return new NotifyTargets(Collections.unmodifiableMap(targets), RetryPolicy.parse(notifySection.mapping("retry")));
+        RetryPolicy retry = RetryPolicy.parse(notifySection.mapping("retry"));
+        return new NotifyTargets(Collections.unmodifiableMap(targets), retry);
     }
 
     /** No targets (the default when the settings have no {@code notify} section). */

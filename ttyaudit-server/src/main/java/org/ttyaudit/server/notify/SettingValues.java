@@ -73,7 +73,7 @@ final class SettingValues {
         return Optional.of(secret(node.get(), key, env));
     }
 
-    /** The value of {@code node} (named {@code what} in errors): plain text, {@code {env: …}} or {@code {file: …}}. */
+    /** The value of {@code node} ({@code what} in errors): plain text, {@code {env: …}} or {@code {file: …}}. */
     static String secret(ConfigNode node, String what, UnaryOperator<String> env) {
         if (node.isScalar()) {
             return node.text();

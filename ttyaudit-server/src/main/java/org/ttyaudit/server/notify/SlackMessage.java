@@ -25,8 +25,9 @@ final class SlackMessage {
     static String body(AlertNotice n) {
         String title = "[" + n.severity().toUpperCase(Locale.ROOT) + "] " + n.rule();
         ObjectNode o = JSON.createObjectNode();
+        String link = n.sessionUrl() == null ? "" : " " + link(n.sessionUrl());
         o.put("text", ":rotating_light: *" + escape(title) + "* " + escape(n.user() + "@" + n.host()) + ": `"
-                + code(cut(n.matched(), MATCHED_MAX)) + "`" + (n.sessionUrl() == null ? "" : " " + link(n.sessionUrl())));
+                + code(cut(n.matched(), MATCHED_MAX)) + "`" + link);
         ArrayNode blocks = o.putArray("blocks");
         ObjectNode header = blocks.addObject().put("type", "header");
         header.putObject("text").put("type", "plain_text").put("text", cut(title, HEADER_MAX));

@@ -58,8 +58,8 @@ final class SyslogNotifier implements Notifier {
             }
         } catch (IOException e) {
             disconnect();
-            throw new DeliveryException("syslog " + target.protocol().name().toLowerCase(Locale.ROOT) + " to " + target.host()
-                    + ":" + target.port() + ": " + WebhookNotifier.describe(e), null, e);
+            throw new DeliveryException("syslog " + target.protocol().name().toLowerCase(Locale.ROOT) + " to "
+                    + target.host() + ":" + target.port() + ": " + WebhookNotifier.describe(e), null, e);
         }
     }
 

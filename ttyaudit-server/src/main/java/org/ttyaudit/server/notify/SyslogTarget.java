@@ -38,8 +38,8 @@ public record SyslogTarget(String name, String host, int port, Protocol protocol
     static final int MIN_MAX_DATAGRAM = 1024;
 
     /** SD-NAME: 1 to 32 printable ASCII characters except '=', ']', '"' (and '@', which separates the number). */
-    private static final Pattern SD_ID = Pattern.compile("(?=.{1,32}$)[\\x21\\x23-\\x3c\\x3e\\x3f\\x41-\\x5c\\x5e-\\x7e]+"
-            + "@[0-9]+(\\.[0-9]+)*");
+    private static final Pattern SD_ID = Pattern.compile(
+            "(?=.{1,32}$)[\\x21\\x23-\\x3c\\x3e\\x3f\\x41-\\x5c\\x5e-\\x7e]+@[0-9]+(\\.[0-9]+)*");
     private static final Pattern HOSTNAME = Pattern.compile("[!-~]{1,255}");
     private static final Map<String, Integer> FACILITIES = Map.ofEntries(entry("kern", 0), entry("user", 1),
             entry("mail", 2), entry("daemon", 3), entry("auth", 4), entry("syslog", 5), entry("lpr", 6),

@@ -129,11 +129,14 @@ final class TargetWorker implements Runnable {
         }
         try {
             notifier.deliver(notice);
-        } catch (DeliveryException failure) {
+        } catch (DeliveryException | RuntimeException failure) {
             if (stopping) {
                 throw new InterruptedException("closing");   // not the receiver's fault: no attempt is counted
             }
-            failed(e, failure);
+            // a RuntimeException is a bug or a surprise of a library; counted as an attempt all the same, so that
+            // it is retried, visible in the outbox, and given up in the end rather than looping unseen
+            failed(e, failure instanceof DeliveryException d ? d
+                    : new DeliveryException("unexpected " + failure, null, failure));
             return false;
         }
         outbox.delivered(e.id());

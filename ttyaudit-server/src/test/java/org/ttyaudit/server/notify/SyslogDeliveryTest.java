@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ttyaudit.server.tls.ServerCertificate;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,9 +120,9 @@ class SyslogDeliveryTest {
 
     @Test
     void tlsChecksTheReceiversCertificateAndDeliversWithTheCaFile() throws Exception {
-        ServerCertificate cert = ServerCertificate.loadOrCreateSelfSigned(dir.resolve("receiver"), List.of());
-        Path caFile = dir.resolve("receiver").resolve(ServerCertificate.DIRECTORY).resolve(ServerCertificate.CERT_FILE);
-        try (SyslogReceiver r = SyslogReceiver.tls(cert.toKeyStore("changeit".toCharArray()))) {
+        ReceiverCertificate cert = ReceiverCertificate.create(dir.resolve("receiver"));
+        Path caFile = cert.caFile();
+        try (SyslogReceiver r = SyslogReceiver.tls(cert)) {
             NotificationDispatcher d = f.dispatcher(f.targets("  targets:\n"
                     + syslog("trusted", "tls", r.port(), ", ca_file: '" + caFile + "', facility: authpriv")
                     + syslog("untrusted", "tls", r.port(), "") + FAST_RETRY));

@@ -1,6 +1,5 @@
 package org.ttyaudit.server.notify;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,13 +44,8 @@ final class SyslogReceiver implements AutoCloseable {
         return new SyslogReceiver("tcp", null);
     }
 
-    /** TLS with the certificate and key in {@code keyStore} (password "changeit"). */
-    static SyslogReceiver tls(KeyStore keyStore) throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, "changeit".toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return new SyslogReceiver("tls", context);
+    static SyslogReceiver tls(ReceiverCertificate certificate) throws IOException {
+        return new SyslogReceiver("tls", certificate.serverTls());
     }
 
     /** Starts (again) on the same port as before, or a free one the first time. */

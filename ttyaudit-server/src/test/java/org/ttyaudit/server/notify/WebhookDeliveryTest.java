@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.server.store.OutboxEntry;
-import org.ttyaudit.server.tls.ServerCertificate;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -218,9 +217,9 @@ class WebhookDeliveryTest {
 
     @Test
     void httpsNeedsATrustedCertificateAndCaFileAddsOne() throws Exception {
-        ServerCertificate cert = ServerCertificate.loadOrCreateSelfSigned(dir.resolve("receiver"), List.of());
-        Path caFile = dir.resolve("receiver").resolve(ServerCertificate.DIRECTORY).resolve(ServerCertificate.CERT_FILE);
-        try (WebhookReceiver https = WebhookReceiver.https(cert.toKeyStore("changeit".toCharArray()))) {
+        ReceiverCertificate cert = ReceiverCertificate.create(dir.resolve("receiver"));
+        Path caFile = cert.caFile();
+        try (WebhookReceiver https = WebhookReceiver.https(cert)) {
             NotificationDispatcher d = f.dispatcher(f.targets("  targets:\n"
                     + webhook("untrusted", https.url("/h"), "")
                     + webhook("trusted", https.url("/h"), ", ca_file: '" + caFile + "'") + FAST_RETRY));

@@ -5,14 +5,12 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,13 +60,8 @@ final class WebhookReceiver implements AutoCloseable {
         return new WebhookReceiver(null);
     }
 
-    /** HTTPS with the certificate and key in {@code keyStore} (password "changeit"). */
-    static WebhookReceiver https(KeyStore keyStore) throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, "changeit".toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return new WebhookReceiver(context);
+    static WebhookReceiver https(ReceiverCertificate certificate) throws IOException {
+        return new WebhookReceiver(certificate.serverTls());
     }
 
     /** Starts (again) on the same port as before, or a free one the first time. */
