@@ -4,6 +4,12 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.server.alert.AlertMetrics;
+import org.ttyaudit.server.alert.AlertWriter;
+import org.ttyaudit.server.alert.RuleBook;
+import org.ttyaudit.server.alert.RuleRunner;
+import org.ttyaudit.server.notify.NotificationDispatcher;
+import org.ttyaudit.server.notify.NotifyTargets;
 import org.ttyaudit.server.api.Api;
 import org.ttyaudit.server.api.ApiServer;
 import org.ttyaudit.server.audit.AuditLog;
@@ -73,6 +79,7 @@ public final class AuditServer implements AutoCloseable {
     private final String host;
     private final String publicUrl;
     private final RuleRunner ruleRunner;
+    private final NotificationDispatcher notifications;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -105,6 +112,7 @@ public final class AuditServer implements AutoCloseable {
                 .help("Characters of output text the background indexer has indexed since the start")
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
+        notifications = new NotificationDispatcher(store.notifications(), targets, metrics, clock).start();
         ruleRunner = new RuleRunner(store, blobs, rules, new AlertWriter(ledger, clock, this::publicUrl),
                 alertMetrics, clock, raised -> notifications.wake()).start();
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,

@@ -2,8 +2,8 @@ package org.ttyaudit.server.store;
 
 /**
  * The server's database, split by job: one way to write ({@link #write}), and separate read interfaces for
- * sessions, the ledger, the audit log and accounts. Implementations: SQLite (embedded, default) and, later,
- * PostgreSQL; both must pass the contract suite in this module's test jar ({@code StoreContract}).
+ * sessions, the ledger, the audit log, accounts and the notification outbox. Implementations: SQLite (embedded,
+ * default) and, later, PostgreSQL; both must pass the contract suite in this module's test jar ({@code StoreContract}).
  *
  * <p>Chunk payloads are not kept here but in a {@link org.ttyaudit.server.blob.BlobStore}; rows refer to them by key.
  *
@@ -30,6 +30,9 @@ public interface Store extends AutoCloseable {
     AlertQueries alerts();
 
     AccountStore accounts();
+
+    /** Alert notifications waiting for delivery (queued by {@link WriteTransaction#enqueueNotification}). */
+    NotificationOutbox notifications();
 
     @Override
     void close();

@@ -115,4 +115,13 @@ public interface WriteTransaction {
     void appendLedgerLeaf(long index, byte[] leafData, List<LedgerNode> completedNodes);
 
     void insertSignedHead(SignedHeadRecord head);
+
+    /**
+     * Queues a notification of {@code target} carrying {@code noticeJson} (the outbox keeps it as it is), due at
+     * once. Called in the transaction that stores the alert it announces, so that the alert is stored if and only
+     * if its notifications are queued (see {@link NotificationOutbox}).
+     *
+     * @return the entry's id in the outbox (ids grow in queueing order)
+     */
+    long enqueueNotification(String target, String noticeJson, Instant now);
 }

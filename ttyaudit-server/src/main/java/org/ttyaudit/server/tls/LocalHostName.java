@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** This machine's host name, for the self-signed certificate. */
-final class LocalHostName {
+/** This machine's host name, for the self-signed certificate and the HOSTNAME of syslog notifications. */
+public final class LocalHostName {
     private static final Path LINUX_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     private LocalHostName() {
@@ -18,7 +18,7 @@ final class LocalHostName {
      * The kernel's host name on Linux (no DNS lookup, which can hang on a machine with broken resolution), else
      * what the JDK finds; empty when neither works.
      */
-    static Optional<String> get() {
+    public static Optional<String> get() {
         try {
             if (Files.isReadable(LINUX_HOSTNAME)) {
                 String name = Files.readString(LINUX_HOSTNAME, StandardCharsets.US_ASCII).trim();

@@ -1664,4 +1664,119 @@ public abstract class StoreContract {
         });
         assertThat(store.sessions().rulesBacklog(null, 10)).isEmpty();
     }
+
+    // ---------------------------------------------------------------- notification outbox
+
+    private long enqueue(String target, String json) {
+        return store.write(tx -> tx.enqueueNotification(target, json, T0));
+    }
+
+    @Test
+    void queuedNotificationsAreListedPerTargetInQueueingOrderAndSurviveReopen() {
+        long a = enqueue("ops", "{\"n\":1}");
+        long b = enqueue("siem", "{\"n\":2}");
+        long c = store.write(tx -> tx.enqueueNotification("ops", "{\"n\":3}", T0.plusNanos(1)));
+        reopen();
+
+        List<OutboxEntry> ops = store.notifications().pending("ops", 0, 10);
+        assertThat(ops).extracting(OutboxEntry::id).containsExactly(a, c);
+        assertThat(a).isLessThan(b);
+        assertThat(b).isLessThan(c);
+        OutboxEntry first = ops.get(0);
+        assertThat(first).isEqualTo(new OutboxEntry(a, "ops", "{\"n\":1}", T0, 0, T0, null,
+                OutboxEntry.State.PENDING, null));
+        assertThat(ops.get(1).queuedAt()).isEqualTo(T0.plusNanos(1));
+        assertThat(store.notifications().pending("siem", 0, 10)).extracting(OutboxEntry::noticeJson)
+                .containsExactly("{\"n\":2}");
+        assertThat(store.notifications().pending("nobody", 0, 10)).isEmpty();
+        assertThat(store.notifications().pendingCounts()).containsExactly(Map.entry("ops", 2L), Map.entry("siem", 1L));
+    }
+
+    @Test
+    void pendingNotificationsArePagedAfterAnId() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(enqueue("ops", "{}"));
+        }
+        assertThat(store.notifications().pending("ops", 0, 2)).extracting(OutboxEntry::id)
+                .containsExactly(ids.get(0), ids.get(1));
+        assertThat(store.notifications().pending("ops", ids.get(1), 10)).extracting(OutboxEntry::id)
+                .containsExactlyElementsOf(ids.subList(2, 5));
+        assertThatThrownBy(() -> store.notifications().pending("ops", 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNotificationIsQueuedOnlyIfItsTransactionCommits() {
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.enqueueNotification("ops", "{}", T0);
+            throw new IllegalStateException("the alert could not be stored");
+        })).hasMessage("the alert could not be stored");
+        assertThat(store.notifications().pendingCounts()).isEmpty();
+    }
+
+    @Test
+    void aDeliveredNotificationLeavesTheOutboxAndItsIdIsNeverGivenAgain() {
+        long a = enqueue("ops", "{}");
+        long b = enqueue("ops", "{}");
+        store.notifications().delivered(b);   // the highest id: a store that reuses ids would hand it out again
+        long c = enqueue("ops", "{}");
+        reopen();
+        long d = enqueue("ops", "{}");
+
+        assertThat(c).isGreaterThan(b);
+        assertThat(d).isGreaterThan(c);
+        assertThat(store.notifications().pending("ops", 0, 10)).extracting(OutboxEntry::id).containsExactly(a, c, d);
+    }
+
+    @Test
+    void aFailedAttemptIsCountedWithItsErrorAndTheNextAttemptTime() {
+        long a = enqueue("ops", "{}");
+        store.notifications().retryLater(a, T0.plusSeconds(1), "HTTP 500");
+        store.notifications().retryLater(a, T0.plusSeconds(3), "connection refused");
+        reopen();
+
+        OutboxEntry e = store.notifications().pending("ops", 0, 1).get(0);
+        assertThat(e.attempts()).isEqualTo(2);
+        assertThat(e.nextAttemptAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(e.lastError()).isEqualTo("connection refused");
+        assertThat(e.state()).isEqualTo(OutboxEntry.State.PENDING);
+    }
+
+    @Test
+    void aGivenUpNotificationIsKeptAsFailedCountedAndNoLongerPending() {
+        long a = enqueue("ops", "{\"alert_id\":1}");
+        long b = enqueue("ops", "{\"alert_id\":2}");
+        store.notifications().retryLater(a, T0.plusSeconds(1), "HTTP 503");
+        store.notifications().giveUp(a, T0.plusSeconds(86_400), "HTTP 500");
+        store.notifications().giveUp(b, T0.plusSeconds(86_401), "timed out");
+        reopen();
+
+        assertThat(store.notifications().pending("ops", 0, 10)).isEmpty();
+        assertThat(store.notifications().pendingCounts()).isEmpty();
+        assertThat(store.notifications().failedCount()).isEqualTo(2);
+        assertThat(store.notifications().failed(10)).extracting(OutboxEntry::id).containsExactly(b, a);
+        OutboxEntry failed = store.notifications().failed(10).get(1);
+        assertThat(failed).isEqualTo(new OutboxEntry(a, "ops", "{\"alert_id\":1}", T0, 2, T0.plusSeconds(1),
+                "HTTP 500", OutboxEntry.State.FAILED, T0.plusSeconds(86_400)));
+        assertThat(store.notifications().failed(1)).extracting(OutboxEntry::id).containsExactly(b);
+    }
+
+    @Test
+    void onlyAPendingNotificationCanBeDeliveredRescheduledOrGivenUp() {
+        long delivered = enqueue("ops", "{}");
+        long failed = enqueue("ops", "{}");
+        store.notifications().delivered(delivered);
+        store.notifications().giveUp(failed, T0, "HTTP 500");
+
+        for (long id : new long[] {delivered, failed, 999_999}) {
+            assertThatThrownBy(() -> store.notifications().delivered(id)).as("delivered %d", id)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no pending notification " + id);
+            assertThatThrownBy(() -> store.notifications().retryLater(id, T0, "x")).as("retryLater %d", id)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no pending notification " + id);
+            assertThatThrownBy(() -> store.notifications().giveUp(id, T0, "x")).as("giveUp %d", id)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no pending notification " + id);
+        }
+        assertThat(store.notifications().failed(10)).extracting(OutboxEntry::attempts).containsExactly(1);
+    }
 }

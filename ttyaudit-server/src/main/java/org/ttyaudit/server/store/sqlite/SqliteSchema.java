@@ -266,8 +266,30 @@ final class SqliteSchema {
             CREATE INDEX sessions_rules_backlog ON sessions (id) WHERE rules_seq < committed_seq;
             """;
 
+    /**
+     * The notification outbox ({@link SqliteNotificationOutbox}): one row per queued notification, deleted when
+     * delivered, kept with {@code failed_at} set when delivery was given up. AUTOINCREMENT, so that an id is never
+     * used twice: ids give the delivery order, and a dispatcher that remembers the last id it handled must never
+     * see a new entry get that id again after the row was deleted. The partial indexes list a target's pending
+     * entries in order, and the failed ones, without scanning the other kind.
+     */
+    private static final String NOTIFICATION_OUTBOX = """
+            CREATE TABLE notification_outbox (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                target          TEXT NOT NULL,
+                notice_json     TEXT NOT NULL,
+                queued_at       INTEGER NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error      TEXT,
+                failed_at       INTEGER
+            );
+            CREATE INDEX notification_outbox_pending ON notification_outbox (target, id) WHERE failed_at IS NULL;
+            CREATE INDEX notification_outbox_failed ON notification_outbox (failed_at, id) WHERE failed_at IS NOT NULL;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, V2, V3);
+    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

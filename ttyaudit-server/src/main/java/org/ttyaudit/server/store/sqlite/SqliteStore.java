@@ -4,6 +4,7 @@ import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
 import org.ttyaudit.server.store.LedgerReader;
+import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
@@ -39,6 +40,7 @@ public final class SqliteStore implements Store {
     private final SqliteAuditQueries audit;
     private final SqliteAlertQueries alerts;
     private final SqliteAccountStore accounts;
+    private final SqliteNotificationOutbox notifications;
 
     private final boolean readOnly;
 
@@ -53,6 +55,7 @@ public final class SqliteStore implements Store {
         this.audit = new SqliteAuditQueries(readers);
         this.alerts = new SqliteAlertQueries(readers);
         this.accounts = new SqliteAccountStore(writer, readers);
+        this.notifications = new SqliteNotificationOutbox(writer, readers);
     }
 
     /**
@@ -190,6 +193,11 @@ public final class SqliteStore implements Store {
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public NotificationOutbox notifications() {
+        return notifications;
     }
 
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */

@@ -343,6 +343,12 @@ final class SqliteWriteTransaction implements WriteTransaction {
         });
     }
 
+    @Override
+    public long enqueueNotification(String target, String noticeJson, Instant now) {
+        return run("queueing a notification of target " + target, () ->
+                SqliteNotificationOutbox.enqueue(c, target, noticeJson, now));
+    }
+
     /** Committed seq and whether ended, or null for an unknown session. */
     private SessionState sessionState(String id) throws SQLException {
         try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, end_ledger_index IS NOT NULL AS ended"
