@@ -152,7 +152,8 @@ public final class IngestLoad {
                                   List<LoadSession> sessions, ApiClient client, List<String> credentials,
                                   PrintStream out) throws Exception {
         SyntheticTerminal terminal = new SyntheticTerminal(16 * 1024 * 1024, 42);
-        Producers producers = o.mode().equals("live") ? Producers.live(sessions, terminal, stats)
+        Producers producers = o.mode().equals("live")
+                ? Producers.live(sessions, stats, (s, r) -> s.typeCommand(terminal, r))
                 : Producers.bulk(sessions, terminal, o.chunkKiB() * 1024);
         long serverPid = server.pid();
         long clientPid = ProcessHandle.current().pid();
@@ -238,7 +239,7 @@ public final class IngestLoad {
     }
 
     /** Sends every session's header, at most 64 at a time. */
-    private static void startAll(List<LoadSession> sessions) throws InterruptedException {
+    static void startAll(List<LoadSession> sessions) throws InterruptedException {
         Semaphore window = new Semaphore(64);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (LoadSession s : sessions) {
@@ -377,7 +378,7 @@ public final class IngestLoad {
     }
 
     /** What makes the sessions produce chunks; {@link #stop} waits until everything sealed is answered. */
-    private static final class Producers {
+    static final class Producers {
         private final List<LoadSession> sessions;
         private final ScheduledExecutorService scheduler;
         private final List<Thread> threads = new ArrayList<>();
@@ -388,8 +389,11 @@ public final class IngestLoad {
             this.scheduler = scheduler;
         }
 
-        /** Each session types a command a second, at a random phase (recorders do not tick together). */
-        static Producers live(List<LoadSession> sessions, SyntheticTerminal terminal, LoadStats stats) {
+        /**
+         * Each session types a command a second ({@code type}), at a random phase (recorders do not tick together).
+         */
+        static Producers live(List<LoadSession> sessions, LoadStats stats,
+                              java.util.function.BiConsumer<LoadSession, Random> type) {
             AtomicInteger n = new AtomicInteger();
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "typist-" + n.incrementAndGet());
@@ -406,7 +410,7 @@ public final class IngestLoad {
                         // how late this tick is against its schedule: the generator's own delay, not the server's
                         long due = t0 + TimeUnit.MICROSECONDS.toNanos(phase + ticks.getAndIncrement() * 1_000_000L);
                         stats.typistLateness.add(Math.max(0, System.nanoTime() - due));
-                        s.typeCommand(terminal, ThreadLocalRandom.current());
+                        type.accept(s, ThreadLocalRandom.current());
                     }
                 }, phase, 1_000_000, TimeUnit.MICROSECONDS);
             }

@@ -98,10 +98,14 @@ final class LoadSession {
 
     /** Seals one typed command (keys and their echo, prompt, command events, its output) and ships it. */
     void typeCommand(SyntheticTerminal terminal, Random r) {
+        typeCommand(terminal, r, SyntheticTerminal.command(r));
+    }
+
+    /** Seals the typing of {@code line} and its run, like {@link #typeCommand(SyntheticTerminal, Random)}. */
+    void typeCommand(SyntheticTerminal terminal, Random r, String line) {
         Sealed s;
         synchronized (sealLock) {
             long t = Math.max(lastOffset + 1, elapsedMicros() - 900_000);
-            String line = SyntheticTerminal.command(r);
             List<Event> events = new ArrayList<>();
             long terminalBytes = 0;
             for (byte b : (line + "\r").getBytes(StandardCharsets.UTF_8)) {
