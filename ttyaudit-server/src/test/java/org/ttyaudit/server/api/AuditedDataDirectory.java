@@ -3,6 +3,7 @@ package org.ttyaudit.server.api;
 import org.ttyaudit.server.testkit.RecordedSession;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.ttyaudit.server.testkit.RecordedSession.concat;
@@ -15,8 +16,8 @@ import static org.ttyaudit.server.testkit.RecordedSession.frames;
  * open, an admin who viewed a session and searched, and signed tree heads after each of these steps. For tests
  * of what is on disk ({@code ttyaudit verify --data}).
  *
- * <p>Sessions: {@link #alice} (chunks 0 "ls -la", 1 "cat /etc/passwd" printing {@code root:x:0:0:…},
- * 2 "echo done"; ended), {@link #bob} (chunks 0–1; ended) and {@link #carol} (chunks 0–1; open, and her last
+ * <p>Sessions: {@link #alice} (chunks 0 "sudo -n ls -la", which raises the default pack's alert sudo-use,
+ * 1 "cat /etc/passwd" printing {@code root:x:0:0:…}, 2 "echo done"; ended), {@link #bob} (chunks 0–1; ended) and {@link #carol} (chunks 0–1; open, and her last
  * chunk is the ledger's last leaf).
  */
 public final class AuditedDataDirectory {
@@ -45,8 +46,9 @@ public final class AuditedDataDirectory {
             String admin = server.admin();
             String host = server.host(admin, "web-1");
             ok(server.ingest(host, alice.id(), concat(alice.headerFrame(), frames(
-                    alice.command("ls -la", "total 0", 0),
+                    alice.command("sudo -n ls -la", "total 0", 0),
                     alice.command("cat /etc/passwd", "root:x:0:0:root:/root:/bin/bash", 0)))));
+            server.server.awaitRulesEvaluated(Duration.ofSeconds(30));   // its alert's leaf comes next, always
             signHead(server, admin);
             ok(server.ingest(host, alice.id(), concat(frames(alice.command("echo done", "done", 0)),
                     endFrame(alice.end()))));

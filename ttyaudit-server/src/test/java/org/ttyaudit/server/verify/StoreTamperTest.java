@@ -80,8 +80,8 @@ class StoreTamperTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.intact()).isTrue();
         long auditEvents = count("SELECT count(*) FROM audit_events");
-        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(3, 7, auditEvents, 0,
-                3 + 7 + 2 + auditEvents, count("SELECT count(*) FROM signed_heads")));
+        assertThat(report.counts()).isEqualTo(new StoreReport.Counts(3, 7, auditEvents, 1,
+                3 + 7 + 2 + auditEvents + 1, count("SELECT count(*) FROM signed_heads")));
         assertThat(report.counts().signedHeads()).isGreaterThanOrEqualTo(4);
         assertThat(report.summary()).startsWith("intact: 3 sessions, 7 chunks, ");
         assertThat(report.notes()).anyMatch(n -> n.startsWith("latest signed head: tree size "
@@ -284,6 +284,30 @@ class StoreTamperTest {
         assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p)
                 .startsWith("signed head at tree size " + (leaf + 1) + " (signed ")
                 .endsWith("): the ledger has only " + leaf + " leaves — leaves were removed after it was signed"));
+    }
+
+    // ---------------------------------------------------------------- alerts
+
+    @Test
+    void anAlertWhoseSeverityWasLoweredNoLongerMatchesItsLeaf() throws Exception {
+        String id = string("SELECT id FROM alerts WHERE rule = 'sudo-use'");
+        long leaf = count("SELECT ledger_index FROM alerts WHERE id = '" + id + "'");
+        sql("UPDATE alerts SET severity = 'info' WHERE id = ?", id);
+
+        assertThat(verify().problems()).singleElement().asString()
+                .startsWith("alert " + id + " (rule \"sudo-use\" on session " + original.alice + " at ")
+                .contains("): ledger leaf " + leaf + " records ")
+                .contains(", but the alert as stored hashes to ");
+    }
+
+    @Test
+    void aDeletedAlertLeavesItsLeafUnaccountedFor() throws Exception {
+        String id = string("SELECT id FROM alerts WHERE rule = 'sudo-use'");
+        long leaf = count("SELECT ledger_index FROM alerts WHERE id = '" + id + "'");
+        sql("DELETE FROM alerts WHERE id = ?", id);
+
+        assertThat(verify().problems()).singleElement().asString().isEqualTo("ledger leaf " + leaf + " names alert "
+                + id + ", but the database has no such alert — deleted");
     }
 
     // ---------------------------------------------------------------- audit log
