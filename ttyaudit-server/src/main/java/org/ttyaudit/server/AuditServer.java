@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.api.Api;
 import org.ttyaudit.server.api.ApiServer;
 import org.ttyaudit.server.audit.AuditLog;
@@ -75,6 +76,7 @@ public final class AuditServer implements AutoCloseable {
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
         ServerSettings settings = ServerSettings.load(config);   // first: a bad settings file starts nothing
+        CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -108,7 +110,8 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 () -> config.publicUrl() != null ? config.publicUrl() : url(),
-                config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live);
+                config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
+                capturePolicies);
         api.start();
         heads.start(config.headInterval());
 
