@@ -194,7 +194,9 @@ public final class CapturePolicies {
         }
     }
 
+    /** The file's name (not its path, which is the server's business) and the line. */
     private static String where(ConfigNode n) {
-        return n.source() + ":" + n.line();
+        java.nio.file.Path name = java.nio.file.Path.of(n.source()).getFileName();
+        return (name == null ? n.source() : name.toString()) + ":" + n.line();
     }
 }

@@ -32,6 +32,8 @@ public final class OutputFilter {
     private static final long MARKER_INTERVAL_NANOS = MARKER_INTERVAL_SECONDS * 1_000_000_000L;
     /** A rate-limit span ends at the first piece stored whole this long after the last byte dropped. */
     private static final long RATE_RECOVERY_NANOS = 1_000_000_000L;
+    /** While no bulk program is in the foreground, its leader's name is read again at most this often. */
+    private static final long NAME_RECHECK_NANOS = 50_000_000L;
 
     private final boolean storesOutput;
     private final BulkRule bulk;
@@ -45,6 +47,7 @@ public final class OutputFilter {
     private Span bulkSpan;
     private Span rateSpan;
     private long lastRateDropNanos;
+    private long lastNameCheckNanos;
 
     /** The bytes of one span of dropping: a bulk program's turn, or a time over the rate limit. */
     private static final class Span {
@@ -86,9 +89,15 @@ public final class OutputFilter {
         long now = nanoClock.getAsLong();
         if (bulk != null) {
             int group = foreground.processGroup();
-            if (group != currentGroup) {
-                endBulkSpan();
-                currentGroup = group;
+            // The name is read again a little later too: a new process group's leader is briefly still the shell
+            // that forked it (before its exec), and output may be read in that instant.
+            boolean recheck = bulkSpan == null && group > 0 && now - lastNameCheckNanos >= NAME_RECHECK_NANOS;
+            if (group != currentGroup || recheck) {
+                if (group != currentGroup) {
+                    endBulkSpan();
+                    currentGroup = group;
+                }
+                lastNameCheckNanos = now;
                 String name = group > 0 ? foreground.name(group) : "";
                 if (bulk.covers(name)) {
                     bulkSpan = new Span("reason=bulk program=" + name + " pid=" + group + " keep_head="

@@ -8,6 +8,7 @@ import org.ttyaudit.core.policy.OutputRate;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutputFilterTest {
     private final AtomicLong now = new AtomicLong(0);
     private int group = 100;
-    private final Map<Integer, String> names = Map.of(100, "bash", 200, "rsync", 300, "cat");
+    private final Map<Integer, String> names = new HashMap<>(Map.of(100, "bash", 200, "rsync", 300, "cat"));
     private final ByteArrayOutputStream stored = new ByteArrayOutputStream();
     private final List<String> markers = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
@@ -103,6 +104,20 @@ class OutputFilterTest {
         assertThat(stored.size()).isEqualTo(100 + 3 * BulkRule.SAMPLE_BYTES + 10);
         assertThat(markers).singleElement().asString().contains("seen=" + total,
                 "kept=" + stored.size(), "dropped=" + (total - stored.size()));
+    }
+
+    @Test
+    void aProgramIsRecognisedAfterItsExecEvenWhenItsGroupAppearedBefore() throws Exception {
+        OutputFilter f = filter(bulk(BulkRule.Then.DROP, 10));
+        group = 400;
+        names.put(400, "bash");          // forked, not yet exec'd: the echo of Enter is read now
+        f.offer(bytes(2, 0));
+        names.put(400, "rsync");
+        now.addAndGet(60_000_000L);
+        f.offer(bytes(1000, 0));
+        f.finish();
+        assertThat(stored.size()).isEqualTo(2 + 10);
+        assertThat(markers).singleElement().asString().contains("program=rsync pid=400", "dropped=990");
     }
 
     @Test
