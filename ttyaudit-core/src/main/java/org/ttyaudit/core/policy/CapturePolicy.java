@@ -1,8 +1,8 @@
 package org.ttyaudit.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashSet;
@@ -28,8 +28,6 @@ import java.util.TreeSet;
  * @param source     where the policy came from, for messages ({@code server.yaml:7}, {@code default})
  */
 public record CapturePolicy(CaptureMode mode, OutputRate outputRate, BulkRule bulk, String source) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     public CapturePolicy {
         Objects.requireNonNull(mode, "mode");
         source = source == null || source.isBlank() ? "unknown" : source;
@@ -46,7 +44,9 @@ public record CapturePolicy(CaptureMode mode, OutputRate outputRate, BulkRule bu
     }
 
     public ObjectNode toJson() {
-        ObjectNode n = MAPPER.createObjectNode();
+        // A node factory, not an ObjectMapper: this class is loaded at every session start, and a mapper costs a
+        // recorder tens of milliseconds to set up.
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("mode", mode.configName());
         if (outputRate == null) {
             n.putNull("output_rate");
