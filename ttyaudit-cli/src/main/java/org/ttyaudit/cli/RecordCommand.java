@@ -1,7 +1,8 @@
 package org.ttyaudit.cli;
 
 import org.ttyaudit.core.redact.SecretMasker;
-import org.ttyaudit.recorder.session.CaptureMode;
+import org.ttyaudit.core.policy.CaptureMode;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.recorder.session.HostFacts;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import picocli.CommandLine.Command;
@@ -22,8 +23,9 @@ final class RecordCommand implements Callable<Integer> {
             description = "Record file to create (must not exist). Default: a new file in the spool of the data directory.")
     Path output;
 
-    @Option(names = "--capture", paramLabel = "MODE", defaultValue = "full",
-            description = "full: output and keystrokes (secrets typed at no-echo prompts are redacted); output: no keystrokes. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--capture", paramLabel = "MODE",
+            description = {"full: output and keystrokes (secrets typed at no-echo prompts are redacted); output: no keystrokes; commands: neither (commands and metadata only). Default: full.",
+                    "With --upload, the server's capture policy wins over this (docs/CAPTURE.md)."})
     String capture;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -56,7 +58,7 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> env = System.getenv();
-        CaptureMode mode = parseCapture(capture);
+        CaptureMode mode = capture == null ? CaptureMode.FULL : parseCapture(capture);
         SecretMasker masker = Masking.load(masking);
         List<String> argv = command == null || command.isEmpty() ? HostFacts.defaultShell(env, HostFacts.currentUid()) : command;
         if (credentialFile != null && !upload) {
@@ -67,8 +69,32 @@ final class RecordCommand implements Callable<Integer> {
             Path file = Credentials.location(credentialFile);
             target = new SessionRunner.Upload(Credentials.load(file, Main.EXIT_USAGE), file);
         }
-        return SessionRunner.run(new SessionRunner.Request(argv, output, DataDirectory.resolve(dataDir, env), mode,
+        CapturePolicy policy = CapturePolicy.only(mode, "--capture");
+        if (target != null) {
+            policy = policyFor(target, mode);
+        }
+        return SessionRunner.run(new SessionRunner.Request(argv, output, DataDirectory.resolve(dataDir, env), policy,
                 !noShellIntegration, login, masker, env, output == null, target));
+    }
+
+    /**
+     * The policy of a session shipped to the server: the server's (or, when it cannot be reached, the one it gave
+     * last, or root's local file); only when none applies, the user's own {@code --capture}. When the user asked
+     * for another mode than the policy's, one line says which applies.
+     */
+    private CapturePolicy policyFor(SessionRunner.Upload target, CaptureMode asked) {
+        Map<String, String> env = System.getenv();
+        java.util.Optional<CapturePolicy> policy = CapturePolicyLookup.find(target,
+                CapturePolicyLookup.DEFAULT_LOCAL_FILE, HostFacts.userName(env), HostFacts.groupNames(),
+                HostFacts.hostName(), System.err);
+        if (policy.isEmpty()) {
+            return CapturePolicy.only(asked, "--capture");
+        }
+        if (capture != null && policy.get().mode() != asked) {
+            System.err.println("ttyaudit: the capture policy (" + policy.get().source() + ") applies: "
+                    + policy.get().mode().configName() + ", not --capture " + asked.configName());
+        }
+        return policy.get();
     }
 
     static CaptureMode parseCapture(String text) {

@@ -3,7 +3,7 @@ package org.ttyaudit.cli;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.recorder.log.DurableProgress;
-import org.ttyaudit.recorder.session.CaptureMode;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.recorder.session.Recorder;
 import org.ttyaudit.recorder.session.RecordingOptions;
 import org.ttyaudit.recorder.session.SessionNotStartedException;
@@ -46,7 +46,7 @@ final class SessionRunner {
     }
 
     /** @param upload null to record locally only */
-    record Request(List<String> command, Path output, DataDirectory data, CaptureMode capture,
+    record Request(List<String> command, Path output, DataDirectory data, CapturePolicy capture,
                    boolean shellIntegration, boolean login, SecretMasker masker, Map<String, String> env,
                    boolean announcePath, Upload upload) {
     }

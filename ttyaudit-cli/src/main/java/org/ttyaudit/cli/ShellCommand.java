@@ -1,5 +1,8 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.core.policy.CapturePolicies;
+import org.ttyaudit.core.policy.CapturePolicy;
+import org.ttyaudit.recorder.session.HostFacts;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.recorder.upload.HostCredentialFile;
 import picocli.CommandLine.Command;
@@ -49,10 +52,14 @@ final class ShellCommand implements Callable<Integer> {
         } else {
             argv.add("-l");
         }
+        SessionRunner.Upload upload = uploadWith(HostCredentialFile.SYSTEM_LOCATION);
+        CapturePolicy capture = CapturePolicyLookup.find(upload, policy.capturePolicy(), HostFacts.userName(env),
+                HostFacts.groupNames(), HostFacts.hostName(), System.err)
+                .orElseGet(() -> new CapturePolicy(policy.capture(), CapturePolicies.BUILT_IN.outputRate(), null,
+                        CapturePolicies.BUILT_IN.source()));
         return SessionRunner.run(new SessionRunner.Request(argv, null,
-                DataDirectory.resolve(policy.dataDir(), env), policy.capture(), policy.shellIntegration(),
-                interactiveLogin, Masking.load(policy.masking()), env, false,
-                uploadWith(HostCredentialFile.SYSTEM_LOCATION)));
+                DataDirectory.resolve(policy.dataDir(), env), capture, policy.shellIntegration(),
+                interactiveLogin, Masking.load(policy.masking()), env, false, upload));
     }
 
     /**

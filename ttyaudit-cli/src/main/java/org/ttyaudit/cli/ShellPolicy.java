@@ -1,6 +1,6 @@
 package org.ttyaudit.cli;
 
-import org.ttyaudit.recorder.session.CaptureMode;
+import org.ttyaudit.core.policy.CaptureMode;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,15 +19,19 @@ import java.util.Set;
  *
  * <p>File format: Java properties ({@code key = value}); keys {@code capture} (full|output), {@code shell} (the
  * real shell to run), {@code data_dir} (where records are spooled), {@code masking} (a masking rules file),
- * {@code shell_integration} (true|false). A missing file means the defaults. A file (or directory on its path)
+ * {@code shell_integration} (true|false), {@code capture_policy} (the root-owned capture policy file, default
+ * {@code /etc/ttyaudit/capture.yaml}; see {@link CapturePolicyLookup}). A missing file means the defaults. The
+ * {@code capture} mode here applies only when no capture policy (server, its cached answer, the policy file) does. A file (or directory on its path)
  * that is not owned by root or is writable by group or others is refused: the session does not start.
  */
-record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking, boolean shellIntegration) {
+record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking, boolean shellIntegration,
+                   Path capturePolicy) {
     static final Path DEFAULT_FILE = Path.of("/etc/ttyaudit/shell.conf");
     static final String DEFAULT_SHELL = "/bin/bash";
 
     static ShellPolicy defaults() {
-        return new ShellPolicy(CaptureMode.FULL, DEFAULT_SHELL, null, null, true);
+        return new ShellPolicy(CaptureMode.FULL, DEFAULT_SHELL, null, null, true,
+                CapturePolicyLookup.DEFAULT_LOCAL_FILE);
     }
 
     static ShellPolicy load(Path file) {
@@ -42,7 +46,7 @@ record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking
             throw UserError.failure(file + ": cannot read the shell policy: " + e.getMessage());
         }
         for (String key : p.stringPropertyNames()) {
-            if (!Set.of("capture", "shell", "data_dir", "masking", "shell_integration").contains(key)) {
+            if (!Set.of("capture", "shell", "data_dir", "masking", "shell_integration", "capture_policy").contains(key)) {
                 throw UserError.failure(file + ": unknown setting '" + key + "'");
             }
         }
@@ -62,8 +66,13 @@ record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking
         }
         String data = p.getProperty("data_dir");
         String masking = p.getProperty("masking");
+        String policyFile = p.getProperty("capture_policy", CapturePolicyLookup.DEFAULT_LOCAL_FILE.toString()).trim();
+        if (!policyFile.startsWith("/")) {
+            throw UserError.failure(file + ": capture_policy must be an absolute path: " + policyFile);
+        }
         return new ShellPolicy(capture, shell, data == null ? null : Path.of(data.trim()),
-                masking == null ? null : Path.of(masking.trim()), Boolean.parseBoolean(integration));
+                masking == null ? null : Path.of(masking.trim()), Boolean.parseBoolean(integration),
+                Path.of(policyFile));
     }
 
     /** Refuses a policy file the recorded user (or anyone but root) could have written. */

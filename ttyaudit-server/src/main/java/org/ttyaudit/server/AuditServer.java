@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.alert.AlertMetrics;
 import org.ttyaudit.server.alert.AlertWriter;
 import org.ttyaudit.server.alert.RuleBook;
@@ -89,6 +90,7 @@ public final class AuditServer implements AutoCloseable {
         AlertMetrics alertMetrics = new AlertMetrics(metrics);
         NotifyTargets targets = NotifyTargets.parse(settings.notifications());
         RuleBook rules = RuleBook.load(settings.rules(), settings.file(), targets.names(), alertMetrics);
+        CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -128,7 +130,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules);
+                rules, capturePolicies);
         api.start();
         heads.start(config.headInterval());
 

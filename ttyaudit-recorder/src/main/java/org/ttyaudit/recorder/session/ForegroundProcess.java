@@ -16,17 +16,22 @@ record ForegroundProcess(int pid, String name, String cwd) {
         if (pid <= 0) {
             return new ForegroundProcess(pid, "", null);
         }
-        // Read on the Enter key's path: plain reads, no NIO objects.
-        String dir = "/proc/" + pid + "/";
-        String name = "";
-        try (FileInputStream in = new FileInputStream(dir + "comm")) {
+        return new ForegroundProcess(pid, nameOf(pid), FileDescriptors.readLink("/proc/" + pid + "/cwd"));
+    }
+
+    /** The kernel's name of process {@code pid} ({@code /proc/PID/comm}), or "" when it is gone. */
+    static String nameOf(int pid) {
+        if (pid <= 0) {
+            return "";
+        }
+        // Read on the Enter key's and the output's path: plain reads, no NIO objects.
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/comm")) {
             byte[] buf = new byte[64];
             int n = in.read(buf);
-            name = n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8).trim();
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8).trim();
         } catch (IOException ignored) {
-            // The process is gone or not ours to look at.
+            return ""; // The process is gone or not ours to look at.
         }
-        return new ForegroundProcess(pid, name, FileDescriptors.readLink(dir + "cwd"));
     }
 
     /** Whether this is a command interpreter, whose input lines are commands. */

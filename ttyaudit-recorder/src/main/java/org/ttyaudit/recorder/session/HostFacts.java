@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -23,6 +28,15 @@ public final class HostFacts {
             String env = System.getenv("HOSTNAME");
             return env == null || env.isBlank() ? "localhost" : env;
         }
+    }
+
+    /** The recorded user's login name: the JVM's (from the uid), else $USER or $LOGNAME. */
+    public static String userName(Map<String, String> env) {
+        String name = System.getProperty("user.name");
+        if (name == null || name.isBlank() || "?".equals(name)) {
+            name = env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown"));
+        }
+        return name;
     }
 
     /** The SSH client's address from {@code SSH_CONNECTION} ("client port server port"), or null. */
@@ -63,6 +77,51 @@ public final class HostFacts {
             shell = "/bin/sh";
         }
         return List.of(shell);
+    }
+
+    /**
+     * The names of this process's groups, as {@code id -Gn} prints them: the effective group first, then the
+     * supplementary groups, from {@code /proc/self/status} and {@code /etc/group} (no NSS look-up that could stall
+     * a login). A group without a name in /etc/group is given by its number. Empty when /proc cannot be read.
+     */
+    public static List<String> groupNames() {
+        return groupNames(Path.of("/proc/self/status"), Path.of("/etc/group"));
+    }
+
+    static List<String> groupNames(Path status, Path groupFile) {
+        Set<String> gids = new LinkedHashSet<>();
+        try {
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                String[] f = line.trim().split("\\s+");
+                if (f[0].equals("Gid:") && f.length > 2) {
+                    gids.add(f[2]);   // real, effective, saved, fs: id -Gn starts with the effective one
+                }
+            }
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                String[] f = line.trim().split("\\s+");
+                if (f[0].equals("Groups:")) {
+                    gids.addAll(Arrays.asList(f).subList(1, f.length));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        Map<String, String> names = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(groupFile, StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 3 && !f[0].isEmpty()) {
+                    names.putIfAbsent(f[2], f[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // No names: the numbers stand in.
+        }
+        List<String> out = new ArrayList<>();
+        for (String gid : gids) {
+            out.add(names.getOrDefault(gid, gid));
+        }
+        return List.copyOf(out);
     }
 
     /** The real user id of this process, or -1 when it cannot be read. */

@@ -1,6 +1,7 @@
 package org.ttyaudit.recorder.session;
 
 import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.policy.CaptureMode;
 import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
@@ -75,7 +76,7 @@ final class InputPump implements Runnable {
     private void forward(byte[] buf, int n) throws IOException {
         boolean secret = pty.isSecretInputMode();
         byte[] data = secret ? null : Arrays.copyOf(buf, n);
-        if (capture == CaptureMode.FULL) {
+        if (capture.storesInput()) {
             if (secret) {
                 log.append(t -> new RedactedInputEvent(t, n));
             } else {

@@ -1,6 +1,9 @@
 package org.ttyaudit.recorder.session;
 
+import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.recorder.capture.OutputFilter;
+import org.ttyaudit.recorder.capture.StoredOutput;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
@@ -13,7 +16,7 @@ import java.util.Arrays;
 
 /**
  * Moves what the session writes from the pty master to the user's terminal: read, strip the shell-integration
- * markers, log, then deliver (log before deliver). Runs on its own thread until the pty hangs up, or until the
+ * markers, log what the capture policy keeps ({@link OutputFilter}), then deliver (log before deliver). Runs on its own thread until the pty hangs up, or until the
  * session's process has exited and no more output arrives.
  *
  * <p>Reads the master descriptor directly with a large buffer: the pty is the throughput bottleneck, and
@@ -30,12 +33,16 @@ final class OutputPump implements Runnable {
     private final SessionLog log;
     private final MarkerStripper stripper;
     private final TerminalTap tap;
+    /** Null when every byte is stored (the common case costs nothing extra). */
+    private final OutputFilter filter;
     private volatile long processExitedAtNanos = -1;
     private volatile IOException failure;
     private boolean userTerminalGone;
     private final DirectIo userOut = new DirectIo(BUFFER + MarkerStripper.MAX_SEQUENCE_BYTES + 16);
 
-    OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap) {
+    OutputPump(PseudoTerminal pty, int userFd, SessionLog log, MarkerStripper stripper, TerminalTap tap,
+               OutputFilter filter) {
+        this.filter = filter == null || filter.storesEverything() ? null : filter;
         this.pty = pty;
         this.userFd = userFd;
         this.log = log;
@@ -81,9 +88,27 @@ final class OutputPump implements Runnable {
             if (stripper != null) {
                 deliver(visible, stripper.flush(visible, 0));
             }
+            if (filter != null) {
+                filter.finish();
+            }
         } catch (IOException e) {
             failure = e;
         }
+    }
+
+    /** The session log as an {@link OutputFilter}'s store. */
+    static StoredOutput storeIn(SessionLog log) {
+        return new StoredOutput() {
+            @Override
+            public void output(byte[] data) throws IOException {
+                log.append(t -> new OutputEvent(t, data));
+            }
+
+            @Override
+            public void marker(String name, String detail) throws IOException {
+                log.append(t -> new MarkerEvent(t, name, detail));
+            }
+        };
     }
 
     private void deliver(byte[] buf, int len) throws IOException {
@@ -91,7 +116,11 @@ final class OutputPump implements Runnable {
             return;
         }
         byte[] data = Arrays.copyOf(buf, len);
-        log.append(t -> new OutputEvent(t, data));
+        if (filter == null) {
+            log.append(t -> new OutputEvent(t, data));
+        } else {
+            filter.offer(data);
+        }
         tap.output(data);
         if (userTerminalGone) {
             return;

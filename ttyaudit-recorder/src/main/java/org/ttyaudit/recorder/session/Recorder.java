@@ -11,6 +11,8 @@ import org.ttyaudit.recorder.log.DurableProgress;
 import org.ttyaudit.recorder.log.MaskingChunkSink;
 import org.ttyaudit.recorder.log.RecordFileSink;
 import org.ttyaudit.recorder.log.SessionLog;
+import org.ttyaudit.recorder.capture.Foreground;
+import org.ttyaudit.recorder.capture.OutputFilter;
 import org.ttyaudit.recorder.pty.ChildProcess;
 import org.ttyaudit.recorder.pty.ExitStatus;
 import org.ttyaudit.recorder.pty.FileDescriptors;
@@ -146,10 +148,10 @@ public final class Recorder {
         SessionId id = options.sessionId();
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
-        SessionHeader header = new SessionHeader(id, "recorder", userName(env), HostFacts.currentUid(), HostFacts.hostName(),
+        SessionHeader header = new SessionHeader(id, "recorder", HostFacts.userName(env), HostFacts.currentUid(), HostFacts.hostName(),
                 interactive ? FileDescriptors.terminalName(userIn) : null, HostFacts.sshClientAddress(env),
                 env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
-                options.capture().configName(), options.recorderVersion(), sessionTags(env));
+                options.capture().mode().configName(), options.recorderVersion(), sessionTags(env));
 
         ChunkSink sink = new MaskingChunkSink(RecordFileSink.create(options.output(), header, progress), options.masker(),
                 BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, MAX_MASK_HOLD_MICROS);
@@ -227,8 +229,10 @@ public final class Recorder {
             TerminalTap tap = commands;
             relaySignals(signals, child, pty, log, tap, userIn, userOut);
 
-            OutputPump output = new OutputPump(pty, userOut, log, stripper, tap);
-            InputPump input = new InputPump(userIn, pty, log, options.capture(), tap);
+            OutputFilter filter = new OutputFilter(options.capture(), foregroundOf(pty), OutputPump.storeIn(log),
+                    System::nanoTime);
+            OutputPump output = new OutputPump(pty, userOut, log, stripper, tap, filter);
+            InputPump input = new InputPump(userIn, pty, log, options.capture().mode(), tap);
             Thread outputThread = new Thread(output, "ttyaudit-output");
             outputThread.setPriority(Thread.MAX_PRIORITY);
             outputThread.start();
@@ -325,10 +329,36 @@ public final class Recorder {
         return b.toString();
     }
 
-    /** Free labels of the session: the user's shell, which players show (asciicast's SHELL). */
+    /**
+     * Free labels of the session: the user's shell, which players show (asciicast's SHELL), and the user's groups
+     * (comma-separated names; rules and capture policies match on them).
+     */
     private static Map<String, String> sessionTags(Map<String, String> env) {
+        Map<String, String> tags = new HashMap<>();
         String shell = env.get("SHELL");
-        return shell == null || shell.isBlank() ? Map.of() : Map.of("shell", shell);
+        if (shell != null && !shell.isBlank()) {
+            tags.put("shell", shell);
+        }
+        List<String> groups = HostFacts.groupNames();
+        if (!groups.isEmpty()) {
+            tags.put("groups", String.join(",", groups));
+        }
+        return tags;
+    }
+
+    /** The program in the foreground of the session's terminal, for the capture policy's bulk rule. */
+    private static Foreground foregroundOf(PseudoTerminal pty) {
+        return new Foreground() {
+            @Override
+            public int processGroup() {
+                return pty.foregroundProcessGroup();
+            }
+
+            @Override
+            public String name(int pid) {
+                return ForegroundProcess.nameOf(pid);
+            }
+        };
     }
 
     private static WindowSize userWindowSize(int userIn, int userOut) {
@@ -337,14 +367,6 @@ public final class Recorder {
             size = FileDescriptors.windowSize(userOut);
         }
         return size == null ? WindowSize.DEFAULT : size.orDefault();
-    }
-
-    private static String userName(Map<String, String> env) {
-        String name = System.getProperty("user.name");
-        if (name == null || name.isBlank() || "?".equals(name)) {
-            name = env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown"));
-        }
-        return name;
     }
 
     private static void joinUninterruptibly(Thread t) {

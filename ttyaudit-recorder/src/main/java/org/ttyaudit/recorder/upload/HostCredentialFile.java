@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The host credential file (docs/INGEST.md, "Enrollment"): JSON
@@ -97,25 +92,7 @@ public final class HostCredentialFile {
         byte[] bytes = (MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE))) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the rename itself survives a crash
-        } catch (IOException ignored) {
-            // Some file systems cannot sync a directory; the file's content is synced already.
-        }
+        PrivateFiles.replace(target, bytes);
     }
 
     private static String text(JsonNode root, String field, boolean nullable) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.transport.PinnedTls;
 import org.ttyaudit.recorder.pty.BackgroundThreads;
 
@@ -16,7 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 
@@ -90,6 +94,33 @@ public final class IngestClient {
             return Optional.of(commitPointIn(res, null));
         }
         throw failure(res, "asking for the commit point of session " + id);
+    }
+
+    /**
+     * {@code GET /api/v1/ingest/capture-policy}: the capture policy the server decides for a session of
+     * {@code user}, a member of {@code groups}, on this host (the server knows the host by its credential).
+     *
+     * @return empty when the server has no such endpoint (404: a server older than capture policies)
+     * @throws IngestException when the server cannot be reached or answers anything else (the message says what)
+     */
+    public Optional<CapturePolicy> capturePolicy(String user, List<String> groups)
+            throws IngestException, InterruptedException {
+        URI uri = URI.create(server + "/api/v1/ingest/capture-policy?user=" + URLEncoder.encode(user,
+                StandardCharsets.UTF_8) + "&groups=" + URLEncoder.encode(String.join(",", groups),
+                StandardCharsets.UTF_8));
+        HttpResponse<byte[]> res = send(http, request(uri).GET().build(), server);
+        if (res.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (res.statusCode() != 200) {
+            throw failure(res, "asking for the capture policy");
+        }
+        try {
+            return Optional.of(CapturePolicy.fromJson(json(res)));
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(server + " answered the capture policy with something that is not one: "
+                    + e.getMessage(), 200, false, null);
+        }
     }
 
     /**

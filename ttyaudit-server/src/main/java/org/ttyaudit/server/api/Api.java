@@ -1,6 +1,7 @@
 package org.ttyaudit.server.api;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.alert.RuleBook;
 import org.ttyaudit.server.audit.AuditLog;
 import org.ttyaudit.server.auth.AccountService;
@@ -31,11 +32,13 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint, String webRoot, LiveHub live, RuleBook rules) {
+                                   String fingerprint, String webRoot, LiveHub live, RuleBook rules,
+                                   CapturePolicies capturePolicies) {
         RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
                 new IngestRoutes(ingest, ingestMetrics, live, contact),
+                new CapturePolicyRoutes(capturePolicies),
                 new SessionRoutes(store, blobs, audit, contact),
                 new LiveRoutes(new SessionAccess(store, audit), live),
                 new SessionDetailRoutes(store, new SessionAccess(store, audit),

@@ -117,6 +117,7 @@ class RbacMatrixTest {
             GET    /api/v1/ingest/sessions/{id}         alice     403   403   403   403   403   200   401   403
             GET    /api/v1/ingest/sessions/{id}         unknown   403   403   403   403   403   404   401   403
             POST   /api/v1/ingest/sessions/{id}         alice     403   403   403   403   403   200   401   403
+            GET    /api/v1/ingest/capture-policy        -         403   403   403   403   403   200   401   403
             GET    /api/v1/sessions                     -         200   200   200   200   200   403   401   403
             GET    /api/v1/sessions/{id}                alice     200   200   200   200   404   403   401   403
             GET    /api/v1/sessions/{id}                bob       200   200   200   404   200   403   401   403
@@ -337,6 +338,8 @@ class RbacMatrixTest {
                 + sessions.get(t)), null));
         m.put("POST /api/v1/ingest/sessions/{id}", new Endpoint((who, t) -> new Probe("/api/v1/ingest/sessions/"
                 + sessions.get(t), credentials.get(who), IngestRoutes.CONTENT_TYPE, aliceLive.headerFrame()), null));
+        m.put("GET /api/v1/ingest/capture-policy", new Endpoint((who, t) -> probe(who,
+                "/api/v1/ingest/capture-policy?user=alice&groups=dev"), null));
         m.put("GET /api/v1/sessions", get("/api/v1/sessions"));
         m.put("GET /api/v1/sessions/{id}", sessionRead("", "session.view", Map.of()));
         m.put("GET /api/v1/sessions/{id}/commands", sessionRead("/commands", "session.view",
