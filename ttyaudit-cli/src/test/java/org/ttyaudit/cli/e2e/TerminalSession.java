@@ -5,8 +5,11 @@ import org.ttyaudit.recorder.pty.ExitStatus;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
 import org.ttyaudit.recorder.pty.WindowSize;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +30,15 @@ public final class TerminalSession implements AutoCloseable {
 
     private final PseudoTerminal pty;
     private final ChildProcess process;
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    /**
+     * What the terminal received, decoded as it arrives (so a wait does not decode megabytes again on each read);
+     * guarded by itself, which is also notified of every arrival.
+     */
+    private final StringBuilder received = new StringBuilder();
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    /** The bytes of a character split between two reads. */
+    private ByteBuffer undecoded = ByteBuffer.allocate(0);
     private final Thread reader;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
@@ -90,7 +101,7 @@ public final class TerminalSession implements AutoCloseable {
                     return;
                 }
                 synchronized (received) {
-                    received.write(buf, 0, n);
+                    decode(buf, n);
                     received.notifyAll();
                 }
             }
@@ -141,10 +152,19 @@ public final class TerminalSession implements AutoCloseable {
         pty.resize(new WindowSize(cols, rows));
     }
 
+    private void decode(byte[] buf, int n) {
+        ByteBuffer in = ByteBuffer.allocate(undecoded.remaining() + n);
+        in.put(undecoded).put(buf, 0, n).flip();
+        CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
+        decoder.decode(in, out, false);
+        received.append(out.flip());
+        undecoded = in.slice();
+    }
+
     /** All bytes the terminal received, as text. */
     public String output() {
         synchronized (received) {
-            return received.toString(StandardCharsets.UTF_8);
+            return received.toString();
         }
     }
 
@@ -154,7 +174,7 @@ public final class TerminalSession implements AutoCloseable {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (received) {
             while (true) {
-                String text = received.toString(StandardCharsets.UTF_8);
+                StringBuilder text = received;
                 var m = p.matcher(text);
                 if (fromIndex <= text.length() && m.find(fromIndex)) {
                     return m.end();
