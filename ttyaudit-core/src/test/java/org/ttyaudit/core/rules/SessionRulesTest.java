@@ -106,6 +106,23 @@ class SessionRulesTest {
     }
 
     @Test
+    void outputReportedJustAfterTheCommandsEndBelongsToIt() {
+        SessionRules s = rules("""
+                rules:
+                  - name: denied
+                    severity: low
+                    match: {output: 'denied'}
+                """, ALICE);
+        s.evaluate(start(0, 1, "make"));
+        s.evaluate(new CommandEndEvent(1_000, 1, 1));
+        // the recorder read "denied\r\n$ " and the end marker together, and reported the end first
+        assertThat(s.evaluate(out(1_050, "denied\r\n$ "))).singleElement().extracting(RuleMatch::commandId)
+                .isEqualTo(1L);
+        // later output (the next prompt, typing) is outside the command
+        assertThat(s.evaluate(out(500_000, "denied"))).singleElement().extracting(RuleMatch::commandId).isNull();
+    }
+
+    @Test
     void contextOnlyRulesFireAtTheStartOnce() {
         String yaml = """
                 rules:
