@@ -1,7 +1,6 @@
 package org.ttyaudit.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.ttyaudit.core.format.FormatException;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.timeline.CommandTimeline;
 import org.ttyaudit.core.timeline.ExecutedCommand;
@@ -57,11 +56,7 @@ final class CommandsCommand implements Callable<Integer> {
         }
         RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
         CommandTimeline timeline = new CommandTimeline(recording.header().startedAt());
-        try {
-            recording.forEachEvent((seq, e) -> timeline.accept(e));
-        } catch (FormatException e) {
-            spec.commandLine().getErr().println("ttyaudit: warning: " + label + ": " + e.getMessage());
-        }
+        RecordFiles.forEachEvent(label, recording, (seq, e) -> timeline.accept(e), spec.commandLine().getErr());
         List<ExecutedCommand> commands = timeline.commands();
         var out = spec.commandLine().getOut();
         if (json) {

@@ -1,5 +1,6 @@
 package org.ttyaudit.cli;
 
+import org.ttyaudit.core.format.EventVisitor;
 import org.ttyaudit.core.format.FormatException;
 import org.ttyaudit.core.format.RecordFileReader;
 import org.ttyaudit.core.format.Recording;
@@ -47,6 +48,18 @@ final class RecordFiles {
         } else if (r.tornTailBytes() > 0) {
             err.println("ttyaudit: warning: " + file + " ends in an incomplete frame (" + r.tornTailBytes()
                     + " bytes cut); showing its intact prefix");
+        }
+    }
+
+    /**
+     * Feeds every event of {@code r} to {@code visitor}; a damaged chunk ends the walk with a warning on
+     * {@code err} (what came before it has been visited).
+     */
+    static void forEachEvent(String label, Recording r, EventVisitor visitor, java.io.PrintWriter err) {
+        try {
+            r.forEachEvent(visitor);
+        } catch (FormatException e) {
+            err.println("ttyaudit: warning: " + label + ": " + e.getMessage());
         }
     }
 }

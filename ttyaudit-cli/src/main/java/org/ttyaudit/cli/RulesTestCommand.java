@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.ttyaudit.cli.remote.RemoteOptions;
 import org.ttyaudit.cli.remote.SafeText;
 import org.ttyaudit.core.config.ConfigException;
-import org.ttyaudit.core.format.FormatException;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.rules.RuleMatch;
 import org.ttyaudit.core.rules.RuleSet;
@@ -89,11 +88,7 @@ final class RulesTestCommand implements Callable<Integer> {
         RecordFiles.warnIfPartial(label, recording, err);
         SessionRules session = ruleSet.forSession(SessionFacts.of(recording.header()));
         List<RuleMatch> matches = new ArrayList<>(session.start());
-        try {
-            recording.forEachEvent((seq, e) -> matches.addAll(session.evaluate(e)));
-        } catch (FormatException e) {
-            err.println("ttyaudit: warning: " + label + ": " + e.getMessage());
-        }
+        RecordFiles.forEachEvent(label, recording, (seq, e) -> matches.addAll(session.evaluate(e)), err);
         print(matches, recording.header().startedAt());
         return 0;
     }

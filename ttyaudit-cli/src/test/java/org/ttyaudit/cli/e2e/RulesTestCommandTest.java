@@ -130,7 +130,8 @@ class RulesTestCommandTest {
             }
         });
         // Twice: the terminal's echo of the typed line (before the command starts, so no command id; found although
-        // each key is an output event of its own), and the command's own output.
+        // each key is an output event of its own), and the command's own output (which the recorder may report just
+        // after the command's end).
         assertThat(denied).hasSize(2);
         assertThat(denied.get(0).get("command_id").isNull()).isTrue();
         assertThat(denied.get(1).get("command_id").isNumber()).isTrue();

@@ -93,9 +93,13 @@ final class FileHeuristics {
                 }
             }
         }
-        if (name.equals("sudo") && Options.has(w, 1, 'e', "--edit")) {
-            for (String f : Options.operands(w, 1, "ugCDhprtTUR", Wrappers.SUDO_LONG_WITH_ARG)) {
-                add(out, paths, f, Op.WRITE);
+        if (name.equals("sudo")) {
+            // sudo -e FILE… (sudoedit): only sudo's own options count, not those of a command it runs
+            int operands = Options.firstOperand(w, 1, Wrappers.SUDO_SHORT_WITH_ARG, Wrappers.SUDO_LONG_WITH_ARG);
+            if (Options.has(w.subList(0, operands), 1, 'e', "--edit")) {
+                for (String f : w.subList(operands, w.size())) {
+                    add(out, paths, f, Op.WRITE);
+                }
             }
         }
     }

@@ -50,9 +50,10 @@ final class RuleFileLoader {
         boolean usePack = pack != null && root.bool("default_pack", true);
         List<Rule> out = new ArrayList<>();
         Map<String, Integer> lines = new HashMap<>();
-        if (!root.list("disable").isEmpty() || root.get("disable").isPresent()) {
+        List<ConfigNode> disable = items(root, "disable");
+        if (!disable.isEmpty()) {
             RuleSet known = pack != null ? pack : RuleSet.defaultPack();
-            for (ConfigNode n : items(root, "disable")) {
+            for (ConfigNode n : disable) {
                 String name = n.text();
                 if (known.rules().stream().noneMatch(r -> r.name().equals(name))) {
                     throw n.error("disable: there is no default rule '" + name + "' (see docs/RULES.md)");
@@ -60,7 +61,7 @@ final class RuleFileLoader {
             }
         }
         if (usePack) {
-            Set<String> disabled = Set.copyOf(root.texts("disable"));
+            Set<String> disabled = Set.copyOf(root.texts("disable"));   // validated above
             for (Rule r : pack.rules()) {
                 if (!disabled.contains(r.name())) {
                     out.add(r);

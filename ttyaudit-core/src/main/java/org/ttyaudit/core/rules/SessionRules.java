@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>Dedupe: a rule fires at most once per command — its command line, the exec events seen while it runs (and
  * up to a second after it ended, since processes are sampled from /proc), the files and the output of that
- * command. Outside commands the same rule with the same matched text fires at most once per second. Output is
+ * command (and output up to 20 ms after its end, which the recorder reports after the end marker when both came
+ * in one read). Outside commands the same rule with the same matched text fires at most once per second. Output is
  * searched with a carry-over of the previous event's last {@value #CARRY} characters, so a pattern split between
  * two events is found, and a match that lies wholly in the carried text (already searched) is not reported again.
  *
@@ -36,6 +37,11 @@ public final class SessionRules {
     static final int CARRY = 256;
     /** Exec events this long after a command ended still belong to it (the process sampler lags). */
     static final long EXEC_GRACE_MICROS = 1_000_000;
+    /**
+     * Output this soon after a command ended still belongs to it: the recorder reports the shell's end marker
+     * before the output that came in the same read from the terminal (its last lines).
+     */
+    static final long OUTPUT_GRACE_MICROS = 20_000;
     static final long OUTSIDE_REPEAT_MICROS = 1_000_000;
     private static final int MAX_RECENT = 1024;
 
@@ -178,12 +184,15 @@ public final class SessionRules {
         if (text.length() == carried) {
             return List.of();
         }
+        Long commandId = currentCommand != null ? currentCommand
+                : lastCommand != null && o.offsetMicros() - lastCommandEnd <= OUTPUT_GRACE_MICROS ? lastCommand
+                : null;
         List<RuleMatch> out = null;
         for (Entry entry : outputEntries) {
-            if (currentCommand != null && firedInCommand.contains(entry.rule().name())) {
+            if (commandId != null && firedInCommand.contains(entry.rule().name())) {
                 continue;
             }
-            out = fire(out, entry, entry.conditions().matchOutput(text, carried), o.offsetMicros(), currentCommand);
+            out = fire(out, entry, entry.conditions().matchOutput(text, carried), o.offsetMicros(), commandId);
         }
         return out == null ? List.of() : out;
     }

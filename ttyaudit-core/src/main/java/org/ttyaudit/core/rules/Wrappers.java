@@ -11,6 +11,7 @@ import java.util.Set;
  * command line ({@code bash -c '…'}, {@code su -c '…'}, {@code eval}, {@code watch}). Stateless.
  */
 final class Wrappers {
+    static final String SUDO_SHORT_WITH_ARG = "ugCDhprtTUR";
     static final Set<String> SUDO_LONG_WITH_ARG = Set.of("--user", "--group", "--prompt", "--close-from", "--chdir",
             "--role", "--type", "--other-user", "--command-timeout", "--chroot", "--host");
     private static final Set<String> NONE = Set.of();
@@ -28,17 +29,17 @@ final class Wrappers {
     static List<Inner> inner(String name, List<String> w) {
         List<Inner> out = new ArrayList<>();
         switch (name) {
-            case "sudo" -> words(out, w, skipAssignments(w, Options.firstOperand(w, 1, "ugCDhprtTUR",
+            case "sudo" -> words(out, w, skipAssignments(w, Options.firstOperand(w, 1, SUDO_SHORT_WITH_ARG,
                     SUDO_LONG_WITH_ARG)));
             case "doas" -> words(out, w, Options.firstOperand(w, 1, "uC", NONE));
             case "pkexec" -> words(out, w, Options.firstOperand(w, 1, "", Set.of("--user")));
             case "env" -> {
-                String split = Options.value(w, 1, 'S', "--split-string");
+                int command = Options.firstOperand(w, 1, "uCS", Set.of("--unset", "--chdir", "--split-string"));
+                String split = Options.value(w.subList(0, command), 1, 'S', "--split-string");
                 if (split != null) {
                     out.add(new Inner(null, split));
                 } else {
-                    words(out, w, skipAssignments(w, Options.firstOperand(w, 1, "uC",
-                            Set.of("--unset", "--chdir"))));
+                    words(out, w, skipAssignments(w, command));
                 }
             }
             case "nohup", "setsid", "builtin", "unbuffer", "busybox", "doas-keep" -> words(out, w,

@@ -38,6 +38,8 @@ class CommandAnalyzerTest {
         assertThat(programs("bash -c 'cd /tmp; sudo -n true'")).containsExactly("bash", "cd", "sudo", "true");
         assertThat(programs("sh -lc \"su -c 'insmod x.ko' root\"")).containsExactly("sh", "su", "insmod");
         assertThat(programs("find / -name x -exec rm {} \\;")).containsExactly("find", "rm");
+        assertThat(programs("env -S 'sudo id' ")).containsExactly("env", "sudo", "id");
+        assertThat(programs("env sort -S 1G f")).containsExactly("env", "sort");
         assertThat(programs("command exec doas pkexec --user root id")).containsExactly("command", "exec", "doas",
                 "pkexec", "id");
     }
@@ -73,6 +75,7 @@ class CommandAnalyzerTest {
         assertThat(files("sed -i 's/a/b/' /etc/shadow")).containsExactly(new FileTouch("/etc/shadow", Op.WRITE));
         assertThat(files("sed 's/a/b/' /etc/shadow")).isEmpty();
         assertThat(files("sudo -e /etc/hosts")).containsExactly(new FileTouch("/etc/hosts", Op.WRITE));
+        assertThat(files("sudo sed -e s/a/b/ /etc/hosts")).isEmpty();
         assertThat(files("crontab -e")).containsExactly(new FileTouch("/var/spool/cron/crontabs/alice", Op.WRITE));
     }
 

@@ -71,6 +71,7 @@ class RuleFileLoaderTest {
             'rules:\\n  - name: a\\n    severity: low\\n    match: {file: {path: etc/passwd}}' | 4 | file: bad path pattern: 'etc/passwd' is not an absolute path
             'rules:\\n  - name: a\\n    severity: low\\n    match: {file: {path: /x, op: change}}' | 4 | op: unknown value 'change'
             'disable: [sudo-usr]'                                                        | 1 | disable: there is no default rule 'sudo-usr'
+            'disable: sudo-usr'                                                          | 1 | disable: there is no default rule 'sudo-usr'
             'rule: []'                                                                    | 1 | unknown key 'rule'
             """)
     void everyMistakeNamesFileLineAndReason(String yaml, int line, String reason) {

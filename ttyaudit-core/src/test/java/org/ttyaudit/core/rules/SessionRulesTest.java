@@ -24,6 +24,11 @@ class SessionRulesTest {
         return RuleSet.parse(yaml, "test.yaml", false).forSession(facts);
     }
 
+    /** A rule file with one output rule, {@code denied}, searching for {@code regex}. */
+    private static String outputRule(String regex) {
+        return "rules:\n  - name: denied\n    severity: low\n    match: {output: '" + regex + "'}\n";
+    }
+
     private static CommandStartEvent start(long at, long id, String line) {
         return new CommandStartEvent(at, id, line, "/home/alice", CommandSource.SHELL_INTEGRATION);
     }
@@ -62,12 +67,7 @@ class SessionRulesTest {
 
     @Test
     void outputPatternsSplitAcrossEventsAreFoundOnceAndEscapesAreIgnored() {
-        SessionRules s = rules("""
-                rules:
-                  - name: denied
-                    severity: low
-                    match: {output: 'Permission denied'}
-                """, ALICE);
+        SessionRules s = rules(outputRule("Permission denied"), ALICE);
         assertThat(s.evaluate(out(1, "ls: cannot open: Permiss"))).isEmpty();
         List<RuleMatch> m = s.evaluate(out(2, "ion \u001b[1;31mden\u001b]0;title\u0007ied\r\n")); 
         assertThat(m).extracting(RuleMatch::matched).containsExactly("Permission denied");
@@ -94,15 +94,22 @@ class SessionRulesTest {
 
     @Test
     void outputRulesFireOncePerCommand() {
-        SessionRules s = rules("""
-                rules:
-                  - name: denied
-                    severity: low
-                    match: {output: 'denied'}
-                """, ALICE);
+        SessionRules s = rules(outputRule("denied"), ALICE);
         s.evaluate(start(0, 1, "make"));
         assertThat(s.evaluate(out(1, "denied\n"))).singleElement().extracting(RuleMatch::commandId).isEqualTo(1L);
         assertThat(s.evaluate(out(3_000_000, "denied again\n"))).isEmpty();
+    }
+
+    @Test
+    void outputReportedJustAfterTheCommandsEndBelongsToIt() {
+        SessionRules s = rules(outputRule("denied"), ALICE);
+        s.evaluate(start(0, 1, "make"));
+        s.evaluate(new CommandEndEvent(1_000, 1, 1));
+        // the recorder read "denied\r\n$ " and the end marker together, and reported the end first
+        assertThat(s.evaluate(out(1_050, "denied\r\n$ "))).singleElement().extracting(RuleMatch::commandId)
+                .isEqualTo(1L);
+        // later output (the next prompt, typing) is outside the command
+        assertThat(s.evaluate(out(500_000, "denied"))).singleElement().extracting(RuleMatch::commandId).isNull();
     }
 
     @Test
