@@ -90,11 +90,7 @@ final class SettingValues {
             }
             return value;
         }
-        Path file = Path.of(node.text("file"));
-        Path parent = Path.of(node.source()).toAbsolutePath().getParent();
-        if (!file.isAbsolute() && parent != null) {
-            file = parent.resolve(file);
-        }
+        Path file = path(node, node.text("file"));
         try {
             String value = Files.readString(file, StandardCharsets.UTF_8);
             value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
@@ -106,6 +102,13 @@ final class SettingValues {
         } catch (IOException e) {
             throw node.error(what + ": cannot read the file " + file + " (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** {@code path} as a file of the settings in {@code node}: a relative path is relative to the settings file. */
+    static Path path(ConfigNode node, String path) {
+        Path file = Path.of(path);
+        Path dir = Path.of(node.source()).toAbsolutePath().getParent();
+        return file.isAbsolute() || dir == null ? file : dir.resolve(file);
     }
 
     private static String describe(Duration d) {

@@ -40,11 +40,7 @@ final class TrustedCertificates {
             if (caNode.isEmpty()) {
                 return SSLContext.getDefault();
             }
-            Path file = Path.of(target.text("ca_file"));
-            Path dir = Path.of(target.source()).toAbsolutePath().getParent();
-            if (!file.isAbsolute() && dir != null) {
-                file = dir.resolve(file);
-            }
+            Path file = SettingValues.path(target, target.text("ca_file"));
             Collection<? extends Certificate> extra;
             try (InputStream in = Files.newInputStream(file)) {
                 extra = CertificateFactory.getInstance("X.509").generateCertificates(in);

@@ -32,8 +32,14 @@ final class WebhookNotifier implements Notifier {
     WebhookNotifier(WebhookTarget target, Clock clock) {
         this.target = target;
         this.clock = clock;
-        this.client = HttpClient.newBuilder().sslContext(target.tls()).connectTimeout(target.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder client = HttpClient.newBuilder().sslContext(target.tls())
+                .connectTimeout(target.timeout()).followRedirects(HttpClient.Redirect.NEVER);
+        if (!"https".equalsIgnoreCase(target.url().getScheme())) {
+            // without TLS the JDK client would offer an h2c upgrade on every POST, which some receivers and
+            // proxies refuse; over TLS, HTTP/2 is negotiated (ALPN) or not, harmlessly
+            client.version(HttpClient.Version.HTTP_1_1);
+        }
+        this.client = client.build();
     }
 
     /** The body for the target's format. */

@@ -62,6 +62,7 @@ class WebhookDeliveryTest {
         assertThat(r.path()).isEqualTo("/hook");
         assertThat(r.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
         assertThat(r.header("Authorization")).isEqualTo("Bearer t0ken");
+        assertThat(r.header("Upgrade")).as("no h2c upgrade offered over plain HTTP").isNull();
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.properties()).extracting(Map.Entry::getKey).containsExactly("alert_id", "rule", "severity",
                 "description", "trigger", "matched", "session_id", "user", "host", "client_address", "at",
