@@ -8,6 +8,7 @@ import org.ttyaudit.core.rules.RuleMatch;
 import org.ttyaudit.core.rules.RuleSet;
 import org.ttyaudit.core.rules.SessionFacts;
 import org.ttyaudit.core.rules.SessionRules;
+import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.ChunkBacklog;
@@ -60,12 +61,9 @@ public final class RuleRunner implements AutoCloseable {
     private final AlertMetrics metrics;
     private final Clock clock;
     private final Consumer<List<AlertRecord>> raised;
-    private final Thread thread;
-    private final Object signal = new Object();
+    private final RoundWorker worker;
     private final Map<UUID, State> states = new LinkedHashMap<>(256, 0.75f, true);
-    private boolean wakeRequested;
-    private long rounds;
-    private volatile boolean closing;
+    private long lastReloadCheck = System.nanoTime();
     private UUID after;
 
     /** One session's evaluator, made from the rules in force when it was made. */
@@ -82,21 +80,17 @@ public final class RuleRunner implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.raised = raised;
-        this.thread = new Thread(this::loop, "ttyaudit-rules");
-        this.thread.setDaemon(true);
+        this.worker = new RoundWorker("ttyaudit-rules", "evaluating rules", this::reloadAndRound, IDLE_POLL);
     }
 
     public RuleRunner start() {
-        thread.start();
+        worker.start();
         return this;
     }
 
     /** Tells the runner that chunks were committed. Never blocks. */
     public void wake() {
-        synchronized (signal) {
-            wakeRequested = true;
-            signal.notifyAll();
-        }
+        worker.wake();
     }
 
     /**
@@ -105,66 +99,21 @@ public final class RuleRunner implements AutoCloseable {
      * @return false when that did not happen within {@code timeout}
      */
     public boolean awaitEvaluated(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!store.sessions().rulesBacklog(null, 1).isEmpty()) {
-            if (System.nanoTime() > deadline || closing) {
-                return false;
-            }
-            synchronized (signal) {
-                long seen = rounds;
-                wakeRequested = true;
-                signal.notifyAll();
-                while (rounds == seen && !closing && System.nanoTime() < deadline) {
-                    signal.wait(50);
-                }
-            }
-        }
-        return true;
+        return worker.awaitUntil(() -> store.sessions().rulesBacklog(null, 1).isEmpty(), timeout);
     }
 
     @Override
     public void close() {
-        closing = true;
-        wake();
-        if (!thread.isAlive()) {
-            return;
-        }
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 
-    private void loop() {
-        long lastReloadCheck = 0;
-        while (!closing) {
-            int done;
-            try {
-                if (System.nanoTime() - lastReloadCheck > IDLE_POLL.toNanos()) {
-                    lastReloadCheck = System.nanoTime();
-                    book.reloadIfChanged();
-                }
-                done = round();
-            } catch (RuntimeException e) {
-                log.warn("evaluating rules failed, trying again shortly: {}", e.toString());
-                done = 0;
-            }
-            synchronized (signal) {
-                rounds++;
-                signal.notifyAll();
-                if (done == 0 && !closing) {
-                    if (!wakeRequested) {
-                        try {
-                            signal.wait(IDLE_POLL.toMillis());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    wakeRequested = false;
-                }
-            }
+    /** Picks up a changed rule file (every idle poll at most), then runs a round. */
+    private int reloadAndRound() {
+        if (System.nanoTime() - lastReloadCheck > IDLE_POLL.toNanos()) {
+            lastReloadCheck = System.nanoTime();
+            book.reloadIfChanged();
         }
+        return round();
     }
 
     /** Evaluates one bounded batch of chunks; returns how many chunks it covered (0: nothing was pending). */

@@ -3,6 +3,7 @@ package org.ttyaudit.server.index;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ttyaudit.core.format.Chunk;
+import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.OutputText;
@@ -40,7 +41,7 @@ import java.util.UUID;
  * lagged by about 70 s of ingest after 90 s and caught up in 20 s once the load stopped (docs/PERFORMANCE.md). A chunk whose blob is missing or does not decode is skipped (logged; the verifier reports the damage);
  * a blob that cannot be read right now is retried in a later round.
  *
- * <p>Thread-safe. {@link #close()} stops the thread after its current round.
+ * <p>Thread-safe. {@link #close()} stops the thread ({@link RoundWorker}) after its current round.
  */
 public final class OutputTextIndexer implements AutoCloseable {
 
@@ -60,12 +61,7 @@ public final class OutputTextIndexer implements AutoCloseable {
     private final Store store;
     private final BlobStore blobs;
     private final ChunkIndexer indexer;
-    private final Duration idlePoll;
-    private final Thread thread;
-    private final Object signal = new Object();
-    private boolean wakeRequested;
-    private long rounds;
-    private volatile boolean closing;
+    private final RoundWorker worker;
     private UUID after;
     private volatile long indexedChunks;
     private volatile long indexedChars;
@@ -80,14 +76,13 @@ public final class OutputTextIndexer implements AutoCloseable {
         this.store = store;
         this.blobs = blobs;
         this.indexer = indexer;
-        this.idlePoll = idlePoll;
-        this.thread = new Thread(this::loop, "ttyaudit-output-indexer");
-        this.thread.setDaemon(true);
+        this.worker = new RoundWorker("ttyaudit-output-indexer", "indexing output text", this::roundYieldingToIngest,
+                idlePoll);
     }
 
     /** Starts the thread, which first takes up the backlog the store holds (from before a crash, say). */
     public OutputTextIndexer start() {
-        thread.start();
+        worker.start();
         return this;
     }
 
@@ -97,15 +92,12 @@ public final class OutputTextIndexer implements AutoCloseable {
      */
     public void committed() {
         lastCommit = System.nanoTime();
-        wake();
+        worker.wake();
     }
 
     /** Tells the indexer to look at the store now (so it does not wait for its idle poll). Never blocks. */
     public void wake() {
-        synchronized (signal) {
-            wakeRequested = true;
-            signal.notifyAll();
-        }
+        worker.wake();
     }
 
     /**
@@ -115,26 +107,7 @@ public final class OutputTextIndexer implements AutoCloseable {
      * @return false when that did not happen within {@code timeout}
      */
     public boolean awaitIndexed(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!store.sessions().outputTextBacklog(null, 1).isEmpty()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || closing) {
-                return false;
-            }
-            synchronized (signal) {
-                long seen = rounds;
-                wakeRequested = true;
-                signal.notifyAll();
-                while (rounds == seen && !closing) {
-                    long waitMillis = Math.min(Duration.ofNanos(deadline - System.nanoTime()).toMillis(), 100);
-                    if (waitMillis <= 0) {
-                        break;
-                    }
-                    signal.wait(waitMillis);
-                }
-            }
-        }
-        return true;
+        return worker.awaitUntil(() -> store.sessions().outputTextBacklog(null, 1).isEmpty(), timeout);
     }
 
     /** Chunks indexed (including chunks without output) and characters of text written since the start. */
@@ -148,47 +121,17 @@ public final class OutputTextIndexer implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
-        wake();
-        if (!thread.isAlive()) {
-            return;
-        }
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 
-    private void loop() {
-        while (!closing) {
-            int done;
-            long started = System.nanoTime();
-            try {
-                done = round();
-                if (done > 0 && started - lastCommit < BUSY_NANOS) {
-                    yieldToIngest(System.nanoTime() - started);
-                }
-            } catch (RuntimeException e) {
-                // the store is closing or failed: say so, and try again after the idle poll
-                log.warn("indexing output text failed: {}", e.toString());
-                done = 0;
-            }
-            synchronized (signal) {
-                rounds++;
-                signal.notifyAll();
-                if (done == 0 && !closing) {
-                    if (!wakeRequested) {
-                        try {
-                            signal.wait(idlePoll.toMillis());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    wakeRequested = false;
-                }
-            }
+    /** A round, then a pause while ingest is busy ({@link #BUSY_SHARE}). */
+    private int roundYieldingToIngest() {
+        long started = System.nanoTime();
+        int done = round();
+        if (done > 0 && started - lastCommit < BUSY_NANOS) {
+            yieldToIngest(System.nanoTime() - started);
         }
+        return done;
     }
 
     /** Pauses so that a round of {@code roundNanos} was {@link #BUSY_SHARE} of the time. */
