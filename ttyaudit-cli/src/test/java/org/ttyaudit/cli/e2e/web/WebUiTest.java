@@ -67,19 +67,9 @@ class WebUiTest {
         server.enroll(credentialFile, "web-host");
         RecordFixture.writeFile(home.resolve(".bashrc"), "PS1='tt\\$ '\n");
 
-        try (TerminalSession t = recordBash()) {
-            int at = t.awaitOutput(PROMPT);
-            at = t.runLine(at, PROMPT, "echo first-step");
-            Thread.sleep(1500);
-            // The output (zebra-42) differs from the command line, so seeing it proves the output plays.
-            at = t.runLine(at, PROMPT, "echo zebra-$((6*7))");
-            Thread.sleep(1500);
-            at = t.runLine(at, PROMPT, "ls /");
-            // Recorded text is the recorded user's: the page must show it as text, never run it as markup.
-            t.runLine(at, PROMPT, "echo '" + MARKUP + "'");
-            t.type("exit\r");
-            assertThat(t.awaitExit().code()).as(t.output()).isZero();
-        }
+        // The output (zebra-42) differs from the command line, so seeing it proves the output plays. Recorded
+        // text is the recorded user's: the page must show it (MARKUP) as text, never run it as markup.
+        recordLines("echo first-step", "echo zebra-$((6*7))", "ls /", "echo '" + MARKUP + "'");
         sessionId = awaitSearchHit("zebra").get("session_id").asText();
         browser = new Browser(server.url(), server.certificate(), home.resolve("chromium-profile"), SCREENSHOTS);
     }
@@ -99,6 +89,21 @@ class WebUiTest {
     void theCspRefusedNothing() {
         if (browser != null) {
             assertThat(browser.policyViolations()).as("console messages of refused content").isEmpty();
+        }
+    }
+
+    /** Records bash running {@code lines}, 1.5 s apart (each at a moment of its own), then exit. */
+    static void recordLines(String... lines) throws Exception {
+        try (TerminalSession t = recordBash()) {
+            int at = t.awaitOutput(PROMPT);
+            for (int i = 0; i < lines.length; i++) {
+                if (i > 0) {
+                    Thread.sleep(1500);
+                }
+                at = t.runLine(at, PROMPT, lines[i]);
+            }
+            t.type("exit\r");
+            assertThat(t.awaitExit().code()).as(t.output()).isZero();
         }
     }
 
@@ -285,18 +290,8 @@ class WebUiTest {
 
     @Test
     void alertsAreListedOpenTheirSessionShowInItsTimelineAndOnThePlayerAndTheRulesReload() throws Exception {
-        try (TerminalSession t = recordBash()) {
-            int at = t.awaitOutput(PROMPT);
-            at = t.runLine(at, PROMPT, "echo quokka-before");
-            Thread.sleep(1500);
-            at = t.runLine(at, PROMPT, "sudo -n true");
-            Thread.sleep(1500);
-            at = t.runLine(at, PROMPT, "history -c");
-            Thread.sleep(1000);
-            t.runLine(at, PROMPT, "echo high-risk-step");
-            t.type("exit\r");
-            assertThat(t.awaitExit().code()).as(t.output()).isZero();
-        }
+        // sudo-use and history-cleared from the default pack, web-ui-high from the test's rule file.
+        recordLines("echo quokka-before", "sudo -n true", "history -c", "echo high-risk-step");
         String alerted = awaitSearchHit("quokka").get("session_id").asText();
         List<JsonNode> raised = awaitAlerts(alerted, Set.of("sudo-use", "history-cleared", "web-ui-high"));
         JsonNode sudo = raised.stream().filter(a -> a.get("rule").asText().equals("sudo-use")).findFirst()
