@@ -29,10 +29,11 @@ export async function render(ctx) {
   const timeline = h('ol', {class: 'timeline',
     'aria-label': 'commands and alerts in session order; activate one to play from there'});
 
+  // A command's label starts with "$ ", so that no typed command can pass for an alert's "⚠ rule".
   const markers = [
-    ...commands.map((c) => [c.start_offset_us / 1e6, c.command]),
-    ...alerts.map((a) => [a.offset_us / 1e6, `⚠ ${a.rule}`]),
-  ].sort((x, y) => x[0] - y[0]);
+    ...commands.map((c) => ({at: c.start_offset_us / 1e6, label: `$ ${c.command}`, alert: false})),
+    ...alerts.map((a) => ({at: a.offset_us / 1e6, label: `⚠ ${a.rule}`, alert: true})),
+  ].sort((x, y) => x.at - y.at);
   const playback = new Playback(playerBox, castText, cast, markers, position, timeline);
   ctx.onLeave(() => playback.dispose());
   speed.addEventListener('change', () => playback.setOptions({speed: Number(speed.value)}));
@@ -108,7 +109,7 @@ function alertEntry(a, playback) {
  * makes a new player at the same session time.
  */
 class Playback {
-  /** markers: [session seconds, label] of the commands and alerts, in time order. */
+  /** markers: {at: session seconds, label, alert: whether an alert's} of the commands and alerts, in time order. */
   constructor(box, castText, cast, markers, position, timeline) {
     Object.assign(this, {box, castText, cast, markers, position, timeline});
     this.options = {speed: 1, idle: null};
@@ -118,7 +119,7 @@ class Playback {
 
   create({startAt, autoPlay}) {
     this.mapping = timeMapping(this.cast.times, this.options.idle);
-    const markers = this.markers.map(([t, label]) => [this.mapping.toPlayer(t), label]);
+    const markers = this.markers.map((m) => [this.mapping.toPlayer(m.at), m.label]);
     this.player?.dispose();
     this.box.replaceChildren();
     this.player = library().create({data: this.castText}, this.box, {
@@ -143,18 +144,18 @@ class Playback {
   }
 
   /**
-   * Gives the player's alert markers (label "⚠ rule") the class alert-marker, so app.css draws them unlike the
-   * command markers. The player draws its markers itself, when it knows the duration, and has no per-marker
-   * option, hence an observer of the player's elements.
+   * Gives the player's alert markers the class alert-marker, so app.css draws them unlike the command markers.
+   * The player draws its markers itself, in the order given, once it knows the duration, and has no per-marker
+   * option, hence an observer of the player's elements; the n-th marker drawn is the n-th of this.markers.
    */
   watchMarkers() {
     this.markerObserver?.disconnect();
     const mark = () => {
-      for (const m of this.box.querySelectorAll('.ap-marker-container:not(.alert-marker)')) {
-        if (m.querySelector('.ap-tooltip')?.textContent.includes(' - ⚠ ')) {
+      this.box.querySelectorAll('.ap-marker-container').forEach((m, i) => {
+        if (this.markers[i]?.alert && !m.classList.contains('alert-marker')) {
           m.classList.add('alert-marker');
         }
-      }
+      });
     };
     this.markerObserver = new MutationObserver(mark);
     this.markerObserver.observe(this.box, {childList: true, subtree: true});

@@ -346,9 +346,12 @@ class WebUiTest {
                 + "'.player .ap-marker-container .ap-tooltip')).map(e => e.textContent);");
         assertThat(markers).anySatisfy(m -> assertThat(m).endsWith("⚠ sudo-use"))
                 .anySatisfy(m -> assertThat(m).endsWith("⚠ history-cleared"))
-                .anySatisfy(m -> assertThat(m).endsWith("sudo -n true"));
+                .anySatisfy(m -> assertThat(m).endsWith("$ sudo -n true"));
         browser.waitUntil("the alert markers drawn unlike the command markers",
                 d -> browser.all(".player .ap-marker-container.alert-marker").size() == raised.size());
+        List<String> alertMarkers = browser.script("return Array.from(document.querySelectorAll("
+                + "'.player .ap-marker-container.alert-marker .ap-tooltip')).map(e => e.textContent);");
+        assertThat(alertMarkers).allSatisfy(m -> assertThat(m).contains(" - ⚠ "));
         // Clicking an alert in the timeline seeks the player there.
         browser.find("button.command").click();
         browser.waitUntil("the player back at the first command", d -> sessionTime() < sudoAt - 1);
