@@ -149,3 +149,35 @@ export function isoToLocal(iso) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/**
+ * A table row that opens something: click it (except on a link inside), or focus it (Tab) and press Enter or
+ * Space. attrs: more attributes of the row (its aria-label saying what it opens, data-*).
+ */
+export function rowLink(attrs, open, ...cells) {
+  return h('tr', {
+    ...attrs,
+    class: `row-link ${attrs.class ?? ''}`.trim(), tabindex: '0',
+    onclick: (event) => {
+      if (!event.target.closest('a')) {
+        open();
+      }
+    },
+    onkeydown: (event) => {
+      if ((event.key === 'Enter' || event.key === ' ') && event.target === event.currentTarget) {
+        event.preventDefault();
+        open();
+      }
+    },
+  }, cells);
+}
+
+/** Marks of the alert severities: a shape and the word, so colour is never the only signal. */
+const SEVERITY_MARKS = {info: 'ℹ', low: '▽', medium: '◆', high: '▲', critical: '‼'};
+
+/** An alert's severity as a badge: shape, word and colour (app.css .severity-…). */
+export function severityBadge(severity) {
+  const known = Object.hasOwn(SEVERITY_MARKS, severity) ? severity : 'info';
+  return h('span', {class: `severity severity-${known}`, title: `severity ${severity}`},
+    h('span', {'aria-hidden': 'true'}, SEVERITY_MARKS[known]), ` ${severity}`);
+}

@@ -1,5 +1,6 @@
-// The single-page app: hash routes (#/sessions, #/sessions/ID?t=12.3, #/search?q=…, #/live/ID, #/audit, #/admin,
-// #/account, #/login), the navigation bar, and who is logged in. Pages are modules with a render(ctx) function.
+// The single-page app: hash routes (#/sessions, #/sessions/ID?t=12.3, #/search?q=…, #/alerts, #/live/ID, #/audit,
+// #/admin, #/account, #/login), the navigation bar, and who is logged in. Pages are modules with a render(ctx)
+// function.
 import {getJson, send, ApiError} from './api.js';
 import {h, replace} from './dom.js';
 import * as login from './pages/login.js';
@@ -7,6 +8,7 @@ import * as sessions from './pages/sessions.js';
 import * as session from './pages/session.js';
 import * as search from './pages/search.js';
 import * as live from './pages/live.js';
+import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
 import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
@@ -24,6 +26,7 @@ const ROUTES = {
   sessions: {page: sessions, detail: session, roles: null},
   search: {page: search, roles: null},
   live: {detail: live, roles: null},
+  alerts: {page: alerts, roles: null},
   audit: {page: audit, roles: ['admin', 'auditor']},
   admin: {page: admin, roles: ['admin']},
   account: {page: account, roles: null},
@@ -55,6 +58,7 @@ function renderNav() {
     h('ul', {class: 'nav-links'},
       h('li', {}, link('#/sessions', 'Sessions')),
       h('li', {}, link('#/search', 'Search')),
+      h('li', {}, link('#/alerts', 'Alerts')),
       canAudit ? h('li', {}, link('#/audit', 'Audit log')) : null,
       me.role === 'admin' ? h('li', {}, link('#/admin', 'Admin')) : null),
     h('div', {class: 'nav-user'},

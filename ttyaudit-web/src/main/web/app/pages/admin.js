@@ -1,7 +1,8 @@
 // Administration (admins): users (create, role, disable, reset password, their API tokens), host enrollment
-// tokens with the `ttyaudit enroll …` line to run on a host, and the enrolled hosts.
+// tokens with the `ttyaudit enroll …` line to run on a host, the enrolled hosts, and the rules in force (with a
+// button that reloads the rule file).
 import {getJson, send} from '../api.js';
-import {h, replace, field, table, time, notice} from '../dom.js';
+import {h, replace, field, table, time, notice, severityBadge} from '../dom.js';
 import {tokenTable, shownOnce} from './tokens.js';
 
 const ROLES = ['admin', 'auditor', 'user'];
@@ -10,6 +11,8 @@ export async function render(ctx) {
   const users = h('div', {id: 'users'});
   const enrollment = h('div', {id: 'enrollment-tokens'});
   const hosts = h('div', {id: 'hosts'});
+  const rules = h('div', {id: 'rules'});
+  const reloadResult = h('div', {id: 'rules-reload-result', 'aria-live': 'polite'});
   replace(ctx.view,
     h('section', {},
       h('h1', {tabindex: '-1'}, 'Administration'),
@@ -23,8 +26,16 @@ export async function render(ctx) {
       enrollmentForm(enrollment),
       enrollment,
       h('h2', {}, 'Enrolled hosts'),
-      hosts));
-  await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts)]);
+      hosts,
+      h('h2', {}, 'Rules'),
+      h('p', {class: 'muted'}, 'The rules in force (docs/ALERTS.md). After editing the rule file, reload it: a ' +
+        'file with an error is refused with its line and reason, and the previous rules stay in force.'),
+      h('div', {class: 'inline-form'},
+        h('button', {type: 'button', id: 'reload-rules', onclick: () => reloadRules(rules, reloadResult)},
+          'Reload rule file'),
+        reloadResult),
+      rules));
+  await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts), drawRules(rules)]);
 }
 
 async function drawUsers(ctx, box) {
@@ -148,4 +159,30 @@ async function drawHosts(box) {
     : table('enrolled hosts', ['Host', 'Id', 'Enrolled', 'State'], list.map((x) => h('tr', {},
       h('td', {}, x.name), h('td', {}, h('code', {}, x.id)), h('td', {}, time(x.enrolled_at)),
       h('td', {}, x.revoked ? 'revoked' : 'active')))));
+}
+
+async function drawRules(box) {
+  const r = await getJson('/api/v1/rules');
+  replace(box,
+    h('p', {class: 'rules-file'}, r.file ? ['Rule file ', h('code', {}, r.file), ' · SHA-256 ',
+      h('code', {class: 'hash'}, r.file_sha256 ?? '—')] : 'No rule file is configured: the default rule pack only.',
+    ` · ${r.rules.length} rules`),
+    table('rules in force', ['Rule', 'Severity', 'Description', 'Actions'], r.rules.map((x) => h('tr', {
+      class: 'rule-row', dataset: {rule: x.name}},
+    h('td', {}, h('code', {}, x.name)),
+    h('td', {}, severityBadge(x.severity)),
+    h('td', {}, x.description),
+    h('td', {}, (x.actions ?? []).join(', '))))));
+}
+
+async function reloadRules(box, result) {
+  replace(result, h('span', {class: 'muted'}, 'Reloading…'));
+  try {
+    const r = await send('POST', '/api/v1/rules/reload');
+    replace(result, notice(`Reloaded: ${r.rules} rules in force` +
+      (r.file_sha256 ? ` (rule file SHA-256 ${r.file_sha256.slice(0, 16)}…)` : '') + '.', 'info'));
+    await drawRules(box);
+  } catch (e) {
+    replace(result, notice(e.message));
+  }
 }

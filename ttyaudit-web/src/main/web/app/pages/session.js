@@ -1,8 +1,9 @@
-// One recorded session: playback (asciinema-player fed by the asciicast v2 export) with its command timeline,
-// then its details: metadata, processes and resources, integrity, downloads. #/sessions/ID?t=SECONDS opens it at
-// that moment of the session. Every read here is recorded by the server in the audit log.
+// One recorded session: playback (asciinema-player fed by the asciicast v2 export) with its timeline of commands
+// and alerts (both also markers on the player), then its details: metadata, processes and resources, integrity,
+// downloads. #/sessions/ID?t=SECONDS opens it at that moment of the session. Every read here is recorded by the
+// server in the audit log.
 import {getJson, getText, sessionPath} from '../api.js';
-import {h, replace, time, clock, duration, table, notice} from '../dom.js';
+import {h, replace, time, clock, duration, table, notice, severityBadge} from '../dom.js';
 import {parseCast, timeMapping, library} from '../player.js';
 
 const SPEEDS = [0.5, 1, 1.5, 2, 4, 8];
@@ -13,8 +14,9 @@ export async function render(ctx) {
   const base = sessionPath(id);
   // The metadata first: a session one may not see is a 404, shown as the denied page before anything else.
   const s = await getJson(base);
-  const [commands, castText] = await Promise.all([
+  const [commands, alerts, castText] = await Promise.all([
     getJson(`${base}/commands`),
+    getJson(`${base}/alerts`),
     getText(`${base}/export?format=asciicast-v2`, 'application/x-asciicast'),
   ]);
   const cast = parseCast(castText);
@@ -24,24 +26,27 @@ export async function render(ctx) {
   const position = h('output', {class: 'position', 'aria-live': 'off', id: 'session-time'}, '0:00.0');
   const speed = h('select', {name: 'speed'}, SPEEDS.map((x) => h('option', {value: x, selected: x === 1}, `${x}×`)));
   const idle = h('select', {name: 'idle'}, IDLE_LIMITS.map(([label, v]) => h('option', {value: v ?? ''}, label)));
-  const timeline = h('ol', {class: 'timeline', 'aria-label': 'commands; activate one to play from there'});
+  const timeline = h('ol', {class: 'timeline',
+    'aria-label': 'commands and alerts in session order; activate one to play from there'});
 
-  const playback = new Playback(playerBox, castText, cast, commands, position, timeline);
+  // A command's label starts with "$ ", so that no typed command can pass for an alert's "⚠ rule".
+  const markers = [
+    ...commands.map((c) => ({at: c.start_offset_us / 1e6, label: `$ ${c.command}`, alert: false})),
+    ...alerts.map((a) => ({at: a.offset_us / 1e6, label: `⚠ ${a.rule}`, alert: true})),
+  ].sort((x, y) => x.at - y.at);
+  const playback = new Playback(playerBox, castText, cast, markers, position, timeline);
   ctx.onLeave(() => playback.dispose());
   speed.addEventListener('change', () => playback.setOptions({speed: Number(speed.value)}));
   idle.addEventListener('change', () => playback.setOptions({idle: idle.value === '' ? null : Number(idle.value)}));
 
-  for (const c of commands) {
-    timeline.append(h('li', {},
-      h('button', {type: 'button', class: 'command', dataset: {offset: c.start_offset_us / 1e6},
-        onclick: () => playback.seekSession(c.start_offset_us / 1e6, true)},
-      h('span', {class: 'command-time'}, clock(c.start_offset_us / 1e6)),
-      h('code', {class: 'command-line'}, c.command),
-      h('span', {class: 'command-meta'},
-        c.cwd ? h('span', {class: 'cwd'}, c.cwd) : null,
-        h('span', {class: c.exit_code === 0 ? 'exit ok' : 'exit bad', title: 'exit code'},
-          c.exit_code === null || c.exit_code === undefined ? 'running' : `exit ${c.exit_code}`)))));
-  }
+  // Commands and alerts merged by time; an alert raised by a command comes right after it.
+  const entries = [
+    ...commands.map((c) => ({at: c.start_offset_us / 1e6, order: 0, node: commandEntry(c, playback)})),
+    ...alerts.map((a) => ({at: a.offset_us / 1e6, order: 1, node: alertEntry(a, playback)})),
+  ].sort((x, y) => x.at - y.at || x.order - y.order);
+  timeline.append(...entries.map((e) => h('li', {class: e.order === 1 ? 'alert-item' : null}, e.node)));
+  const heading = alerts.length === 0 ? `Commands (${commands.length})`
+    : `Commands (${commands.length}) and alerts (${alerts.length})`;
 
   replace(ctx.view,
     h('section', {class: 'session'},
@@ -58,8 +63,9 @@ export async function render(ctx) {
             h('label', {}, 'Speed ', speed), h('label', {}, 'Idle-time limit ', idle),
             h('span', {}, 'Session time ', position))),
         h('div', {class: 'timeline-column'},
-          h('h2', {}, `Commands (${commands.length})`),
-          commands.length === 0 ? h('p', {class: 'muted'}, 'No commands were recorded.') : timeline)),
+          h('h2', {}, heading,
+            alerts.length > 0 ? h('span', {class: 'has-alerts alerts-summary'}, ` ⚠ ${alerts.length}`) : null),
+          entries.length === 0 ? h('p', {class: 'muted'}, 'No commands were recorded.') : timeline)),
       h('section', {class: 'details', 'aria-labelledby': 'details-heading'},
         h('h2', {id: 'details-heading'}, 'Details'),
         downloads(base),
@@ -72,13 +78,40 @@ export async function render(ctx) {
   playback.create({startAt: Number.isFinite(startAt) ? startAt : null, autoPlay: Number.isFinite(startAt)});
 }
 
+function commandEntry(c, playback) {
+  return h('button', {type: 'button', class: 'command', dataset: {offset: c.start_offset_us / 1e6},
+    onclick: () => playback.seekSession(c.start_offset_us / 1e6, true)},
+  h('span', {class: 'command-time'}, clock(c.start_offset_us / 1e6)),
+  h('code', {class: 'command-line'}, c.command),
+  h('span', {class: 'command-meta'},
+    c.cwd ? h('span', {class: 'cwd'}, c.cwd) : null,
+    h('span', {class: c.exit_code === 0 ? 'exit ok' : 'exit bad', title: 'exit code'},
+      c.exit_code === null || c.exit_code === undefined ? 'running' : `exit ${c.exit_code}`)));
+}
+
+/** An alert in the timeline: not a command (its own look and words), and it seeks like one. */
+function alertEntry(a, playback) {
+  const at = a.offset_us / 1e6;
+  return h('button', {type: 'button', class: `alert-entry severity-row-${a.severity}`,
+    dataset: {offset: at, rule: a.rule, alertId: a.id},
+    'aria-label': `alert ${a.rule}, ${a.severity}, at ${clock(at)}: ${a.description}`,
+    onclick: () => playback.seekSession(at, true)},
+  h('span', {class: 'command-time'}, clock(at)),
+  h('span', {class: 'alert-title'}, h('span', {class: 'alert-sign', 'aria-hidden': 'true'}, '⚠ '),
+    h('strong', {}, a.rule), ' ', severityBadge(a.severity)),
+  h('span', {class: 'command-meta'},
+    h('span', {}, a.description),
+    a.matched ? h('code', {class: 'matched'}, a.matched) : null));
+}
+
 /**
  * The player on the page. Speed and idle-time limit are fixed when asciinema-player is made, so changing them
  * makes a new player at the same session time.
  */
 class Playback {
-  constructor(box, castText, cast, commands, position, timeline) {
-    Object.assign(this, {box, castText, cast, commands, position, timeline});
+  /** markers: {at: session seconds, label, alert: whether an alert's} of the commands and alerts, in time order. */
+  constructor(box, castText, cast, markers, position, timeline) {
+    Object.assign(this, {box, castText, cast, markers, position, timeline});
     this.options = {speed: 1, idle: null};
     this.mapping = timeMapping(cast.times, null);
     this.timer = setInterval(() => this.tick(), 200);
@@ -86,20 +119,21 @@ class Playback {
 
   create({startAt, autoPlay}) {
     this.mapping = timeMapping(this.cast.times, this.options.idle);
-    const markers = this.commands.map((c) => [this.mapping.toPlayer(c.start_offset_us / 1e6), c.command]);
+    const markers = this.markers.map((m) => [this.mapping.toPlayer(m.at), m.label]);
     this.player?.dispose();
     this.box.replaceChildren();
     this.player = library().create({data: this.castText}, this.box, {
       speed: this.options.speed,
       idleTimeLimit: this.options.idle ?? undefined,
       markers,
-      controls: true,   // always shown: the seek bar carries the command markers
+      controls: true,   // always shown: the seek bar carries the command and alert markers
       fit: 'width',
       terminalFontSize: 'small',
       autoPlay: Boolean(autoPlay),
       preload: true,
     });
     this.playing = Boolean(autoPlay);
+    this.watchMarkers();
     this.player.addEventListener('play', () => { this.playing = true; });
     this.player.addEventListener('playing', () => { this.playing = true; });
     this.player.addEventListener('pause', () => { this.playing = false; });
@@ -107,6 +141,25 @@ class Playback {
     if (startAt !== null && startAt !== undefined) {
       this.seekSession(startAt, autoPlay);
     }
+  }
+
+  /**
+   * Gives the player's alert markers the class alert-marker, so app.css draws them unlike the command markers.
+   * The player draws its markers itself, in the order given, once it knows the duration, and has no per-marker
+   * option, hence an observer of the player's elements; the n-th marker drawn is the n-th of this.markers.
+   */
+  watchMarkers() {
+    this.markerObserver?.disconnect();
+    const mark = () => {
+      this.box.querySelectorAll('.ap-marker-container').forEach((m, i) => {
+        if (this.markers[i]?.alert && !m.classList.contains('alert-marker')) {
+          m.classList.add('alert-marker');
+        }
+      });
+    };
+    this.markerObserver = new MutationObserver(mark);
+    this.markerObserver.observe(this.box, {childList: true, subtree: true});
+    mark();
   }
 
   setOptions(change) {
@@ -147,6 +200,7 @@ class Playback {
 
   dispose() {
     clearInterval(this.timer);
+    this.markerObserver?.disconnect();
     this.player?.dispose();
     this.player = null;
   }
@@ -178,6 +232,7 @@ function metadata(s) {
     row('End reason', s.end_reason),
     row('Terminated because', s.terminate_reason),
     row('Chunks · events · commands', `${s.chunks} · ${s.events} · ${s.commands}`),
+    row('Alerts', s.alerts),
     row('Tags', Object.keys(s.tags ?? {}).length
       ? Object.entries(s.tags).map(([k, v]) => `${k}=${v}`).join(', ') : null),
     row('Header hash', h('code', {class: 'hash'}, s.header_hash)),

@@ -1,15 +1,20 @@
-// The session list: newest first, filtered by user, host and start time, paged with the API's cursors.
+// The session list: newest first, filtered by user, host, start time and whether the session raised alerts,
+// paged with the API's cursors.
 import {getJson, query} from '../api.js';
-import {h, replace, table, time, duration, notice} from '../dom.js';
-import {filterForm, readFilters, routeWith, pager} from './filters.js';
+import {h, replace, table, time, duration, notice, rowLink, field} from '../dom.js';
+import {filterForm, readFilters, routeWith, pager, choice} from './filters.js';
 
 export async function render(ctx) {
-  const values = readFilters(ctx.params);
+  const values = {...readFilters(ctx.params), has_alerts: ctx.params.get('has_alerts') ?? ''};
   const cursor = ctx.params.get('cursor') ?? '';
   const page = await getJson(`/api/v1/sessions${query({...values, cursor})}`);
+  const hasAlerts = choice('has_alerts',
+    [['', 'any'], ['true', 'with alerts'], ['false', 'without alerts']], values.has_alerts);
   const form = filterForm({
     values, label: 'filter sessions', submitLabel: 'Filter',
-    submit: (v) => ctx.navigate(routeWith('#/sessions', v)),
+    more: [field('Alerts', hasAlerts)], moreSet: values.has_alerts !== '',
+    summary: 'Filters: user, host, time, alerts',
+    submit: (v) => ctx.navigate(routeWith('#/sessions', {...v, has_alerts: hasAlerts.value})),
   });
   const rows = page.items.map((s) => sessionRow(ctx, s));
   replace(ctx.view,
@@ -20,32 +25,22 @@ export async function render(ctx) {
       form,
       rows.length === 0 ? notice('No sessions match.', 'info')
         : table('sessions, newest first',
-          ['User', 'Host', 'Client', 'Started', 'Duration', 'Exit', 'Commands', 'State'], rows),
+          ['User', 'Host', 'Client', 'Started', 'Duration', 'Exit', 'Commands', 'Alerts', 'State'], rows),
       pager('#/sessions', values, page.next_cursor, cursor !== '')));
 }
 
 /** A row that opens the session: click it, or focus it (Tab) and press Enter or Space. */
 export function sessionRow(ctx, s) {
   const href = `#/sessions/${encodeURIComponent(s.id)}`;
-  const open = () => ctx.navigate(href);
   const state = s.state === 'live'
     ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'}, '● live — watch')
     : s.state === 'ended' && s.end_reason ? `ended (${s.end_reason})` : s.state;
-  return h('tr', {
-    class: 'row-link', tabindex: '0', dataset: {sessionId: s.id},
-    'aria-label': `session of ${s.user} on ${s.host}, started ${new Date(s.started_at).toLocaleString()}`,
-    onclick: (event) => {
-      if (!event.target.closest('a')) {
-        open();
-      }
-    },
-    onkeydown: (event) => {
-      if ((event.key === 'Enter' || event.key === ' ') && event.target === event.currentTarget) {
-        event.preventDefault();
-        open();
-      }
-    },
-  },
+  const alerts = s.alerts ?? 0;
+  return rowLink({
+    dataset: {sessionId: s.id, alerts},
+    'aria-label': `session of ${s.user} on ${s.host}, started ${new Date(s.started_at).toLocaleString()}`
+      + (alerts > 0 ? `, ${alerts} alert${alerts === 1 ? '' : 's'}` : ''),
+  }, () => ctx.navigate(href),
   h('td', {}, h('a', {href, tabindex: '-1'}, s.user)),
   h('td', {}, s.host),
   h('td', {}, s.client_address ?? '—'),
@@ -53,5 +48,6 @@ export function sessionRow(ctx, s) {
   h('td', {}, duration(s)),
   h('td', {}, s.exit_status ?? '—'),
   h('td', {class: 'num'}, s.commands),
+  h('td', {class: 'num alerts-count'}, alerts > 0 ? h('strong', {class: 'has-alerts'}, `⚠ ${alerts}`) : '0'),
   h('td', {}, state));
 }

@@ -59,7 +59,7 @@ class LedgerEntryTest {
                     .hasMessage("unsupported ledger leaf encoding version " + version
                             + " (this build reads version 1)");
         }
-        for (int kind : new int[]{0, 6, 255}) {
+        for (int kind : new int[]{0, 7, 255}) {
             byte[] bad = good.clone();
             bad[1] = (byte) kind;
             assertThatThrownBy(() -> LedgerEntry.fromLeafData(bad)).isInstanceOf(IllegalArgumentException.class)

@@ -11,7 +11,7 @@ import org.ttyaudit.server.auth.AccessPolicy;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.store.AlertFilter;
-import org.ttyaudit.server.store.AlertRecord;
+import org.ttyaudit.server.store.ListedAlert;
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
@@ -60,7 +60,7 @@ final class AlertRoutes implements Routes {
         AlertFilter filter = new AlertFilter(sessionParam(ctx), Params.text(ctx, "rule"), severities(ctx),
                 Params.text(ctx, "user"), Params.text(ctx, "host"), Params.instant(ctx, "since"),
                 Params.instant(ctx, "until"), grant == AccessPolicy.Grant.OWN ? p.name() : null);
-        Page<AlertRecord> page;
+        Page<ListedAlert> page;
         try {
             page = store.alerts().list(filter, Params.text(ctx, "cursor"), Params.limit(ctx));
         } catch (StoreException e) {

@@ -7,6 +7,7 @@ import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.ListedAlert;
 import org.ttyaudit.server.store.SearchHit;
 import org.ttyaudit.server.store.SessionEventRecord;
 import org.ttyaudit.server.store.SessionRecord;
@@ -100,6 +101,14 @@ final class Views {
         m.put("matched", a.matched());
         m.put("actions", a.actions());
         m.put("ledger_index", a.ledgerIndex());
+        return m;
+    }
+
+    /** An alert of the alert list: with its session's user and host. */
+    static Map<String, Object> alert(ListedAlert a) {
+        Map<String, Object> m = alert(a.alert());
+        m.put("user", a.user());
+        m.put("host", a.host());
         return m;
     }
 

@@ -4,6 +4,7 @@ import org.ttyaudit.server.alert.AlertLeaf;
 import org.ttyaudit.server.store.AlertFilter;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AlertRecord;
+import org.ttyaudit.server.store.ListedAlert;
 import org.ttyaudit.server.store.Page;
 
 /**
@@ -26,8 +27,9 @@ final class AlertCheck {
     void run() {
         String cursor = null;
         do {
-            Page<AlertRecord> page = alerts.list(AlertFilter.all(), cursor, PAGE);
-            for (AlertRecord a : page.items()) {
+            Page<ListedAlert> page = alerts.list(AlertFilter.all(), cursor, PAGE);
+            for (ListedAlert listed : page.items()) {
+                AlertRecord a = listed.alert();
                 count++;
                 String who = "alert " + a.id() + " (rule " + Shown.text(a.rule()) + " on session " + a.sessionId()
                         + " at " + a.at() + ")";

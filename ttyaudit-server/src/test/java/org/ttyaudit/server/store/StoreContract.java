@@ -1600,7 +1600,11 @@ public abstract class StoreContract {
                 alert(a, 2, T0.plusSeconds(2), "low", 2),
                 alert(b, 3, T0.plusSeconds(3), "critical", 3),
                 alert(b, 4, T0.plusSeconds(4), "high", 4));
-        Function<AlertFilter, List<AlertRecord>> listed = f -> store.alerts().list(f, null, 100).items();
+        Function<AlertFilter, List<AlertRecord>> listed = f -> store.alerts().list(f, null, 100).items().stream()
+                .map(ListedAlert::alert).toList();
+        assertThat(store.alerts().list(AlertFilter.all(), null, 100).items())
+                .extracting(x -> x.user() + "@" + x.host())
+                .containsExactly("bob@db-1", "bob@db-1", "alice@web-1", "alice@web-1");
 
         assertThat(listed.apply(AlertFilter.all())).containsExactly(s.get(3), s.get(2), s.get(1), s.get(0));
         assertThat(listed.apply(AlertFilter.session(a))).containsExactly(s.get(1), s.get(0));
@@ -1618,7 +1622,7 @@ public abstract class StoreContract {
                 .containsExactly(s.get(3), s.get(2));
         assertThat(listed.apply(new AlertFilter(null, null, null, "alice", null, null, null, "bob"))).isEmpty();
         assertThat(allPages(1, (cursor, limit) -> store.alerts().list(AlertFilter.all(), cursor, limit)))
-                .containsExactly(s.get(3), s.get(2), s.get(1), s.get(0));
+                .extracting(ListedAlert::alert).containsExactly(s.get(3), s.get(2), s.get(1), s.get(0));
         assertThatThrownBy(() -> store.alerts().list(AlertFilter.all(), "bogus", 10))
                 .isInstanceOf(StoreException.class).hasMessageContaining("invalid cursor");
     }

@@ -10,6 +10,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.ttyaudit.cli.e2e.RecordFixture;
 import org.ttyaudit.cli.e2e.ServerProcess;
 import org.ttyaudit.cli.e2e.TerminalSession;
@@ -17,20 +18,34 @@ import org.ttyaudit.recorder.pty.WindowSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in a real headless Chromium against a real {@code ttyaudit server} process holding sessions that the
  * real recorder recorded from real bash ({@code record --upload}): log in (with the forced first-login password
- * change), search, playback with the command timeline, details, live view, role checks, the audit log, and the
- * phone-width layout. Screenshots of the main pages go to target/screenshots/.
+ * change), search, playback with the command timeline, details, live view, role checks, the audit log, alerts
+ * (raised by the server's real rules: the default pack and a rule file of the test's), and the phone-width
+ * layout. Screenshots of the main pages go to target/screenshots/.
  */
 class WebUiTest {
     static final String PROMPT = "tt[#$] ";
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String MARKUP = "<img src=x onerror=document.title=1337>";
+    /** The server's rule file (beside the default pack): one rule of severity high, for the severity filter. */
+    static final String RULES = """
+            rules:
+              - name: web-ui-high
+                description: The web UI test's high-severity command
+                severity: high
+                match:
+                  command: '^echo high-risk-'
+                actions: [alert]
+            """;
 
     @TempDir
     static Path home;
@@ -43,25 +58,18 @@ class WebUiTest {
     @BeforeAll
     static void serverWithARecordedSessionAndABrowser() throws Exception {
         Browser.assumeInstalled();
-        server = new ServerProcess(home.resolve("server-data")).start();
+        Path data = home.resolve("server-data");
+        RecordFixture.writeFile(data.resolve("server.yaml"), "rules:\n  file: rules.yaml\n");
+        RecordFixture.writeFile(data.resolve("rules.yaml"), RULES);
+        server = new ServerProcess(data).start();
         server.admin();
         credentialFile = home.resolve("host.json");
         server.enroll(credentialFile, "web-host");
         RecordFixture.writeFile(home.resolve(".bashrc"), "PS1='tt\\$ '\n");
 
-        try (TerminalSession t = recordBash()) {
-            int at = t.awaitOutput(PROMPT);
-            at = t.runLine(at, PROMPT, "echo first-step");
-            Thread.sleep(1500);
-            // The output (zebra-42) differs from the command line, so seeing it proves the output plays.
-            at = t.runLine(at, PROMPT, "echo zebra-$((6*7))");
-            Thread.sleep(1500);
-            at = t.runLine(at, PROMPT, "ls /");
-            // Recorded text is the recorded user's: the page must show it as text, never run it as markup.
-            t.runLine(at, PROMPT, "echo '" + MARKUP + "'");
-            t.type("exit\r");
-            assertThat(t.awaitExit().code()).as(t.output()).isZero();
-        }
+        // The output (zebra-42) differs from the command line, so seeing it proves the output plays. Recorded
+        // text is the recorded user's: the page must show it (MARKUP) as text, never run it as markup.
+        recordLines("echo first-step", "echo zebra-$((6*7))", "ls /", "echo '" + MARKUP + "'");
         sessionId = awaitSearchHit("zebra").get("session_id").asText();
         browser = new Browser(server.url(), server.certificate(), home.resolve("chromium-profile"), SCREENSHOTS);
     }
@@ -81,6 +89,21 @@ class WebUiTest {
     void theCspRefusedNothing() {
         if (browser != null) {
             assertThat(browser.policyViolations()).as("console messages of refused content").isEmpty();
+        }
+    }
+
+    /** Records bash running {@code lines}, 1.5 s apart (each at a moment of its own), then exit. */
+    static void recordLines(String... lines) throws Exception {
+        try (TerminalSession t = recordBash()) {
+            int at = t.awaitOutput(PROMPT);
+            for (int i = 0; i < lines.length; i++) {
+                if (i > 0) {
+                    Thread.sleep(1500);
+                }
+                at = t.runLine(at, PROMPT, lines[i]);
+            }
+            t.type("exit\r");
+            assertThat(t.awaitExit().code()).as(t.output()).isZero();
         }
     }
 
@@ -262,6 +285,164 @@ class WebUiTest {
             browser.screenshot("phone-playback");
         } finally {
             browser.desktop();
+        }
+    }
+
+    @Test
+    void alertsAreListedOpenTheirSessionShowInItsTimelineAndOnThePlayerAndTheRulesReload() throws Exception {
+        // sudo-use and history-cleared from the default pack, web-ui-high from the test's rule file.
+        recordLines("echo quokka-before", "sudo -n true", "history -c", "echo high-risk-step");
+        String alerted = awaitSearchHit("quokka").get("session_id").asText();
+        List<JsonNode> raised = awaitAlerts(alerted, Set.of("sudo-use", "history-cleared", "web-ui-high"));
+        JsonNode sudo = raised.stream().filter(a -> a.get("rule").asText().equals("sudo-use")).findFirst()
+                .orElseThrow();
+        JsonNode history = raised.stream().filter(a -> a.get("rule").asText().equals("history-cleared"))
+                .findFirst().orElseThrow();
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+
+        // The alerts page: every alert of the session, with its severity (as a word, not just a colour) and rule.
+        browser.find("nav a[href='#/alerts']").click();
+        browser.await("tr.alert-row[data-session-id='" + alerted + "']");
+        assertThat(alertRows(alerted)).contains("sudo-use", "history-cleared", "web-ui-high");
+        WebElement sudoRow = browser.find("tr.alert-row[data-alert-id='" + sudo.get("id").asText() + "']");
+        assertThat(sudoRow.findElement(By.cssSelector(".severity")).getText()).containsIgnoringCase("medium");
+        JsonNode session = server.getJson("/api/v1/sessions/" + alerted);
+        assertThat(sudoRow.getText()).contains("sudo-use", sudo.get("description").asText(),
+                session.get("user").asText(), session.get("host").asText(), sudo.get("matched").asText());
+        assertThat(browser.find("tr.alert-row[data-rule='web-ui-high'] .severity").getText())
+                .containsIgnoringCase("high");
+        browser.screenshot("alerts");
+
+        // The severity filter asks the server for high and critical ones only.
+        new Select(browser.find("form.filters select[name=severity]")).selectByValue("high,critical");
+        browser.find("form.filters button[type=submit]").click();
+        browser.waitUntil("the severity filter in the route", d -> browser.route().contains("severity=high"));
+        browser.waitUntil("only the high alert", d -> alertRows(alerted).equals(List.of("web-ui-high")));
+
+        // A row opens its session a little before the alert: keyboard (Tab to it, Enter) like every list.
+        browser.open("#/alerts?rule=sudo-use");
+        WebElement row = browser.await("tr.alert-row[data-alert-id='" + sudo.get("id").asText() + "']");
+        browser.script("arguments[0].focus()", row);
+        new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
+        double sudoAt = sudo.get("offset_us").asLong() / 1e6;
+        browser.waitUntil("the session at the alert", d -> browser.route().startsWith("#/sessions/" + alerted + "?t="));
+        double opened = Double.parseDouble(browser.route().replaceFirst(".*[?&]t=", ""));
+        assertThat(opened).as("a little before the alert").isBetween(Math.max(0, sudoAt - 3), sudoAt);
+        browser.await(".player .ap-term");
+        browser.waitUntil("the player at the alert's moment", d -> sessionTime() >= opened - 0.1);
+        assertThat(sessionTime()).isLessThan(sudoAt + 6);
+
+        // The timeline: the alerts among the commands in session order, each after the command that raised it.
+        browser.await("button.alert-entry");
+        List<String> timeline = browser.all(".timeline button").stream().map(b -> b.getAttribute("class")
+                .contains("alert-entry") ? "alert " + b.getAttribute("data-rule")
+                : b.findElement(By.cssSelector(".command-line")).getText()).toList();
+        assertThat(timeline).containsSubsequence("echo quokka-before", "sudo -n true", "alert sudo-use",
+                "history -c", "alert history-cleared", "echo high-risk-step", "alert web-ui-high");
+        assertThat(browser.find("button.alert-entry[data-rule='sudo-use']").getText())
+                .contains("sudo-use").containsIgnoringCase("medium");
+        // The player's seek bar carries a marker per alert, beside the command markers.
+        List<String> markers = browser.script("return Array.from(document.querySelectorAll("
+                + "'.player .ap-marker-container .ap-tooltip')).map(e => e.textContent);");
+        assertThat(markers).anySatisfy(m -> assertThat(m).endsWith("⚠ sudo-use"))
+                .anySatisfy(m -> assertThat(m).endsWith("⚠ history-cleared"))
+                .anySatisfy(m -> assertThat(m).endsWith("$ sudo -n true"));
+        browser.waitUntil("the alert markers drawn unlike the command markers",
+                d -> browser.all(".player .ap-marker-container.alert-marker").size() == raised.size());
+        List<String> alertMarkers = browser.script("return Array.from(document.querySelectorAll("
+                + "'.player .ap-marker-container.alert-marker .ap-tooltip')).map(e => e.textContent);");
+        assertThat(alertMarkers).allSatisfy(m -> assertThat(m).contains(" - ⚠ "));
+        // Clicking an alert in the timeline seeks the player there.
+        browser.find("button.command").click();
+        browser.waitUntil("the player back at the first command", d -> sessionTime() < sudoAt - 1);
+        double historyAt = history.get("offset_us").asLong() / 1e6;
+        browser.find("button.alert-entry[data-rule='history-cleared']").click();
+        browser.waitUntil("the player at the history-cleared alert", d -> sessionTime() >= historyAt - 0.2);
+        browser.script("window.scrollTo(0, 0)");
+        browser.screenshot("session-alerts");
+
+        // The session list: the alert count, and the has-alerts filter narrows the list.
+        browser.open("#/sessions");
+        WebElement listed = browser.await("tr.row-link[data-session-id='" + alerted + "']");
+        assertThat(listed.findElement(By.cssSelector("td.alerts-count")).getText())
+                .contains(Integer.toString(raised.size()));
+        assertThat(browser.find("tr.row-link[data-session-id='" + sessionId + "'] td.alerts-count").getText())
+                .isEqualTo("0");
+        new Select(browser.find("form.filters select[name=has_alerts]")).selectByValue("true");
+        browser.find("form.filters button[type=submit]").click();
+        browser.waitUntil("has_alerts=true in the route", d -> browser.route().contains("has_alerts=true"));
+        browser.waitUntil("the session without alerts gone", d -> listedSessions().contains(alerted)
+                && !listedSessions().contains(sessionId));
+        new Select(browser.find("form.filters select[name=has_alerts]")).selectByValue("false");
+        browser.find("form.filters button[type=submit]").click();
+        browser.waitUntil("only sessions without alerts", d -> listedSessions().contains(sessionId)
+                && !listedSessions().contains(alerted));
+
+        // Admin: the rules in force, and reloading the rule file (a broken one is refused with the reason).
+        browser.open("#/admin");
+        browser.await("#rules tr.rule-row[data-rule='sudo-use']");
+        browser.await("#rules tr.rule-row[data-rule='web-ui-high']");
+        Path ruleFile = server.dataDir.resolve("rules.yaml");
+        RecordFixture.writeFile(ruleFile, RULES.replace("severity: high", "severity: extreme"));
+        browser.find("#reload-rules").click();
+        assertThat(browser.awaitText("#rules-reload-result", "previous rules stay in force").getText())
+                .contains("rules.yaml").contains("extreme");
+        assertThat(browser.all("#rules tr.rule-row[data-rule='web-ui-high']")).hasSize(1);
+        RecordFixture.writeFile(ruleFile, RULES + """
+                  - name: web-ui-added
+                    description: A rule added while the server runs
+                    severity: low
+                    match:
+                      command: '^echo web-ui-added'
+                    actions: [alert]
+                """);
+        browser.find("#reload-rules").click();
+        browser.awaitText("#rules-reload-result", "Reloaded");
+        browser.await("#rules tr.rule-row[data-rule='web-ui-added']");
+        browser.script("document.getElementById('reload-rules').scrollIntoView()");
+        browser.screenshot("admin-rules");
+
+        try {
+            browser.phone(375, 812);
+            browser.open("#/alerts");
+            browser.await("tr.alert-row");
+            assertThat(browser.scrollsSideways()).as("the alerts at 375 px").isFalse();
+            browser.screenshot("phone-alerts");
+            browser.open("#/sessions/" + alerted);
+            browser.await("button.alert-entry");
+            assertThat(browser.scrollsSideways()).as("a session with alerts at 375 px").isFalse();
+            browser.script("document.querySelector('button.alert-entry').scrollIntoView()");
+            browser.screenshot("phone-session-alerts");
+        } finally {
+            browser.desktop();
+        }
+    }
+
+    /** The rules of the alert rows of one session on the page, top to bottom. */
+    static List<String> alertRows(String session) {
+        return browser.all("tr.alert-row[data-session-id='" + session + "']").stream()
+                .map(r -> r.getAttribute("data-rule")).toList();
+    }
+
+    static List<String> listedSessions() {
+        return browser.all("tr.row-link").stream().map(r -> r.getAttribute("data-session-id")).toList();
+    }
+
+    /** Polls the session's alerts until every one of {@code rules} fired; returns them in session order. */
+    static List<JsonNode> awaitAlerts(String session, Set<String> rules) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<JsonNode> alerts = new ArrayList<>();
+            server.getJson("/api/v1/sessions/" + session + "/alerts").forEach(alerts::add);
+            Set<String> fired = new TreeSet<>();
+            alerts.forEach(a -> fired.add(a.get("rule").asText()));
+            if (fired.containsAll(rules)) {
+                return alerts;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server raised " + fired + ", not all of " + rules);
+            }
+            Thread.sleep(100);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.AlertFilter;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AlertRecord;
+import org.ttyaudit.server.store.ListedAlert;
 import org.ttyaudit.server.store.Page;
 
 import java.sql.ResultSet;
@@ -13,8 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link AlertQueries} on the read pool: newest first with keyset paging on (time, id); filters on the session's
- * user and host join the sessions table. Thread-safe.
+ * {@link AlertQueries} on the read pool: newest first with keyset paging on (time, id); the list joins the
+ * sessions table for the session's user and host (shown with each alert, and filtered on; a left join, so that
+ * the integrity check, which lists every alert, also sees one whose session row is gone). Thread-safe.
  */
 final class SqliteAlertQueries implements AlertQueries {
     private static final String LISTING = "alerts";
@@ -38,12 +40,11 @@ final class SqliteAlertQueries implements AlertQueries {
     }
 
     @Override
-    public Page<AlertRecord> list(AlertFilter filter, String cursor, int limit) {
+    public Page<ListedAlert> list(AlertFilter filter, String cursor, int limit) {
         int pageSize = Paging.pageSize(limit);
         Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
-        boolean joinSessions = filter.user() != null || filter.host() != null || filter.visibleToUser() != null;
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts a"
-                + (joinSessions ? " JOIN sessions s ON s.id = a.session_id" : "") + " WHERE 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", s.user_name, s.host FROM alerts a"
+                + " LEFT JOIN sessions s ON s.id = a.session_id WHERE 1");
         List<Object> params = new ArrayList<>();
         condition(sql, params, "a.session_id = ?", filter.sessionId() == null ? null : filter.sessionId().toString());
         condition(sql, params, "a.rule = ?", filter.rule());
@@ -63,23 +64,30 @@ final class SqliteAlertQueries implements AlertQueries {
         }
         sql.append(" ORDER BY a.at DESC, a.id DESC LIMIT ?");
         params.add(pageSize + 1);
-        List<AlertRecord> rows = query("listing alerts", sql.toString(), params);
-        return Paging.page(rows, pageSize, a -> Cursors.encode(LISTING, EpochNanos.of(a.at()), a.id()));
+        List<ListedAlert> rows = query("listing alerts", sql.toString(), params,
+                rs -> new ListedAlert(alert(rs), rs.getString("user_name"), rs.getString("host")));
+        return Paging.page(rows, pageSize,
+                a -> Cursors.encode(LISTING, EpochNanos.of(a.alert().at()), a.alert().id()));
     }
 
     @Override
     public List<AlertRecord> forSession(UUID sessionId, int limit) {
         return query("reading the alerts of session " + sessionId, "SELECT " + COLUMNS + " FROM alerts a"
                 + " WHERE a.session_id = ? ORDER BY a.offset_us, a.id LIMIT ?",
-                List.of(sessionId.toString(), Paging.pageSize(limit)));
+                List.of(sessionId.toString(), Paging.pageSize(limit)), SqliteAlertQueries::alert);
     }
 
-    private List<AlertRecord> query(String what, String sql, List<Object> params) {
+    /** A row of a result set as a value. */
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String what, String sql, List<Object> params, RowReader<T> row) {
         return readers.read(what, c -> {
-            List<AlertRecord> out = new ArrayList<>();
+            List<T> out = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql), params.toArray()).executeQuery()) {
                 while (rs.next()) {
-                    out.add(alert(rs));
+                    out.add(row.read(rs));
                 }
             }
             return out;
