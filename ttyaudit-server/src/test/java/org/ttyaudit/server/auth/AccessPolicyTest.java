@@ -32,6 +32,9 @@ class AccessPolicyTest {
             HOST_MANAGE              ALL  NONE NONE NONE
             INGEST                   NONE NONE NONE ALL
             SESSION_TERMINATE        ALL  NONE NONE NONE
+            ALERT_LIST               ALL  ALL  OWN  NONE
+            RULES_VIEW               ALL  ALL  NONE NONE
+            RULES_MANAGE             ALL  NONE NONE NONE
             """;
 
     private static final String OTHER_USER = "mallory";
