@@ -89,23 +89,25 @@ public final class HostFacts {
     }
 
     static List<String> groupNames(Path status, Path groupFile) {
-        Set<String> gids = new LinkedHashSet<>();
+        String effective = null;
+        List<String> supplementary = List.of();
         try {
             for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
                 String[] f = line.trim().split("\\s+");
                 if (f[0].equals("Gid:") && f.length > 2) {
-                    gids.add(f[2]);   // real, effective, saved, fs: id -Gn starts with the effective one
-                }
-            }
-            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
-                String[] f = line.trim().split("\\s+");
-                if (f[0].equals("Groups:")) {
-                    gids.addAll(Arrays.asList(f).subList(1, f.length));
+                    effective = f[2];   // real, effective, saved, fs: id -Gn starts with the effective one
+                } else if (f[0].equals("Groups:")) {
+                    supplementary = Arrays.asList(f).subList(1, f.length);
                 }
             }
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
+        Set<String> gids = new LinkedHashSet<>();
+        if (effective != null) {
+            gids.add(effective);
+        }
+        gids.addAll(supplementary);
         Map<String, String> names = new HashMap<>();
         try {
             for (String line : Files.readAllLines(groupFile, StandardCharsets.UTF_8)) {
