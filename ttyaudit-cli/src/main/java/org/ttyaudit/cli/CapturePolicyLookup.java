@@ -8,6 +8,7 @@ import org.ttyaudit.recorder.upload.CapturePolicyCache;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -53,7 +54,7 @@ final class CapturePolicyLookup {
                 if (served.isPresent()) {
                     try {
                         cache.write(user, groups, served.get());
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         // A user's recorder cannot write next to root's credential: the server is asked each time.
                     }
                     return served;

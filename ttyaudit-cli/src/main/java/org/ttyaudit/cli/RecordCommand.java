@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code ttyaudit record}: records a command (by default the user's shell) in a pseudo-terminal. */
@@ -84,7 +85,7 @@ final class RecordCommand implements Callable<Integer> {
      */
     private CapturePolicy policyFor(SessionRunner.Upload target, CaptureMode asked) {
         Map<String, String> env = System.getenv();
-        java.util.Optional<CapturePolicy> policy = CapturePolicyLookup.find(target,
+        Optional<CapturePolicy> policy = CapturePolicyLookup.find(target,
                 CapturePolicyLookup.DEFAULT_LOCAL_FILE, HostFacts.userName(env), HostFacts.groupNames(),
                 HostFacts.hostName(), System.err);
         if (policy.isEmpty()) {
