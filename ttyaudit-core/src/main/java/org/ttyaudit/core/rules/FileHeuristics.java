@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code cp}/{@code mv}/{@code install}/{@code ln}/{@code rsync} destinations, {@code truncate}, {@code dd of=},
  * {@code chmod}/{@code chown}/{@code chgrp}, {@code rm}, {@code cat}/{@code less}/…) and redirections. It is a
  * heuristic: a file written by a script, an interpreter or an unknown program is not seen, and a path built at
- * run time ({@code $VAR}) stays as written. Stateless.
+ * run time ({@code $VAR}) stays as written. At most {@value #MAX_FILES} files per program run are kept. Stateless.
  */
 final class FileHeuristics {
     private static final Set<String> EDITORS = Set.of("vi", "vim", "nvim", "vim.basic", "vim.tiny", "nano", "pico",
@@ -22,6 +22,8 @@ final class FileHeuristics {
     private static final Set<String> DELETERS = Set.of("rm", "rmdir", "unlink", "shred", "srm");
     private static final Set<String> COPIERS = Set.of("cp", "mv", "install", "ln", "rsync");
     private static final Set<String> NONE = Set.of();
+    /** Files one program run is taken to touch at most: a hostile line with thousands of operands stays cheap. */
+    static final int MAX_FILES = 128;
     private static final Set<String> REDIRECT_WRITES = Set.of(">", ">>", ">|", "&>", "&>>", ">&", "<>");
 
     private FileHeuristics() {
@@ -203,6 +205,9 @@ final class FileHeuristics {
     }
 
     private static void add(List<FileTouch> out, PathResolver paths, String word, Op op) {
+        if (out.size() >= MAX_FILES) {
+            return;
+        }
         String p = paths.resolve(word);
         if (p != null && !p.equals("/dev/null")) {
             out.add(new FileTouch(p, op));

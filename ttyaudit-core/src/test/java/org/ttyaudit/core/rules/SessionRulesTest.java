@@ -205,6 +205,10 @@ class SessionRulesTest {
         long t0 = System.nanoTime();
         s.evaluate(start(1, 1, line));
         s.evaluate(new ExecEvent(2, 1, 1, List.of("curl", line), "/"));
+        // a match may start at every word, and every word an operand: each of these was once quadratic
+        for (String unit : List.of("curl ", "rm -rf / ", "sudo ", "bash -c '", "$(", "_ta", "a | ")) {
+            s.evaluate(start(3, 2, unit.repeat(10_000_000 / unit.length())));
+        }
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
     }
 }
