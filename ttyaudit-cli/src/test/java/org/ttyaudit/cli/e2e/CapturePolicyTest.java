@@ -182,7 +182,7 @@ class CapturePolicyTest {
         double seconds = floodSeconds(events);
         assertThat(stored).as("the burst and what the rate allowed in %.1f s", seconds)
                 .isBetween(128L * 1024, 128L * 1024 + (long) (64 * 1024 * (seconds + 1)));
-        assertThat(stored).as("far less than the flood").isLessThan(total / 2);
+        assertThat(droppedBytes(markers)).as("what the limit held back").isPositive();
     }
 
     @Test
