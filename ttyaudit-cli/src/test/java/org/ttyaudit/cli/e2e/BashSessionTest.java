@@ -5,9 +5,12 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.core.model.CommandEndEvent;
+import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
+import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.ExecEvent;
@@ -180,6 +183,27 @@ class BashSessionTest {
         assertThat(nested.get("source").asText()).isEqualTo("screen");
         assertThat(nested.get("cwd").asText()).isEqualTo("/tmp");
         assertThat(command("bash --norc --noprofile").get("source").asText()).isEqualTo("shell-integration");
+    }
+
+    @Test
+    void aCommandsOutputIsStoredBeforeItsEnd() throws Exception {
+        // When the command's last output and the hook's end marker arrive in one read of the terminal, the output
+        // must still come first in the record, or it would count as the next prompt's (rules, timelines). Whether
+        // they share a read here depends on timing; MarkerStripperTest checks the hand-over deterministically.
+        List<Event> events = RecordFixture.events(record);
+        long id = -1;
+        StringBuilder between = new StringBuilder();
+        for (Event e : events) {
+            if (e instanceof CommandStartEvent s && s.commandLine().equals("ls /nonexistent-dir")) {
+                id = s.commandId();
+            } else if (id >= 0 && e instanceof OutputEvent o) {
+                between.append(new String(o.data(), StandardCharsets.UTF_8));
+            } else if (id >= 0 && e instanceof CommandEndEvent end && end.commandId() == id) {
+                break;
+            }
+        }
+        assertThat(id).as("the command was recorded").isNotNegative();
+        assertThat(between.toString()).contains("No such file or directory");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.ttyaudit.recorder.pty.PtyReader;
 import org.ttyaudit.recorder.shell.MarkerStripper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -82,7 +83,9 @@ final class OutputPump implements Runnable {
                 if (stripper == null) {
                     deliver(in, n);
                 } else {
-                    deliver(visible, stripper.filter(in, 0, n, visible, 0));
+                    // What precedes a marker in this read is delivered (and logged) before the marker is reported:
+                    // a command's last output stays before the end that the marker logs.
+                    deliver(visible, stripper.filter(in, 0, n, visible, 0, this::deliverBeforeMarker));
                 }
             }
             if (stripper != null) {
@@ -93,6 +96,16 @@ final class OutputPump implements Runnable {
             }
         } catch (IOException e) {
             failure = e;
+        } catch (UncheckedIOException e) {
+            failure = e.getCause();
+        }
+    }
+
+    private void deliverBeforeMarker(byte[] buf, int off, int len) {
+        try {
+            deliver(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

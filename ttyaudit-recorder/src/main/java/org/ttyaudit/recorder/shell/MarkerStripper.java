@@ -76,6 +76,27 @@ public final class MarkerStripper {
      * @throws IllegalArgumentException when {@code out} has less than {@code len + heldBytes()} bytes of room
      */
     public int filter(byte[] in, int off, int len, byte[] out, int outOff) {
+        return filter(in, off, len, out, outOff, null);
+    }
+
+    /**
+     * Receives the visible bytes that come before a marker, before the marker is reported, so that whoever logs both
+     * keeps their order (a command's last output before the marker that ends it). Called on the filtering thread.
+     */
+    @FunctionalInterface
+    public interface VisibleBeforeMarker {
+        /** {@code buf[off, off+len)} are visible bytes that precede the marker about to be reported. */
+        void visible(byte[] buf, int off, int len);
+    }
+
+    /**
+     * Like {@link #filter(byte[], int, int, byte[], int)}, but before each complete marker is reported, the visible
+     * bytes written so far in this call are handed to {@code beforeMarker} and {@code out} is written from
+     * {@code outOff} again: the return value counts only the bytes after the last marker.
+     *
+     * @param beforeMarker null: everything visible is returned, and markers are reported as they are found
+     */
+    public int filter(byte[] in, int off, int len, byte[] out, int outOff, VisibleBeforeMarker beforeMarker) {
         Objects.checkFromIndexSize(off, len, in.length);
         if (outOff < 0 || out.length - outOff < len + held) {
             throw new IllegalArgumentException("output buffer has room for " + (out.length - outOff)
@@ -116,6 +137,7 @@ public final class MarkerStripper {
                 case BODY -> {
                     if (b == BEL) {
                         i++;
+                        o = handOver(out, outOff, o, beforeMarker);
                         complete(held);
                     } else if (b == CAN || b == SUB) {
                         listener.forgedMarker("marker " + kind() + " cancelled by a control character");
@@ -134,6 +156,7 @@ public final class MarkerStripper {
                 case BODY_ESC -> {
                     if (b == '\\') {
                         i++;
+                        o = handOver(out, outOff, o, beforeMarker);
                         complete(held - 1);
                     } else {
                         // ESC not followed by '\' aborts the OSC for a terminal and starts a new sequence.
@@ -164,6 +187,17 @@ public final class MarkerStripper {
             listener.forgedMarker("marker " + kind() + " not terminated at the end of the output");
         }
         return release(out, outOff, held) - outOff;
+    }
+
+    /** Hands {@code out[outOff, o)} to {@code beforeMarker}; returns where to write next. */
+    private static int handOver(byte[] out, int outOff, int o, VisibleBeforeMarker beforeMarker) {
+        if (beforeMarker == null) {
+            return o;
+        }
+        if (o > outOff) {
+            beforeMarker.visible(out, outOff, o - outOff);
+        }
+        return outOff;
     }
 
     /** Copies {@code hold[0, n)} to out, forgets everything held and returns the new output position. */

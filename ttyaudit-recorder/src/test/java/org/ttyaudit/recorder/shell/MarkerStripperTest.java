@@ -122,6 +122,23 @@ class MarkerStripperTest {
     }
 
     @Test
+    void visibleBytesBeforeAMarkerAreHandedOverBeforeTheMarkerIsReported() {
+        RecordingListener listener = new RecordingListener();
+        MarkerStripper stripper = new MarkerStripper(bytes(NONCE), listener);
+        byte[] in = bytes("last line\r\n" + marker('D', ";exit=0") + "$ " + marker('A', "") + "tail");
+        byte[] out = new byte[in.length + 8];
+        List<String> order = new java.util.ArrayList<>();
+        int n = stripper.filter(in, 0, in.length, out, 4, (buf, off, len) -> {
+            assertThat(off).isEqualTo(4);
+            order.add("visible:" + new String(buf, off, len, StandardCharsets.ISO_8859_1) + " before "
+                    + listener.events.size() + " markers");
+        });
+        assertThat(order).containsExactly("visible:last line\r\n before 0 markers", "visible:$  before 1 markers");
+        assertThat(new String(out, 4, n, StandardCharsets.ISO_8859_1)).as("after the last marker").isEqualTo("tail");
+        assertThat(listener.events).containsExactly("D 0", "A");
+    }
+
+    @Test
     void writesAtOffsetsAndReadsFromOffsets() {
         RecordingListener listener = new RecordingListener();
         MarkerStripper stripper = new MarkerStripper(bytes(NONCE), listener);
