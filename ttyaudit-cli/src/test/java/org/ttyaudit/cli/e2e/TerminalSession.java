@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  */
 public final class TerminalSession implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Past this much text to search, a wait searches again only every {@link #FLOOD_PAUSE}. */
+    private static final int FLOOD_CHARS = 256 * 1024;
+    private static final Duration FLOOD_PAUSE = Duration.ofMillis(200);
 
     private final PseudoTerminal pty;
     private final ChildProcess process;
@@ -185,7 +188,16 @@ public final class TerminalSession implements AutoCloseable {
                             + "; it shows:\n" + text.substring(Math.max(0, text.length() - 2000)));
                 }
                 try {
-                    received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    if (text.length() - fromIndex > FLOOD_CHARS) {
+                        // A flood: a search costs as much as the text after fromIndex, and holds the lock the
+                        // reader needs; search again only every FLOOD_PAUSE, not at every read of 8 KiB.
+                        long until = System.nanoTime() + Math.min(left, FLOOD_PAUSE.toNanos());
+                        for (long wait = until - System.nanoTime(); wait > 0; wait = until - System.nanoTime()) {
+                            received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                        }
+                    } else {
+                        received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new TimeoutException("interrupted");
