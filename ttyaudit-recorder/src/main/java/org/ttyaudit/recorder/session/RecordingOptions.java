@@ -1,7 +1,6 @@
 package org.ttyaudit.recorder.session;
 
 import org.ttyaudit.core.model.SessionId;
-import org.ttyaudit.core.policy.CaptureMode;
 import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.redact.SecretMasker;
 
@@ -37,13 +36,5 @@ public record RecordingOptions(SessionId sessionId, List<String> command, Path o
         Objects.requireNonNull(masker, "masker");
         environment = Map.copyOf(environment);
         Objects.requireNonNull(recorderVersion, "recorderVersion");
-    }
-
-    /** Options with only a capture mode: no rate limit, no bulk rule. */
-    public RecordingOptions(SessionId sessionId, List<String> command, Path output, CaptureMode capture,
-                            boolean shellIntegration, boolean loginShell, SecretMasker masker,
-                            Map<String, String> environment, String recorderVersion) {
-        this(sessionId, command, output, CapturePolicy.only(capture, "options"), shellIntegration, loginShell, masker,
-                environment, recorderVersion);
     }
 }

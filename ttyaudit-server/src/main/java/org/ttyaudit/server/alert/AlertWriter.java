@@ -39,28 +39,20 @@ public final class AlertWriter {
     /** Writes the match's alert and actions into {@code tx} and returns the alert as stored. */
     public AlertRecord write(WriteTransaction tx, SessionRecord session, RuleMatch match) {
         Instant at = session.header().startedAt().plus(match.offsetMicros(), ChronoUnit.MICROS);
-        List<String> actions = actionNames(match.rule().actions());
-        String termination = null;
-        for (RuleAction a : match.rule().actions()) {
-            if (a instanceof RuleAction.Terminate terminate) {
-                termination = terminate.message();
-            }
-        }
         AlertRecord unplaced = new AlertRecord(SessionId.newId(clock).uuid(), session.id(),
                 at.truncatedTo(ChronoUnit.MICROS), match.offsetMicros(), match.commandId(), match.rule().name(),
                 match.rule().severity().jsonName(), match.rule().description(), match.trigger(), match.matched(),
-                actions, -1);
+                actionNames(match.rule().actions()), -1);
         AlertRecord alert = unplaced.atLedgerIndex(ledger.append(tx, AlertLeaf.entry(unplaced)));
         tx.insertAlert(alert);
-        if (termination != null && !session.ended()) {
-            tx.requestTermination(session.id(), terminationReason(match, termination));
-        }
-        Instant now = clock.instant();
+        String notice = null;
         for (RuleAction a : match.rule().actions()) {
-            if (a instanceof RuleAction.Notify notify) {
-                String notice = notice(session, alert).toJson();
+            if (a instanceof RuleAction.Terminate terminate && !session.ended()) {
+                tx.requestTermination(session.id(), terminationReason(match, terminate.message()));
+            } else if (a instanceof RuleAction.Notify notify) {
+                notice = notice != null ? notice : notice(session, alert).toJson();
                 for (String target : notify.targets()) {
-                    tx.enqueueNotification(target, notice, now);
+                    tx.enqueueNotification(target, notice, clock.instant());
                 }
             }
         }

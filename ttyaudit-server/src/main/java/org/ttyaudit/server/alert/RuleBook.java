@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The rules in force: the default pack and the rule file named by the settings' {@code rules} section
@@ -62,8 +63,7 @@ public final class RuleBook {
             return p.isAbsolute() || dir == null ? p : dir.resolve(p);
         }).orElse(null);
         RuleBook book = new RuleBook(file, section.bool("default_pack", true), targets, metrics);
-        book.current.set(book.read());
-        metrics.reloaded(true);
+        book.install(book::read);
         return book;
     }
 
@@ -78,17 +78,7 @@ public final class RuleBook {
      * @throws ConfigException when it does not load; the previous rules stay in force
      */
     public Loaded reload() {
-        try {
-            Loaded loaded = read();
-            current.set(loaded);
-            metrics.reloaded(true);
-            log.info("rules loaded: {} rules{}", loaded.rules().rules().size(),
-                    file == null ? " (default pack)" : " from " + file);
-            return loaded;
-        } catch (ConfigException e) {
-            metrics.reloaded(false);
-            throw e;
-        }
+        return install(this::read);
     }
 
     /**
@@ -101,17 +91,21 @@ public final class RuleBook {
         if (file == null) {
             return null;
         }
+        byte[] bytes;
         String sha;
         try {
-            sha = Sha256.hex(Sha256.of(Files.readAllBytes(file)));
+            bytes = Files.readAllBytes(file);
+            sha = Sha256.hex(Sha256.of(bytes));
         } catch (IOException e) {
+            bytes = null;
             sha = "unreadable: " + e.getMessage();
         }
         if (sha.equals(current.get().fileSha256()) || sha.equals(lastFailed)) {
             return null;
         }
+        byte[] contents = bytes;
         try {
-            Loaded loaded = reload();
+            Loaded loaded = install(() -> contents == null ? read() : parse(contents));
             lastFailed = null;
             return loaded;
         } catch (ConfigException e) {
@@ -121,21 +115,38 @@ public final class RuleBook {
         }
     }
 
+    /** Puts what {@code loader} loads in force, and counts the attempt. */
+    private Loaded install(Supplier<Loaded> loader) {
+        try {
+            Loaded loaded = loader.get();
+            current.set(loaded);
+            metrics.reloaded(true);
+            log.info("rules loaded: {} rules{}", loaded.rules().rules().size(),
+                    file == null ? " (default pack)" : " from " + file);
+            return loaded;
+        } catch (ConfigException e) {
+            metrics.reloaded(false);
+            throw e;
+        }
+    }
+
     private Loaded read() {
         if (file == null) {
             return new Loaded(defaultPack ? RuleSet.defaultPack() : RuleSet.of(List.of()), null, null);
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            return parse(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), 0, "cannot read the rule file: " + e.getMessage());
         }
+    }
+
+    /** The rules of the file's contents {@code bytes} (the hash in force is always that of the rules in force). */
+    private Loaded parse(byte[] bytes) {
         if (bytes.length > YamlConfig.MAX_BYTES) {
             throw new ConfigException(file.toString(), 0, "the file is larger than " + YamlConfig.MAX_BYTES
                     + " bytes");
         }
-        // parsed from the bytes hashed, so the hash in force is always that of the rules in force
         RuleSet rules = RuleSet.parse(YamlConfig.utf8(bytes, file.toString()), file.toString(), defaultPack);
         Set<String> unknown = new TreeSet<>(rules.notifyTargets());
         unknown.removeAll(targets);

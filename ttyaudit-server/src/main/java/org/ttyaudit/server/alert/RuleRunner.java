@@ -2,12 +2,12 @@ package org.ttyaudit.server.alert;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.rules.RuleMatch;
 import org.ttyaudit.core.rules.RuleSet;
 import org.ttyaudit.core.rules.SessionFacts;
 import org.ttyaudit.core.rules.SessionRules;
+import org.ttyaudit.server.background.CommittedChunk;
 import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.store.AlertRecord;
@@ -144,7 +144,7 @@ public final class RuleRunner implements AutoCloseable {
                 }
                 Optional<List<Event>> decoded;
                 try {
-                    decoded = events(row);
+                    decoded = CommittedChunk.decode(blobs, row, "the rules", (chunk, bytes) -> chunk.decodeEvents());
                 } catch (RuntimeException e) {
                     log.warn("cannot read chunk {} of session {} for the rules; trying again later: {}", row.seq(),
                             row.sessionId(), e.toString());
@@ -212,28 +212,6 @@ public final class RuleRunner implements AutoCloseable {
             states.remove(eldest);
         }
         return state;
-    }
-
-    /**
-     * The chunk's events; empty when its blob is missing or does not decode (damage the verifier reports: waiting
-     * would stop the session's rules for good).
-     *
-     * @throws RuntimeException when the blob cannot be read now
-     */
-    private Optional<List<Event>> events(ChunkRecord row) {
-        Optional<byte[]> bytes = blobs.get(row.blobKey());
-        if (bytes.isEmpty()) {
-            log.error("chunk {} of session {} has no blob ({}); the rules skip it", row.seq(), row.sessionId(),
-                    row.blobKey());
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Chunk.fromBytes(bytes.get()).decodeEvents());
-        } catch (RuntimeException e) {
-            log.error("chunk {} of session {} does not decode ({}); the rules skip it", row.seq(), row.sessionId(),
-                    e.getMessage());
-            return Optional.empty();
-        }
     }
 
     private record Fired(SessionRecord session, RuleMatch match) {

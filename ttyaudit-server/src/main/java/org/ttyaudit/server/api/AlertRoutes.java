@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -126,7 +128,7 @@ final class AlertRoutes implements Routes {
         if (text == null) {
             return Set.of();
         }
-        Set<String> out = Set.copyOf(Arrays.asList(text.toLowerCase(java.util.Locale.ROOT).split(",")));
+        Set<String> out = Set.copyOf(Arrays.asList(text.toLowerCase(Locale.ROOT).split(",")));
         for (String s : out) {
             if (!SEVERITIES.contains(s)) {
                 throw ApiException.badRequest("severity: unknown value " + s + " (expected any of info, low,"
@@ -148,7 +150,7 @@ final class AlertRoutes implements Routes {
             d.put("host", f.host());
         }
         if (!f.severities().isEmpty()) {
-            d.put("severity", String.join(",", new java.util.TreeSet<>(f.severities())));
+            d.put("severity", String.join(",", new TreeSet<>(f.severities())));
         }
         return d;
     }

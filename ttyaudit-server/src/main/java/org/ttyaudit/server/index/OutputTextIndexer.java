@@ -2,7 +2,7 @@ package org.ttyaudit.server.index;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ttyaudit.core.format.Chunk;
+import org.ttyaudit.server.background.CommittedChunk;
 import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.store.ChunkRecord;
@@ -170,7 +170,8 @@ public final class OutputTextIndexer implements AutoCloseable {
                 }
                 Optional<String> text;
                 try {
-                    text = text(row);
+                    text = CommittedChunk.decode(blobs, row, "output search",
+                            (chunk, bytes) -> indexer.index(chunk, bytes).outputText());
                 } catch (RuntimeException e) {
                     log.warn("cannot read chunk {} of session {} to index its output; trying again later: {}",
                             row.seq(), row.sessionId(), e.toString());
@@ -198,27 +199,5 @@ public final class OutputTextIndexer implements AutoCloseable {
         indexedChunks += chunks;
         indexedChars += chars;
         return chunks;
-    }
-
-    /**
-     * The chunk's output text; empty when its blob is missing or does not decode (damage the verifier reports:
-     * there is nothing to index, and waiting would stop the session's index for good).
-     *
-     * @throws RuntimeException when the blob cannot be read now
-     */
-    private Optional<String> text(ChunkRecord row) {
-        Optional<byte[]> bytes = blobs.get(row.blobKey());
-        if (bytes.isEmpty()) {
-            log.error("chunk {} of session {} has no blob ({}); its output is not searchable", row.seq(),
-                    row.sessionId(), row.blobKey());
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(indexer.index(Chunk.fromBytes(bytes.get()), bytes.get()).outputText());
-        } catch (RuntimeException e) {
-            log.error("chunk {} of session {} does not decode ({}); its output is not searchable", row.seq(),
-                    row.sessionId(), e.getMessage());
-            return Optional.empty();
-        }
     }
 }
