@@ -6,6 +6,7 @@ import org.ttyaudit.core.model.CommandSource;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
@@ -31,6 +32,7 @@ final class EventPayload {
     static final int COMMAND_END = 6;
     static final int EXEC = 7;
     static final int MARKER = 8;
+    static final int FILE = 9;
 
     private EventPayload() {
     }
@@ -112,6 +114,24 @@ final class EventPayload {
             writeString(b, m.name());
             writeString(b, m.detail());
             return MARKER;
+        } else if (e instanceof FileEvent f) {
+            writeString(b, f.operation());
+            writeString(b, f.path());
+            writeNullableString(b, f.targetPath());
+            if (f.bytes() == null) {
+                b.writeByte(0);
+            } else {
+                b.writeByte(1);
+                b.writeVarLong(f.bytes());
+            }
+            if (f.sha256() == null) {
+                b.writeByte(0);
+            } else {
+                b.writeByte(1);
+                b.writeBytes(f.sha256());
+            }
+            writeString(b, f.source());
+            return FILE;
         }
         throw new IllegalArgumentException("no encoding for event kind " + e.kind());
     }
@@ -242,9 +262,25 @@ final class EventPayload {
             }
             case MARKER:
                 return new MarkerEvent(offset, readString(b, "marker name"), readString(b, "marker detail"));
+            case FILE: {
+                String operation = readString(b, "file operation");
+                String path = readString(b, "file path");
+                String target = readNullableString(b, "file target path");
+                Long bytes = readFlag(b, "file size flag") ? b.readVarLong("file size") : null;
+                byte[] sha = readFlag(b, "file hash flag") ? b.readBytes(32, "file SHA-256") : null;
+                return new FileEvent(offset, operation, path, target, bytes, sha, readString(b, "file event source"));
+            }
             default:
                 return null;
         }
+    }
+
+    private static boolean readFlag(ByteCursor b, String what) {
+        int flag = b.readU8(what);
+        if (flag > 1) {
+            throw new FormatException(what + " must be 0 or 1, not " + flag);
+        }
+        return flag == 1;
     }
 
     private static String readString(ByteCursor b, String what) {

@@ -11,7 +11,7 @@ package org.ttyaudit.core.model;
  */
 public sealed interface Event
         permits OutputEvent, InputEvent, RedactedInputEvent, ResizeEvent, CommandStartEvent, CommandEndEvent,
-                ExecEvent, MarkerEvent {
+                ExecEvent, MarkerEvent, FileEvent {
 
     /** Microseconds since the start of the session. Never negative; never decreases along a stream. */
     long offsetMicros();

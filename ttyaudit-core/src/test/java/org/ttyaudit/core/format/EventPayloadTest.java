@@ -16,6 +16,7 @@ import org.ttyaudit.core.model.CommandSource;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
@@ -23,6 +24,7 @@ import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 
 class EventPayloadTest {
+    private static final byte[] SHA = HexFormat.of().parseHex("ab".repeat(32));
 
     /** One event in (at offset 5 µs, so the delta is 5) → the exact bytes docs/FORMAT.md prescribes. */
     static Stream<Arguments> encodings() {
@@ -44,7 +46,13 @@ class EventPayloadTest {
                 Arguments.of(new ExecEvent(5, 10, 1, List.of(), null), "07 05 04 14 02 00 00"),
                 Arguments.of(new ExecEvent(5, 10, 1, List.of("a", ""), "/"), "07 05 08 14 02 02 01 61 00 02 2f"),
                 Arguments.of(new MarkerEvent(5, "x", ""), "08 05 03 01 78 00"),
-                Arguments.of(new MarkerEvent(5, "é", "→"), "08 05 07 02 c3a9 03 e28692"));
+                Arguments.of(new MarkerEvent(5, "é", "→"), "08 05 07 02 c3a9 03 e28692"),
+                Arguments.of(new FileEvent(5, "mkdir", "/d", null, null, null, "sftp"),
+                        "09 05 11 05 6d6b646972 02 2f64 00 00 00 04 73667470"),
+                Arguments.of(new FileEvent(5, "rename", "/a", "/b", null, null, "sftp"),
+                        "09 05 14 06 72656e616d65 02 2f61 03 2f62 00 00 04 73667470"),
+                Arguments.of(new FileEvent(5, "write", "/f", null, 3L, SHA, "scp"),
+                        "09 05 31 05 7772697465 02 2f66 00 01 03 01 " + "ab".repeat(32) + " 03 736370"));
     }
 
     @ParameterizedTest

@@ -24,6 +24,7 @@ import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
 import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.RedactedInputEvent;
@@ -50,7 +51,11 @@ class FormatProperties {
                 Combinators.combine(Arbitraries.integers(), Arbitraries.integers(), strings().list().ofMaxSize(5),
                         strings().injectNull(0.3)).as((pid, ppid, argv, cwd) -> o -> new ExecEvent(o, pid, ppid,
                         argv, cwd)),
-                Combinators.combine(strings(), strings()).as((n, d) -> o -> new MarkerEvent(o, n, d)));
+                Combinators.combine(strings(), strings()).as((n, d) -> o -> new MarkerEvent(o, n, d)),
+                Combinators.combine(Arbitraries.of("read", "write", "remove", "rename", "mkdir"), strings(),
+                        strings().injectNull(0.5), Arbitraries.longs().between(0, Long.MAX_VALUE).injectNull(0.3),
+                        Arbitraries.bytes().array(byte[].class).ofSize(32).injectNull(0.3), Arbitraries.of("sftp", "scp"))
+                        .as((op, path, target, n, sha, src) -> o -> new FileEvent(o, op, path, target, n, sha, src)));
         Arbitrary<Long> delta = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(0, 2_000_000),
                 Arbitraries.longs().between(0, Long.MAX_VALUE / 64));
         return Combinators.combine(event, delta).as((e, d) -> new Object[]{e, d}).list().ofMinSize(1).ofMaxSize(30)
@@ -118,6 +123,8 @@ class FormatProperties {
             return new CommandEndEvent(o, x.commandId(), x.exitCode());
         } else if (e instanceof ExecEvent x) {
             return new ExecEvent(o, x.pid(), x.ppid(), x.argv(), x.cwd());
+        } else if (e instanceof FileEvent x) {
+            return new FileEvent(o, x.operation(), x.path(), x.targetPath(), x.bytes(), x.sha256(), x.source());
         }
         MarkerEvent m = (MarkerEvent) e;
         return new MarkerEvent(o, m.name(), m.detail());

@@ -3,6 +3,7 @@ package org.ttyaudit.recorder.log;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.OutputEvent;
 
@@ -29,6 +30,9 @@ final class EventSize {
                 n += a.length() + 1;
             }
             return n;
+        }
+        if (event instanceof FileEvent f) {
+            return OVERHEAD + 48 + f.path().length() + (f.targetPath() == null ? 0 : f.targetPath().length());
         }
         return OVERHEAD;
     }
