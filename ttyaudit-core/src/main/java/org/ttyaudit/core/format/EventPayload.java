@@ -33,6 +33,8 @@ final class EventPayload {
     static final int EXEC = 7;
     static final int MARKER = 8;
     static final int FILE = 9;
+    /** Command sources by their code: the enum's order is the wire order (docs/FORMAT.md); append only. */
+    private static final CommandSource[] COMMAND_SOURCES = CommandSource.values();
 
     private EventPayload() {
     }
@@ -90,7 +92,7 @@ final class EventPayload {
             b.writeVarLong(c.commandId());
             writeString(b, c.commandLine());
             writeNullableString(b, c.cwd());
-            b.writeByte(c.source() == CommandSource.SHELL_INTEGRATION ? 0 : 1);
+            b.writeByte(c.source().ordinal());
             return COMMAND_START;
         } else if (e instanceof CommandEndEvent c) {
             b.writeVarLong(c.commandId());
@@ -230,11 +232,10 @@ final class EventPayload {
                 String line = readString(b, "command line");
                 String cwd = readNullableString(b, "cwd");
                 int source = b.readU8("command source");
-                if (source > 1) {
+                if (source >= COMMAND_SOURCES.length) {
                     throw new FormatException("unknown command source code " + source);
                 }
-                return new CommandStartEvent(offset, id, line, cwd,
-                        source == 0 ? CommandSource.SHELL_INTEGRATION : CommandSource.SCREEN);
+                return new CommandStartEvent(offset, id, line, cwd, COMMAND_SOURCES[source]);
             }
             case COMMAND_END: {
                 long id = b.readVarLong("command id");

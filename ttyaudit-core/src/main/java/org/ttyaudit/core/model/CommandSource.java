@@ -5,7 +5,9 @@ public enum CommandSource {
     /** Reported by the shell itself through the recorder's init script (OSC 133/633 markers with the nonce). */
     SHELL_INTEGRATION("shell-integration"),
     /** Reconstructed from the model of the terminal screen when the user pressed Enter. */
-    SCREEN("screen");
+    SCREEN("screen"),
+    /** The command line of an SSH {@code exec} request, as the client sent it (the SSH gateway). */
+    SSH_EXEC("ssh-exec");
 
     private final String jsonName;
 
