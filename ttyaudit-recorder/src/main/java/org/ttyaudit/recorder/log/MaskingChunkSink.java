@@ -46,6 +46,19 @@ public final class MaskingChunkSink implements ChunkSink {
     private long budgetWindowStart = -SECOND_MICROS;
     private long maskedInWindow;
 
+    /** Output pieces above this size (bulk output, not echo) are stored without masking. */
+    public static final int INTERACTIVE_BULK_BYTES = 4096;
+    /** At most this much output a second is masked (under 1% of a core); the rest is bulk output. */
+    public static final long INTERACTIVE_BUDGET_BYTES_PER_SECOND = 64 * 1024;
+    /** What the masker holds back (a possible secret's start) is stored at the latest after this long. */
+    public static final long INTERACTIVE_MAX_HOLD_MICROS = 5_000_000L;
+
+    /** The masking of an interactive session (the recorder's, the gateway's), with the limits above. */
+    public static MaskingChunkSink interactive(ChunkSink next, SecretMasker masker) {
+        return new MaskingChunkSink(next, masker, INTERACTIVE_BULK_BYTES, INTERACTIVE_BUDGET_BYTES_PER_SECOND,
+                INTERACTIVE_MAX_HOLD_MICROS);
+    }
+
     public MaskingChunkSink(ChunkSink next, SecretMasker masker, int bulkBytes, long budgetBytesPerSecond,
                             long maxHoldMicros) {
         this.next = next;

@@ -53,12 +53,6 @@ import java.util.stream.Stream;
 public final class Recorder {
     /** The exit status of a session whose command could not be started (as a shell reports "not found"). */
     public static final int NOT_STARTED = 127;
-    /** What a masker holds back (a possible secret's start) is stored at the latest after this long. */
-    private static final long MAX_MASK_HOLD_MICROS = 5_000_000L;
-    /** Output pieces above this size (bulk output, not echo) are logged without masking; see MaskingChunkSink. */
-    private static final int BULK_OUTPUT_BYTES = 4096;
-    /** At most this much output a second is masked (under 1% of a core); the rest is bulk output. */
-    private static final long OUTPUT_MASKING_BUDGET = 64 * 1024;
 
     private final RecordingOptions options;
     private final PrintStream messages;
@@ -153,8 +147,8 @@ public final class Recorder {
                 env.getOrDefault("TERM", "dumb"), size.cols(), size.rows(), startedAt, options.command(),
                 options.capture().mode().configName(), options.recorderVersion(), sessionTags(env));
 
-        ChunkSink sink = new MaskingChunkSink(RecordFileSink.create(options.output(), header, progress), options.masker(),
-                BULK_OUTPUT_BYTES, OUTPUT_MASKING_BUDGET, MAX_MASK_HOLD_MICROS);
+        ChunkSink sink = MaskingChunkSink.interactive(RecordFileSink.create(options.output(), header, progress),
+                options.masker());
         SessionLog log = SessionLog.withDefaults(sink, startNanos);
         Path runtimeDir = Files.createTempDirectory("ttyaudit-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -1,0 +1,60 @@
+package org.ttyaudit.gateway.record;
+
+import org.ttyaudit.core.screen.ScreenCommand;
+import org.ttyaudit.core.screen.ScreenCommandTracker;
+
+import java.util.List;
+
+/**
+ * The command lines of an interactive session through the gateway, read off a model of the screen: the target
+ * runs no hooks of ours ("no set-up on the targets"), so the screen is the only source (docs/GATEWAY.md).
+ *
+ * <p>Output is modelled only around keystrokes, as the recorder does: after {@link #MAX_OUTPUT_WITHOUT_INPUT}
+ * bytes of output with no key typed (a build log, {@code cat} of a big file) the model stops and starts afresh at
+ * the next key, so bulk output costs nothing here.
+ *
+ * <p>Not thread-safe: the caller serialises the calls (the recording's lock).
+ */
+final class ScreenCommands {
+    static final int MAX_OUTPUT_WITHOUT_INPUT = 64 * 1024;
+
+    private int cols;
+    private int rows;
+    private ScreenCommandTracker tracker;
+    private long outputSinceInput;
+
+    ScreenCommands(int cols, int rows) {
+        this.cols = cols;
+        this.rows = rows;
+        this.tracker = new ScreenCommandTracker(cols, rows);
+    }
+
+    void output(long offsetMicros, byte[] b, int off, int len) {
+        if (outputSinceInput > MAX_OUTPUT_WITHOUT_INPUT) {
+            return;
+        }
+        outputSinceInput += len;
+        if (outputSinceInput > MAX_OUTPUT_WITHOUT_INPUT) {
+            return; // the screen is no longer known: start afresh at the next key
+        }
+        tracker.onOutput(offsetMicros, b, off, len);
+    }
+
+    void input(long offsetMicros, byte[] b, int off, int len) {
+        if (outputSinceInput > MAX_OUTPUT_WITHOUT_INPUT) {
+            tracker = new ScreenCommandTracker(cols, rows);
+        }
+        outputSinceInput = 0;
+        tracker.onInput(offsetMicros, b, off, len);
+    }
+
+    void resized(int newCols, int newRows) {
+        cols = newCols;
+        rows = newRows;
+        tracker.onResize(newCols, newRows);
+    }
+
+    List<ScreenCommand> drain() {
+        return tracker.drainCommands();
+    }
+}

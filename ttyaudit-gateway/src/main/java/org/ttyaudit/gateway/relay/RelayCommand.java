@@ -1,0 +1,342 @@
+package org.ttyaudit.gateway.relay;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
+import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.ttyaudit.gateway.GatewayAccess;
+import org.ttyaudit.gateway.record.ChannelFacts;
+import org.ttyaudit.gateway.record.ChannelRecording;
+import org.ttyaudit.gateway.ssh.LoginName;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * One channel of a user's SSH connection (shell, exec or subsystem), relayed to the same kind of channel on the
+ * target: pty request (a 0×0 size, as {@code ssh -tt} without a terminal sends, becomes 80×24), window changes,
+ * signals, end of input, exit status or exit signal. Everything relayed is recorded first ({@link ChannelRecording}).
+ *
+ * <p>Threads: {@link #start} returns at once; a relay thread connects to the target, starts one pump per direction
+ * (two from the target without a pty: stdout and stderr) and waits for the target's channel to close, then reports
+ * the exit to the user. The user closing the channel ({@link #destroy}) closes the target's channel.
+ */
+final class RelayCommand implements Command {
+    private static final Logger LOG = Logger.getLogger(RelayCommand.class.getName());
+    static final int DEFAULT_COLS = 80;
+    static final int DEFAULT_ROWS = 24;
+    private static final int OUTPUT_BUFFER = 32 * 1024;
+    private static final int INPUT_BUFFER = 8 * 1024;
+
+    private final RelayContext ctx;
+    /** {@code shell}, {@code exec} or the subsystem's name. */
+    private final String kind;
+    private final String commandLine;
+
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+    private volatile ClientChannel target;
+    private volatile ClientSession targetSession;
+    private volatile boolean destroyed;
+    private volatile ChannelRecording recording;
+
+    RelayCommand(RelayContext ctx, String kind, String commandLine) {
+        this.ctx = ctx;
+        this.kind = kind;
+        this.commandLine = commandLine;
+    }
+
+    @Override
+    public void setInputStream(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback callback) {
+        this.exit = callback;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        Thread t = new Thread(() -> relay(channel, env), "ttyaudit-gw-relay");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        destroyed = true;
+        closeTarget();
+    }
+
+    private void relay(ChannelSession channel, Environment env) {
+        String user = channel.getSession().getUsername();
+        try {
+            LoginName login = LoginName.parse(user).orElseThrow(() -> new IOException("bad login name " + user));
+            boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
+            GatewayAccess.Verdict verdict;
+            if (login.hasTarget()) {
+                verdict = ctx.access().decide(login.user(), login.target(), login.remoteUser());
+            } else if ("shell".equals(kind) && pty) {
+                verdict = new TargetMenu(ctx.access(), login.user()).choose(in, out);
+                if (verdict == null) {
+                    exit.onExit(0);
+                    return;
+                }
+            } else {
+                verdict = GatewayAccess.Verdict.deny("name the target in the login: ssh " + login.user()
+                        + "%TARGET@gateway (or log in without a command for a menu)");
+            }
+            if (!verdict.allowed()) {
+                LOG.info("refused: " + login.user() + " from " + address(channel.getSession().getClientAddress())
+                        + ": " + verdict.denial());
+                fail("ttyaudit gateway: " + verdict.denial());
+                return;
+            }
+            run(channel, env, login, verdict.route(), pty);
+        } catch (IOException | RuntimeException e) {
+            if (!destroyed) {
+                LOG.warning("channel of " + user + " failed: " + e);
+                fail("ttyaudit gateway: " + e.getMessage());
+            }
+        }
+    }
+
+    private void run(ChannelSession channel, Environment env, LoginName login, GatewayAccess.Route route,
+                     boolean pty) throws IOException {
+        Map<String, String> vars = env.getEnv();
+        int cols = positive(vars.get(Environment.ENV_COLUMNS), DEFAULT_COLS);
+        int rows = positive(vars.get(Environment.ENV_LINES), DEFAULT_ROWS);
+        Map<PtyMode, Integer> modes = env.getPtyModes();
+        boolean echoOff = pty && Integer.valueOf(0).equals(modes.get(PtyMode.ECHO));
+        ChannelFacts facts = new ChannelFacts(login.user(), ctx.groups().apply(login.user()),
+                address(channel.getSession().getClientAddress()), route, kind, commandLine,
+                pty ? vars.get(Environment.ENV_TERM) : null, cols, rows, echoOff);
+
+        targetSession = ctx.connector().connect(route);
+        if (destroyed) {
+            closeTarget();
+            return;
+        }
+        ClientChannel ch = openTargetChannel(targetSession, facts, modes, vars);
+        target = ch;
+        ch.open().verify(ctx.openTimeout());
+
+        ChannelRecording recording = ctx.recordings().start(facts);
+        this.recording = recording;
+        FileTaps.Tap files = "exec".equals(kind) ? ctx.fileTaps().forExec(commandLine, recording)
+                : "shell".equals(kind) ? null : ctx.fileTaps().forSubsystem(kind, recording);
+        if (commandLine != null) {
+            recording.execCommand(commandLine);
+        }
+        recording.onTerminate(reason -> hangUp("the audit server ended this session: " + printable(reason)));
+        relaySignals(env, ch, recording);
+
+        Pump.Tap toUser = files != null ? (b, o, n) -> files.fromServer(b, o, n) : recording::output;
+        Pump.Tap toTarget = files != null ? (b, o, n) -> files.fromClient(b, o, n) : recording::input;
+        Thread stdout = pump("ttyaudit-gw-out", ch.getInvertedOut(), toUser, out, OUTPUT_BUFFER, this::outputEnded);
+        Thread stderr = pty ? null
+                : pump("ttyaudit-gw-err", ch.getInvertedErr(), toUser, err, INPUT_BUFFER, this::outputEnded);
+        pump("ttyaudit-gw-in", in, toTarget, ch.getInvertedIn(), INPUT_BUFFER, failure -> inputEnded(ch, failure));
+
+        ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+        join(stdout);
+        join(stderr);
+        if (files != null) {
+            files.close();
+        }
+        Integer status = ch.getExitStatus();
+        String signal = ch.getExitSignal();
+        Signal sig = signal == null ? null : Signal.get(signal);
+        recording.finish(status, sig == null ? null : sig.getNumeric());
+        closeTarget();
+        if (destroyed) {
+            return;
+        }
+        if (status == null && signal != null) {
+            ChannelRequests.exitSignal(channel, signal);
+            channel.close(false);
+        } else {
+            exit.onExit(status == null ? 255 : status);
+        }
+    }
+
+    private ClientChannel openTargetChannel(ClientSession session, ChannelFacts facts, Map<PtyMode, Integer> modes,
+                                            Map<String, String> vars) throws IOException {
+        PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
+        if (facts.pty()) {
+            ptyConfig.setPtyType(facts.term());
+            ptyConfig.setPtyColumns(facts.cols());
+            ptyConfig.setPtyLines(facts.rows());
+            ptyConfig.setPtyModes(new HashMap<>(modes));
+        }
+        Map<String, String> forwarded = new HashMap<>();
+        vars.forEach((k, v) -> {
+            // The locale only: everything else a client sends is the target's business to refuse, not ours to pass.
+            if (k.equals("LANG") || k.startsWith("LC_")) {
+                forwarded.put(k, v);
+            }
+        });
+        if ("shell".equals(kind)) {
+            ChannelShell shell = session.createShellChannel(ptyConfig, forwarded);
+            shell.setUsePty(facts.pty());
+            return shell;
+        }
+        if ("exec".equals(kind)) {
+            ChannelExec exec = session.createExecChannel(commandLine.getBytes(StandardCharsets.UTF_8), ptyConfig, forwarded);
+            exec.setUsePty(facts.pty());
+            return exec;
+        }
+        return session.createSubsystemChannel(kind);
+    }
+
+    private void relaySignals(Environment env, ClientChannel ch, ChannelRecording recording) {
+        env.addSignalListener((channel, signal) -> {
+            try {
+                if (signal == Signal.WINCH) {
+                    Map<String, String> vars = env.getEnv();
+                    int cols = positive(vars.get(Environment.ENV_COLUMNS), DEFAULT_COLS);
+                    int rows = positive(vars.get(Environment.ENV_LINES), DEFAULT_ROWS);
+                    recording.resized(cols, rows);
+                    if (ch instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
+                        p.sendWindowChange(cols, rows);
+                    }
+                } else {
+                    ChannelRequests.signal(ch, signal.name());
+                }
+            } catch (IOException e) {
+                LOG.fine("cannot relay " + signal + ": " + e);
+            }
+        });
+    }
+
+    private Thread pump(String name, InputStream from, Pump.Tap tap, OutputStream to, int buffer, Pump.End end) {
+        Thread t = new Thread(new Pump(from, tap, to, buffer, end), name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The target's output ended; a failure is the record failing (fail closed) or the user's side gone. */
+    private void outputEnded(IOException failure) {
+        if (failure != null && !destroyed) {
+            hangUp(unrecordedReason());
+        }
+    }
+
+    /** The user's input ended: pass the end on (the target's command sees EOF), or end the session on failure. */
+    private void inputEnded(ClientChannel ch, IOException failure) {
+        if (failure != null) {
+            if (!destroyed) {
+                hangUp(unrecordedReason());
+            }
+            return;
+        }
+        try {
+            ch.getInvertedIn().close();
+        } catch (IOException e) {
+            // The target's channel is closing anyway.
+        }
+    }
+
+    /** Why the user is told the session ends when the record failed; null when it did not (then a side left). */
+    private String unrecordedReason() {
+        ChannelRecording r = recording;
+        IOException f = r == null ? null : r.failure();
+        return f == null ? null : "the session cannot be recorded (" + f.getMessage() + ")";
+    }
+
+    /** Tells the user why (when there is a why) and closes the target's channel; the exit follows from there. */
+    private void hangUp(String why) {
+        if (why != null) {
+            try {
+                out.write(("\r\nttyaudit: " + why + "; ending it.\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException ignored) {
+                // The user's side is gone.
+            }
+        }
+        closeTarget();
+    }
+
+    private void closeTarget() {
+        ClientChannel ch = target;
+        if (ch != null) {
+            ch.close(false);
+        }
+        ClientSession s = targetSession;
+        if (s != null) {
+            s.close(false);
+        }
+    }
+
+    private void fail(String message) {
+        try {
+            err.write((message + "\r\n").getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException ignored) {
+            // Nothing to tell it to.
+        }
+        exit.onExit(1, message);
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int positive(String value, int fallback) {
+        try {
+            int n = value == null ? 0 : Integer.parseInt(value.trim());
+            return n > 0 && n <= 65535 ? n : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static String address(SocketAddress a) {
+        return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress()
+                : String.valueOf(a);
+    }
+
+    /** {@code text} without control characters, so a reason from the server cannot send escape sequences. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), 200));
+        text.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+}

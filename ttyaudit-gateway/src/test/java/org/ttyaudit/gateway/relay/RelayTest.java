@@ -1,0 +1,163 @@
+package org.ttyaudit.gateway.relay;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.core.format.Recording;
+import org.ttyaudit.core.model.CommandEndEvent;
+import org.ttyaudit.core.model.CommandSource;
+import org.ttyaudit.core.model.CommandStartEvent;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.InputEvent;
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.core.model.RedactedInputEvent;
+import org.ttyaudit.gateway.record.ChannelRecording;
+import org.ttyaudit.gateway.testkit.GatewayHarness;
+import org.ttyaudit.gateway.testkit.Run;
+import org.ttyaudit.gateway.testkit.Typist;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Shell and exec through the gateway, driven by the real OpenSSH client, to a real sshd. */
+class RelayTest {
+    @TempDir
+    static Path dir;
+    static GatewayHarness gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = new GatewayHarness(dir, NO_FILE_TAPS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gw != null) {
+            gw.close();
+        }
+    }
+
+    static final FileTaps NO_FILE_TAPS = new FileTaps() {
+        @Override
+        public Tap forSubsystem(String name, ChannelRecording recording) {
+            return null;
+        }
+
+        @Override
+        public Tap forExec(String commandLine, ChannelRecording recording) {
+            return null;
+        }
+    };
+
+    @Test
+    void execWithoutPtyRelaysStdoutStderrExitStatusAndIsRecorded() throws Exception {
+        int before = gw.recordings().size();
+        Run r = Run.of(gw.ssh("alice%web1", "echo out-$((6*7)); echo err-1 >&2; exit 3"), null);
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out-42\n");
+        assertThat(r.err()).isEqualTo("err-1\n");
+        Recording rec = gw.awaitCompleteRecordings(before + 1, Duration.ofSeconds(10)).get(before);
+        assertThat(rec.header().kind()).isEqualTo("gateway");
+        assertThat(rec.header().user()).isEqualTo("alice");
+        assertThat(rec.header().host()).isEqualTo("web1");
+        assertThat(rec.header().clientAddress()).isEqualTo("127.0.0.1");
+        assertThat(rec.header().tags()).containsEntry("target_user", gw.remoteUser).containsEntry("channel", "exec");
+        assertThat(rec.end().orElseThrow().end().exitStatus()).isEqualTo(3);
+        List<Event> events = events(rec);
+        assertThat(events).filteredOn(CommandStartEvent.class::isInstance).singleElement()
+                .satisfies(e -> {
+                    CommandStartEvent c = (CommandStartEvent) e;
+                    assertThat(c.commandLine()).isEqualTo("echo out-$((6*7)); echo err-1 >&2; exit 3");
+                    assertThat(c.source()).isEqualTo(CommandSource.SSH_EXEC);
+                });
+        assertThat(events).filteredOn(CommandEndEvent.class::isInstance).singleElement()
+                .extracting(e -> ((CommandEndEvent) e).exitCode()).isEqualTo(3);
+        assertThat(output(events)).contains("out-42\n").contains("err-1\n");
+    }
+
+    @Test
+    void endOfInputReachesTheRemoteCommand() throws Exception {
+        byte[] data = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
+        Run r = Run.of(gw.ssh("alice%web1", "wc -l"), data);
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().trim()).isEqualTo("2");
+    }
+
+    @Test
+    void interactiveShellRecordsCommandsFromTheScreenAndPropagatesExit() throws Exception {
+        int before = gw.recordings().size();
+        // -tt without a local terminal: a pty request of size 0x0, which the gateway turns into 80x24.
+        Process p = new ProcessBuilder(gw.ssh("alice%web1", List.of("-tt"))).redirectErrorStream(true).start();
+        Typist t = new Typist(p);
+        t.type("PS1='prompt$ '; export PS1\r");
+        t.await("prompt$ ");
+        t.type("echo hi-$((6*7))\r");
+        t.await("hi-42");
+        // The prompt is put together when it runs, so its text is not in the echo of the line typed.
+        t.type("p=Pass; read -s -p \"${p}word: \" pw; echo got-${#pw}\r");
+        t.await("Password: ");
+        t.type("hunter2-secret\r");
+        t.await("got-14");
+        t.type("exit 7\r");
+        assertThat(p.waitFor()).isEqualTo(7);
+
+        Recording rec = gw.awaitCompleteRecordings(before + 1, Duration.ofSeconds(10)).get(before);
+        assertThat(rec.header().cols()).isEqualTo(80);
+        assertThat(rec.header().rows()).isEqualTo(24);
+        assertThat(rec.end().orElseThrow().end().exitStatus()).isEqualTo(7);
+        List<Event> events = events(rec);
+        assertThat(events).filteredOn(CommandStartEvent.class::isInstance)
+                .extracting(e -> ((CommandStartEvent) e).commandLine())
+                .contains("echo hi-$((6*7))", "exit 7");
+        assertThat(input(events)).contains("echo hi-").doesNotContain("hunter2");
+        assertThat(events).filteredOn(RedactedInputEvent.class::isInstance)
+                .extracting(e -> ((RedactedInputEvent) e).byteCount()).contains(15);
+    }
+
+    @Test
+    void aTargetThePolicyDoesNotAllowIsRefused() throws Exception {
+        Run r = Run.of(gw.ssh("alice%db9", "true"), null);
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("alice may not reach db9");
+    }
+
+    @Test
+    void aKeyThatIsNotRegisteredIsRefused() throws Exception {
+        Run r = Run.of(gw.ssh("bob%web1", "true"), null);
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.err()).contains("Permission denied");
+    }
+
+    @Test
+    void aPortForwardIsRefused() throws Exception {
+        Run r = Run.of(gw.ssh("alice%web1", List.of("-W", "127.0.0.1:" + gw.sshd.port())), null);
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.err()).contains("stdio forwarding failed");
+    }
+
+    static List<Event> events(Recording rec) {
+        List<Event> out = new ArrayList<>();
+        rec.events().forEach(out::add);
+        return out;
+    }
+
+    static String output(List<Event> events) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        events.stream().filter(OutputEvent.class::isInstance).forEach(e -> b.writeBytes(((OutputEvent) e).data()));
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    static String input(List<Event> events) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        events.stream().filter(InputEvent.class::isInstance).forEach(e -> b.writeBytes(((InputEvent) e).data()));
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}

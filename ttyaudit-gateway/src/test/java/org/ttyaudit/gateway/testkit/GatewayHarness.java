@@ -1,0 +1,131 @@
+package org.ttyaudit.gateway.testkit;
+
+import org.ttyaudit.core.format.RecordFileReader;
+import org.ttyaudit.core.format.Recording;
+import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.gateway.GatewayAccess;
+import org.ttyaudit.gateway.relay.FileTaps;
+import org.ttyaudit.gateway.relay.RelayContext;
+import org.ttyaudit.gateway.relay.Relays;
+import org.ttyaudit.gateway.relay.TargetConnector;
+import org.ttyaudit.gateway.record.Recordings;
+import org.ttyaudit.gateway.ssh.KeyFiles;
+import org.ttyaudit.gateway.ssh.SshGateway;
+import org.ttyaudit.recorder.spool.Spool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A gateway in this JVM in front of a real sshd, with a real OpenSSH client to drive it. The user "alice" has a
+ * fresh ed25519 key; target "web1" is the sshd, reached as the user running the tests. Records stay local.
+ */
+public final class GatewayHarness implements AutoCloseable {
+    public final Path dir;
+    public final Sshd sshd;
+    public final StaticAccess access = new StaticAccess();
+    public final Path userKey;
+    public final Path records;
+    public final String remoteUser = System.getProperty("user.name");
+    private final SshGateway gateway;
+    private final TargetConnector connector;
+    private final Recordings recordings;
+    private final Path clientKnownHosts;
+
+    public GatewayHarness(Path dir, FileTaps fileTaps) throws Exception {
+        this.dir = dir;
+        sshd = Sshd.start(dir.resolve("sshd"));
+        KeyPair identity = KeyFiles.loadOrCreate(dir.resolve("gw/identity"), "ttyaudit-gateway");
+        sshd.authorize(KeyFiles.publicLine(identity, "gateway"));
+        Path knownHosts = dir.resolve("gw/known_hosts");
+        Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+        KeyPair hostKey = KeyFiles.loadOrCreate(dir.resolve("gw/host_key"), "ttyaudit-gateway-host");
+
+        userKey = Keys.generate(dir.resolve("alice_key"), "ed25519");
+        access.key("alice", Keys.publicLine(userKey));
+        access.route("alice", new GatewayAccess.Route("web1", "127.0.0.1", sshd.port(), remoteUser));
+
+        records = dir.resolve("gw/sessions");
+        connector = new TargetConnector(identity, knownHosts, Duration.ofSeconds(10));
+        recordings = new Recordings(new Spool(dir.resolve("gw/spool")), records, null, SecretMasker.defaults(), "test",
+                "gw-test", Clock.systemUTC());
+        gateway = new SshGateway("127.0.0.1", 0, hostKey, access,
+                new Relays(new RelayContext(access, u -> List.of(), connector, recordings, fileTaps,
+                        Duration.ofSeconds(10))));
+        gateway.start();
+        clientKnownHosts = dir.resolve("client_known_hosts");
+        Files.writeString(clientKnownHosts, "[127.0.0.1]:" + gateway.port() + " "
+                + KeyFiles.publicLine(hostKey, null) + "\n");
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    /** The OpenSSH client's command line to reach the gateway as {@code login} and run {@code command}. */
+    public List<String> ssh(String login, String... command) {
+        return ssh(login, List.of(), command);
+    }
+
+    /** The same with more client options (e.g. {@code -tt}, {@code -W host:port}). */
+    public List<String> ssh(String login, List<String> options, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", userKey.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=" + clientKnownHosts, "-o", "LogLevel=ERROR", "-p", String.valueOf(port())));
+        cmd.addAll(options);
+        cmd.add(login + "@127.0.0.1");
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    /** Options shared by sftp and scp (they take -P for the port). */
+    public List<String> fileClientOptions() {
+        return List.of("-F", "/dev/null", "-i", userKey.toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + clientKnownHosts,
+                "-o", "LogLevel=ERROR", "-P", String.valueOf(port()));
+    }
+
+    /** The records written so far, oldest first. */
+    public List<Recording> recordings() throws IOException {
+        if (!Files.isDirectory(records)) {
+            return List.of();
+        }
+        List<Recording> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(records)) {
+            for (Path p : files.sorted().toList()) {
+                out.add(RecordFileReader.open(p));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until {@code n} records are complete (have their end record). */
+    public List<Recording> awaitCompleteRecordings(int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Recording> all = recordings();
+            if (all.size() >= n && all.stream().allMatch(Recording::complete)) {
+                return all;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " complete records, have " + all.size() + ": " + all);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        gateway.close();
+        recordings.close();
+        connector.close();
+        sshd.close();
+    }
+}
