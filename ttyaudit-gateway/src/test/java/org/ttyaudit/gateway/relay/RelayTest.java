@@ -143,6 +143,43 @@ class RelayTest {
         assertThat(r.err()).contains("stdio forwarding failed");
     }
 
+    @Test
+    void withoutATargetInTheLoginTheUserChoosesFromAMenu() throws Exception {
+        int before = gw.recordings().size();
+        Process p = new ProcessBuilder(gw.ssh("alice", List.of("-tt"))).redirectErrorStream(true).start();
+        Typist t = new Typist(p);
+        t.await("1) " + gw.remoteUser + "@web1");
+        t.type("7\r");
+        t.await("not a number from the list");
+        t.type("1\r");
+        t.type("echo chosen-$((40+2)); exit 5\r");
+        t.await("chosen-42");
+        assertThat(p.waitFor()).isEqualTo(5);
+        Recording rec = gw.awaitCompleteRecordings(before + 1, Duration.ofSeconds(10)).get(before);
+        assertThat(rec.header().host()).isEqualTo("web1");
+        assertThat(input(events(rec))).doesNotContain("7\r").contains("echo chosen");
+    }
+
+    @Test
+    void aTargetWhoseHostKeyChangedIsRefused() throws Exception {
+        Path knownHosts = gw.dir.resolve("gw/known_hosts");
+        String good = java.nio.file.Files.readString(knownHosts);
+        Path other = org.ttyaudit.gateway.testkit.Keys.generate(gw.dir.resolve("other_host_key"), "ed25519");
+        String[] pub = org.ttyaudit.gateway.testkit.Keys.publicLine(other).split(" ");
+        try {
+            java.nio.file.Files.writeString(knownHosts, "[127.0.0.1]:" + gw.sshd.port() + " " + pub[0] + " " + pub[1] + "\n");
+            Run r = Run.of(gw.ssh("alice%web1", "true"), null);
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.err()).contains("cannot log in to web1").contains("host key");
+        } finally {
+            java.nio.file.Files.writeString(knownHosts, good);
+        }
+        // The file is re-read when it changes: the right key works again.
+        java.nio.file.Files.setLastModifiedTime(knownHosts, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 5000));
+        assertThat(Run.of(gw.ssh("alice%web1", "true"), null).exit()).isZero();
+    }
+
     static List<Event> events(Recording rec) {
         List<Event> out = new ArrayList<>();
         rec.events().forEach(out::add);
