@@ -3,21 +3,14 @@ package org.ttyaudit.gateway.testkit;
 import org.ttyaudit.core.format.RecordFileReader;
 import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.gateway.Gateway;
 import org.ttyaudit.gateway.GatewayAccess;
+import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.gateway.relay.FileTaps;
-import org.ttyaudit.gateway.relay.RelayContext;
-import org.ttyaudit.gateway.relay.Relays;
-import org.ttyaudit.gateway.relay.TargetConnector;
-import org.ttyaudit.gateway.record.Recordings;
-import org.ttyaudit.gateway.ssh.KeyFiles;
-import org.ttyaudit.gateway.ssh.SshGateway;
-import org.ttyaudit.recorder.spool.Spool;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,35 +27,33 @@ public final class GatewayHarness implements AutoCloseable {
     public final Path userKey;
     public final Path records;
     public final String remoteUser = System.getProperty("user.name");
-    private final SshGateway gateway;
-    private final TargetConnector connector;
-    private final Recordings recordings;
+    public final Path spool;
+    private final Gateway gateway;
     private final Path clientKnownHosts;
 
     public GatewayHarness(Path dir, FileTaps fileTaps) throws Exception {
+        this(dir, fileTaps, null);
+    }
+
+    /** @param server where records go; null: kept in {@code gw/sessions} */
+    public GatewayHarness(Path dir, FileTaps fileTaps, IngestClient server) throws Exception {
         this.dir = dir;
         sshd = Sshd.start(dir.resolve("sshd"));
-        KeyPair identity = KeyFiles.loadOrCreate(dir.resolve("gw/identity"), "ttyaudit-gateway");
-        sshd.authorize(KeyFiles.publicLine(identity, "gateway"));
-        Path knownHosts = dir.resolve("gw/known_hosts");
-        Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
-        KeyPair hostKey = KeyFiles.loadOrCreate(dir.resolve("gw/host_key"), "ttyaudit-gateway-host");
+        Path data = dir.resolve("gw");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
 
         userKey = Keys.generate(dir.resolve("alice_key"), "ed25519");
         access.key("alice", Keys.publicLine(userKey));
         access.route("alice", new GatewayAccess.Route("web1", "127.0.0.1", sshd.port(), remoteUser));
 
-        records = dir.resolve("gw/sessions");
-        connector = new TargetConnector(identity, knownHosts, Duration.ofSeconds(10));
-        recordings = new Recordings(new Spool(dir.resolve("gw/spool")), records, null, SecretMasker.defaults(), "test",
-                "gw-test", Clock.systemUTC());
-        gateway = new SshGateway("127.0.0.1", 0, hostKey, access,
-                new Relays(new RelayContext(access, u -> List.of(), connector, recordings, fileTaps,
-                        Duration.ofSeconds(10))));
-        gateway.start();
+        records = data.resolve("sessions");
+        spool = data.resolve("spool");
+        gateway = Gateway.start(new Gateway.Settings("127.0.0.1", 0, data, null, SecretMasker.defaults(), "test",
+                "gw-test", Duration.ofSeconds(10)), access, u -> List.of(), server, fileTaps);
+        sshd.authorize(gateway.identityLine());
         clientKnownHosts = dir.resolve("client_known_hosts");
-        Files.writeString(clientKnownHosts, "[127.0.0.1]:" + gateway.port() + " "
-                + KeyFiles.publicLine(hostKey, null) + "\n");
+        Files.writeString(clientKnownHosts, "[127.0.0.1]:" + gateway.port() + " " + gateway.hostKeyLine() + "\n");
     }
 
     public int port() {
@@ -124,8 +115,6 @@ public final class GatewayHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         gateway.close();
-        recordings.close();
-        connector.close();
         sshd.close();
     }
 }
