@@ -165,11 +165,16 @@ public final class Recordings implements AutoCloseable {
         finishers.shutdownNow();
     }
 
-    private static java.util.List<String> command(ChannelFacts facts) {
-        if (facts.commandLine() != null) {
-            return java.util.List.of(facts.commandLine());
+    /** exec: the masked command line; shell: none; others: the channel kind and what it names (a forward's destination). */
+    private java.util.List<String> command(ChannelFacts facts) {
+        if ("exec".equals(facts.kind())) {
+            return java.util.List.of(masker.mask(facts.commandLine()));
         }
-        return "shell".equals(facts.kind()) ? java.util.List.of() : java.util.List.of(facts.kind());
+        if ("shell".equals(facts.kind())) {
+            return java.util.List.of();
+        }
+        return facts.commandLine() == null ? java.util.List.of(facts.kind())
+                : java.util.List.of(facts.kind(), facts.commandLine());
     }
 
     private Map<String, String> tags(ChannelFacts facts) {

@@ -12,10 +12,10 @@ import java.util.logging.Logger;
  * Decides the forwarding requests of users' clients: {@code ssh -L}/{@code -W} (direct-tcpip), {@code ssh -R}
  * (tcpip-forward), {@code ssh -A} (agent) and X11. Every request is logged with who asked for what and the answer.
  *
- * <p>X11 and remote forwards are always refused. A local forward or agent forwarding is refused unless the policy
- * allows it for the user and target; and because MINA would open an allowed forward <i>from the gateway</i> rather
- * than from the target, the gateway refuses it as well until it relays forwards through the target's connection
- * (docs/GATEWAY.md, "Forwarding"): the log then says that the policy allowed it.
+ * <p>Local forwards ({@code direct-tcpip}) are decided by {@link ForwardChannel}, which relays allowed ones
+ * through the target. X11 and remote forwards are always refused. Agent forwarding is refused unless the policy
+ * allows it for the user and target — and then still refused, because the gateway does not relay agent channels
+ * yet (docs/GATEWAY.md, "Forwarding"): the log says that the policy allowed it.
  *
  * <p>Thread-safe.
  */
@@ -50,10 +50,8 @@ public final class ForwardingGuard implements ForwardingFilter {
 
     @Override
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-        LoginName login = login(session);
-        boolean allowed = login != null && login.hasTarget()
-                && access.portForwardAllowed(login.user(), login.target(), address.getHostName(), address.getPort());
-        log(session, "port forward to " + address.getHostName() + ":" + address.getPort(), allowed);
+        // Only MINA's own forwarders ask here (remote forwards, which are never set up): refuse.
+        log(session, type.getName() + " connection to " + address, false);
         return false;
     }
 

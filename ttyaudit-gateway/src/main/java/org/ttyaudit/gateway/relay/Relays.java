@@ -22,4 +22,9 @@ public final class Relays {
     public Command subsystem(ChannelSession channel, String name) {
         return new RelayCommand(ctx, name, null);
     }
+
+    /** The {@code direct-tcpip} channel factory: port forwards opened by the target, when the policy allows. */
+    public org.apache.sshd.common.channel.ChannelFactory portForwards() {
+        return ForwardChannel.factory(ctx);
+    }
 }

@@ -58,6 +58,10 @@ public final class SshGateway implements AutoCloseable {
                 return relays.subsystem(channel, "sftp");
             }
         }));
+        List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>(server.getChannelFactories());
+        channels.removeIf(f -> f.getName().equals("direct-tcpip"));
+        channels.add(relays.portForwards());
+        server.setChannelFactories(channels);
         server.setForwardingFilter(new ForwardingGuard(access));
     }
 

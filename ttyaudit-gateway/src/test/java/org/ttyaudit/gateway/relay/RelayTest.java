@@ -180,6 +180,25 @@ class RelayTest {
         assertThat(Run.of(gw.ssh("alice%web1", "true"), null).exit()).isZero();
     }
 
+    @Test
+    void aForwardThePolicyAllowsIsOpenedByTheTargetAndRecorded() throws Exception {
+        // sshd listens on loopback only: the forward reaches it because the target opens the connection.
+        gw.access.allowForward("alice", "web1", "127.0.0.1", gw.sshd.port());
+        int before = gw.recordings().size();
+        Process p = new ProcessBuilder(gw.ssh("alice%web1", List.of("-W", "127.0.0.1:" + gw.sshd.port()))).start();
+        byte[] banner = new byte[7];
+        int n = p.getInputStream().readNBytes(banner, 0, banner.length);
+        assertThat(new String(banner, 0, n, StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0");
+        p.getOutputStream().close();
+        p.destroy();
+        p.waitFor();
+        Recording rec = gw.awaitCompleteRecordings(before + 1, Duration.ofSeconds(10)).get(before);
+        assertThat(rec.header().tags()).containsEntry("channel", "direct-tcpip");
+        assertThat(events(rec)).filteredOn(org.ttyaudit.core.model.MarkerEvent.class::isInstance)
+                .extracting(e -> ((org.ttyaudit.core.model.MarkerEvent) e).name())
+                .containsExactly("port-forward", "port-forward-closed");
+    }
+
     static List<Event> events(Recording rec) {
         List<Event> out = new ArrayList<>();
         rec.events().forEach(out::add);

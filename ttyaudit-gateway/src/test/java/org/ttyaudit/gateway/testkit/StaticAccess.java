@@ -51,9 +51,16 @@ public final class StaticAccess implements GatewayAccess {
         return Verdict.allow(r);
     }
 
+    private final java.util.Set<String> forwards = ConcurrentHashMap.newKeySet();
+
+    public StaticAccess allowForward(String user, String target, String host, int port) {
+        forwards.add(user + "%" + target + ">" + host + ":" + port);
+        return this;
+    }
+
     @Override
     public boolean portForwardAllowed(String user, String target, String host, int port) {
-        return false;
+        return forwards.contains(user + "%" + target + ">" + host + ":" + port);
     }
 
     @Override
