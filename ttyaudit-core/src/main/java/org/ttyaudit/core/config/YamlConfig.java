@@ -81,6 +81,10 @@ public final class YamlConfig {
             throw new ConfigException(source, line, "not valid YAML: " + firstLine(e.getProblem()));
         } catch (YamlEngineException e) {
             throw new ConfigException(source, 0, "not valid YAML: " + firstLine(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // snakeyaml-engine lets a few malformed inputs (a tag with a bad %-escape such as "!aa%a") escape as
+            // IllegalArgumentException rather than its own exception.
+            throw new ConfigException(source, 0, "not valid YAML: " + firstLine(e.getMessage()));
         } catch (StackOverflowError e) {
             throw new ConfigException(source, 0, "not valid YAML: nested too deeply");
         }

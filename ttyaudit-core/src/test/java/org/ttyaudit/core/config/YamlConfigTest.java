@@ -69,6 +69,9 @@ class YamlConfigTest {
                 .hasMessage("dup.yaml:3: duplicate key 'a' (first at line 1)");
         assertThatThrownBy(() -> YamlConfig.parse("- a\n- b\n", "list.yaml"))
                 .hasMessageStartingWith("list.yaml:1: the top level must be a mapping");
+        // Found by the property below: snakeyaml-engine throws IllegalArgumentException for a bad %-escape in a tag.
+        assertThatThrownBy(() -> YamlConfig.parse("!aa%a", "tag.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tag.yaml").hasMessageContaining("not valid YAML");
     }
 
     @Test
