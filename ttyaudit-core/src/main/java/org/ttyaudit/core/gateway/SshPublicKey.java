@@ -68,7 +68,7 @@ public record SshPublicKey(String type, String blob, String comment) {
         String[] parts = text.split("[ \\t]+", 3);
         String type = parts[0];
         if (!FIELDS.containsKey(type)) {
-            throw new SshKeyFormatException(unsupported(type));
+            throw new SshKeyFormatException(unsupported(type, text));
         }
         if (parts.length < 2) {
             throw new SshKeyFormatException("the key data is missing after " + type);
@@ -115,10 +115,12 @@ public record SshPublicKey(String type, String blob, String comment) {
         return type + " " + fingerprint() + (comment.isEmpty() ? "" : " " + comment);
     }
 
-    private static String unsupported(String type) {
+    private static String unsupported(String type, String line) {
         String shown = type.length() > 40 ? type.substring(0, 40) + "…" : type;
         shown = shown.replaceAll("\\p{Cntrl}", "?");
-        if (type.contains("=") || type.contains("\"") || type.contains(",")) {
+        // a key type later on the line: what comes first are options (no-pty, from="...", command="...")
+        boolean keyFollows = java.util.Arrays.stream(line.split("[ \\t]+")).skip(1).anyMatch(FIELDS::containsKey);
+        if (keyFollows || type.contains("=") || type.contains("\"")) {
             return "the line starts with options (" + shown + "): options are not supported, give the key alone";
         }
         if (type.endsWith("-cert-v01@openssh.com")) {

@@ -48,7 +48,7 @@ class SshPublicKeyTest {
     void optionsAreRefusedWithAReason() {
         assertThatThrownBy(() -> SshPublicKey.parse("from=\"10.0.0.0/8\" " + REAL_ED25519))
                 .isInstanceOf(SshKeyFormatException.class).hasMessageContaining("options are not supported");
-        assertThatThrownBy(() -> SshPublicKey.parse("no-pty,command=\"x\" " + REAL_ED25519))
+        assertThatThrownBy(() -> SshPublicKey.parse("no-pty " + REAL_ED25519))
                 .isInstanceOf(SshKeyFormatException.class).hasMessageContaining("options");
     }
 
