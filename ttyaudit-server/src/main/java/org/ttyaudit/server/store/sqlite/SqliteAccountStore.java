@@ -76,17 +76,10 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public void createApiToken(ApiToken t) {
-        try {
-            change("creating API token " + t.id(), "an API token with this id or hash exists",
-                    "INSERT INTO api_tokens (" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    t.id(), t.userId(), t.name(), t.tokenHash(), EpochNanos.of(t.createdAt()),
-                    EpochNanos.ofNullable(t.expiresAt()), t.revoked());
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
-                throw new StoreException("creating API token " + t.id() + ": there is no user " + t.userId());
-            }
-            throw e;
-        }
+        insertOfUser("creating API token " + t.id(), "an API token with this id or hash exists", t.userId(),
+                "INSERT INTO api_tokens (" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                t.id(), t.userId(), t.name(), t.tokenHash(), EpochNanos.of(t.createdAt()),
+                EpochNanos.ofNullable(t.expiresAt()), t.revoked());
     }
 
     @Override
@@ -177,16 +170,9 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public void addSshKey(SshKey k) {
-        try {
-            change("adding SSH key " + k.fingerprint(), "the key " + k.fingerprint() + " is stored already",
-                    "INSERT INTO ssh_keys (" + SSH_KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
-                    k.userId(), k.fingerprint(), k.type(), k.publicLine(), k.comment(), EpochNanos.of(k.addedAt()));
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
-                throw new StoreException("adding SSH key " + k.fingerprint() + ": there is no user " + k.userId());
-            }
-            throw e;
-        }
+        insertOfUser("adding SSH key " + k.fingerprint(), "the key " + k.fingerprint() + " is stored already",
+                k.userId(), "INSERT INTO ssh_keys (" + SSH_KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+                k.userId(), k.fingerprint(), k.type(), k.publicLine(), k.comment(), EpochNanos.of(k.addedAt()));
     }
 
     @Override
@@ -230,6 +216,18 @@ final class SqliteAccountStore implements AccountStore {
                 throw e;
             }
         });
+    }
+
+    /** An insert of a row that belongs to user {@code userId}: a missing user is named as such. */
+    private void insertOfUser(String what, String duplicate, String userId, String sql, Object... params) {
+        try {
+            change(what, duplicate, sql, params);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
+                throw new StoreException(what + ": there is no user " + userId);
+            }
+            throw e;
+        }
     }
 
     private static void requireFound(int rows, String kind, String id) {
