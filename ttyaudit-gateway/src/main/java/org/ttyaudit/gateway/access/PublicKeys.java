@@ -28,7 +28,8 @@ final class PublicKeys {
                 throw new GeneralSecurityException("no decoder for " + key.type());
             }
             return k;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // MINA reports undecodable numbers in several ways; all mean this key cannot log anyone in
             throw new GeneralSecurityException("cannot decode the " + key.type() + " key " + key.fingerprint() + ": "
                     + e.getMessage(), e);
         }

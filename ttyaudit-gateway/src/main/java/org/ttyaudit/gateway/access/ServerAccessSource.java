@@ -38,6 +38,11 @@ import java.util.logging.Logger;
  */
 public final class ServerAccessSource implements AccessSource {
     private static final Logger LOG = Logger.getLogger(ServerAccessSource.class.getName());
+    /**
+     * Users whose keys are kept at most: login attempts with made-up names each add an entry, so the cache is
+     * pruned (expired entries first, then everything) rather than allowed to grow without bound.
+     */
+    static final int MAX_CACHED_USERS = 10_000;
 
     /**
      * @param policyRefresh how often the policy is fetched
@@ -143,6 +148,9 @@ public final class ServerAccessSource implements AccessSource {
         }
         try {
             List<PublicKey> fetched = decode(user, client.gatewayKeys(user));
+            if (keys.size() >= MAX_CACHED_USERS) {
+                prune();
+            }
             keys.put(user, new Fetched<>(fetched, clock.instant()));
             return fetched;
         } catch (IngestException e) {
@@ -155,6 +163,13 @@ public final class ServerAccessSource implements AccessSource {
         }
         keys.remove(user, cached);
         return List.of();
+    }
+
+    private void prune() {
+        keys.values().removeIf(f -> !fresh(f, timing.keyTtl()));
+        if (keys.size() >= MAX_CACHED_USERS) {
+            keys.clear();
+        }
     }
 
     private static List<PublicKey> decode(String user, List<SshPublicKey> lines) {

@@ -5,6 +5,7 @@ import org.ttyaudit.core.gateway.SshPublicKey;
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AccountStore.SshKey;
 import org.ttyaudit.server.store.AccountStore.User;
+import org.ttyaudit.server.store.StoreException;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -62,7 +63,16 @@ public final class SshKeyService {
         }
         SshKey stored = new SshKey(user.id(), fingerprint, key.type(), key.line(), key.comment(),
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.addSshKey(stored);
+        try {
+            store.addSshKey(stored);
+        } catch (StoreException e) {
+            // another server instance on the same database stored it since the check above
+            if (store.sshKeyByFingerprint(fingerprint).isPresent()) {
+                throw new AccountException(AccountException.Problem.CONFLICT, "the key " + fingerprint
+                        + " is registered already");
+            }
+            throw e;
+        }
         return stored;
     }
 
