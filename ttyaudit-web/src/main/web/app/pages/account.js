@@ -1,12 +1,14 @@
-// One's own account: change the password (forced after a one-time password) and manage one's API tokens.
+// One's own account: change the password (forced after a one-time password), manage one's API tokens and SSH keys.
 import {getJson, send} from '../api.js';
 import {h, replace, field, notice} from '../dom.js';
 import {passwordForm} from './password.js';
 import {tokenTable, shownOnce} from './tokens.js';
+import {sshKeySection} from './sshkeys.js';
 
 export async function render(ctx) {
   const me = ctx.me;
   const tokens = h('div', {id: 'my-tokens'});
+  const sshKeys = sshKeySection();
   const form = passwordForm({
     submitLabel: 'Change password',
     changed: async (newPassword) => {
@@ -28,9 +30,10 @@ export async function render(ctx) {
       form,
       me.must_change_password ? null : [h('h2', {}, 'API tokens'),
         h('p', {class: 'muted'}, 'For scripts and the ttyaudit command (TTYAUDIT_TOKEN); they act with your role.'),
-        newTokenForm(tokens), tokens]));
+        newTokenForm(tokens), tokens, sshKeys.nodes]));
   if (!me.must_change_password) {
     await drawTokens(tokens);
+    await sshKeys.load();
   }
 }
 

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.alert.AlertMetrics;
 import org.ttyaudit.server.alert.AlertWriter;
@@ -17,6 +18,7 @@ import org.ttyaudit.server.auth.AuthenticationException;
 import org.ttyaudit.server.auth.PasswordHasher;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.auth.SecretTokens;
+import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
@@ -91,6 +93,7 @@ public final class AuditServer implements AutoCloseable {
         NotifyTargets targets = NotifyTargets.parse(settings.notifications());
         RuleBook rules = RuleBook.load(settings.rules(), settings.file(), targets.names(), alertMetrics);
         CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
+        GatewayPolicy gatewayPolicy = GatewayPolicy.load(settings.gateway());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -130,7 +133,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies);
+                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock));
         api.start();
         heads.start(config.headInterval());
 

@@ -15,14 +15,16 @@ import java.util.Set;
  * <ul>
  *   <li>{@code rules}: the rule file and whether the default pack is on (docs/RULES.md);</li>
  *   <li>{@code notify}: where alerts are sent, by name (webhooks, syslog);</li>
- *   <li>{@code capture}: capture policies handed to recorders (what is kept of whose sessions).</li>
+ *   <li>{@code capture}: capture policies handed to recorders (what is kept of whose sessions);</li>
+ *   <li>{@code gateway}: the SSH gateway's targets, groups and allow rules, served to enrolled gateways
+ *       ({@link org.ttyaudit.core.gateway.GatewayPolicy}).</li>
  * </ul>
  * A missing default file means every section is empty (defaults everywhere); a missing file given explicitly is
  * an error. Immutable.
  */
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
-    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture");
+    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway");
 
     private final Path file;
     private final ConfigNode root;
@@ -65,6 +67,11 @@ public final class ServerSettings {
     /** The {@code notify} section (an empty mapping when absent). */
     public ConfigNode notifications() {
         return root.mapping("notify");
+    }
+
+    /** The {@code gateway} section (an empty mapping when absent: no gateway user may reach anything). */
+    public ConfigNode gateway() {
+        return root.mapping("gateway");
     }
 
     /** The {@code capture} section (an empty mapping when absent). */

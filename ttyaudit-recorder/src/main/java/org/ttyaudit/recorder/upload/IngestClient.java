@@ -3,6 +3,9 @@ package org.ttyaudit.recorder.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.gateway.SshKeyFormatException;
+import org.ttyaudit.core.gateway.SshPublicKey;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.transport.PinnedTls;
@@ -20,13 +23,15 @@ import java.nio.channels.UnresolvedAddressException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
  * The client side of the ingest protocol (docs/INGEST.md): ask a session's commit point, post frames, enroll a
- * host. Maps the server's answers to results and {@link IngestException}s per the protocol's status table.
+ * host; and what a gateway asks with the same credential (its policy, users' SSH keys). Maps the server's
+ * answers to results and {@link IngestException}s per the protocol's status table.
  *
  * <p>Every request has a connect and a request timeout. TLS is {@link PinnedTls}: the pinned certificate when the
  * credential names a fingerprint, else the system's CAs with hostname verification.
@@ -121,6 +126,55 @@ public final class IngestClient {
             throw new IngestException(server + " answered the capture policy with something that is not one: "
                     + e.getMessage(), 200, false, null);
         }
+    }
+
+    /**
+     * {@code GET /api/v1/ingest/gateway/policy}: who may reach which target through a gateway (docs/GATEWAY.md).
+     *
+     * @throws IngestException when the server cannot be reached, refuses (403: the credential is not allowed to
+     *                         read it), or answers something that is not a policy
+     */
+    public GatewayPolicy gatewayPolicy() throws IngestException, InterruptedException {
+        HttpResponse<byte[]> res = send(http, request(URI.create(server + "/api/v1/ingest/gateway/policy")).GET()
+                .build(), server);
+        if (res.statusCode() != 200) {
+            throw failure(res, "asking for the gateway policy");
+        }
+        try {
+            return GatewayPolicy.fromJson(json(res));
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(server + " answered the gateway policy with something that is not one: "
+                    + e.getMessage(), 200, false, null);
+        }
+    }
+
+    /**
+     * {@code GET /api/v1/ingest/gateway/keys?user=USER}: the SSH public keys registered for a gateway user (none
+     * for an unknown or disabled user). A key the server sends that does not parse is left out.
+     *
+     * @throws IngestException when the server cannot be reached, refuses, or answers something that is not a list
+     */
+    public List<SshPublicKey> gatewayKeys(String user) throws IngestException, InterruptedException {
+        URI uri = URI.create(server + "/api/v1/ingest/gateway/keys?user=" + URLEncoder.encode(user,
+                StandardCharsets.UTF_8));
+        HttpResponse<byte[]> res = send(http, request(uri).GET().build(), server);
+        if (res.statusCode() != 200) {
+            throw failure(res, "asking for the SSH keys of " + user);
+        }
+        JsonNode list = json(res);
+        if (list == null || !list.isArray()) {
+            throw new IngestException(server + " answered the SSH keys of " + user + " with something that is not"
+                    + " a list", 200, false, null);
+        }
+        List<SshPublicKey> keys = new ArrayList<>();
+        for (JsonNode k : list) {
+            try {
+                keys.add(SshPublicKey.parse(textOrNull(k.get("public_key"))));
+            } catch (SshKeyFormatException e) {
+                // an unusable entry authenticates nobody; the others still count
+            }
+        }
+        return keys;
     }
 
     /**

@@ -1,10 +1,12 @@
 package org.ttyaudit.server.api;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.alert.RuleBook;
 import org.ttyaudit.server.audit.AuditLog;
 import org.ttyaudit.server.auth.AccountService;
+import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.ingest.IngestMetrics;
@@ -33,12 +35,15 @@ public final class Api {
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
                                    String fingerprint, String webRoot, LiveHub live, RuleBook rules,
-                                   CapturePolicies capturePolicies) {
+                                   CapturePolicies capturePolicies, GatewayPolicy gatewayPolicy,
+                                   SshKeyService sshKeys) {
         RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
                 new IngestRoutes(ingest, ingestMetrics, live, contact),
                 new CapturePolicyRoutes(capturePolicies),
+                new SshKeyRoutes(sshKeys, accounts, audit),
+                new GatewayRoutes(gatewayPolicy, sshKeys),
                 new SessionRoutes(store, blobs, audit, contact),
                 new LiveRoutes(new SessionAccess(store, audit), live),
                 new SessionDetailRoutes(store, new SessionAccess(store, audit),

@@ -34,7 +34,9 @@ public final class AccessPolicy {
         SESSION_TERMINATE("ask a live session's recorder to end it", false),
         ALERT_LIST("list alerts raised by rules", true),
         RULES_VIEW("read the rules in force", false),
-        RULES_MANAGE("reload the rule file", false);
+        RULES_MANAGE("reload the rule file", false),
+        SSH_KEY_MANAGE_OWN("add, list and remove one's own SSH keys (gateway logins)", false),
+        GATEWAY_ACCESS_READ("read the gateway policy and users' SSH public keys (gateways)", false);
 
         private final String description;
         private final boolean sessionScoped;
@@ -103,7 +105,8 @@ public final class AccessPolicy {
         }
         // Auditor: reads everything, manages nothing but their own API tokens.
         for (Action a : new Action[]{Action.SESSION_LIST, Action.SESSION_VIEW, Action.SEARCH, Action.AUDIT_LOG_VIEW,
-                Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN, Action.ALERT_LIST, Action.RULES_VIEW}) {
+                Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN, Action.ALERT_LIST, Action.RULES_VIEW,
+                Action.SSH_KEY_MANAGE_OWN}) {
             t.get(Subject.AUDITOR).put(a, Grant.ALL);
         }
         // User: their own sessions; the ledger is public to every authenticated user (proofs reveal no content).
@@ -114,8 +117,10 @@ public final class AccessPolicy {
         user.put(Action.ALERT_LIST, Grant.OWN);
         user.put(Action.LEDGER_READ, Grant.ALL);
         user.put(Action.TOKEN_MANAGE_OWN, Grant.ALL);
-        // Host: ingest only.
+        user.put(Action.SSH_KEY_MANAGE_OWN, Grant.ALL);
+        // Host: ingest, and what a gateway needs to admit users (the policy and public keys; no secrets).
         t.get(Subject.HOST).put(Action.INGEST, Grant.ALL);
+        t.get(Subject.HOST).put(Action.GATEWAY_ACCESS_READ, Grant.ALL);
 
         for (Map.Entry<Subject, Map<Action, Grant>> row : t.entrySet()) {
             for (Map.Entry<Action, Grant> cell : row.getValue().entrySet()) {

@@ -30,6 +30,16 @@ public interface AccountStore {
                 boolean revoked) {
     }
 
+    /**
+     * A user's SSH public key for the gateway.
+     *
+     * @param fingerprint OpenSSH's {@code SHA256:...}; unique across all users (a key proves one identity)
+     * @param publicLine  the key as {@code type base64 [comment]}
+     */
+    record SshKey(String userId, String fingerprint, String type, String publicLine, String comment,
+                  Instant addedAt) {
+    }
+
     void createUser(User user);
 
     Optional<User> userById(String id);
@@ -76,6 +86,20 @@ public interface AccountStore {
      * may be enrolled again. Revoking it again changes nothing.
      */
     void revokeHost(String id);
+
+    /**
+     * Stores a user's SSH key. A fingerprint already stored (for any user) or an unknown user is a
+     * {@link StoreException}.
+     */
+    void addSshKey(SshKey key);
+
+    /** The user's SSH keys, oldest first. */
+    List<SshKey> sshKeys(String userId);
+
+    Optional<SshKey> sshKeyByFingerprint(String fingerprint);
+
+    /** Removes the user's key with this fingerprint; false when the user has none such. */
+    boolean removeSshKey(String userId, String fingerprint);
 
     /** A small key-value table for server settings (e.g. the bootstrap state). */
     Optional<String> setting(String key);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.rules.RuleSet;
 import org.ttyaudit.server.api.ServerFixture.Response;
 import org.ttyaudit.server.testkit.RecordedSession;
+import org.ttyaudit.server.testkit.TestSshKeys;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -110,6 +111,14 @@ class RbacMatrixTest {
             POST   /api/v1/tokens                       -         201   201   201   201   201   403   401   403
             DELETE /api/v1/tokens/{tokenId}             own       204   204   204   204   204   403   401   403
             DELETE /api/v1/tokens/{tokenId}             foreign   404   404   404   404   404   403   401   403
+            GET    /api/v1/account/ssh-keys             -         200   200   200   200   200   403   401   403
+            POST   /api/v1/account/ssh-keys             -         201   201   201   201   201   403   401   403
+            DELETE /api/v1/account/ssh-keys/{fingerprint} own     204   204   204   204   204   403   401   403
+            GET    /api/v1/users/{name}/ssh-keys        -         200   200   403   403   403   403   401   403
+            POST   /api/v1/users/{name}/ssh-keys        -         201   201   403   403   403   403   401   403
+            DELETE /api/v1/users/{name}/ssh-keys/{fingerprint} -  204   204   403   403   403   403   401   403
+            GET    /api/v1/ingest/gateway/policy        -         200   200   403   403   403   200   401   403
+            GET    /api/v1/ingest/gateway/keys          -         200   200   403   403   403   200   401   403
             GET    /api/v1/enrollment-tokens            -         200   200   403   403   403   403   401   403
             POST   /api/v1/enrollment-tokens            -         201   201   403   403   403   403   401   403
             GET    /api/v1/hosts                        -         200   200   403   403   403   403   401   403
@@ -229,6 +238,16 @@ class RbacMatrixTest {
                         "to-revoke")).json().get("id").asText());
             }
         }
+        for (Who who : List.of(Who.ADMIN, Who.ADMIN_TOKEN, Who.AUDITOR, Who.ALICE, Who.BOB)) {
+            Response own = server.post("/api/v1/account/ssh-keys", credentials.get(who), Map.of("public_key",
+                    sshKey(Seed.OWN_TO_REMOVE, who)));
+            assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        }
+        for (Who who : List.of(Who.ADMIN, Who.ADMIN_TOKEN)) {
+            Response erins = server.post("/api/v1/users/erin/ssh-keys", admin, Map.of("public_key",
+                    sshKey(Seed.ERIN_TO_REMOVE, who)));
+            assertThat(erins.status()).as(erins.toString()).isEqualTo(201);
+        }
         toLogOut.put(Who.ADMIN, server.login("admin", ServerFixture.ADMIN_PASSWORD));
         toLogOut.put(Who.AUDITOR, server.login("audra", "chosen-password-audra"));
         toLogOut.put(Who.ALICE, server.login("alice", "chosen-password-alice"));
@@ -326,6 +345,26 @@ class RbacMatrixTest {
                 + (t.equals("own") ? ownTokenIds.getOrDefault(who, "no-such-token") : erinTokenId),
                 credentials.get(who), null, null),
                 (who, t) -> audit(actor(who), "token.revoke", null, withVia(who, Map.of()))));
+        m.put("GET /api/v1/account/ssh-keys", get("/api/v1/account/ssh-keys"));
+        m.put("POST /api/v1/account/ssh-keys", new Endpoint((who, t) -> json(who, "/api/v1/account/ssh-keys",
+                Map.of("public_key", sshKey(Seed.OWN_ADDED, who))), (who, t) -> audit(actor(who), "ssh_key.add", null,
+                withVia(who, Map.of("user", actor(who), "fingerprint",
+                        TestSshKeys.fingerprint(sshKey(Seed.OWN_ADDED, who)))))));
+        m.put("DELETE /api/v1/account/ssh-keys/{fingerprint}", new Endpoint((who, t) -> probe(who,
+                "/api/v1/account/ssh-keys/" + TestSshKeys.inPath(sshKey(Seed.OWN_TO_REMOVE, who))),
+                (who, t) -> audit(actor(who), "ssh_key.remove", null, withVia(who, Map.of("user", actor(who),
+                        "fingerprint", TestSshKeys.fingerprint(sshKey(Seed.OWN_TO_REMOVE, who)))))));
+        m.put("GET /api/v1/users/{name}/ssh-keys", get("/api/v1/users/erin/ssh-keys"));
+        m.put("POST /api/v1/users/{name}/ssh-keys", new Endpoint((who, t) -> json(who, "/api/v1/users/erin/ssh-keys",
+                Map.of("public_key", sshKey(Seed.ERIN_ADDED, who))), (who, t) -> audit(actor(who), "ssh_key.add",
+                null, withVia(who, Map.of("user", "erin", "fingerprint",
+                        TestSshKeys.fingerprint(sshKey(Seed.ERIN_ADDED, who)))))));
+        m.put("DELETE /api/v1/users/{name}/ssh-keys/{fingerprint}", new Endpoint((who, t) -> probe(who,
+                "/api/v1/users/erin/ssh-keys/" + TestSshKeys.inPath(sshKey(Seed.ERIN_TO_REMOVE, who))),
+                (who, t) -> audit(actor(who), "ssh_key.remove", null, withVia(who, Map.of("user", "erin",
+                        "fingerprint", TestSshKeys.fingerprint(sshKey(Seed.ERIN_TO_REMOVE, who)))))));
+        m.put("GET /api/v1/ingest/gateway/policy", get("/api/v1/ingest/gateway/policy"));
+        m.put("GET /api/v1/ingest/gateway/keys", get("/api/v1/ingest/gateway/keys?user=alice"));
         m.put("GET /api/v1/enrollment-tokens", get("/api/v1/enrollment-tokens"));
         m.put("POST /api/v1/enrollment-tokens", new Endpoint((who, t) -> json(who, "/api/v1/enrollment-tokens",
                 Map.of("ttl_hours", 1)),
@@ -392,6 +431,13 @@ class RbacMatrixTest {
 
     private Probe json(Who who, String path, Object body) throws Exception {
         return new Probe(path, credentials.get(who), "application/json", ServerFixture.JSON.writeValueAsBytes(body));
+    }
+
+    /** What an SSH key of the matrix is for; with the caller, it picks a distinct key. */
+    enum Seed { OWN_ADDED, OWN_TO_REMOVE, ERIN_ADDED, ERIN_TO_REMOVE }
+
+    private static String sshKey(Seed seed, Who who) {
+        return TestSshKeys.line(seed.ordinal() * 16 + who.ordinal(), "matrix");
     }
 
     private static String actor(Who who) {

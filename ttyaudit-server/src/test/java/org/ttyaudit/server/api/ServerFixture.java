@@ -30,19 +30,21 @@ import java.util.regex.Pattern;
 
 /**
  * A real server in this JVM on a free loopback port with its own data directory, and a client that trusts
- * exactly its self-signed certificate. Helpers log users in and enroll hosts through the API itself.
+ * exactly its self-signed certificate. Helpers log users in and enroll hosts through the API itself. Public for
+ * other modules' tests (the gateway's access source runs against it); settings go in {@code DATA/server.yaml}
+ * before the start.
  */
-final class ServerFixture implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String ADMIN_PASSWORD = "correct horse battery staple";
+public final class ServerFixture implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String ADMIN_PASSWORD = "correct horse battery staple";
 
-    final Path dataDir;
-    final AuditServer server;
+    public final Path dataDir;
+    public final AuditServer server;
     final String oneTimePassword;
     final HttpClient http;
-    final String base;
+    public final String base;
 
-    ServerFixture(Path dataDir) throws Exception {
+    public ServerFixture(Path dataDir) throws Exception {
         this(dataDir, org.ttyaudit.server.web.WebAssets.DEFAULT_ROOT);
     }
 
@@ -66,7 +68,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     /** Logs the bootstrap admin in, sets its password, and returns an admin login token. */
-    String admin() throws Exception {
+    public String admin() throws Exception {
         String first = login("admin", oneTimePassword);
         Response r = post("/api/v1/password", first, Map.of("current_password", oneTimePassword,
                 "new_password", ADMIN_PASSWORD));
@@ -76,7 +78,7 @@ final class ServerFixture implements AutoCloseable {
         return login("admin", ADMIN_PASSWORD);
     }
 
-    String login(String name, String password) throws Exception {
+    public String login(String name, String password) throws Exception {
         Response r = post("/api/v1/login", null, Map.of("name", name, "password", password));
         if (r.status != 200) {
             throw new AssertionError("login of " + name + " failed: " + r);
@@ -85,7 +87,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     /** Creates a user with a set password (logged in once to clear the must-change flag); returns a token. */
-    String user(String adminToken, String name, String role) throws Exception {
+    public String user(String adminToken, String name, String role) throws Exception {
         String initial = "initial-password-" + name;
         Response r = post("/api/v1/users", adminToken, Map.of("name", name, "role", role, "password", initial));
         if (r.status != 201) {
@@ -100,7 +102,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     /** Enrolls a host and returns its credential. */
-    String host(String adminToken, String name) throws Exception {
+    public String host(String adminToken, String name) throws Exception {
         Response t = post("/api/v1/enrollment-tokens", adminToken, Map.of("ttl_hours", 1));
         Response e = post("/api/v1/enroll", null, Map.of("token", t.json().get("token").asText(), "host", name));
         if (e.status != 201) {
@@ -109,11 +111,11 @@ final class ServerFixture implements AutoCloseable {
         return e.json().get("credential").asText();
     }
 
-    Response get(String path, String token) throws Exception {
+    public Response get(String path, String token) throws Exception {
         return send(request(path, token).GET().build());
     }
 
-    Response post(String path, String token, Object json) throws Exception {
+    public Response post(String path, String token, Object json) throws Exception {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(json))).build());
     }
@@ -123,7 +125,7 @@ final class ServerFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    Response method(String method, String path, String token, Object json) throws Exception {
+    public Response method(String method, String path, String token, Object json) throws Exception {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(json));
         return send(request(path, token).header("Content-Type", "application/json").method(method, body).build());
@@ -152,20 +154,20 @@ final class ServerFixture implements AutoCloseable {
         server.close();
     }
 
-    record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
+    public record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
         Response(int status, byte[] body) {
             this(status, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
-        JsonNode json() throws IOException {
+        public JsonNode json() throws IOException {
             return JSON.readTree(body);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 

@@ -35,6 +35,8 @@ class AccessPolicyTest {
             ALERT_LIST               ALL  ALL  OWN  NONE
             RULES_VIEW               ALL  ALL  NONE NONE
             RULES_MANAGE             ALL  NONE NONE NONE
+            SSH_KEY_MANAGE_OWN       ALL  ALL  ALL  NONE
+            GATEWAY_ACCESS_READ      ALL  NONE NONE ALL
             """;
 
     private static final String OTHER_USER = "mallory";

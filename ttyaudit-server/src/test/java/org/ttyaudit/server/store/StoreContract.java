@@ -1192,6 +1192,32 @@ public abstract class StoreContract {
     }
 
     @Test
+    void sshKeysAreListedPerUserUniqueAcrossUsersAndRemoved() {
+        AccountStore accounts = store.accounts();
+        accounts.createUser(user("u1", "adam"));
+        accounts.createUser(user("u2", "zoe"));
+        AccountStore.SshKey k1 = new AccountStore.SshKey("u1", "SHA256:one", "ssh-ed25519", "ssh-ed25519 AAAA1 a",
+                "a", T0.plusSeconds(2));
+        AccountStore.SshKey k2 = new AccountStore.SshKey("u1", "SHA256:two", "ssh-rsa", "ssh-rsa AAAA2", "",
+                T0.plusSeconds(1));
+        accounts.addSshKey(k1);
+        accounts.addSshKey(k2);
+
+        assertThat(accounts.sshKeys("u1")).containsExactly(k2, k1);
+        assertThat(accounts.sshKeys("u2")).isEmpty();
+        assertThat(accounts.sshKeyByFingerprint("SHA256:one")).contains(k1);
+        assertThatThrownBy(() -> accounts.addSshKey(new AccountStore.SshKey("u2", "SHA256:one", "ssh-ed25519",
+                "x", "", T0))).as("the same key for another user").isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> accounts.addSshKey(new AccountStore.SshKey("ghost", "SHA256:three", "ssh-ed25519",
+                "x", "", T0))).as("unknown user").isInstanceOf(StoreException.class);
+        assertThat(accounts.removeSshKey("u2", "SHA256:one")).as("not zoe's").isFalse();
+        assertThat(accounts.removeSshKey("u1", "SHA256:one")).isTrue();
+        assertThat(accounts.removeSshKey("u1", "SHA256:one")).isFalse();
+        reopen();
+        assertThat(store.accounts().sshKeys("u1")).containsExactly(k2);
+    }
+
+    @Test
     void anEnrollmentTokenEnrollsOneHostOnce() {
         AccountStore accounts = store.accounts();
         accounts.createEnrollmentToken(enrollmentToken("e1", T0.plusSeconds(600)));

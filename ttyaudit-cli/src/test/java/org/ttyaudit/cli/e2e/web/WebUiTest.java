@@ -241,6 +241,23 @@ class WebUiTest {
     }
 
     @Test
+    void aUserAddsAndRemovesAnSshKeyOnTheAccountPage() throws Exception {
+        // a real ssh-keygen key whose fingerprint has a '+', which the remove button must carry in the URL path
+        String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII8bXwzbumH512vgSs28c+ePM9j2b4N/cHLcewoT33YC web-ui@test";
+        server.user("keyholder", "user", "one-time password of keyholder");
+        browser.login("keyholder", "one-time password of keyholder", "keyholder's own password");
+        browser.open("#/account");
+        browser.fill("#ssh-key-form textarea[name=public-key]", key);
+        browser.find("#ssh-key-form button[type=submit]").click();
+
+        browser.awaitText("#my-ssh-keys table", "SHA256:17dqPni2NmXP+lLGvSL3Aw8BaSUiMPr752kUBFLeGQE");
+        assertThat(browser.find("#my-ssh-keys").getText()).contains("web-ui@test").contains("ssh-ed25519");
+        browser.screenshot("ssh-keys");
+        browser.find("#my-ssh-keys button.danger").click();
+        browser.awaitText("#my-ssh-keys", "No SSH keys.");
+    }
+
+    @Test
     void atPhoneWidthNothingScrollsSidewaysAndTabReachesTheSessionRows() throws Exception {
         browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
         browser.open("#/admin");

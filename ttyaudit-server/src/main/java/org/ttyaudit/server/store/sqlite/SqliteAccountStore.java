@@ -21,6 +21,7 @@ final class SqliteAccountStore implements AccountStore {
     private static final String TOKEN_COLUMNS = "id, user_id, name, token_hash, created_at, expires_at, revoked";
     private static final String ENROLLMENT_COLUMNS = "id, token_hash, created_by, created_at, expires_at, used_at,"
             + " used_by_host_id";
+    private static final String SSH_KEY_COLUMNS = "user_id, fingerprint, type, public_line, comment, added_at";
     private static final String HOST_COLUMNS = "id, name, credential_hash, enrolled_at, enrollment_token_id, revoked";
 
     private final SqliteWriter writer;
@@ -75,17 +76,10 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public void createApiToken(ApiToken t) {
-        try {
-            change("creating API token " + t.id(), "an API token with this id or hash exists",
-                    "INSERT INTO api_tokens (" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    t.id(), t.userId(), t.name(), t.tokenHash(), EpochNanos.of(t.createdAt()),
-                    EpochNanos.ofNullable(t.expiresAt()), t.revoked());
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
-                throw new StoreException("creating API token " + t.id() + ": there is no user " + t.userId());
-            }
-            throw e;
-        }
+        insertOfUser("creating API token " + t.id(), "an API token with this id or hash exists", t.userId(),
+                "INSERT INTO api_tokens (" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                t.id(), t.userId(), t.name(), t.tokenHash(), EpochNanos.of(t.createdAt()),
+                EpochNanos.ofNullable(t.expiresAt()), t.revoked());
     }
 
     @Override
@@ -175,6 +169,31 @@ final class SqliteAccountStore implements AccountStore {
     }
 
     @Override
+    public void addSshKey(SshKey k) {
+        insertOfUser("adding SSH key " + k.fingerprint(), "the key " + k.fingerprint() + " is stored already",
+                k.userId(), "INSERT INTO ssh_keys (" + SSH_KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+                k.userId(), k.fingerprint(), k.type(), k.publicLine(), k.comment(), EpochNanos.of(k.addedAt()));
+    }
+
+    @Override
+    public List<SshKey> sshKeys(String userId) {
+        return all("listing the SSH keys of user " + userId, "SELECT " + SSH_KEY_COLUMNS
+                + " FROM ssh_keys WHERE user_id = ? ORDER BY added_at, fingerprint", this::sshKey, userId);
+    }
+
+    @Override
+    public Optional<SshKey> sshKeyByFingerprint(String fingerprint) {
+        return one("reading SSH key " + fingerprint, "SELECT " + SSH_KEY_COLUMNS
+                + " FROM ssh_keys WHERE fingerprint = ?", this::sshKey, fingerprint);
+    }
+
+    @Override
+    public boolean removeSshKey(String userId, String fingerprint) {
+        return change("removing SSH key " + fingerprint, null,
+                "DELETE FROM ssh_keys WHERE user_id = ? AND fingerprint = ?", userId, fingerprint) > 0;
+    }
+
+    @Override
     public Optional<String> setting(String key) {
         return one("reading setting " + key, "SELECT value FROM settings WHERE key = ?", rs -> rs.getString(1), key);
     }
@@ -197,6 +216,18 @@ final class SqliteAccountStore implements AccountStore {
                 throw e;
             }
         });
+    }
+
+    /** An insert of a row that belongs to user {@code userId}: a missing user is named as such. */
+    private void insertOfUser(String what, String duplicate, String userId, String sql, Object... params) {
+        try {
+            change(what, duplicate, sql, params);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
+                throw new StoreException(what + ": there is no user " + userId);
+            }
+            throw e;
+        }
     }
 
     private static void requireFound(int rows, String kind, String id) {
@@ -246,6 +277,11 @@ final class SqliteAccountStore implements AccountStore {
         return new EnrollmentToken(rs.getString("id"), rs.getString("token_hash"), rs.getString("created_by"),
                 EpochNanos.toInstant(rs.getLong("created_at")), EpochNanos.toInstant(rs.getLong("expires_at")),
                 EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "used_at")), rs.getString("used_by_host_id"));
+    }
+
+    private SshKey sshKey(ResultSet rs) throws SQLException {
+        return new SshKey(rs.getString("user_id"), rs.getString("fingerprint"), rs.getString("type"),
+                rs.getString("public_line"), rs.getString("comment"), EpochNanos.toInstant(rs.getLong("added_at")));
     }
 
     private Host host(ResultSet rs) throws SQLException {

@@ -288,8 +288,24 @@ final class SqliteSchema {
             CREATE INDEX notification_outbox_failed ON notification_outbox (failed_at, id) WHERE failed_at IS NOT NULL;
             """;
 
+    /**
+     * Users' SSH public keys for the gateway ({@code SqliteAccountStore}): the fingerprint is unique across users,
+     * since a key that authenticated two users would prove neither.
+     */
+    private static final String SSH_KEYS = """
+            CREATE TABLE ssh_keys (
+                user_id     TEXT NOT NULL REFERENCES users (id),
+                fingerprint TEXT NOT NULL UNIQUE,
+                type        TEXT NOT NULL,
+                public_line TEXT NOT NULL,
+                comment     TEXT NOT NULL,
+                added_at    INTEGER NOT NULL,
+                PRIMARY KEY (user_id, fingerprint)
+            ) WITHOUT ROWID;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX);
+    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();
