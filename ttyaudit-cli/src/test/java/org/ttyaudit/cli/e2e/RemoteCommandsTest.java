@@ -298,6 +298,10 @@ class RemoteCommandsTest {
         assertThat(byId.out()).isEqualTo(byFile.out()).contains("cat /etc/passwd", "make deploy");
         Run textById = cli(env(), "", false, scratch, "commands", id);
         assertThat(textById.out()).isEqualTo(cli(env(), "", false, scratch, "commands", record.toString()).out());
+        Run filesById = cli(env(), "", false, scratch, "files", id, "--json");
+        assertThat(filesById.exitCode()).as(filesById.toString()).isZero();
+        assertThat(filesById.out()).isEqualTo(cli(env(), "", false, scratch, "files", record.toString(), "--json")
+                .out());
 
         for (String format : List.of("asciicast-v2", "asciicast-v3")) {
             Path fromFile = tmp.resolve("file-" + format + ".cast");
