@@ -224,6 +224,11 @@ class RemoteCommandsTest {
                 .hasSize(3);
         // The sessions started at 10:00Z; the test clock says 12:00Z, so "3h" ago is 09:00Z and "1h" is 11:00Z.
         assertThat(ids(cli(env(), "", false, tmp, "sessions", "--since", "3h"))).hasSize(3);
+        assertThat(ids(cli(env(), "", false, tmp, "sessions", "--kind", "recorder"))).hasSize(3);
+        Run gateway = cli(env(), "", false, tmp, "sessions", "--kind", "gateway", "--tag", "target_user:root");
+        assertThat(gateway.out()).isEmpty();
+        assertThat(gateway.err()).contains("no sessions found");
+        assertThat(cli(env(), "", false, tmp, "sessions", "--tag", "target_user").exitCode()).isEqualTo(2);
         Run none = cli(env(), "", false, tmp, "sessions", "--since", "1h");
         assertThat(none.exitCode()).isZero();
         assertThat(none.out()).isEmpty();
