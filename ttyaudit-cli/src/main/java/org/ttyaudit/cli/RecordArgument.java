@@ -13,7 +13,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The FILE argument of {@code play}, {@code commands}, {@code files} and {@code export}: a record file, or the id of a session on
+ * The FILE argument of {@code play}, {@code commands}, {@code files} and {@code export}: a record file, or the id
+ * of a session on
  * a server. An argument is a session id when it is a UUID, no file of that name exists, and a server is known
  * ({@code --server}, {@code TTYAUDIT_SERVER} or a saved login); the session's record is then downloaded
  * ({@code GET /api/v1/sessions/{id}/record}) into a private temporary file (0600) that {@link #close()} deletes,

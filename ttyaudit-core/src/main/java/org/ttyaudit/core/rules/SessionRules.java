@@ -26,8 +26,8 @@ import java.util.Set;
  * <p>Dedupe: a rule fires at most once per command — its command line, the exec events seen while it runs (and
  * up to a second after it ended, since processes are sampled from /proc), the files and the output of that
  * command (and output up to 20 ms after its end, which the recorder reports after the end marker when both came
- * in one read), and the file events while it runs (an SCP command's transfers). Outside commands the same rule with the same matched text fires at most once per second. Output is
- * searched with a carry-over of the previous event's last {@value #CARRY} characters, so a pattern split between
+ * in one read), and the file events while it runs (an SCP command's transfers). Outside commands the same rule
+ * with the same matched text fires at most once per second. Output is searched with a carry-over of the previous event's last {@value #CARRY} characters, so a pattern split between
  * two events is found, and a match that lies wholly in the carried text (already searched) is not reported again.
  *
  * <p>Bounded work per event: command lines are read up to 8 KiB; output is searched per event plus the carry.

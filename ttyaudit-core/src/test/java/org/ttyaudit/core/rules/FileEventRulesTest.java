@@ -40,8 +40,9 @@ class FileEventRulesTest {
         SessionRules s = RuleSet.defaultPack().forSession(BOB_VIA_GATEWAY);
         byte[] sha = new byte[32];
         List<RuleMatch> m = s.evaluate(new FileEvent(7_000, "write", "/etc/sudoers", null, 120L, sha, "sftp"));
-        assertThat(m).extracting(x -> x.rule().name(), RuleMatch::trigger, RuleMatch::matched, RuleMatch::offsetMicros,
-                RuleMatch::commandId).containsExactly(tuple("auth-file-modified", "file", "/etc/sudoers", 7_000L, null));
+        assertThat(m).extracting(x -> x.rule().name(), RuleMatch::trigger, RuleMatch::matched,
+                RuleMatch::offsetMicros, RuleMatch::commandId)
+                .containsExactly(tuple("auth-file-modified", "file", "/etc/sudoers", 7_000L, null));
     }
 
     @Test
@@ -153,14 +154,16 @@ class FileEventRulesTest {
 
     @Test
     void factsOfAGatewayHeaderTakeTheTargetUserFromItsTag() {
-        SessionHeader h = new SessionHeader(SessionId.parse("0190f1c0-0000-7000-8000-000000000002"), "gateway", "alice", -1, "db-1", null, "10.0.0.9",
+        SessionHeader h = new SessionHeader(SessionId.parse("0190f1c0-0000-7000-8000-000000000002"), "gateway",
+                "alice", -1, "db-1", null, "10.0.0.9",
                 "xterm", 80, 24, Instant.parse("2026-12-01T10:00:00Z"), List.of(), "full", "gw 1",
                 Map.of("target_user", "postgres", "target_address", "10.0.0.5:22", "gateway", "gw-1",
                         "channel", "sftp"));
         SessionFacts f = SessionFacts.of(h);
         assertThat(f.targetUser()).isEqualTo("postgres");
         assertThat(f.accountOnHost()).isEqualTo("postgres");
-        assertThat(SessionFacts.of(new SessionHeader(SessionId.parse("0190f1c0-0000-7000-8000-000000000002"), "recorder", "alice", 1000, "h", null, null,
+        assertThat(SessionFacts.of(new SessionHeader(SessionId.parse("0190f1c0-0000-7000-8000-000000000003"),
+                "recorder", "alice", 1000, "h", null, null,
                 "xterm", 80, 24, h.startedAt(), List.of(), "full", "r", Map.of())).targetUser()).isNull();
     }
 }

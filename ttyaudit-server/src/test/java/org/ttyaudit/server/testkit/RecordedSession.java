@@ -38,8 +38,8 @@ public final class RecordedSession {
     }
 
     public RecordedSession(UUID id, String user, String host) {
-        this(new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3", "10.0.0.9 5122 10.0.0.1 22",
-                "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
+        this(new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3",
+                "10.0.0.9 5122 10.0.0.1 22", "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
                 "test", Map.of()));
     }
 
