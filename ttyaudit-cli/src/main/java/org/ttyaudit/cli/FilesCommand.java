@@ -56,13 +56,9 @@ final class FilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        Recording recording;
-        String label;
-        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
-            label = record.label();
-            recording = RecordFiles.open(record.file(), label);
-        }
-        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
+        RecordArgument.Opened opened = RecordArgument.open(file, remote, context, spec.commandLine().getErr());
+        Recording recording = opened.recording();
+        String label = opened.label();
         List<FileEvent> files = new ArrayList<>();
         RecordFiles.forEachEvent(label, recording, (seq, e) -> {
             if (e instanceof FileEvent f) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -152,18 +153,7 @@ class DefaultPackTest {
 
     @TestFactory
     Stream<DynamicTest> fileRulesFireOnFileEventsOfTheirPathsAndNotOnLookAlikes() {
-        List<DynamicTest> tests = new ArrayList<>();
-        FILE_EXAMPLES.forEach((rule, examples) -> {
-            for (String event : examples.get(0)) {
-                tests.add(DynamicTest.dynamicTest(rule + " fires on the file event: " + event,
-                        () -> assertThat(firedByFileEvent(event)).as(event).contains(rule)));
-            }
-            for (String event : examples.get(1)) {
-                tests.add(DynamicTest.dynamicTest(rule + " ignores the file event: " + event,
-                        () -> assertThat(firedByFileEvent(event)).as(event).doesNotContain(rule)));
-            }
-        });
-        return tests.stream();
+        return examples(FILE_EXAMPLES, "the file event: ", DefaultPackTest::firedByFileEvent);
     }
 
     static Set<String> firedBy(String line) {
@@ -174,15 +164,21 @@ class DefaultPackTest {
 
     @TestFactory
     Stream<DynamicTest> eachRuleFiresOnItsExamplesAndNotOnLookAlikes() {
+        return examples(EXAMPLES, "", DefaultPackTest::firedBy);
+    }
+
+    /** A test per example of {@code table}: {@code fired} of it holds the rule (the first list) or not (the second). */
+    private static Stream<DynamicTest> examples(Map<String, List<List<String>>> table, String what,
+                                                Function<String, Set<String>> fired) {
         List<DynamicTest> tests = new ArrayList<>();
-        EXAMPLES.forEach((rule, examples) -> {
-            for (String line : examples.get(0)) {
-                tests.add(DynamicTest.dynamicTest(rule + " fires on: " + line,
-                        () -> assertThat(firedBy(line)).as(line).contains(rule)));
+        table.forEach((rule, examples) -> {
+            for (String example : examples.get(0)) {
+                tests.add(DynamicTest.dynamicTest(rule + " fires on: " + what + example,
+                        () -> assertThat(fired.apply(example)).as(example).contains(rule)));
             }
-            for (String line : examples.get(1)) {
-                tests.add(DynamicTest.dynamicTest(rule + " ignores: " + line,
-                        () -> assertThat(firedBy(line)).as(line).doesNotContain(rule)));
+            for (String example : examples.get(1)) {
+                tests.add(DynamicTest.dynamicTest(rule + " ignores: " + what + example,
+                        () -> assertThat(fired.apply(example)).as(example).doesNotContain(rule)));
             }
         });
         return tests.stream();
