@@ -7,8 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.server.testkit.RecordedSession;
+import org.ttyaudit.server.verify.DataDirectoryVerifier;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,7 +27,8 @@ import static org.ttyaudit.server.testkit.RecordedSession.frames;
 /**
  * File events (what the SSH gateway records of SFTP and SCP) on a real server in this JVM, ingested as the gateway
  * sends them: an upload to /etc/sudoers raises the default pack's alert, the events and the activity list the
- * files, gateway sessions are found by kind and target tags, and the index rows verify against the chunks.
+ * files, gateway sessions are found by kind and target tags, and the index rows verify against the chunks (an
+ * altered one is reported).
  */
 class FileEventsApiTest {
     private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -52,7 +57,9 @@ class FileEventsApiTest {
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private void ingest(String credential, RecordedSession s) throws Exception {
@@ -136,6 +143,25 @@ class FileEventsApiTest {
         assertThat(cast.status()).isEqualTo(200);
         assertThat(cast.text().lines().count()).as("a header and no events: file events are not terminal data")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aFileEventRowAlteredInTheDatabaseIsReportedByTheOfflineVerifier() throws Exception {
+        server.close();
+        server = null;
+        Path data = dir.resolve("data");
+        assertThat(DataDirectoryVerifier.verify(data, null, null).problems()).isEmpty();
+        // what an operator hiding the upload would do: point the row at a harmless file
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("server.db"));
+             Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE session_events SET detail_json = replace(detail_json, "
+                    + "'/etc/sudoers', '/tmp/notes') WHERE kind = 'file' AND detail_json LIKE '%sudoers%'"))
+                    .isEqualTo(1);
+        }
+        assertThat(DataDirectoryVerifier.verify(data, null, null).problems()).singleElement().asString()
+                .startsWith("session " + sftp.id() + ": chunk 0 ")
+                .contains("its file event 0 differs from the event index: detailJson differs")
+                .endsWith(" — the index was altered");
     }
 
     private static List<UUID> ids(JsonNode page) {
