@@ -274,6 +274,7 @@ async function activity(base) {
   // never "none": the page says which.
   const notRecorded = (what) => h('p', {class: 'muted'}, `${what}: not recorded for this session.`);
   return h('div', {id: 'activity'},
+    r.target ? targetLine(r.target) : null,
     processes.length === 0 ? h('p', {class: 'muted'}, 'No processes were recorded.')
       : table('processes run in the session', ['Time', 'PID', 'Parent', 'Program and arguments', 'Directory'],
         processes.map((p) => h('tr', {},
@@ -283,7 +284,42 @@ async function activity(base) {
           h('td', {}, h('code', {}, (p.argv ?? []).join(' '))),
           h('td', {}, p.cwd ?? '—')))),
     r.files === null || r.files === undefined ? notRecorded('Files touched')
-      : h('ul', {class: 'resources', 'aria-label': 'files touched'},
-        r.files.map((f) => h('li', {}, typeof f === 'string' ? f : JSON.stringify(f)))),
-    r.target ? h('p', {}, 'Target host: ', String(r.target)) : null);
+      : r.files.length === 0 ? h('p', {class: 'muted'}, 'No files were touched (no SFTP or SCP transfers).')
+        : filesTable(r.files));
+}
+
+/** Where a gateway session went: the account and host it reached, its address, the gateway and the channel. */
+function targetLine(t) {
+  return h('p', {class: 'target'}, 'Relayed by the SSH gateway', t.gateway ? ` ${t.gateway}` : '', ' to ',
+    h('strong', {}, `${t.user ?? '?'}@${t.host}`), t.address ? ` (${t.address})` : '',
+    t.channel ? `, channel ${t.channel}` : '', '.');
+}
+
+const FILE_ICONS = {read: '⇣', write: '⇡', remove: '✕', rmdir: '✕', rename: '→', mkdir: '+', setstat: '⚙',
+  symlink: '↪', link: '↪'};
+
+/** The files the session's SFTP and SCP transfers touched, in order; the hash shortened, whole in its title. */
+function filesTable(files) {
+  return table('files touched in the session',
+    ['Time', 'Operation', 'Path', 'Size', 'SHA-256', 'Source'],
+    files.map((f) => h('tr', {class: 'file-event', dataset: {operation: f.operation}},
+      h('td', {}, clock(f.offset_us / 1e6)),
+      h('td', {}, h('span', {class: `file-op file-op-${f.operation}`},
+        h('span', {'aria-hidden': 'true'}, `${FILE_ICONS[f.operation] ?? '•'} `), f.operation)),
+      h('td', {}, h('code', {}, f.path), f.target_path ? [' → ', h('code', {}, f.target_path)] : null),
+      h('td', {class: 'num'}, f.bytes === null || f.bytes === undefined ? '—' : size(f.bytes)),
+      h('td', {}, f.sha256 ? h('code', {class: 'hash', title: f.sha256}, `${f.sha256.slice(0, 12)}…`) : '—'),
+      h('td', {}, f.source))));
+}
+
+/** Bytes as people read them: 512 B, 1.5 KiB, 3.2 MiB. */
+function size(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }

@@ -42,7 +42,7 @@ export function sessionRow(ctx, s) {
       + (alerts > 0 ? `, ${alerts} alert${alerts === 1 ? '' : 's'}` : ''),
   }, () => ctx.navigate(href),
   h('td', {}, h('a', {href, tabindex: '-1'}, s.user)),
-  h('td', {}, s.host),
+  h('td', {}, s.host, gatewayBadge(s)),
   h('td', {}, s.client_address ?? '—'),
   h('td', {}, time(s.started_at)),
   h('td', {}, duration(s)),
@@ -50,4 +50,19 @@ export function sessionRow(ctx, s) {
   h('td', {class: 'num'}, s.commands),
   h('td', {class: 'num alerts-count'}, alerts > 0 ? h('strong', {class: 'has-alerts'}, `⚠ ${alerts}`) : '0'),
   h('td', {}, state));
+}
+
+/**
+ * For a session the SSH gateway relayed: a badge naming the account it reached on the host (its tag target_user)
+ * and the channel (shell, exec, sftp…); nothing for a recorder's session.
+ */
+export function gatewayBadge(s) {
+  if (s.kind !== 'gateway') {
+    return null;
+  }
+  const tags = s.tags ?? {};
+  const target = tags.target_user ? `${tags.target_user}@${s.host}` : s.host;
+  const channel = tags.channel ? ` · ${tags.channel}` : '';
+  return h('span', {class: 'gateway-badge', title: `relayed by the SSH gateway ${tags.gateway ?? ''} to ${target}`
+    + (tags.target_address ? ` (${tags.target_address})` : '')}, `via gateway → ${target}${channel}`);
 }

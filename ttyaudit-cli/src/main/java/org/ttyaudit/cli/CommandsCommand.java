@@ -48,13 +48,9 @@ final class CommandsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        Recording recording;
-        String label;
-        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
-            label = record.label();
-            recording = RecordFiles.open(record.file(), label);
-        }
-        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
+        RecordArgument.Opened opened = RecordArgument.open(file, remote, context, spec.commandLine().getErr());
+        Recording recording = opened.recording();
+        String label = opened.label();
         CommandTimeline timeline = new CommandTimeline(recording.header().startedAt());
         RecordFiles.forEachEvent(label, recording, (seq, e) -> timeline.accept(e), spec.commandLine().getErr());
         List<ExecutedCommand> commands = timeline.commands();

@@ -65,13 +65,9 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage("--format: " + e.getMessage());
         }
-        Recording recording;
-        String label;
-        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
-            label = record.label();
-            recording = RecordFiles.open(record.file(), label);
-        }
-        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
+        RecordArgument.Opened opened = RecordArgument.open(file, remote, context, spec.commandLine().getErr());
+        Recording recording = opened.recording();
+        String label = opened.label();
         SessionEnd end = recording.end().map(e -> e.end()).orElse(null);
         AsciicastOptions options = AsciicastOptions.defaults().withInput(withInput);
         try (OutputStream out = open()) {

@@ -26,7 +26,8 @@ public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, ShellCommand.class,
             ServerCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
             LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
-            CommandsCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class, VerifyCommand.class,
+            CommandsCommand.class, FilesCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class,
+            VerifyCommand.class,
             InfoCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

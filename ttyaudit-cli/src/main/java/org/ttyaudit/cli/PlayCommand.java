@@ -66,13 +66,9 @@ final class PlayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
-        Recording recording;
-        String label;
-        try (RecordArgument record = RecordArgument.resolve(file, remote, context)) {
-            label = record.label();
-            recording = RecordFiles.open(record.file(), label);
-        }
-        RecordFiles.warnIfPartial(label, recording, spec.commandLine().getErr());
+        RecordArgument.Opened opened = RecordArgument.open(file, remote, context, spec.commandLine().getErr());
+        Recording recording = opened.recording();
+        String label = opened.label();
         RawMode raw = null;
         try {
             if (FileDescriptors.isTerminal(FileDescriptors.STDIN)) {

@@ -1,6 +1,7 @@
 package org.ttyaudit.cli;
 
 import org.ttyaudit.cli.remote.RemoteOptions;
+import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.cli.remote.ServerClient;
 import org.ttyaudit.cli.remote.ServerTarget;
 
@@ -13,7 +14,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The FILE argument of {@code play}, {@code commands} and {@code export}: a record file, or the id of a session on
+ * The FILE argument of {@code play}, {@code commands}, {@code files} and {@code export}: a record file, or the id
+ * of a session on
  * a server. An argument is a session id when it is a UUID, no file of that name exists, and a server is known
  * ({@code --server}, {@code TTYAUDIT_SERVER} or a saved login); the session's record is then downloaded
  * ({@code GET /api/v1/sessions/{id}/record}) into a private temporary file (0600) that {@link #close()} deletes,
@@ -95,6 +97,23 @@ final class RecordArgument implements AutoCloseable {
             throw e;
         }
         return downloaded;
+    }
+
+    /** A record named by a FILE|ID argument, read, and how messages name it. */
+    record Opened(String label, Recording recording) {
+    }
+
+    /**
+     * Reads the record {@code argument} names ({@link #resolve}: a file, or a session downloaded from the server),
+     * warning on {@code err} when it is damaged or incomplete; a download is deleted once read.
+     */
+    static Opened open(Path argument, RemoteOptions remote, CliContext context, java.io.PrintWriter err) {
+        Opened opened;
+        try (RecordArgument record = resolve(argument, remote, context)) {
+            opened = new Opened(record.label(), RecordFiles.open(record.file(), record.label()));
+        }
+        RecordFiles.warnIfPartial(opened.label(), opened.recording(), err);
+        return opened;
     }
 
     /** The record file to read. */

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MainTest {
     private static final List<String> COMMANDS = List.of("record", "shell", "server", "enroll", "upload",
-            "enrollment-token", "login", "logout", "sessions", "search", "commands", "play", "export", "verify",
+            "enrollment-token", "login", "logout", "sessions", "search", "commands", "files", "play", "export",
+            "verify",
             "info", "help");
 
     private static String[] run(String... args) {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The filters and paging options that {@code sessions} and {@code search} share (a picocli mixin), turned into
- * the API's query parameters ({@code user, host, since, until, limit, cursor}).
+ * the API's query parameters ({@code user, host, kind, tag, since, until, limit, cursor}).
  */
 public final class ListingOptions {
     static final int DEFAULT_PAGE = 50;
@@ -21,6 +21,15 @@ public final class ListingOptions {
 
     @Option(names = "--host", paramLabel = "HOST", description = "Only sessions on this host.")
     String host;
+
+    @Option(names = "--kind", paramLabel = "KIND",
+            description = "Only sessions of this kind: recorder, gateway (relayed by the SSH gateway) or import.")
+    String kind;
+
+    @Option(names = "--tag", paramLabel = "NAME:VALUE",
+            description = "Only sessions with this header tag, e.g. target_user:root (the account a gateway "
+                    + "session reached).")
+    String tag;
 
     @Option(names = "--since", paramLabel = "TIME",
             description = "Only sessions started at or after TIME: ISO-8601 (2026-01-31T12:00:00Z; "
@@ -60,6 +69,11 @@ public final class ListingOptions {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("user", user);
         q.put("host", host);
+        q.put("kind", kind);
+        if (tag != null && tag.indexOf(':') <= 0) {
+            throw UserError.usage("--tag must be NAME:VALUE (target_user:root), not '" + tag + "'");
+        }
+        q.put("tag", tag);
         q.put("since", from == null ? null : from.toString());
         q.put("until", to == null ? null : to.toString());
         q.put("limit", Integer.toString(pageSize));

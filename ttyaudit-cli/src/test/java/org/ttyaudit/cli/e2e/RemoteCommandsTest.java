@@ -224,6 +224,11 @@ class RemoteCommandsTest {
                 .hasSize(3);
         // The sessions started at 10:00Z; the test clock says 12:00Z, so "3h" ago is 09:00Z and "1h" is 11:00Z.
         assertThat(ids(cli(env(), "", false, tmp, "sessions", "--since", "3h"))).hasSize(3);
+        assertThat(ids(cli(env(), "", false, tmp, "sessions", "--kind", "recorder"))).hasSize(3);
+        Run gateway = cli(env(), "", false, tmp, "sessions", "--kind", "gateway", "--tag", "target_user:root");
+        assertThat(gateway.out()).isEmpty();
+        assertThat(gateway.err()).contains("no sessions found");
+        assertThat(cli(env(), "", false, tmp, "sessions", "--tag", "target_user").exitCode()).isEqualTo(2);
         Run none = cli(env(), "", false, tmp, "sessions", "--since", "1h");
         assertThat(none.exitCode()).isZero();
         assertThat(none.out()).isEmpty();
@@ -298,6 +303,10 @@ class RemoteCommandsTest {
         assertThat(byId.out()).isEqualTo(byFile.out()).contains("cat /etc/passwd", "make deploy");
         Run textById = cli(env(), "", false, scratch, "commands", id);
         assertThat(textById.out()).isEqualTo(cli(env(), "", false, scratch, "commands", record.toString()).out());
+        Run filesById = cli(env(), "", false, scratch, "files", id, "--json");
+        assertThat(filesById.exitCode()).as(filesById.toString()).isZero();
+        assertThat(filesById.out()).isEqualTo(cli(env(), "", false, scratch, "files", record.toString(), "--json")
+                .out());
 
         for (String format : List.of("asciicast-v2", "asciicast-v3")) {
             Path fromFile = tmp.resolve("file-" + format + ".cast");

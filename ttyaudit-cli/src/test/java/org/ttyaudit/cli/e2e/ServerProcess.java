@@ -153,6 +153,25 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("the session never reached the server");
     }
 
+    /**
+     * Sends a whole session (header, chunks, end) as its recorder or the SSH gateway would, with the credential of
+     * the host enrolled into {@code credentialFile}.
+     */
+    public void ingest(Path credentialFile, org.ttyaudit.server.testkit.RecordedSession s) throws Exception {
+        String credential = org.ttyaudit.recorder.upload.HostCredentialFile.read(credentialFile).credential();
+        org.ttyaudit.core.format.Chunk[] chunks = s.chunks.toArray(new org.ttyaudit.core.format.Chunk[0]);
+        byte[] frames = org.ttyaudit.server.testkit.RecordedSession.concat(s.headerFrame(),
+                org.ttyaudit.server.testkit.RecordedSession.frames(chunks),
+                org.ttyaudit.server.testkit.RecordedSession.endFrame(s.end()));
+        HttpResponse<byte[]> r = send(request("/api/v1/ingest/sessions/" + s.id(), credential)
+                .header("Content-Type", "application/vnd.ttyaudit.frames")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(frames)).build());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("ingest of " + s.id() + ": " + r.statusCode() + " "
+                    + new String(r.body(), StandardCharsets.UTF_8));
+        }
+    }
+
     public JsonNode getJson(String path) throws Exception {
         HttpResponse<byte[]> r = send(request(path, adminToken).GET().build());
         return JSON.readTree(r.body());

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * One {@code match:} block of a rule: every condition given must hold (a list inside a condition means any of
  * its items). Conditions are of three kinds that are never mixed in one block: command conditions
  * ({@code command}, {@code command_glob}, {@code program}, {@code argv}, {@code file}), checked against command
- * lines and exec events; {@code output}; and {@code marker}. The context conditions ({@code user}, {@code group},
+ * lines and exec events; {@code output}; and {@code marker}. A block whose only command condition is {@code file}
+ * is also checked against file events (the SSH gateway's SFTP and SCP transfers): an upload to /etc/sudoers is a
+ * write of it just as {@code visudo} is. The context conditions ({@code user}, {@code group}, {@code target_user},
  * {@code host}, {@code client}, {@code time}) go with any kind; a block with only context conditions fires once,
  * when the session starts. {@code program}, {@code argv} and {@code file} must all hold for the same program run.
  * Built by the rule file loader; immutable and thread-safe.
@@ -33,14 +35,15 @@ public final class Conditions {
     final List<Glob> markers;
     final List<Glob> users;
     final List<Glob> groups;
+    final List<Glob> targetUsers;
     final List<Glob> hosts;
     final List<AddressPattern> clients;
     final TimeWindow time;
     final Kind kind;
 
     Conditions(List<Pattern> command, List<Glob> commandGlobs, List<Glob> programs, Pattern argv, FileCondition file,
-               List<Pattern> output, List<Glob> markers, List<Glob> users, List<Glob> groups, List<Glob> hosts,
-               List<AddressPattern> clients, TimeWindow time) {
+               List<Pattern> output, List<Glob> markers, List<Glob> users, List<Glob> groups,
+               List<Glob> targetUsers, List<Glob> hosts, List<AddressPattern> clients, TimeWindow time) {
         this.command = List.copyOf(command);
         this.commandGlobs = List.copyOf(commandGlobs);
         this.programs = List.copyOf(programs);
@@ -50,6 +53,7 @@ public final class Conditions {
         this.markers = List.copyOf(markers);
         this.users = List.copyOf(users);
         this.groups = List.copyOf(groups);
+        this.targetUsers = List.copyOf(targetUsers);
         this.hosts = List.copyOf(hosts);
         this.clients = List.copyOf(clients);
         this.time = time;
@@ -58,6 +62,10 @@ public final class Conditions {
         if (kinds > 1) {
             throw new IllegalArgumentException("a match block checks one kind of event: command conditions "
                     + "(command, command_glob, program, argv, file), output, or marker; use separate rules");
+        }
+        if (file != null && FileCondition.EVENT_OPS.contains(file.op()) && !checksFileEvents()) {
+            throw new IllegalArgumentException("file op '" + file.op() + "' is an operation of file events, which "
+                    + "run no program: it cannot go with command, command_glob, program or argv");
         }
         this.kind = commandKind ? Kind.COMMAND : !output.isEmpty() ? Kind.OUTPUT : !markers.isEmpty() ? Kind.MARKER
                 : Kind.CONTEXT;
@@ -68,10 +76,22 @@ public final class Conditions {
         return !programs.isEmpty() || argv != null || file != null;
     }
 
-    /** The session-wide conditions (user, group, host, client); time is checked per event. */
+    /**
+     * Whether file events can satisfy this block: its only command condition is {@code file} (a file event runs
+     * no program, so {@code program}, {@code argv} and command text cannot hold for it).
+     */
+    boolean checksFileEvents() {
+        return file != null && command.isEmpty() && commandGlobs.isEmpty() && programs.isEmpty() && argv == null;
+    }
+
+    /**
+     * The session-wide conditions (user, group, target user, host, client); time is checked per event. A session
+     * without a target user (not relayed by the gateway) never matches {@code target_user}.
+     */
     boolean holdsFor(SessionFacts s) {
         return (users.isEmpty() || anyMatches(users, s.user()))
                 && (groups.isEmpty() || s.groups().stream().anyMatch(g -> anyMatches(groups, g)))
+                && (targetUsers.isEmpty() || anyMatches(targetUsers, s.targetUser()))
                 && (hosts.isEmpty() || anyMatches(hosts, s.host()))
                 && (clients.isEmpty() || clients.stream().anyMatch(c -> c.matches(s.clientAddress())));
     }
@@ -135,6 +155,12 @@ public final class Conditions {
             }
         }
         return false;
+    }
+
+    /** Checks the files a file event touches ({@link FileEventTouches}); only for {@link #checksFileEvents()}. */
+    Hit matchFileEvent(List<FileTouch> touches) {
+        FileTouch f = file.find(touches);
+        return f == null ? null : new Hit("file", f.path());
     }
 
     /**

@@ -7,10 +7,14 @@ import java.util.List;
 /**
  * A {@code file:} condition: a path pattern (a {@link Glob} over the normalised absolute path; {@code ~/x} stands
  * for {@code x} under every home directory, {@code /root/x} and {@code /home/USER/x}) and how the file is touched
- * ({@code write} also covers deletes; {@code any}). Immutable.
+ * ({@code write} also covers deletes; {@code any}), or one operation of file events only ({@code rename},
+ * {@code setstat}, …: {@link #EVENT_OPS}). Immutable.
  */
 record FileCondition(List<Glob> paths, String op) {
-    static final List<String> OPS = List.of("write", "read", "delete", "any");
+    /** The operations of file events (docs/FORMAT.md) a condition may name; such a condition sees file events only. */
+    static final List<String> EVENT_OPS = List.of("remove", "rename", "mkdir", "rmdir", "setstat", "symlink", "link");
+    static final List<String> OPS = List.of("write", "read", "delete", "any", "remove", "rename", "mkdir", "rmdir",
+            "setstat", "symlink", "link");
 
     FileCondition {
         paths = List.copyOf(paths);
@@ -19,19 +23,21 @@ record FileCondition(List<Glob> paths, String op) {
     /** The first file of {@code files} that this condition matches, or null. */
     FileTouch find(List<FileTouch> files) {
         for (FileTouch f : files) {
-            if (opMatches(f.op()) && pathMatches(f.path())) {
+            if (opMatches(f) && pathMatches(f.path())) {
                 return f;
             }
         }
         return null;
     }
 
-    private boolean opMatches(Op o) {
+    private boolean opMatches(FileTouch f) {
+        Op o = f.op();
         return switch (op) {
             case "write" -> o == Op.WRITE || o == Op.DELETE;
             case "read" -> o == Op.READ;
             case "delete" -> o == Op.DELETE;
-            default -> true;
+            case "any" -> true;
+            default -> op.equals(f.operation());
         };
     }
 

@@ -32,7 +32,7 @@ final class RuleFileLoader {
     private static final Set<String> TOP_KEYS = Set.of("default_pack", "disable", "rules");
     private static final Set<String> RULE_KEYS = Set.of("name", "description", "severity", "match", "actions");
     private static final Set<String> MATCH_KEYS = Set.of("command", "command_glob", "program", "argv", "file",
-            "output", "marker", "user", "group", "host", "client", "time");
+            "output", "marker", "user", "group", "target_user", "host", "client", "time");
     private static final Set<String> FILE_KEYS = Set.of("path", "op");
     private static final Set<String> TIME_KEYS = Set.of("from", "to", "days", "zone");
     private static final Set<String> ACTION_KEYS = Set.of("alert", "notify", "terminate");
@@ -130,6 +130,7 @@ final class RuleFileLoader {
                     list(m, "program", n -> glob(n, "program", n.text().contains("/"))), argv, file,
                     list(m, "output", n -> regex(n, "output")), list(m, "marker", n -> glob(n, "marker", false)),
                     list(m, "user", n -> glob(n, "user", false)), list(m, "group", n -> glob(n, "group", false)),
+                    list(m, "target_user", n -> glob(n, "target_user", false)),
                     list(m, "host", n -> glob(n, "host", false)), list(m, "client", RuleFileLoader::address),
                     m.get("time").map(RuleFileLoader::time).orElse(null));
         } catch (IllegalArgumentException e) {

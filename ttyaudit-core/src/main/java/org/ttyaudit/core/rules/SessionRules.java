@@ -4,6 +4,7 @@ import org.ttyaudit.core.model.CommandEndEvent;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 
@@ -19,13 +20,14 @@ import java.util.Set;
 /**
  * Evaluates the rules of one live session, event by event, and says which fire. Each event is checked only
  * against the rules of its kind (command rules for command starts and exec events, output rules for output,
- * marker rules for markers), and a command line is analysed once for all rules.
+ * marker rules for markers, the command rules whose only command condition is {@code file} for file events), and
+ * a command line is analysed once for all rules.
  *
  * <p>Dedupe: a rule fires at most once per command — its command line, the exec events seen while it runs (and
  * up to a second after it ended, since processes are sampled from /proc), the files and the output of that
  * command (and output up to 20 ms after its end, which the recorder reports after the end marker when both came
- * in one read). Outside commands the same rule with the same matched text fires at most once per second. Output is
- * searched with a carry-over of the previous event's last {@value #CARRY} characters, so a pattern split between
+ * in one read), and the file events while it runs (an SCP command's transfers). Outside commands the same rule
+ * with the same matched text fires at most once per second. Output is searched with a carry-over of the previous event's last {@value #CARRY} characters, so a pattern split between
  * two events is found, and a match that lies wholly in the carried text (already searched) is not reported again.
  *
  * <p>Bounded work per event: command lines are read up to 8 KiB; output is searched per event plus the carry.
@@ -55,6 +57,8 @@ public final class SessionRules {
     private final Entry[] commandEntries;
     private final Entry[] outputEntries;
     private final Entry[] markerEntries;
+    private final Entry[] fileEntries;
+    private final String fileHome;
     private final boolean programsNeeded;
     private final OutputText outputText = new OutputText();
     private String carry = "";
@@ -68,11 +72,12 @@ public final class SessionRules {
 
     SessionRules(List<Rule> rules, SessionFacts facts) {
         this.facts = facts;
-        this.analyzer = new CommandAnalyzer(facts.user());
+        this.analyzer = new CommandAnalyzer(facts.accountOnHost());
         List<Entry> context = new ArrayList<>();
         List<Entry> command = new ArrayList<>();
         List<Entry> output = new ArrayList<>();
         List<Entry> marker = new ArrayList<>();
+        List<Entry> file = new ArrayList<>();
         boolean programs = false;
         for (Rule r : rules) {
             for (Conditions c : r.match()) {
@@ -85,6 +90,9 @@ public final class SessionRules {
                     case COMMAND -> {
                         command.add(e);
                         programs |= c.usesPrograms();
+                        if (c.checksFileEvents()) {
+                            file.add(e);
+                        }
                     }
                     case OUTPUT -> output.add(e);
                     case MARKER -> marker.add(e);
@@ -96,6 +104,8 @@ public final class SessionRules {
         this.commandEntries = command.toArray(new Entry[0]);
         this.outputEntries = output.toArray(new Entry[0]);
         this.markerEntries = marker.toArray(new Entry[0]);
+        this.fileEntries = file.toArray(new Entry[0]);
+        this.fileHome = SessionFacts.homeOf(facts.accountOnHost());
         this.programsNeeded = programs;
     }
 
@@ -153,6 +163,20 @@ public final class SessionRules {
                 currentCommand = null;
             }
             return List.of();
+        }
+        if (e instanceof FileEvent f) {
+            if (fileEntries.length == 0) {
+                return List.of();
+            }
+            List<FileTouch> touches = FileEventTouches.of(f, fileHome);
+            List<RuleMatch> out = null;
+            for (Entry entry : fileEntries) {
+                if (currentCommand != null && firedInCommand.contains(entry.rule().name())) {
+                    continue;
+                }
+                out = fire(out, entry, entry.conditions().matchFileEvent(touches), f.offsetMicros(), currentCommand);
+            }
+            return out == null ? List.of() : out;
         }
         if (e instanceof MarkerEvent m) {
             List<RuleMatch> out = null;

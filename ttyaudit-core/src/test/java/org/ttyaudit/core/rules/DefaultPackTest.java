@@ -6,6 +6,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.ttyaudit.core.model.CommandSource;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,6 +43,11 @@ class DefaultPackTest {
                     List.of("echo ssh-ed25519 AAA >> ~/.ssh/authorized_keys", "vim /etc/ssh/sshd_config",
                             "cat key.pub >> /root/.ssh/authorized_keys", "ln -sf /tmp/k ~bob/.ssh/authorized_keys"),
                     List.of("cat ~/.ssh/authorized_keys", "ssh-keygen -t ed25519", "vim /etc/ssh/ssh_config"))),
+            Map.entry("system-binary-changed", List.of(
+                    List.of("cp ./ls /bin/ls", "sudo mv /tmp/x /usr/sbin/sshd", "rm /lib/x86_64-linux-gnu/libz.so.1",
+                            "vi /boot/grub/grub.cfg", "echo x > /usr/lib64/libfoo.so"),
+                    List.of("ls /usr/bin", "cp /usr/bin/ls /tmp/ls", "cp tool /usr/local/bin/tool",
+                            "cat /boot/config", "vi /usr/share/doc/x"))),
             Map.entry("recursive-delete-of-system-path", List.of(
                     List.of("rm -rf /", "sudo rm -rf /*", "rm -fr /etc", "rm -r --no-preserve-root /",
                             "rm --recursive /usr", "rm -Rf /home", "cd / && rm -rf usr", "rm -rf /lib64",
@@ -101,6 +108,54 @@ class DefaultPackTest {
                     List.of("insmod rootkit.ko", "sudo modprobe -r usb_storage", "rmmod x", "modprobe vfat"),
                     List.of("lsmod", "modinfo vfat"))));
 
+    /**
+     * rule → (file events that fire it, look-alikes that do not), each written {@code OPERATION PATH [-> TARGET]};
+     * the session is a gateway session whose target user is bob (relative paths are under /home/bob).
+     */
+    static final Map<String, List<List<String>>> FILE_EXAMPLES = Map.of(
+            "auth-file-modified", List.of(
+                    List.of("write /etc/sudoers", "write /etc/sudoers.d/90-eve", "remove /etc/shadow",
+                            "rename /tmp/p -> /etc/passwd", "rename /etc/passwd -> /etc/passwd.old",
+                            "setstat /etc/shadow", "symlink /etc/sudoers.d/x -> /tmp/evil",
+                            "write /etc/./sudoers", "write ../../etc/group"),
+                    List.of("read /etc/shadow", "read /etc/sudoers", "write /etc/passwd.txt/x",
+                            "rename /etc/passwd.txt -> /tmp/y", "write etc/passwd")),
+            "ssh-access-modified", List.of(
+                    List.of("write .ssh/authorized_keys", "write /root/.ssh/authorized_keys",
+                            "rename .ssh/k.tmp -> .ssh/authorized_keys", "write /etc/ssh/sshd_config"),
+                    List.of("read .ssh/authorized_keys", "write .ssh/known_hosts", "mkdir .ssh")),
+            "history-cleared", List.of(
+                    List.of("remove .bash_history", "write /home/bob/.zsh_history"),
+                    List.of("read .bash_history")),
+            "crontab-changed", List.of(
+                    List.of("write /etc/cron.d/backdoor", "write /var/spool/cron/crontabs/root"),
+                    List.of("read /etc/crontab")),
+            "system-binary-changed", List.of(
+                    List.of("write /usr/bin/ls", "rename /tmp/sshd -> /usr/sbin/sshd", "remove /bin/su",
+                            "write /lib/x86_64-linux-gnu/security/pam_unix.so", "mkdir /boot/evil"),
+                    List.of("read /usr/bin/ls", "write /usr/local/bin/tool", "write bin/ls")));
+
+    static final SessionFacts BOB_VIA_GATEWAY = new SessionFacts("gateway", "alice", List.of(), "db-1",
+            "10.1.2.3", Instant.parse("2026-12-01T10:00:00Z"), "bob");
+
+    /** {@code OPERATION PATH [-> TARGET]} as a file event of an SFTP transfer. */
+    static FileEvent fileEvent(long at, String text) {
+        String[] words = text.split(" ");
+        boolean transfer = words[0].equals("read") || words[0].equals("write");
+        return new FileEvent(at, words[0], words[1], words.length > 3 ? words[3] : null, transfer ? 42L : null,
+                null, "sftp");
+    }
+
+    static Set<String> firedByFileEvent(String text) {
+        SessionRules rules = RuleSet.defaultPack().forSession(BOB_VIA_GATEWAY);
+        return rules.evaluate(fileEvent(5, text)).stream().map(m -> m.rule().name()).collect(Collectors.toSet());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> fileRulesFireOnFileEventsOfTheirPathsAndNotOnLookAlikes() {
+        return examples(FILE_EXAMPLES, "the file event: ", DefaultPackTest::firedByFileEvent);
+    }
+
     static Set<String> firedBy(String line) {
         SessionRules rules = RuleSet.defaultPack().forSession(ALICE);
         return rules.evaluate(new CommandStartEvent(5, 1, line, "/home/alice", CommandSource.SHELL_INTEGRATION))
@@ -109,15 +164,21 @@ class DefaultPackTest {
 
     @TestFactory
     Stream<DynamicTest> eachRuleFiresOnItsExamplesAndNotOnLookAlikes() {
+        return examples(EXAMPLES, "", DefaultPackTest::firedBy);
+    }
+
+    /** A test per example of {@code table}: {@code fired} of it holds the rule (the first list) or not (the second). */
+    private static Stream<DynamicTest> examples(Map<String, List<List<String>>> table, String what,
+                                                Function<String, Set<String>> fired) {
         List<DynamicTest> tests = new ArrayList<>();
-        EXAMPLES.forEach((rule, examples) -> {
-            for (String line : examples.get(0)) {
-                tests.add(DynamicTest.dynamicTest(rule + " fires on: " + line,
-                        () -> assertThat(firedBy(line)).as(line).contains(rule)));
+        table.forEach((rule, examples) -> {
+            for (String example : examples.get(0)) {
+                tests.add(DynamicTest.dynamicTest(rule + " fires on: " + what + example,
+                        () -> assertThat(fired.apply(example)).as(example).contains(rule)));
             }
-            for (String line : examples.get(1)) {
-                tests.add(DynamicTest.dynamicTest(rule + " ignores: " + line,
-                        () -> assertThat(firedBy(line)).as(line).doesNotContain(rule)));
+            for (String example : examples.get(1)) {
+                tests.add(DynamicTest.dynamicTest(rule + " ignores: " + what + example,
+                        () -> assertThat(fired.apply(example)).as(example).doesNotContain(rule)));
             }
         });
         return tests.stream();

@@ -18,12 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the web UI's session details page shows beside the player: the processes the session ran
- * ({@code /activity}) and whether its record is intact and in the signed ledger ({@code /integrity}). Both are
+ * What the web UI's session details page shows beside the player: the processes the session ran and the files it
+ * touched ({@code /activity}) and whether its record is intact and in the signed ledger ({@code /integrity}). Both are
  * reads of the session's content: the same access rule as the session itself, and audited ({@code session.view}
  * with {@code part}).
  */
 final class SessionDetailRoutes implements Routes {
+    /** The session kind of the SSH gateway's recordings. */
+    private static final String GATEWAY = "gateway";
+    /** A file event's fields as ingest keeps them ({@code ChunkIndexer}) and as the activity lists them. */
+    private static final List<String> FILE_FIELDS = List.of("operation", "path", "target_path", "bytes", "sha256",
+            "source");
+
     private final Store store;
     private final SessionAccess access;
     private final SessionIntegrity integrity;
@@ -43,19 +49,28 @@ final class SessionDetailRoutes implements Routes {
     }
 
     /**
-     * The exec events (kept by ingest as session event rows) as processes. The recorder records no file access
-     * and sessions have no target host until the SSH gateway exists: both are null ("not recorded"), never an
-     * empty list that would claim nothing was touched.
+     * The exec events (kept by ingest as session event rows) as processes, the file events as files, and for a
+     * session the SSH gateway relayed, the target it reached. The recorder records no file access and has no
+     * target: both are then null ("not recorded"), never an empty list that would claim nothing was touched. A
+     * gateway session records the files its SFTP and SCP transfers touch, so its list is there even when empty.
      */
     private void activity(Context ctx) throws IOException {
         SessionRecord s = access.view(ctx, Action.SESSION_VIEW, "session.view", Map.of("part", "activity"));
         List<Object> processes = new ArrayList<>();
-        for (SessionEventRecord e : store.sessions().events(s.id(), List.of("exec"))) {
+        List<Object> files = new ArrayList<>();
+        for (SessionEventRecord e : store.sessions().events(s.id(), List.of("exec", "file"))) {
             JsonNode d = Json.MAPPER.readTree(e.detailJson());
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("seq", e.eventSeq());
             p.put("at", Views.time(s.header().startedAt().plus(e.offsetMicros(), ChronoUnit.MICROS)));
             p.put("offset_us", e.offsetMicros());
+            if (e.kind().equals("file")) {
+                for (String field : FILE_FIELDS) {
+                    p.put(field, d.path(field));
+                }
+                files.add(p);
+                continue;
+            }
             p.put("pid", d.path("pid").asLong());
             p.put("ppid", d.path("ppid").asLong());
             p.put("argv", d.path("argv"));
@@ -65,9 +80,24 @@ final class SessionDetailRoutes implements Routes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", s.id().toString());
         m.put("processes", processes);
-        m.put("files", null);
-        m.put("target", null);
+        m.put("files", files.isEmpty() && !GATEWAY.equals(s.header().kind()) ? null : files);
+        m.put("target", target(s));
         Json.write(ctx, 200, m);
+    }
+
+    /** Where a gateway session went: the target host, the account there, its address; null for other kinds. */
+    private static Map<String, Object> target(SessionRecord s) {
+        if (!GATEWAY.equals(s.header().kind())) {
+            return null;
+        }
+        Map<String, String> tags = s.header().tags();
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("host", s.header().host());
+        t.put("user", tags.get("target_user"));
+        t.put("address", tags.get("target_address"));
+        t.put("gateway", tags.get("gateway"));
+        t.put("channel", tags.get("channel"));
+        return t;
     }
 
     private void integrity(Context ctx) {

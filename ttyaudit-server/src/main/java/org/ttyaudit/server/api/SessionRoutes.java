@@ -167,13 +167,38 @@ final class SessionRoutes implements Routes {
         if (f.host() != null) {
             d.put("host", f.host());
         }
+        if (f.kind() != null) {
+            d.put("kind", f.kind());
+        }
+        f.tags().forEach((name, value) -> d.put("tag." + name, value));
         return d;
     }
 
     private static SessionFilter filter(Context ctx, AccessPolicy.Grant grant) {
         String visibleTo = grant == AccessPolicy.Grant.OWN ? Caller.of(ctx).name() : null;
-        return new SessionFilter(Params.text(ctx, "user"), Params.text(ctx, "host"), Params.instant(ctx, "since"),
-                Params.instant(ctx, "until"), visibleTo, Params.bool(ctx, "has_alerts"));
+        try {
+            return new SessionFilter(Params.text(ctx, "user"), Params.text(ctx, "host"),
+                    Params.instant(ctx, "since"), Params.instant(ctx, "until"), visibleTo,
+                    Params.bool(ctx, "has_alerts"), Params.text(ctx, "kind"), tags(ctx));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("tag: " + e.getMessage());
+        }
+    }
+
+    /** The {@code tag=NAME:VALUE} parameters (repeatable, all must hold); the value may itself hold colons. */
+    private static Map<String, String> tags(Context ctx) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        for (String t : ctx.queryParams("tag")) {
+            int colon = t.indexOf(':');
+            if (colon <= 0) {
+                throw ApiException.badRequest("tag: expected NAME:VALUE (target_user:root), not '" + t + "'");
+            }
+            String name = t.substring(0, colon);
+            if (tags.put(name, t.substring(colon + 1)) != null) {
+                throw ApiException.badRequest("tag: " + name + " is given twice");
+            }
+        }
+        return tags;
     }
 
     private Viewed view(Context ctx, Action action, String auditAction, Map<String, String> detail) {

@@ -7,6 +7,7 @@ import org.ttyaudit.core.model.CommandEndEvent;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.server.store.SessionEventRecord;
@@ -48,6 +49,8 @@ public final class ChunkIndexer {
             } else if (e instanceof MarkerEvent m) {
                 kept.add(new SessionEventRecord(chunk.sessionId().uuid(), seq, m.offsetMicros(), "marker",
                         markerJson(m)));
+            } else if (e instanceof FileEvent f) {
+                kept.add(new SessionEventRecord(chunk.sessionId().uuid(), seq, f.offsetMicros(), "file", fileJson(f)));
             }
             // input, redacted input and resizes are played back from the chunk, not indexed
             seq++;
@@ -61,6 +64,18 @@ public final class ChunkIndexer {
         n.put("ppid", x.ppid());
         x.argv().forEach(n.putArray("argv")::add);
         n.put("cwd", x.cwd());
+        return n.toString();
+    }
+
+    /** A file event's fields; absent values (target, size, hash) are JSON nulls, the hash lower-case hex. */
+    private static String fileJson(FileEvent f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("operation", f.operation());
+        n.put("path", f.path());
+        n.put("target_path", f.targetPath());
+        n.put("bytes", f.bytes());
+        n.put("sha256", f.sha256Hex());
+        n.put("source", f.source());
         return n.toString();
     }
 

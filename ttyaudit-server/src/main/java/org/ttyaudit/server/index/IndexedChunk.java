@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A received chunk with what the server indexes from it: the commands that started and ended in it, its other
- * events worth keeping (exec, marker) and its output, which {@link #outputText()} makes searchable. Made by
+ * events worth keeping (exec, marker, file) and its output, which {@link #outputText()} makes searchable. Made by
  * {@link ChunkIndexer} off the commit path; immutable (the arrays are not copied: do not change them).
  *
  * @param bytes  the chunk's encoding as received (what the blob store keeps)

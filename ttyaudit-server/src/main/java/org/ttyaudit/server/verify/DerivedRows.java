@@ -21,7 +21,7 @@ import java.util.UUID;
 
 /**
  * The index rows a server derives from a session's chunks when it ingests them — the command list (from
- * command-start and command-end events), exec and marker events, and the output text that full-text search
+ * command-start and command-end events), exec, marker and file events, and the output text that full-text search
  * reads — recomputed from the chunks, exactly as ingest derives them ({@code ChunkIndexer}, {@code
  * IngestService}), and compared with the rows stored. They are not part of the hashed record, so the ledger
  * cannot vouch for them; but a row that disagrees with its chunk means the index was altered: a command line

@@ -875,6 +875,43 @@ public abstract class StoreContract {
     }
 
     @Test
+    void listAndSearchFilterByKindAndTags() {
+        UUID recorder = start(header().id(sessionId(1, 1)).startedAt(T0.plusSeconds(10)).build()).id();
+        UUID toRoot = start(header().id(sessionId(2, 2)).kind("gateway").startedAt(T0.plusSeconds(20))
+                .tags(Map.of("target_user", "root", "target_address", "10.0.0.5:22", "gateway", "gw-1")).build()).id();
+        UUID toBob = start(header().id(sessionId(3, 3)).kind("gateway").startedAt(T0.plusSeconds(30))
+                .tags(Map.of("target_user", "bob", "target_address", "10.0.0.6:22", "gateway", "gw-1")).build()).id();
+        for (UUID id : List.of(recorder, toRoot, toBob)) {
+            addCommands(id, "sudo reboot");
+        }
+        Function<SessionFilter, List<UUID>> listed = f -> store.sessions().list(f, null, 100).items().stream()
+                .map(SessionRecord::id).toList();
+        Function<SessionFilter, List<UUID>> found = f -> searchAll("sudo", f).stream().map(SearchHit::sessionId)
+                .toList();
+        Function<Map<String, String>, SessionFilter> tagged = tags -> new SessionFilter(null, null, null, null,
+                null, null, null, tags);
+
+        SessionFilter gateway = new SessionFilter(null, null, null, null, null, null, "gateway", Map.of());
+        assertThat(listed.apply(gateway)).containsExactly(toBob, toRoot);
+        assertThat(found.apply(gateway)).containsExactlyInAnyOrder(toBob, toRoot);
+        assertThat(listed.apply(new SessionFilter(null, null, null, null, null, null, "recorder", Map.of())))
+                .containsExactly(recorder);
+        assertThat(listed.apply(new SessionFilter(null, null, null, null, null, null, "import", Map.of())))
+                .isEmpty();
+        assertThat(listed.apply(tagged.apply(Map.of("target_user", "root")))).containsExactly(toRoot);
+        assertThat(found.apply(tagged.apply(Map.of("target_user", "root")))).containsExactly(toRoot);
+        // a value with a colon, and every tag must hold
+        assertThat(listed.apply(tagged.apply(Map.of("target_address", "10.0.0.6:22", "gateway", "gw-1"))))
+                .containsExactly(toBob);
+        assertThat(listed.apply(tagged.apply(Map.of("target_user", "root", "target_address", "10.0.0.6:22"))))
+                .isEmpty();
+        assertThat(listed.apply(tagged.apply(Map.of("env", "prod")))).containsExactly(recorder);
+        assertThat(listed.apply(tagged.apply(Map.of("target_user", "ROOT")))).isEmpty();
+        assertThatThrownBy(() -> tagged.apply(Map.of("a\"b", "x"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tag name 'a\"b'");
+    }
+
+    @Test
     void aCursorThatWasNotHandedOutIsRefused() {
         for (int i = 0; i < 3; i++) {
             UUID id = start(sessionId(i, i), "u", "h", T0.plusSeconds(i)).id();

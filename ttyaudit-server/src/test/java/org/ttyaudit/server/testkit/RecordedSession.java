@@ -9,6 +9,7 @@ import org.ttyaudit.core.model.CommandSource;
 import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
+import org.ttyaudit.core.model.FileEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
@@ -22,8 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A session as a recorder would send it, built with the real encoder: its header, chunks holding a command
- * each (start, exec, output, end) and its end record, as wire frames.
+ * A session as a recorder (or the SSH gateway) would send it, built with the real encoder: its header, chunks
+ * holding a command each (start, exec, output, end) or a file event, and its end record, as wire frames.
  */
 public final class RecordedSession {
     public final SessionHeader header;
@@ -37,10 +38,35 @@ public final class RecordedSession {
     }
 
     public RecordedSession(UUID id, String user, String host) {
-        header = new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3", "10.0.0.9 5122 10.0.0.1 22",
-                "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
-                "test", Map.of());
+        this(new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3",
+                "10.0.0.9 5122 10.0.0.1 22", "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
+                "test", Map.of()));
+    }
+
+    private RecordedSession(SessionHeader header) {
+        this.header = header;
         encoder = new ChunkEncoder(header);
+    }
+
+    /**
+     * A session the SSH gateway relayed, as it writes the header: kind {@code gateway}, {@code user} the person
+     * who logged in to the gateway, {@code host} the target, and the tags target_user, target_address, gateway and
+     * channel ({@code sftp}, {@code shell}, …).
+     */
+    public static RecordedSession gateway(String user, String host, String targetUser, String channel) {
+        return new RecordedSession(new SessionHeader(SessionId.newId(java.time.Clock.systemUTC()), "gateway", user,
+                -1, host, null, "10.0.0.9 5122 10.0.0.2 2222", "xterm-256color", 80, 24,
+                Instant.parse("2026-11-25T10:00:00Z"), List.of(), "full", "test",
+                Map.of("target_user", targetUser, "target_address", "10.0.0.5:22", "gateway", "gw-1",
+                        "channel", channel)));
+    }
+
+    /** Seals a chunk holding one file event (what the gateway records of an SFTP or SCP operation). */
+    public Chunk file(String operation, String path, String targetPath, Long bytes, byte[] sha256, String source) {
+        Chunk c = encoder.seal(List.of(new FileEvent(offset, operation, path, targetPath, bytes, sha256, source)));
+        offset += 1_000_000;
+        chunks.add(c);
+        return c;
     }
 
     public UUID id() {

@@ -15,6 +15,7 @@ import org.ttyaudit.cli.e2e.RecordFixture;
 import org.ttyaudit.cli.e2e.ServerProcess;
 import org.ttyaudit.cli.e2e.TerminalSession;
 import org.ttyaudit.recorder.pty.WindowSize;
+import org.ttyaudit.server.testkit.RecordedSession;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,6 +209,28 @@ class WebUiTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no live session reached the server");
+    }
+
+    @Test
+    void aGatewaySessionShowsItsTargetInTheListAndTheFilesItsSftpTransfersTouched() throws Exception {
+        RecordedSession sftp = RecordedSession.gateway("gw-visitor", "db-9", "root", "sftp");
+        sftp.file("write", "/etc/sudoers", null, 1536L, new byte[32], "sftp");
+        sftp.file("rename", "notes.txt", "old/notes.txt", null, null, "sftp");
+        server.ingest(credentialFile, sftp);
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+        browser.open("#/sessions");
+        assertThat(browser.awaitText("tr.row-link[data-session-id='" + sftp.id() + "'] .gateway-badge",
+                "root@db-9").getText()).isEqualTo("via gateway → root@db-9 · sftp");
+
+        browser.open("#/sessions/" + sftp.id());
+        browser.awaitText("#activity", "/etc/sudoers");
+        List<String> files = browser.all("#activity tr.file-event").stream().map(WebElement::getText).toList();
+        assertThat(files).hasSize(2);
+        assertThat(files.get(0)).contains("write", "/etc/sudoers", "1.5 KiB", "000000000000…", "sftp");
+        assertThat(files.get(1)).contains("rename", "notes.txt → old/notes.txt");
+        assertThat(browser.find("#activity .target").getText())
+                .isEqualTo("Relayed by the SSH gateway gw-1 to root@db-9 (10.0.0.5:22), channel sftp.");
+        browser.logout();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.SessionFilter;
 
 import java.util.List;
+import java.util.Map;
 
 /** A {@link SessionFilter} as SQL conditions on the sessions table, for listing and searching alike. */
 final class SessionFilterSql {
@@ -39,6 +40,16 @@ final class SessionFilterSql {
         }
         if (filter.hasAlerts() != null) {
             sql.append(" AND ").append(alias).append(filter.hasAlerts() ? ".alert_count > 0" : ".alert_count = 0");
+        }
+        if (filter.kind() != null) {
+            sql.append(" AND ").append(alias).append(".kind = ?");
+            params.add(filter.kind());
+        }
+        for (Map.Entry<String, String> tag : filter.tags().entrySet()) {
+            // the JSON path quotes the name; SessionFilter allows no quote or backslash in it
+            sql.append(" AND json_extract(").append(alias).append(".tags_json, ?) = ?");
+            params.add("$.\"" + tag.getKey() + "\"");
+            params.add(tag.getValue());
         }
     }
 }
