@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * flock -x /tmp/ttyaudit-cpu.lock java -cp ttyaudit-bench/target/benchmarks.jar \
  *     org.ttyaudit.bench.gateway.GatewayLoad [--sessions 200] [--warmup 15] [--duration 60] [--key-ms 200]
- *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR]
+ *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR] [--profile]
+ *     [--client-ciphers aes128-gcm@openssh.com,...]
  * </pre>
  */
 public final class GatewayLoad {
@@ -68,6 +69,10 @@ public final class GatewayLoad {
     private final int pauseMs;
     private final int bulkMb;
     private final Path work;
+    /** JFR in the gateway: the whole run in {@code gateway.jfr}, and {@code idle.jfr} while the idle shells are open. */
+    private final boolean profile;
+    /** The bench client's ciphers (OpenSSH names, comma-separated); empty: MINA's default order. */
+    private final String clientCiphers;
     private final SshClient client = SshClient.setUpDefaultClient();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     private KeyPair userKey;
@@ -75,13 +80,15 @@ public final class GatewayLoad {
     private GatewayChild gateway;
 
     private GatewayLoad(String[] argv) {
-        args = new Args(argv, Set.of());
+        args = new Args(argv, Set.of("profile"));
         sessions = args.number("sessions", 200);
         warmup = args.number("warmup", 15);
         duration = args.number("duration", 60);
         keyMs = args.number("key-ms", 200);
         pauseMs = args.number("pause-ms", 1000);
         bulkMb = args.number("bulk-mb", 200);
+        profile = args.flag("profile");
+        clientCiphers = args.text("client-ciphers", "");
         work = Path.of(args.text("work", "target/gwload/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
     }
@@ -92,7 +99,11 @@ public final class GatewayLoad {
         List<String> jvm;
         try {
             load = new GatewayLoad(argv);
-            jvm = load.args.all("gateway-jvm");
+            jvm = new ArrayList<>(load.args.all("gateway-jvm"));
+            if (load.profile) {
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + load.work.resolve("gateway.jfr"));
+            }
             if (!load.args.unknown().isEmpty()) {
                 throw new IllegalArgumentException("unknown option(s): " + String.join(" ", load.args.unknown()));
             }
@@ -127,8 +138,12 @@ public final class GatewayLoad {
         client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(userKey));
+        if (!clientCiphers.isEmpty()) {
+            client.setCipherFactoriesNameList(clientCiphers);
+        }
         client.start();
-        say("sshd port %d, gateway port %d pid %d", sshd.port(), gateway.port, gateway.pid());
+        say("sshd port %d, gateway port %d pid %d; client ciphers %s", sshd.port(), gateway.port, gateway.pid(),
+                client.getCipherFactoriesNameList());
         Target direct = new Target("direct", remoteUser, sshd.port());
         Target viaGateway = new Target("gateway", GatewayProcess.USER + "%" + GatewayProcess.TARGET, gateway.port);
 
@@ -208,6 +223,10 @@ public final class GatewayLoad {
         Thread.sleep(5000);
         HeapProbe.Sample after = heap.afterFullGc();
         String histogramAfter = jcmd("GC.class_histogram");
+        if (profile) {
+            // jdk.OldObjectSample: where the objects still live now were allocated
+            jcmd("JFR.dump", "filename=" + work.resolve("idle.jfr"));
+        }
         ProcessStats p1 = ProcessStats.of(gateway.pid());
         say("idle: live heap %d KiB with none, %d KiB with %d idle shells: %.1f KiB per session; RSS %d -> %d MiB"
                         + " (%.0f KiB per session), threads %d -> %d", before.usedKiB(), after.usedKiB(), open.size(),
@@ -304,9 +323,10 @@ public final class GatewayLoad {
         System.out.printf("| gateway live heap per idle session (KiB) | | %.1f | | ≤ 256 KB |%n", idlePerSessionKiB);
     }
 
-    private String jcmd(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", Long.toString(gateway.pid()), command).redirectErrorStream(true)
-                .start();
+    private String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(gateway.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         p.waitFor();
         return out;
