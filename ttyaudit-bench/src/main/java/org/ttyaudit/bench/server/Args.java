@@ -11,11 +11,11 @@ import java.util.Set;
  * {@code --name value} and {@code --flag} command-line options of the bench mains, with defaults and one-line
  * errors. Every option must be asked for once ({@link #unknown} names the rest), so a typo is never ignored.
  */
-final class Args {
+public final class Args {
     private final Map<String, List<String>> values = new HashMap<>();
     private final Set<String> asked = new HashSet<>();
 
-    Args(String[] args, Set<String> flags) {
+    public Args(String[] args, Set<String> flags) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -33,18 +33,18 @@ final class Args {
         }
     }
 
-    String text(String name, String defaultValue) {
+    public String text(String name, String defaultValue) {
         asked.add(name);
         List<String> v = values.get(name);
         return v == null ? defaultValue : v.get(v.size() - 1);
     }
 
-    List<String> all(String name) {
+    public List<String> all(String name) {
         asked.add(name);
         return values.getOrDefault(name, List.of());
     }
 
-    int number(String name, int defaultValue) {
+    public int number(String name, int defaultValue) {
         String v = text(name, null);
         try {
             return v == null ? defaultValue : Integer.parseInt(v);
@@ -53,12 +53,12 @@ final class Args {
         }
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return text(name, null) != null;
     }
 
     /** Options given but never asked for. */
-    List<String> unknown() {
+    public List<String> unknown() {
         return values.keySet().stream().filter(k -> !asked.contains(k)).map(k -> "--" + k).sorted().toList();
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe.
  */
-interface HeapProbe extends AutoCloseable {
+public interface HeapProbe extends AutoCloseable {
 
     /** The last sample; all zero before the first one. */
     Sample latest();

@@ -8,11 +8,11 @@ import java.util.Arrays;
  *
  * <p>Thread-safe: {@link #add} and {@link #summary} synchronise on the instance.
  */
-final class Latencies {
+public final class Latencies {
     private long[] samples = new long[1024];
     private int size;
 
-    synchronized void add(long nanos) {
+    public synchronized void add(long nanos) {
         if (size == samples.length) {
             samples = Arrays.copyOf(samples, size * 2);
         }
@@ -20,19 +20,19 @@ final class Latencies {
     }
 
     /** The samples so far, sorted, as a summary; the samples are kept. */
-    synchronized Summary summary() {
+    public synchronized Summary summary() {
         long[] sorted = Arrays.copyOf(samples, size);
         Arrays.sort(sorted);
         return Summary.of(sorted);
     }
 
     /** Forgets every sample (the end of a warm-up). */
-    synchronized void clear() {
+    public synchronized void clear() {
         size = 0;
     }
 
     /** Percentiles of a sorted sample set, in milliseconds; all zero when there is none. */
-    record Summary(int count, double p50, double p95, double p99, double max, double mean) {
+    public record Summary(int count, double p50, double p95, double p99, double max, double mean) {
         static Summary of(long[] sorted) {
             if (sorted.length == 0) {
                 return new Summary(0, 0, 0, 0, 0, 0);

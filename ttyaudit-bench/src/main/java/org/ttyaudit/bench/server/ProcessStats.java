@@ -8,13 +8,13 @@ import java.nio.file.Path;
  * Resident memory, threads and CPU time of a process, read from Linux's {@code /proc/<pid>/status} and
  * {@code /proc/<pid>/stat}. Cheap (two small file reads), so it can be sampled every second.
  */
-record ProcessStats(long rssKiB, long peakRssKiB, int threads, long cpuMillis) {
+public record ProcessStats(long rssKiB, long peakRssKiB, int threads, long cpuMillis) {
 
     /** Clock ticks per second of {@code /proc/<pid>/stat}'s utime and stime: 100 on every Linux we run on. */
     private static final long TICKS_PER_SECOND = 100;
 
     /** @throws IOException when the process is gone or this is not Linux */
-    static ProcessStats of(long pid) throws IOException {
+    public static ProcessStats of(long pid) throws IOException {
         long rss = 0;
         long hwm = 0;
         int threads = 0;

@@ -11,7 +11,7 @@ import java.util.Random;
  *
  * <p>Immutable after construction; thread-safe. Callers bring their own {@link Random}.
  */
-final class SyntheticTerminal {
+public final class SyntheticTerminal {
     private static final String[] LEVELS = {"INFO ", "INFO ", "INFO ", "DEBUG", "WARN ", "ERROR"};
     private static final String[] CLASSES = {"org.shop.orders.OrderService", "org.shop.api.HttpHandler",
         "org.shop.db.ConnectionPool", "org.shop.cache.RedisCache", "com.zaxxer.hikari.pool.HikariPool",
@@ -34,12 +34,12 @@ final class SyntheticTerminal {
     private final byte[] corpus;
 
     /** A corpus of {@code corpusBytes} bytes of output (16 MiB makes 1 MiB chunks differ from each other). */
-    SyntheticTerminal(int corpusBytes, long seed) {
+    public SyntheticTerminal(int corpusBytes, long seed) {
         this.corpus = makeCorpus(corpusBytes, new Random(seed));
     }
 
     /** {@code length} bytes of output starting at a random place of the corpus. */
-    byte[] output(Random r, int length) {
+    public byte[] output(Random r, int length) {
         byte[] out = new byte[length];
         int at = r.nextInt(corpus.length);
         int filled = 0;

@@ -27,7 +27,8 @@ public final class ChunkEncoder {
     private final SessionHeader header;
     private final byte[] headerBytes;
     private final byte[] headerHash;
-    private final ByteSink payload = new ByteSink(64 * 1024);
+    /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' encoders. */
+    private final ByteSink payload = new ByteSink(4 * 1024);
     private final ByteSink scratch = new ByteSink(256);
     private byte[] compressBuffer = new byte[0];
     private byte[] lastHash;

@@ -27,7 +27,8 @@ public final class RecordFileWriter implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final ChunkEncoder encoder;
-    private final ByteSink frame = new ByteSink(64 * 1024 + 256);
+    /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' writers. */
+    private final ByteSink frame = new ByteSink(4 * 1024);
     private boolean closed;
     private boolean failed;
     private long durableLength;

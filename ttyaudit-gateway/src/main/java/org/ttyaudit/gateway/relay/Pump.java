@@ -11,9 +11,18 @@ import java.io.OutputStream;
  *
  * <p>Runs on a thread of its own until the input ends or either side fails; then {@code atEnd} runs once with the
  * failure (null at a clean end of input).
+ *
+ * <p>Memory: a gateway holds hundreds of mostly idle channels, each with two or three pumps. A pump waits for data
+ * with a small buffer and takes its full-size one only while more than that is waiting (bulk output); the large
+ * buffer is dropped after {@link #SMALL_READS_TO_SHRINK} reads in a row that the small one held, so an idle pump
+ * holds {@link #IDLE_BUFFER} bytes, not {@code bufferSize} (docs/PERFORMANCE.md, "SSH gateway": 40 KiB less per
+ * idle shell), and bulk output does not allocate a buffer per packet.
  */
 final class Pump implements Runnable {
     /** Sees each piece before it is passed on; a failure (the record cannot be written) stops the pump. */
+    static final int IDLE_BUFFER = 1024;
+    static final int SMALL_READS_TO_SHRINK = 16;
+
     interface Tap {
         void bytes(byte[] b, int off, int len) throws IOException;
     }
@@ -39,11 +48,26 @@ final class Pump implements Runnable {
 
     @Override
     public void run() {
-        byte[] buf = new byte[bufferSize];
+        byte[] idle = new byte[Math.min(IDLE_BUFFER, bufferSize)];
+        byte[] large = null;
+        int smallReads = 0;
         IOException failure = null;
         try {
             int n;
-            while ((n = from.read(buf)) >= 0) {
+            while (true) {
+                byte[] buf = idle;
+                if (waiting() > idle.length) {
+                    large = large != null ? large : new byte[bufferSize];
+                    smallReads = 0;
+                } else if (large != null && ++smallReads > SMALL_READS_TO_SHRINK) {
+                    large = null;
+                }
+                if (large != null) {
+                    buf = large;
+                }
+                if ((n = from.read(buf)) < 0) {
+                    break;
+                }
                 if (n == 0) {
                     continue;
                 }
@@ -55,6 +79,15 @@ final class Pump implements Runnable {
             failure = e;
         } finally {
             atEnd.ended(failure);
+        }
+    }
+
+    /** Bytes readable without blocking; 0 when the stream cannot tell (then {@code read} reports the end). */
+    private int waiting() {
+        try {
+            return from.available();
+        } catch (IOException e) {
+            return 0;
         }
     }
 }

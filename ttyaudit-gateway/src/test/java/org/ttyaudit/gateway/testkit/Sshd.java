@@ -30,6 +30,14 @@ public final class Sshd implements AutoCloseable {
 
     /** Starts sshd with a fresh ed25519 host key in {@code dir}. */
     public static Sshd start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    /**
+     * The same with more {@code sshd_config} lines, e.g. {@code MaxStartups 1000} for a load test (the default,
+     * 10:30:100, drops connections while many log in at once).
+     */
+    public static Sshd start(Path dir, List<String> moreOptions) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Files.createDirectories(Path.of("/run/sshd"));
         Keys.generate(dir.resolve("host_key"), "ed25519");
@@ -39,7 +47,7 @@ public final class Sshd implements AutoCloseable {
         }
         int port = freePort();
         Path config = dir.resolve("sshd_config");
-        Files.writeString(config, String.join("\n", List.of(
+        List<String> options = new java.util.ArrayList<>(List.of(
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
                 "HostKey " + dir.resolve("host_key"),
@@ -53,7 +61,9 @@ public final class Sshd implements AutoCloseable {
                 "UsePAM no",
                 "PrintMotd no",
                 "Subsystem sftp /usr/lib/openssh/sftp-server",
-                "LogLevel ERROR")) + "\n");
+                "LogLevel ERROR"));
+        options.addAll(moreOptions);
+        Files.writeString(config, String.join("\n", options) + "\n");
         Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
         Sshd sshd = new Sshd(dir, port, p);

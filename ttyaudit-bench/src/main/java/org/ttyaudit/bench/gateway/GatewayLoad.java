@@ -1,0 +1,364 @@
+package org.ttyaudit.bench.gateway;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.ttyaudit.bench.server.Args;
+import org.ttyaudit.bench.server.HeapProbe;
+import org.ttyaudit.bench.server.Latencies;
+import org.ttyaudit.bench.server.ProcessStats;
+import org.ttyaudit.bench.server.SyntheticTerminal;
+import org.ttyaudit.gateway.ssh.KeyFiles;
+import org.ttyaudit.gateway.testkit.Keys;
+import org.ttyaudit.gateway.testkit.Sshd;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The SSH gateway's load benchmark (docs/PERFORMANCE.md, "SSH gateway"): a real OpenSSH sshd on loopback, the
+ * gateway in a JVM of its own in front of it, and MINA's SSH client in this JVM driving the same load once
+ * directly to the sshd (the baseline) and once through the gateway:
+ * <ol>
+ *   <li>{@code --sessions} interactive sessions typing and printing ({@link TypingSession}): keystroke round
+ *       trip p50/p99/max, direct and through the gateway, and the gateway's CPU;</li>
+ *   <li>the gateway's heap per idle session: live heap after a full GC ({@code jcmd GC.run}, read with
+ *       {@code jstat}) with {@code --sessions} idle shells open, minus the same with none, divided by their
+ *       number; and which classes grew ({@code GC.class_histogram});</li>
+ *   <li>bulk throughput: {@code cat} of a {@code --bulk-mb} file of log-like text over exec channels, 1 stream and
+ *       4 in parallel, direct and through the gateway.</li>
+ * </ol>
+ *
+ * <pre>
+ * flock -x /tmp/ttyaudit-cpu.lock java -cp ttyaudit-bench/target/benchmarks.jar \
+ *     org.ttyaudit.bench.gateway.GatewayLoad [--sessions 200] [--warmup 15] [--duration 60] [--key-ms 200]
+ *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR] [--profile]
+ *     [--client-ciphers aes128-gcm@openssh.com,...]
+ * </pre>
+ */
+public final class GatewayLoad {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Args args;
+    private final int sessions;
+    private final int warmup;
+    private final int duration;
+    private final int keyMs;
+    private final int pauseMs;
+    private final int bulkMb;
+    private final Path work;
+    /** JFR in the gateway: the whole run in {@code gateway.jfr}, and {@code idle.jfr} while the idle shells are open. */
+    private final boolean profile;
+    /** The bench client's ciphers (OpenSSH names, comma-separated); empty: MINA's default order. */
+    private final String clientCiphers;
+    private final SshClient client = SshClient.setUpDefaultClient();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private KeyPair userKey;
+    private Sshd sshd;
+    private GatewayChild gateway;
+
+    private GatewayLoad(String[] argv) {
+        args = new Args(argv, Set.of("profile"));
+        sessions = args.number("sessions", 200);
+        warmup = args.number("warmup", 15);
+        duration = args.number("duration", 60);
+        keyMs = args.number("key-ms", 200);
+        pauseMs = args.number("pause-ms", 1000);
+        bulkMb = args.number("bulk-mb", 200);
+        profile = args.flag("profile");
+        clientCiphers = args.text("client-ciphers", "");
+        work = Path.of(args.text("work", "target/gwload/"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+    }
+
+    public static void main(String[] argv) throws Exception {
+        quietLogging();
+        GatewayLoad load;
+        List<String> jvm;
+        try {
+            load = new GatewayLoad(argv);
+            jvm = new ArrayList<>(load.args.all("gateway-jvm"));
+            if (load.profile) {
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + load.work.resolve("gateway.jfr"));
+            }
+            if (!load.args.unknown().isEmpty()) {
+                throw new IllegalArgumentException("unknown option(s): " + String.join(" ", load.args.unknown()));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("GatewayLoad: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            load.run(jvm);
+        } finally {
+            load.close();
+        }
+        System.exit(0);
+    }
+
+    private void run(List<String> jvm) throws Exception {
+        Files.createDirectories(work);
+        say("work %s; %d sessions, key every %d ms, command every %d ms; /proc/loadavg %s", work, sessions, keyMs,
+                pauseMs, loadAverage());
+        Path key = Keys.generate(work.resolve("user_key"), "ed25519");
+        userKey = KeyFiles.load(key);
+        sshd = Sshd.start(work.resolve("sshd"), List.of("MaxStartups 1000", "MaxSessions 1000"));
+        sshd.authorize(Keys.publicLine(key));
+        String remoteUser = System.getProperty("user.name");
+        gateway = GatewayChild.start(work, sshd.port(), remoteUser, Keys.publicLine(key), jvm);
+        sshd.authorize(gateway.identityLine);
+        Files.writeString(work.resolve("gw/known_hosts"), sshd.knownHostsLine() + "\n");
+        Path knownHosts = work.resolve("client_known_hosts");
+        Files.writeString(knownHosts, sshd.knownHostsLine() + "\n[127.0.0.1]:" + gateway.port + " "
+                + gateway.hostKeyLine + "\n");
+        client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(userKey));
+        if (!clientCiphers.isEmpty()) {
+            client.setCipherFactoriesNameList(clientCiphers);
+        }
+        client.start();
+        say("sshd port %d, gateway port %d pid %d; client ciphers %s", sshd.port(), gateway.port, gateway.pid(),
+                client.getCipherFactoriesNameList());
+        Target direct = new Target("direct", remoteUser, sshd.port());
+        Target viaGateway = new Target("gateway", GatewayProcess.USER + "%" + GatewayProcess.TARGET, gateway.port);
+
+        try (HeapProbe heap = HeapProbe.ofProcess(gateway.pid())) {
+            TypingSession.Stats d = typing(direct);
+            TypingSession.Stats g = typing(viaGateway);
+            idleHeap(viaGateway, heap);
+            double[] bulkDirect = {bulk(direct, 1), bulk(direct, 4)};
+            double[] bulkGateway = {bulk(viaGateway, 1), bulk(viaGateway, 4)};
+            report(d, g, bulkDirect, bulkGateway);
+        }
+    }
+
+    /** Where the client logs in. */
+    private record Target(String name, String login, int port) {
+    }
+
+    private ClientSession login(Target t) throws IOException {
+        ClientSession s = client.connect(t.login(), "127.0.0.1", t.port()).verify(TIMEOUT).getSession();
+        s.auth().verify(TIMEOUT);
+        return s;
+    }
+
+    /** Opens {@code sessions} shells, a few at a time (the logins cost CPU: not part of what is measured). */
+    private List<TypingSession> openShells(Target t, TypingSession.Stats stats) throws Exception {
+        ExecutorService openers = Executors.newFixedThreadPool(4);
+        List<Future<TypingSession>> opening = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            long seed = i;
+            opening.add(openers.submit(() -> TypingSession.open(login(t), scheduler, stats, seed, keyMs, pauseMs)));
+        }
+        List<TypingSession> open = new ArrayList<>();
+        try {
+            for (Future<TypingSession> f : opening) {
+                open.add(f.get());
+            }
+        } finally {
+            openers.shutdown();
+        }
+        return open;
+    }
+
+    private TypingSession.Stats typing(Target t) throws Exception {
+        TypingSession.Stats stats = new TypingSession.Stats();
+        long t0 = System.nanoTime();
+        List<TypingSession> open = openShells(t, stats);
+        say("%s: %d shells open in %.1f s; typing, %d s warm-up", t.name(), open.size(),
+                (System.nanoTime() - t0) / 1e9, warmup);
+        open.forEach(TypingSession::type);
+        Thread.sleep(warmup * 1000L);
+        stats.measuring = true;
+        ProcessStats gw0 = ProcessStats.of(gateway.pid());
+        long m0 = System.nanoTime();
+        Thread.sleep(duration * 1000L);
+        stats.measuring = false;
+        double seconds = (System.nanoTime() - m0) / 1e9;
+        ProcessStats gw1 = ProcessStats.of(gateway.pid());
+        long stuck = open.stream().filter(s -> s.stuck(Duration.ofSeconds(10))).count();
+        Latencies.Summary k = stats.keys.summary();
+        say("%s: keystroke round trip %s (%.0f keys/s); Enter to prompt %s; gateway CPU %.2f core, %d threads,"
+                        + " RSS %d MiB; stuck sessions %d; /proc/loadavg %s", t.name(), k, k.count() / seconds,
+                stats.commands.summary(), (gw1.cpuMillis() - gw0.cpuMillis()) / 1000.0 / seconds, gw1.threads(),
+                gw1.rssKiB() / 1024, stuck, loadAverage());
+        open.forEach(TypingSession::close);
+        Thread.sleep(3000);
+        return stats;
+    }
+
+    /** Live heap of the gateway with no session, then with {@code sessions} idle shells. */
+    private void idleHeap(Target t, HeapProbe heap) throws Exception {
+        Thread.sleep(2000);
+        HeapProbe.Sample before = heap.afterFullGc();
+        String histogramBefore = jcmd("GC.class_histogram");
+        ProcessStats p0 = ProcessStats.of(gateway.pid());
+        TypingSession.Stats unused = new TypingSession.Stats();
+        List<TypingSession> open = openShells(t, unused);
+        Thread.sleep(5000);
+        HeapProbe.Sample after = heap.afterFullGc();
+        String histogramAfter = jcmd("GC.class_histogram");
+        if (profile) {
+            // jdk.OldObjectSample: where the objects still live now were allocated
+            jcmd("JFR.dump", "filename=" + work.resolve("idle.jfr"));
+        }
+        ProcessStats p1 = ProcessStats.of(gateway.pid());
+        say("idle: live heap %d KiB with none, %d KiB with %d idle shells: %.1f KiB per session; RSS %d -> %d MiB"
+                        + " (%.0f KiB per session), threads %d -> %d", before.usedKiB(), after.usedKiB(), open.size(),
+                (after.usedKiB() - before.usedKiB()) / (double) open.size(), p0.rssKiB() / 1024, p1.rssKiB() / 1024,
+                (p1.rssKiB() - p0.rssKiB()) / (double) open.size(), p0.threads(), p1.threads());
+        Files.writeString(work.resolve("histogram-idle-0.txt"), histogramBefore);
+        Files.writeString(work.resolve("histogram-idle-" + open.size() + ".txt"), histogramAfter);
+        HistogramDiff.print(histogramBefore, histogramAfter, open.size(), 15, System.out);
+        idlePerSessionKiB = (after.usedKiB() - before.usedKiB()) / (double) open.size();
+        open.forEach(TypingSession::close);
+        Thread.sleep(3000);
+    }
+
+    private double idlePerSessionKiB;
+
+    /** MB/s of {@code streams} parallel {@code cat} of the bulk file (each in its own connection). */
+    private double bulk(Target t, int streams) throws Exception {
+        Path file = bulkFile();
+        List<ClientSession> logins = new ArrayList<>();
+        List<ChannelExec> channels = new ArrayList<>();
+        AtomicLong bytes = new AtomicLong();
+        for (int i = 0; i < streams; i++) {
+            ClientSession s = login(t);
+            logins.add(s);
+            ChannelExec exec = s.createExecChannel("cat " + file);
+            OutputStream counter = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    bytes.incrementAndGet();
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    bytes.addAndGet(len);
+                }
+            };
+            exec.setOut(counter);
+            exec.setErr(counter);
+            channels.add(exec);
+        }
+        ProcessStats gw0 = ProcessStats.of(gateway.pid());
+        long t0 = System.nanoTime();
+        for (ChannelExec c : channels) {
+            c.open().verify(TIMEOUT);
+        }
+        for (ChannelExec c : channels) {
+            c.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ProcessStats gw1 = ProcessStats.of(gateway.pid());
+        logins.forEach(s -> s.close(false));
+        long expected = Files.size(file) * streams;
+        double mbs = bytes.get() / seconds / 1e6;
+        say("bulk %s, %d stream(s): %.1f MB/s (%d of %d bytes in %.1f s); gateway CPU %.2f core", t.name(), streams,
+                mbs, bytes.get(), expected, seconds, (gw1.cpuMillis() - gw0.cpuMillis()) / 1000.0 / seconds);
+        if (bytes.get() != expected) {
+            throw new IOException("bulk " + t.name() + ": received " + bytes.get() + " bytes, expected " + expected);
+        }
+        Thread.sleep(2000);
+        return mbs;
+    }
+
+    /** {@code --bulk-mb} of log-like text (compresses like real output), made once per work directory. */
+    private Path bulkFile() throws IOException {
+        Path file = work.resolve("bulk.txt");
+        if (!Files.exists(file)) {
+            SyntheticTerminal text = new SyntheticTerminal(16 * 1024 * 1024, 42);
+            Random r = new Random(7);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                for (int i = 0; i < bulkMb; i++) {
+                    out.write(text.output(r, 1_000_000));
+                }
+            }
+        }
+        return file;
+    }
+
+    private void report(TypingSession.Stats d, TypingSession.Stats g, double[] bulkDirect, double[] bulkGateway) {
+        Latencies.Summary kd = d.keys.summary();
+        Latencies.Summary kg = g.keys.summary();
+        System.out.println();
+        System.out.printf("| | direct | gateway | gateway − direct | target |%n| --- | --- | --- | --- | --- |%n");
+        System.out.printf("| keystroke round trip p50 / p99 / max (ms), %d sessions | %.2f / %.2f / %.1f | %.2f / %.2f"
+                        + " / %.1f | p99 +%.2f | p99 +≤ 5 ms |%n", sessions, kd.p50(), kd.p99(), kd.max(), kg.p50(),
+                kg.p99(), kg.max(), kg.p99() - kd.p99());
+        Latencies.Summary cd = d.commands.summary();
+        Latencies.Summary cg = g.commands.summary();
+        System.out.printf("| Enter to prompt p50 / p99 (ms) | %.1f / %.1f | %.1f / %.1f | | |%n", cd.p50(), cd.p99(),
+                cg.p50(), cg.p99());
+        System.out.printf("| bulk, 1 stream (MB/s) | %.1f | %.1f | %.0f %% | ≥ 50 %% |%n", bulkDirect[0],
+                bulkGateway[0], 100 * bulkGateway[0] / bulkDirect[0]);
+        System.out.printf("| bulk, 4 streams (MB/s) | %.1f | %.1f | %.0f %% | ≥ 50 %% |%n", bulkDirect[1],
+                bulkGateway[1], 100 * bulkGateway[1] / bulkDirect[1]);
+        System.out.printf("| gateway live heap per idle session (KiB) | | %.1f | | ≤ 256 KB |%n", idlePerSessionKiB);
+    }
+
+    private String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(gateway.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    /** MINA logs every login at INFO through slf4j-simple; 400 of those lines would bury the results. */
+    static void quietLogging() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void say(String format, Object... values) {
+        System.out.printf("gwload: " + format + "%n", values);
+    }
+
+    private void close() throws Exception {
+        scheduler.shutdownNow();
+        client.stop();
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.ttyaudit.bench.gateway;
+
+import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.gateway.Gateway;
+import org.ttyaudit.gateway.GatewayAccess;
+import org.ttyaudit.gateway.record.ChannelRecording;
+import org.ttyaudit.gateway.relay.FileTaps;
+import org.ttyaudit.gateway.testkit.StaticAccess;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The gateway under test, in a JVM of its own so that its heap, CPU and threads are its own and not the load
+ * generator's. Started by {@link GatewayChild}: {@code GatewayProcess DATA TARGET_PORT REMOTE_USER USER_KEY_LINE}.
+ * User {@code bench} with that key may reach target {@code target} (127.0.0.1:TARGET_PORT) as REMOTE_USER; records
+ * stay in {@code DATA/sessions} (standalone gateway: no audit server, so no upload costs in the numbers). It prints
+ * its port and public key lines, then runs until its standard input closes (the parent went away).
+ */
+public final class GatewayProcess {
+    static final String USER = "bench";
+    static final String TARGET = "target";
+
+    private GatewayProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        GatewayLoad.quietLogging();
+        Path data = Path.of(args[0]);
+        StaticAccess access = new StaticAccess().key(USER, args[3]);
+        access.route(USER, new GatewayAccess.Route(TARGET, "127.0.0.1", Integer.parseInt(args[1]), args[2]));
+        Files.createDirectories(data);
+        try (Gateway gw = Gateway.start(new Gateway.Settings("127.0.0.1", 0, data, null, SecretMasker.defaults(),
+                "bench", "gw-bench", Duration.ofSeconds(30)), access, u -> List.of(), null, NO_FILE_TAPS)) {
+            System.out.println("gateway-port " + gw.port());
+            System.out.println("gateway-host-key " + gw.hostKeyLine());
+            System.out.println("gateway-identity " + gw.identityLine());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // runs until the parent closes our stdin
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Shell channels only: no file-transfer protocol to find. */
+    private static final FileTaps NO_FILE_TAPS = new FileTaps() {
+        @Override
+        public Tap forSubsystem(String name, ChannelRecording recording) {
+            return null;
+        }
+
+        @Override
+        public Tap forExec(String commandLine, ChannelRecording recording) {
+            return null;
+        }
+    };
+}
