@@ -2,7 +2,6 @@ package org.ttyaudit.gateway;
 
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.gateway.record.Recordings;
-import org.ttyaudit.gateway.relay.FileTaps;
 import org.ttyaudit.gateway.relay.RelayContext;
 import org.ttyaudit.gateway.relay.Relays;
 import org.ttyaudit.gateway.relay.TargetConnector;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -74,8 +72,7 @@ public final class Gateway implements AutoCloseable {
      *
      * @param server where records go; null for a standalone gateway (records stay in {@code DATA/sessions})
      */
-    public static Gateway start(Settings s, GatewayAccess access, Function<String, List<String>> groups,
-                                IngestClient server, FileTaps fileTaps) throws IOException {
+    public static Gateway start(Settings s, GatewayAccess access, IngestClient server) throws IOException {
         Files.createDirectories(s.data(), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         KeyPair hostKey = KeyFiles.loadOrCreate(s.data().resolve("host_key"), "ttyaudit-gateway host key");
@@ -90,7 +87,7 @@ public final class Gateway implements AutoCloseable {
                 s.gatewayHost(), Clock.systemUTC());
         TargetConnector connector = new TargetConnector(identity, knownHosts, s.openTimeout());
         SshGateway ssh = new SshGateway(s.host(), s.port(), hostKey, access,
-                new Relays(new RelayContext(access, groups, connector, recordings, fileTaps, s.openTimeout())));
+                new Relays(new RelayContext(access, connector, recordings, s.openTimeout())));
         try {
             ssh.start();
         } catch (IOException e) {
@@ -134,6 +131,11 @@ public final class Gateway implements AutoCloseable {
     /** What users' clients should have in their known_hosts for this gateway. */
     public String hostKeyLine() {
         return KeyFiles.publicLine(hostKey, null);
+    }
+
+    /** The SHA-256 fingerprint of the host key, as {@code ssh} shows it on first contact. */
+    public String hostKeyFingerprint() {
+        return KeyFiles.fingerprint(hostKey.getPublic());
     }
 
     /** The line to add to targets' authorized_keys. */

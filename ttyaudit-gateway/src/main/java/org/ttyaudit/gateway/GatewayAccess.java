@@ -31,6 +31,11 @@ public interface GatewayAccess {
     /** Whether the user's SSH agent may be forwarded to the target. */
     boolean agentForwardingAllowed(String user, String target);
 
+    /** The groups the policy knows for {@code user}, sorted (a tag on the record; rules match it). */
+    default List<String> groupsOf(String user) {
+        return List.of();
+    }
+
     /** A target in the menu, and the remote users allowed there (first: the default). */
     record Choice(String target, List<String> remoteUsers) {
         public Choice {

@@ -3,14 +3,11 @@ package org.ttyaudit.bench.gateway;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.gateway.Gateway;
 import org.ttyaudit.gateway.GatewayAccess;
-import org.ttyaudit.gateway.record.ChannelRecording;
-import org.ttyaudit.gateway.relay.FileTaps;
 import org.ttyaudit.gateway.testkit.StaticAccess;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The gateway under test, in a JVM of its own so that its heap, CPU and threads are its own and not the load
@@ -33,7 +30,7 @@ public final class GatewayProcess {
         access.route(USER, new GatewayAccess.Route(TARGET, "127.0.0.1", Integer.parseInt(args[1]), args[2]));
         Files.createDirectories(data);
         try (Gateway gw = Gateway.start(new Gateway.Settings("127.0.0.1", 0, data, null, SecretMasker.defaults(),
-                "bench", "gw-bench", Duration.ofSeconds(30)), access, u -> List.of(), null, NO_FILE_TAPS)) {
+                "bench", "gw-bench", Duration.ofSeconds(30)), access, null)) {
             System.out.println("gateway-port " + gw.port());
             System.out.println("gateway-host-key " + gw.hostKeyLine());
             System.out.println("gateway-identity " + gw.identityLine());
@@ -44,17 +41,4 @@ public final class GatewayProcess {
         }
         System.exit(0);
     }
-
-    /** Shell channels only: no file-transfer protocol to find. */
-    private static final FileTaps NO_FILE_TAPS = new FileTaps() {
-        @Override
-        public Tap forSubsystem(String name, ChannelRecording recording) {
-            return null;
-        }
-
-        @Override
-        public Tap forExec(String commandLine, ChannelRecording recording) {
-            return null;
-        }
-    };
 }

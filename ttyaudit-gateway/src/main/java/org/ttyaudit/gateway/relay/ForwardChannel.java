@@ -96,7 +96,7 @@ final class ForwardChannel extends AbstractServerChannel {
         }
         LOG.info(who + " asked for " + what + " through " + login.target() + ": allowed by the policy");
         fromUser = new ChannelPipedInputStream(this, getLocalWindow());
-        ChannelFacts facts = new ChannelFacts(login.user(), ctx.groups().apply(login.user()),
+        ChannelFacts facts = new ChannelFacts(login.user(), ctx.access().groupsOf(login.user()),
                 RelayCommand.address(session.getRemoteAddress()), verdict.route(), "direct-tcpip", host + ":" + port,
                 null, RelayCommand.DEFAULT_COLS, RelayCommand.DEFAULT_ROWS, false);
         Thread opener = new Thread(() -> open(f, facts, host, port, originatorIp, originatorPort),

@@ -137,7 +137,7 @@ final class RelayCommand implements Command {
         int rows = positive(vars.get(Environment.ENV_LINES), DEFAULT_ROWS);
         Map<PtyMode, Integer> modes = env.getPtyModes();
         boolean echoOff = pty && Integer.valueOf(0).equals(modes.get(PtyMode.ECHO));
-        ChannelFacts facts = new ChannelFacts(login.user(), ctx.groups().apply(login.user()),
+        ChannelFacts facts = new ChannelFacts(login.user(), ctx.access().groupsOf(login.user()),
                 address(channel.getSession().getClientAddress()), route, kind, commandLine,
                 pty ? vars.get(Environment.ENV_TERM) : null, cols, rows, echoOff);
 
@@ -152,16 +152,16 @@ final class RelayCommand implements Command {
 
         ChannelRecording recording = ctx.recordings().start(facts);
         this.recording = recording;
-        FileTaps.Tap files = "exec".equals(kind) ? ctx.fileTaps().forExec(commandLine, recording)
-                : "shell".equals(kind) ? null : ctx.fileTaps().forSubsystem(kind, recording);
+        FileTaps.RecordingTap files = "exec".equals(kind) ? FileTaps.forExec(commandLine, recording)
+                : "shell".equals(kind) ? null : FileTaps.forSubsystem(kind, recording);
         if (commandLine != null) {
             recording.execCommand(commandLine);
         }
         recording.onTerminate(reason -> hangUp("the audit server ended this session: " + printable(reason)));
         relaySignals(env, ch, recording);
 
-        Pump.Tap toUser = files != null ? (b, o, n) -> files.fromServer(b, o, n) : recording::output;
-        Pump.Tap toTarget = files != null ? (b, o, n) -> files.fromClient(b, o, n) : recording::input;
+        Pump.Tap toUser = files != null ? files::fromServer : recording::output;
+        Pump.Tap toTarget = files != null ? files::fromClient : recording::input;
         Thread stdout = pump("ttyaudit-gw-out", ch.getInvertedOut(), toUser, out, OUTPUT_BUFFER, this::outputEnded);
         Thread stderr = pty ? null
                 : pump("ttyaudit-gw-err", ch.getInvertedErr(), toUser, err, INPUT_BUFFER, this::outputEnded);

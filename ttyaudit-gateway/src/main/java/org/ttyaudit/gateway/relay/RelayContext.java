@@ -8,10 +8,8 @@ import java.time.Duration;
 /**
  * What every relayed channel shares: who may do what, how targets are reached, where records go.
  *
- * @param groups the groups the policy knows for a user (a tag on the record; rules match it)
  * @param openTimeout how long connecting to a target and opening its channel may take
  */
-public record RelayContext(GatewayAccess access, java.util.function.Function<String, java.util.List<String>> groups,
-                           TargetConnector connector, Recordings recordings, FileTaps fileTaps,
+public record RelayContext(GatewayAccess access, TargetConnector connector, Recordings recordings,
                            Duration openTimeout) {
 }

@@ -12,7 +12,6 @@ import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.RedactedInputEvent;
-import org.ttyaudit.gateway.record.ChannelRecording;
 import org.ttyaudit.gateway.testkit.GatewayHarness;
 import org.ttyaudit.gateway.testkit.Run;
 import org.ttyaudit.gateway.testkit.Typist;
@@ -34,7 +33,7 @@ class RelayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayHarness(dir, NO_FILE_TAPS);
+        gw = new GatewayHarness(dir);
     }
 
     @AfterAll
@@ -43,18 +42,6 @@ class RelayTest {
             gw.close();
         }
     }
-
-    static final FileTaps NO_FILE_TAPS = new FileTaps() {
-        @Override
-        public Tap forSubsystem(String name, ChannelRecording recording) {
-            return null;
-        }
-
-        @Override
-        public Tap forExec(String commandLine, ChannelRecording recording) {
-            return null;
-        }
-    };
 
     @Test
     void execWithoutPtyRelaysStdoutStderrExitStatusAndIsRecorded() throws Exception {

@@ -6,7 +6,6 @@ import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.gateway.Gateway;
 import org.ttyaudit.gateway.GatewayAccess;
 import org.ttyaudit.recorder.upload.IngestClient;
-import org.ttyaudit.gateway.relay.FileTaps;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +30,12 @@ public final class GatewayHarness implements AutoCloseable {
     private final Gateway gateway;
     private final Path clientKnownHosts;
 
-    public GatewayHarness(Path dir, FileTaps fileTaps) throws Exception {
-        this(dir, fileTaps, null);
+    public GatewayHarness(Path dir) throws Exception {
+        this(dir, null);
     }
 
     /** @param server where records go; null: kept in {@code gw/sessions} */
-    public GatewayHarness(Path dir, FileTaps fileTaps, IngestClient server) throws Exception {
+    public GatewayHarness(Path dir, IngestClient server) throws Exception {
         this.dir = dir;
         sshd = Sshd.start(dir.resolve("sshd"));
         Path data = dir.resolve("gw");
@@ -50,7 +49,7 @@ public final class GatewayHarness implements AutoCloseable {
         records = data.resolve("sessions");
         spool = data.resolve("spool");
         gateway = Gateway.start(new Gateway.Settings("127.0.0.1", 0, data, null, SecretMasker.defaults(), "test",
-                "gw-test", Duration.ofSeconds(10)), access, u -> List.of(), server, fileTaps);
+                "gw-test", Duration.ofSeconds(10)), access, server);
         sshd.authorize(gateway.identityLine());
         clientKnownHosts = dir.resolve("client_known_hosts");
         Files.writeString(clientKnownHosts, "[127.0.0.1]:" + gateway.port() + " " + gateway.hostKeyLine() + "\n");
