@@ -24,7 +24,7 @@ public final class Main {
 
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, ShellCommand.class,
-            ServerCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
+            ServerCommand.class, GatewayCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
             LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
             CommandsCommand.class, FilesCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class,
             VerifyCommand.class,

@@ -185,7 +185,7 @@ public final class ServerProcess implements AutoCloseable {
         return r.body();
     }
 
-    private JsonNode post(String path, String token, Object body) throws Exception {
+    public JsonNode post(String path, String token, Object body) throws Exception {
         HttpResponse<byte[]> r = send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
         if (r.statusCode() >= 300) {
