@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real {@code ttyaudit gateway} enrolled with a real {@code ttyaudit server}: the policy and alice's key come
  * from the server, sessions through real OpenSSH reach the server, and a gateway killed with SIGKILL mid-session
- * loses nothing it had committed (its restart uploads the rest of the spool).
+ * loses nothing it had committed (its restart uploads the rest of the spool), and a rule's terminate ends a
+ * gateway session.
  */
 class GatewayEndToEndTest {
     private static final String REMOTE_USER = System.getProperty("user.name");
@@ -76,6 +77,20 @@ class GatewayEndToEndTest {
                 assertThat(events).isNotNull();
                 JsonNode integrity = server.getJson("/api/v1/sessions/" + killed + "/integrity");
                 assertThat(integrity.get("chain").get("ok").asBoolean()).as(integrity.toString()).isTrue();
+
+                // A rule with terminate ends a gateway session, as it ends a recorded terminal. The restarted
+                // gateway kept its host key (same data directory) but listens on a new port.
+                assertThat(again.hostKeyLine).isEqualTo(gw.hostKeyLine);
+                Files.writeString(clientKnownHosts, "[127.0.0.1]:" + again.port + " " + again.hostKeyLine + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+                long started = System.nanoTime();
+                Run ended = Run.of(ssh(aliceKey, clientKnownHosts, again.port, "alice%web1",
+                        "forbidden-tool; sleep 15; echo not-reached"), null);
+                assertThat(ended.exit()).as(ended.err() + " alerts: " + server.getJson("/api/v1/alerts")
+                        + " sessions: " + server.getJson("/api/v1/sessions?kind=gateway")).isNotZero();
+                assertThat(ended.out()).doesNotContain("not-reached");
+                assertThat(ended.err()).contains("the audit server ended this session").contains("no forbidden tools");
+                assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
             } finally {
                 again.close();
             }
@@ -85,6 +100,8 @@ class GatewayEndToEndTest {
     private ServerProcess startServerWithPolicy(int targetPort) throws Exception {
         Path serverData = Files.createDirectories(dir.resolve("server"));
         Files.writeString(serverData.resolve("server.yaml"), """
+                rules:
+                  file: rules.yaml
                 gateway:
                   targets:
                     web1: {address: 127.0.0.1, port: %d}
@@ -93,6 +110,14 @@ class GatewayEndToEndTest {
                       targets: [web1]
                       remote_users: [%s]
                 """.formatted(targetPort, REMOTE_USER));
+        Files.writeString(serverData.resolve("rules.yaml"), """
+                rules:
+                  - name: forbidden-tool
+                    description: a tool nobody may run through the gateway
+                    severity: high
+                    match: {program: [forbidden-tool]}
+                    actions: [alert, {terminate: "no forbidden tools"}]
+                """);
         return new ServerProcess(serverData).start();
     }
 

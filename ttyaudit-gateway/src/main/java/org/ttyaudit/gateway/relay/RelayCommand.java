@@ -52,6 +52,7 @@ final class RelayCommand implements Command {
     private InputStream in;
     private OutputStream out;
     private OutputStream err;
+    private volatile boolean pty;
     private ExitCallback exit;
     private volatile ClientChannel target;
     private volatile ClientSession targetSession;
@@ -101,7 +102,7 @@ final class RelayCommand implements Command {
         String user = channel.getSession().getUsername();
         try {
             LoginName login = LoginName.parse(user).orElseThrow(() -> new IOException("bad login name " + user));
-            boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
+            pty = env.getEnv().containsKey(Environment.ENV_TERM);
             GatewayAccess.Verdict verdict;
             if (login.hasTarget()) {
                 verdict = ctx.access().decide(login.user(), login.target(), login.remoteUser());
@@ -277,9 +278,11 @@ final class RelayCommand implements Command {
     /** Tells the user why (when there is a why) and closes the target's channel; the exit follows from there. */
     private void hangUp(String why) {
         if (why != null) {
+            // Without a pty, stdout may be data a program reads (a pipe, a file transfer): tell the user on stderr.
+            OutputStream to = pty ? out : err;
             try {
-                out.write(("\r\nttyaudit: " + why + "; ending it.\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                to.write(("\r\nttyaudit: " + why + "; ending it.\r\n").getBytes(StandardCharsets.UTF_8));
+                to.flush();
             } catch (IOException ignored) {
                 // The user's side is gone.
             }
