@@ -34,6 +34,7 @@ class GatewayEndToEndTest {
 
     @Test
     void sessionsThroughAnEnrolledGatewayReachTheServerAndSurviveAKill9() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Sshd.installed(), Sshd.MISSING);
         try (Sshd sshd = Sshd.start(dir.resolve("sshd"));
              ServerProcess server = startServerWithPolicy(sshd.port())) {
             server.user("alice", "user", "alice initial password 1");

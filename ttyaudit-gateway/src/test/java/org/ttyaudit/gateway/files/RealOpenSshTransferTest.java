@@ -33,6 +33,14 @@ class RealOpenSshTransferTest {
         Files.write(standIn.localDir().resolve("empty.bin"), new byte[0]);
     }
 
+    @org.junit.jupiter.api.BeforeAll
+    static void needsOpenSsh() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/lib/openssh/sftp-server"))
+                        && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/sftp")),
+                "needs OpenSSH (apt-get install openssh-server openssh-client)");
+    }
+
     @Test
     void sftpUploadsDownloadsAndChangesAreReportedWithTheContentsHashes() throws Exception {
         Path batch = dir.resolve("batch");

@@ -36,6 +36,7 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** @param server where records go; null: kept in {@code gw/sessions} */
     public GatewayHarness(Path dir, IngestClient server) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Sshd.installed(), Sshd.MISSING);
         this.dir = dir;
         sshd = Sshd.start(dir.resolve("sshd"));
         Path data = dir.resolve("gw");

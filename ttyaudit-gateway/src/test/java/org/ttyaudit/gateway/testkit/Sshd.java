@@ -18,6 +18,13 @@ import java.util.List;
 public final class Sshd implements AutoCloseable {
     public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
+    /** Whether OpenSSH's server and clients are installed (tests skip without them and say why). */
+    public static boolean installed() {
+        return Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh"));
+    }
+
+    public static final String MISSING = "needs OpenSSH (apt-get install openssh-server openssh-client)";
+
     private final Path dir;
     private final int port;
     private final Process process;
