@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
  * section, keys from {@code --authorized-keys}, records in {@code DATA/sessions}).
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = {"Runs the SSH gateway: users connect with ssh (user%target@gateway), the gateway connects "
+        description = {"Runs the SSH gateway: users connect with ssh (user%%target@gateway), the gateway connects "
                 + "to the target with its own key and records everything it relays.",
                 "Enrolled hosts take the policy and users' keys from the audit server; --config runs it standalone. "
                         + "See docs/GATEWAY.md."})
@@ -74,6 +74,8 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        // MINA logs every listen and provider choice at INFO; an operator's terminal needs only its warnings.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
         InetSocketAddress address = ServerCommand.parseListen(listen);
         Path dir = data != null ? data : DataDirectory.resolve(null, System.getenv()).root().resolve("gateway");
         Gateway.Settings settings = new Gateway.Settings(address.getHostString(), address.getPort(), dir,
