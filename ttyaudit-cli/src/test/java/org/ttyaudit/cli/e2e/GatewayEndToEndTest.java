@@ -3,6 +3,7 @@ package org.ttyaudit.cli.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.gateway.testkit.GatewayHarness;
 import org.ttyaudit.gateway.testkit.Keys;
 import org.ttyaudit.gateway.testkit.Run;
 import org.ttyaudit.gateway.testkit.Sshd;
@@ -156,9 +157,10 @@ class GatewayEndToEndTest {
     }
 
     private static List<String> ssh(Path key, Path knownHosts, int port, String login, String command) {
-        return List.of("ssh", "-F", "/dev/null", "-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts, "-o", "LogLevel=ERROR",
-                "-p", String.valueOf(port), login + "@127.0.0.1", command);
+        List<String> cmd = new ArrayList<>(List.of("ssh"));
+        cmd.addAll(GatewayHarness.clientOptions(key, knownHosts));
+        cmd.addAll(List.of("-p", String.valueOf(port), login + "@127.0.0.1", command));
+        return cmd;
     }
 
     /** {@code ttyaudit gateway} as its own process, started and read like an operator would. */

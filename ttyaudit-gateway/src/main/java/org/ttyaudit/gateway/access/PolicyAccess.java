@@ -6,7 +6,6 @@ import org.ttyaudit.gateway.GatewayAccess;
 
 import java.security.PublicKey;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -37,23 +36,16 @@ public final class PolicyAccess implements GatewayAccess {
     public Verdict decide(String user, String target, String remoteUser) {
         GatewayPolicy policy = source.policy();
         Set<String> groups = source.groupsOf(user);
-        Optional<GatewayPolicy.Target> t = policy.target(target);
-        if (t.isEmpty()) {
-            return Verdict.deny("no target named '" + target + "'");
-        }
-        String remote = remoteUser;
-        if (remote == null) {
-            Optional<GatewayPolicy.TargetAccess> access = policy.access(user, groups, target);
-            if (access.isEmpty()) {
-                return Verdict.deny(user + " may not use " + target);
-            }
-            remote = access.get().defaultRemoteUser();
-        }
+        // The policy's decision names the reason for every refusal; the default remote user is resolved here
+        // only because the route must say whom the gateway logs in as.
+        String remote = remoteUser != null ? remoteUser : policy.access(user, groups, target)
+                .map(GatewayPolicy.TargetAccess::defaultRemoteUser).orElse(null);
         GatewayPolicy.Decision decision = policy.decide(user, groups, target, remote);
         if (!decision.allowed()) {
             return Verdict.deny(decision.reason());
         }
-        return Verdict.allow(new Route(t.get().name(), t.get().address(), t.get().port(), remote));
+        GatewayPolicy.Target t = policy.target(target).orElseThrow();
+        return Verdict.allow(new Route(t.name(), t.address(), t.port(), remote));
     }
 
     @Override

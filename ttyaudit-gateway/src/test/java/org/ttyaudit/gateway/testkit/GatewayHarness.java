@@ -67,9 +67,9 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** The same with more client options (e.g. {@code -tt}, {@code -W host:port}). */
     public List<String> ssh(String login, List<String> options, String... command) {
-        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", userKey.toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-                "-o", "UserKnownHostsFile=" + clientKnownHosts, "-o", "LogLevel=ERROR", "-p", String.valueOf(port())));
+        List<String> cmd = new ArrayList<>(List.of("ssh"));
+        cmd.addAll(clientOptions(userKey, clientKnownHosts));
+        cmd.addAll(List.of("-p", String.valueOf(port())));
         cmd.addAll(options);
         cmd.add(login + "@127.0.0.1");
         cmd.addAll(List.of(command));
@@ -78,9 +78,18 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** Options shared by sftp and scp (they take -P for the port). */
     public List<String> fileClientOptions() {
-        return List.of("-F", "/dev/null", "-i", userKey.toString(), "-o", "IdentitiesOnly=yes",
-                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + clientKnownHosts,
-                "-o", "LogLevel=ERROR", "-P", String.valueOf(port()));
+        List<String> options = new ArrayList<>(clientOptions(userKey, clientKnownHosts));
+        options.addAll(List.of("-P", String.valueOf(port())));
+        return options;
+    }
+
+    /**
+     * What ssh, scp and sftp need to log in with {@code key} alone, non-interactively, checking the gateway's host
+     * key strictly against {@code knownHosts}, whatever the machine's own ssh configuration says.
+     */
+    public static List<String> clientOptions(Path key, Path knownHosts) {
+        return List.of("-F", "/dev/null", "-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts, "-o", "LogLevel=ERROR");
     }
 
     /** The records written so far, oldest first. */
