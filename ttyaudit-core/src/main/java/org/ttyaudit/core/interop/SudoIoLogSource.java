@@ -46,8 +46,8 @@ public final class SudoIoLogSource implements SessionSource {
     static final int MAX_PIECE = 256 * 1024;
     /** A timing line is a few dozen bytes; anything this long is not a timing file. */
     private static final int MAX_TIMING_LINE = 4096;
-    /** Longest delay or session accepted: 100 years, far beyond any session, keeps microseconds in range. */
-    private static final long MAX_MICROS = 100L * 366 * 24 * 3600 * 1_000_000;
+    /** Longest session accepted: 100 years, far beyond any session, keeps nanoseconds in a long. */
+    private static final long MAX_NANOS = 100L * 366 * 24 * 3600 * 1_000_000_000;
     private static final Pattern DELAY = Pattern.compile("([0-9]{1,12})(?:[.,]([0-9]{1,9}))?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,6 +77,7 @@ public final class SudoIoLogSource implements SessionSource {
     private final List<String> notes = new ArrayList<>();
     private long streamBytesRead;
     private int typeShift;
+    private long nanos;
     private long micros;
     /** The I/O event being handed on in pieces: its stream and how many bytes are left. */
     private Stream current;
@@ -262,6 +263,7 @@ public final class SudoIoLogSource implements SessionSource {
         return b;
     }
 
+    /** Adds the delay to the session's clock (kept in nanoseconds, so rounding does not add up); returns µs. */
     private long addDelay(String text) throws ImportFormatException {
         Matcher m = DELAY.matcher(text);
         if (!m.matches()) {
@@ -269,12 +271,12 @@ public final class SudoIoLogSource implements SessionSource {
         }
         long seconds = Long.parseLong(m.group(1));
         String fraction = m.group(2) == null ? "" : m.group(2);
-        long nanos = fraction.isEmpty() ? 0 : Long.parseLong((fraction + "00000000").substring(0, 9));
-        long delay = seconds * 1_000_000 + (nanos + 500) / 1000;
-        if (seconds > MAX_MICROS / 1_000_000 || micros + delay > MAX_MICROS) {
+        long fractionNanos = fraction.isEmpty() ? 0 : Long.parseLong((fraction + "00000000").substring(0, 9));
+        if (seconds > MAX_NANOS / 1_000_000_000L || nanos + seconds * 1_000_000_000L + fractionNanos > MAX_NANOS) {
             throw timingError("the delays add up to more than 100 years");
         }
-        return micros + delay;
+        nanos += seconds * 1_000_000_000L + fractionNanos;
+        return (nanos + 500) / 1000;
     }
 
     private long number(String[] f, int index, String what) throws ImportFormatException {
