@@ -75,7 +75,8 @@ public final class SudoIoLogSource implements SessionSource {
     private final Map<Stream, InputStream> streams = new EnumMap<>(Stream.class);
     private final Map<Stream, Long> streamOffsets = new EnumMap<>(Stream.class);
     private final List<String> notes = new ArrayList<>();
-    private long streamBytesRead;
+    /** The files as read from disk (compressed bytes when compressed): what {@link #bytesRead()} adds up. */
+    private final List<CountingInputStream> rawFiles = new ArrayList<>();
     private int typeShift;
     private long nanos;
     private long micros;
@@ -222,7 +223,6 @@ public final class SudoIoLogSource implements SessionSource {
                     + " more");
         }
         streamOffsets.put(current, offset + n);
-        streamBytesRead += n;
         Stream s = current;
         currentLeft -= n;
         if (currentLeft == 0) {
@@ -236,12 +236,13 @@ public final class SudoIoLogSource implements SessionSource {
             return;
         }
         Path file = dir.resolve(s.file);
-        InputStream raw;
+        CountingInputStream raw;
         try {
-            raw = Files.newInputStream(file);
+            raw = new CountingInputStream(Files.newInputStream(file));
         } catch (NoSuchFileException e) {
             throw timingError("names " + s.file + ", which the directory does not have");
         }
+        rawFiles.add(raw);
         streams.put(s, decompressed(raw, s.file));
         streamOffsets.put(s, 0L);
     }
@@ -300,7 +301,11 @@ public final class SudoIoLogSource implements SessionSource {
 
     @Override
     public long bytesRead() {
-        return timingBytes.count() + streamBytesRead;
+        long n = timingBytes.count();
+        for (CountingInputStream f : rawFiles) {
+            n += f.count();
+        }
+        return n;
     }
 
     @Override
