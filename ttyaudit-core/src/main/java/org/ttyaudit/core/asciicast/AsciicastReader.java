@@ -139,16 +139,16 @@ public final class AsciicastReader implements Closeable {
         String termType;
         Map<String, String> env = stringMap(root, "env");
         if (format == AsciicastFormat.V2) {
-            cols = size(root, "width", "width");
-            rows = size(root, "height", "height");
+            cols = size(root, "width", "width", "height");
+            rows = size(root, "height", "height", "width");
             termType = env.get("TERM");
         } else {
             JsonNode term = root.get("term");
             if (term == null || !term.isObject()) {
                 throw fail("v3 header has no \"term\" object");
             }
-            cols = size(term, "cols", "term.cols");
-            rows = size(term, "rows", "term.rows");
+            cols = size(term, "cols", "term.cols", "rows");
+            rows = size(term, "rows", "term.rows", "cols");
             termType = optionalString(term, "type", "term.type");
         }
         Long timestamp = null;
@@ -266,8 +266,18 @@ public final class AsciicastReader implements Closeable {
         };
     }
 
-    private int size(JsonNode node, String field, String shownName) throws AsciicastFormatException {
+    /**
+     * One dimension of the size. 0 is accepted only when the other dimension ({@code otherField}) is 0 too: asciinema
+     * writes 0x0 when it records without a terminal, and such casts exist.
+     */
+    private int size(JsonNode node, String field, String shownName, String otherField)
+            throws AsciicastFormatException {
         JsonNode v = node.get(field);
+        JsonNode other = node.get(otherField);
+        if (v != null && v.isIntegralNumber() && v.asLong() == 0 && other != null && other.isIntegralNumber()
+                && other.asLong() == 0) {
+            return 0;
+        }
         if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0 || v.asInt() > 0xFFFF) {
             throw fail("header needs \"" + shownName + "\" as an integer from 1 to 65535, got "
                     + (v == null ? "nothing" : shorten(v.toString())));

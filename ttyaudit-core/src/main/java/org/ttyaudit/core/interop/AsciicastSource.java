@@ -34,6 +34,7 @@ public final class AsciicastSource implements SessionSource {
     private final AsciicastReader reader;
     private final SourceMetadata metadata;
     private final Map<String, Integer> skipped = new TreeMap<>();
+    private final List<String> notes = new ArrayList<>();
     private long lastMicros;
     private Integer exitStatus;
     private boolean done;
@@ -53,6 +54,9 @@ public final class AsciicastSource implements SessionSource {
             throw new ImportFormatException(name, e.getMessage());
         }
         this.metadata = metadataOf(reader.header(), fallbackStart);
+        if (reader.header().cols() == 0) {
+            notes.add("the cast has no terminal size (0x0: recorded without a terminal); assumed 80x24");
+        }
     }
 
     private static SourceMetadata metadataOf(CastHeader h, Instant fallbackStart) {
@@ -68,8 +72,10 @@ public final class AsciicastSource implements SessionSource {
             start = fallbackStart;
             tags.put("start_estimated", "file-mtime");
         }
+        boolean noSize = h.cols() == 0;
         return new SourceMetadata(h.format().cliName(), h.env().get("USER"), null, null, null, h.termType(),
-                h.cols(), h.rows(), start, h.command() == null ? List.of() : List.of(h.command()), "full", tags);
+                noSize ? 80 : h.cols(), noSize ? 24 : h.rows(), start,
+                h.command() == null ? List.of() : List.of(h.command()), "full", tags);
     }
 
     @Override
@@ -129,7 +135,7 @@ public final class AsciicastSource implements SessionSource {
         if (!done) {
             throw new IllegalStateException("the end is known only after the last event");
         }
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(this.notes);
         skipped.forEach((code, n) -> notes.add("left out " + n + " event" + (n == 1 ? "" : "s") + " with the code \""
                 + code + "\", which ttyaudit does not know"));
         return new SourceEnd(lastMicros, exitStatus, null, notes);

@@ -81,6 +81,19 @@ class AsciicastSourceTest {
     }
 
     @Test
+    void aCastRecordedWithoutATerminalHasNoSizeAnd80x24IsAssumed() throws Exception {
+        // What asciinema 2.2 writes when its terminal has no size (asciinema rec under script(1) without a tty).
+        Drained d = Drained.of(source("{\"version\": 2, \"width\": 0, \"height\": 0, \"timestamp\": 1796589700, "
+                + "\"env\": {\"SHELL\": \"/bin/bash\", \"TERM\": \"xterm\"}}\n[0.013988, \"o\", \"hi\\r\\n\"]\n"));
+        assertThat(d.metadata().cols()).isEqualTo(80);
+        assertThat(d.metadata().rows()).isEqualTo(24);
+        assertThat(d.end().notes()).containsExactly(
+                "the cast has no terminal size (0x0: recorded without a terminal); assumed 80x24");
+        assertThatThrownBy(() -> source("{\"version\": 2, \"width\": 0, \"height\": 24}"))
+                .hasMessage("s.cast: line 1: header needs \"width\" as an integer from 1 to 65535, got 0");
+    }
+
+    @Test
     void badInputNamesTheFileAndLine() {
         assertThatThrownBy(() -> Drained.of(source("{\"version\": 2, \"width\": 80, \"height\": 24}\n"
                 + "[0.1, \"o\", \"x\"]\n[0.05, \"o\", \"y\"]\n")))
