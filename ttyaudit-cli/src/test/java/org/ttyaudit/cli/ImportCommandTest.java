@@ -7,8 +7,12 @@ import org.ttyaudit.core.format.Recording;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.recorder.spool.Spool;
+import org.ttyaudit.recorder.upload.HostCredential;
+import org.ttyaudit.recorder.upload.HostCredentialFile;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +136,46 @@ class ImportCommandTest {
 
         CliRun notSudo = CliRun.of("import", tmp.toString(), "--format", "sudo", "--data", data.toString());
         assertThat(notSudo.err()).isEqualTo("ttyaudit: " + tmp + ": no timing file: not a sudo I/O log directory\n");
+    }
+
+    @Test
+    void aServerThatCannotBeReachedLeavesTheRecordInTheSpoolForUpload() throws Exception {
+        Path cast = write("x.cast", CAST);
+        Path credential = tmp.resolve("host.json");
+        HostCredentialFile.write(credential, new HostCredential(URI.create("http://127.0.0.1:9"), null, "host-1",
+                "tth_test"));
+        Path data = tmp.resolve("data");
+        CliRun run = CliRun.of("import", cast.toString(), "--format", "asciicast", "--server", "http://127.0.0.1:9/",
+                "--credential-file", credential.toString(), "--data", data.toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).contains("but it was not uploaded (").contains("'ttyaudit upload' retries it");
+        Spool spool = new Spool(data.resolve("spool"));
+        assertThat(spool.pending()).singleElement().satisfies(e ->
+                assertThat(CliRun.of("verify", e.path().toString()).exitCode()).isZero());
+
+        CliRun other = CliRun.of("import", cast.toString(), "--format", "asciicast", "--server",
+                "https://audit.example", "--credential-file", credential.toString(), "--data", data.toString());
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("--server: this host is enrolled with http://127.0.0.1:9, not "
+                + "https://audit.example");
+    }
+
+    @Test
+    void theProgressBarIsForLargeLogsOnATerminalOnly() {
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(shown, true, StandardCharsets.UTF_8);
+        try (ImportProgress none = ImportProgress.start("small", ImportProgress.MIN_BYTES - 1, true, 80, err);
+             ImportProgress piped = ImportProgress.start("piped", ImportProgress.MIN_BYTES, false, 80, err)) {
+            assertThat(none.shown()).isFalse();
+            assertThat(piped.shown()).isFalse();
+            none.accept(5);
+        }
+        assertThat(shown.size()).isZero();
+        try (ImportProgress bar = ImportProgress.start("big.cast", 2 * ImportProgress.MIN_BYTES, true, 100, err)) {
+            assertThat(bar.shown()).isTrue();
+            bar.accept(ImportProgress.MIN_BYTES);
+        }
+        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("big.cast").contains("%");
     }
 
     @Test
