@@ -107,7 +107,7 @@ final class ImportCommand implements Callable<Integer> {
         String me = HostFacts.userName(context.env());
         SessionImporter.Defaults defaults = new SessionImporter.Defaults(user != null ? user : me,
                 host != null ? host : HostFacts.hostName(), me, now);
-        try (SessionSource source = open(fmt)) {
+        try (SessionSource source = fmt.open(path)) {
             SessionHeader header = SessionImporter.header(source.metadata(), path, digest, defaults, Version.current());
             ImportDestination dest = ImportDestination.prepare(header.sessionId().toString(), output, credential != null,
                     Spool.of(DataDirectory.resolve(dataDir, context.env())));
@@ -202,10 +202,6 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw UserError.failure(path + ": cannot read: " + SessionRunner.reason(e));
         }
-    }
-
-    private SessionSource open(ImportFormat fmt) throws IOException {
-        return fmt.open(path);
     }
 
     private int columns() {

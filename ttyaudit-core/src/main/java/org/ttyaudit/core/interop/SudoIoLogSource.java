@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.ttyaudit.core.asciicast.ErrorText;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
@@ -142,7 +143,7 @@ public final class SudoIoLogSource implements SessionSource {
                 line = timing.next();
             } catch (EOFException | ZipException e) {
                 throw new ImportFormatException(name + "/timing", "compressed data is cut short or damaged after "
-                        + "line " + timing.number() + " (" + Problems.oneLine(e.getMessage()) + ")");
+                        + "line " + timing.number() + " (" + ErrorText.oneLine(e.getMessage()) + ")");
             }
             if (line == null) {
                 done = true;
@@ -162,7 +163,7 @@ public final class SudoIoLogSource implements SessionSource {
     private Event timingLine(String line) throws IOException {
         String[] f = line.trim().split("[ \t]+");
         if (f.length < 2 || !f[0].matches("[0-9]{1,2}")) {
-            throw timingError("expected TYPE DELAY ..., got \"" + Problems.shorten(line) + "\"");
+            throw timingError("expected TYPE DELAY ..., got \"" + ErrorText.shorten(line) + "\"");
         }
         int type = Integer.parseInt(f[0]);
         if (type == 6) {
@@ -214,7 +215,7 @@ public final class SudoIoLogSource implements SessionSource {
             data = in.readNBytes(n);
         } catch (EOFException | ZipException e) {
             throw new ImportFormatException(name + "/" + current.file, "compressed data is cut short or damaged "
-                    + "after byte " + streamOffsets.get(current) + " (" + Problems.oneLine(e.getMessage()) + ")");
+                    + "after byte " + streamOffsets.get(current) + " (" + ErrorText.oneLine(e.getMessage()) + ")");
         }
         long offset = streamOffsets.get(current);
         if (data.length < n) {
@@ -268,7 +269,7 @@ public final class SudoIoLogSource implements SessionSource {
     private long addDelay(String text) throws ImportFormatException {
         Matcher m = DELAY.matcher(text);
         if (!m.matches()) {
-            throw timingError("delay must be seconds like 0.004373913, got \"" + Problems.shorten(text) + "\"");
+            throw timingError("delay must be seconds like 0.004373913, got \"" + ErrorText.shorten(text) + "\"");
         }
         long seconds = Long.parseLong(m.group(1));
         String fraction = m.group(2) == null ? "" : m.group(2);
@@ -340,7 +341,7 @@ public final class SudoIoLogSource implements SessionSource {
             return node;
         } catch (JsonProcessingException e) {
             throw new ImportFormatException(name + "/log.json", "not valid JSON: "
-                    + Problems.oneLine(e.getOriginalMessage()));
+                    + ErrorText.oneLine(e.getOriginalMessage()));
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ImportFormatException(name + "/log.json", "a number cannot be read");
         }
@@ -421,7 +422,7 @@ public final class SudoIoLogSource implements SessionSource {
         }
         Integer n = Signals.number(sig);
         if (n == null) {
-            notes.add("log.json names the signal " + Problems.shorten(sig) + ", which ttyaudit does not know");
+            notes.add("log.json names the signal " + ErrorText.shorten(sig) + ", which ttyaudit does not know");
         }
         return n;
     }

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ttyaudit.core.asciicast.ErrorText;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.MarkerEvent;
@@ -160,7 +161,7 @@ public final class TlogSource implements SessionSource {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail("not a JSON message: " + Problems.oneLine(e.getOriginalMessage()));
+            throw fail("not a JSON message: " + ErrorText.oneLine(e.getOriginalMessage()));
         } catch (NumberFormatException | ArithmeticException e) {
             throw fail("a number in the message cannot be read");
         }
@@ -169,19 +170,19 @@ public final class TlogSource implements SessionSource {
         }
         String ver = text(node, "ver");
         if (!ver.matches("2(\\.[0-9]{1,9})?")) {
-            throw fail("unsupported tlog message version \"" + Problems.shorten(ver) + "\" (expected 2.x)");
+            throw fail("unsupported tlog message version \"" + ErrorText.shorten(ver) + "\" (expected 2.x)");
         }
         for (String field : new String[] {"host", "rec", "user", "term"}) {
             text(node, field);
         }
-        unsigned(node, "session", true);
+        unsigned(node, "session");
         return node;
     }
 
     /** A message's events, with the checks that relate it to the messages before it. */
     private Message parse(JsonNode node) throws ImportFormatException {
-        long id = unsigned(node, "id", true);
-        long pos = unsigned(node, "pos", true);
+        long id = unsigned(node, "id");
+        long pos = unsigned(node, "pos");
         if (id == 0) {
             throw fail("message id must be at least 1");
         }
@@ -313,7 +314,7 @@ public final class TlogSource implements SessionSource {
                         long rows = number();
                         window(cols, rows);
                     }
-                    default -> throw fail("timing has '" + Problems.printable(c) + "' at character " + i
+                    default -> throw fail("timing has '" + printable(c) + "' at character " + i
                             + " (expected one of + < > [ ] =)");
                 }
             }
@@ -381,11 +382,8 @@ public final class TlogSource implements SessionSource {
         return v == null || v.isNull() ? "" : text(node, field);
     }
 
-    private long unsigned(JsonNode node, String field, boolean required) throws ImportFormatException {
+    private long unsigned(JsonNode node, String field) throws ImportFormatException {
         JsonNode v = node.get(field);
-        if (v == null && !required) {
-            return 0;
-        }
         if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
             throw fail("\"" + field + "\" must be an unsigned integer");
         }
@@ -403,7 +401,7 @@ public final class TlogSource implements SessionSource {
         ByteArrayOutputStream b = new ByteArrayOutputStream(v.size());
         for (JsonNode e : v) {
             if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0 || e.asInt() > 255) {
-                throw fail("\"" + field + "\" must hold integers from 0 to 255, not " + Problems.shorten(e.toString()));
+                throw fail("\"" + field + "\" must hold integers from 0 to 255, not " + ErrorText.shorten(e.toString()));
             }
             b.write(e.asInt());
         }
@@ -412,5 +410,9 @@ public final class TlogSource implements SessionSource {
 
     private ImportFormatException fail(String problem) {
         return new ImportFormatException(name, "line " + lines.number() + ": " + problem);
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c == 0x7F ? String.format("\\x%02x", (int) c) : String.valueOf(c);
     }
 }

@@ -20,6 +20,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.ttyaudit.core.asciicast.Mutations;
 
 /**
  * Fuzzing the three decoders: whatever the bytes, a decoder either reads them (events in time order) or throws
@@ -54,18 +55,7 @@ class DecoderProperties {
     }
 
     private Arbitrary<String> mutated(String valid) {
-        return Arbitraries.integers().between(0, valid.length()).list().ofMinSize(1).ofMaxSize(4)
-                .flatMap(positions -> snippets().list().ofSize(positions.size()).map(snips -> {
-                    StringBuilder sb = new StringBuilder(valid);
-                    for (int i = 0; i < positions.size(); i++) {
-                        int at = Math.min(positions.get(i), sb.length());
-                        if (i % 2 == 0 && at < sb.length()) {
-                            sb.deleteCharAt(at);
-                        }
-                        sb.insert(Math.min(at, sb.length()), snips.get(i));
-                    }
-                    return sb.toString();
-                }));
+        return Mutations.of(valid, snippets(), 1);
     }
 
     /** The inputs the mutations start from are themselves read, so the mutations probe near valid input. */
