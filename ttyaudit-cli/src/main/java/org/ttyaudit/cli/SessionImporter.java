@@ -4,13 +4,18 @@ import org.ttyaudit.core.interop.SessionSource;
 import org.ttyaudit.core.interop.SourceDigest;
 import org.ttyaudit.core.interop.SourceEnd;
 import org.ttyaudit.core.interop.SourceMetadata;
+import org.ttyaudit.core.model.CommandSource;
+import org.ttyaudit.core.model.CommandStartEvent;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.InputEvent;
 import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.core.screen.ScreenCommand;
+import org.ttyaudit.core.screen.ScreenCommands;
 import org.ttyaudit.recorder.log.ChunkSink;
 import org.ttyaudit.recorder.log.MaskingChunkSink;
 import org.ttyaudit.recorder.log.RecordFileSink;
@@ -86,6 +91,8 @@ final class SessionImporter {
     static Result write(SessionSource source, SessionHeader header, Path file, SecretMasker masker,
                         LongConsumer progress) throws IOException {
         long events = 0;
+        // A log with keystrokes has its command lines on the screen, as a gateway session does: read them off it.
+        Commands commands = header.capture().equals("full") ? new Commands(header, masker) : null;
         try (ChunkSink sink = MaskingChunkSink.interactive(RecordFileSink.create(file, header), masker)) {
             List<Event> batch = new ArrayList<>();
             long batchBytes = 0;
@@ -94,6 +101,9 @@ final class SessionImporter {
                     batch.add(piece);
                     batchBytes += size(piece);
                     events++;
+                    if (commands != null) {
+                        events += commands.after(piece, batch);
+                    }
                 }
                 if (batchBytes >= CHUNK_BYTES || batch.size() >= 65_536) {
                     sink.writeChunk(batch);
@@ -120,6 +130,39 @@ final class SessionImporter {
         }
         int status = end.exitStatus() != null ? end.exitStatus() : 128 + end.signal();
         return new SessionEnd(endedAt, status, end.signal(), end.signal() != null ? "signal" : "exit");
+    }
+
+    /**
+     * Command lines read off a model of the screen ({@link ScreenCommands}, the gateway's source), each a
+     * {@code command-start} event of source {@code screen} at the time the Enter was seen, masked like every
+     * command line.
+     */
+    private static final class Commands {
+        private final ScreenCommands screen;
+        private final SecretMasker masker;
+        private long nextId = 1;
+
+        Commands(SessionHeader header, SecretMasker masker) {
+            this.screen = new ScreenCommands(header.cols(), header.rows());
+            this.masker = masker;
+        }
+
+        /** Feeds {@code e} to the screen; appends the commands it completed to {@code out}; returns how many. */
+        int after(Event e, List<Event> out) {
+            if (e instanceof OutputEvent o) {
+                screen.output(o.offsetMicros(), o.data(), 0, o.data().length);
+            } else if (e instanceof InputEvent i) {
+                screen.input(i.offsetMicros(), i.data(), 0, i.data().length);
+            } else if (e instanceof ResizeEvent r) {
+                screen.resized(r.cols(), r.rows());
+            }
+            List<ScreenCommand> done = screen.drain();
+            for (ScreenCommand c : done) {
+                out.add(new CommandStartEvent(e.offsetMicros(), nextId++, masker.mask(c.commandLine()), null,
+                        CommandSource.SCREEN));
+            }
+            return done.size();
+        }
     }
 
     /** The event, or pieces of it: a log may hold one write of many megabytes, a chunk payload has a limit. */

@@ -68,7 +68,7 @@ class ImportCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         Path record = printedRecord(run);
         assertThat(record.getParent()).isEqualTo(data.resolve("spool"));
-        assertThat(run.out()).contains("(asciicast-v2, 5 events, 1.250 s)");
+        assertThat(run.out()).contains("(asciicast-v2, 6 events, 1.250 s)");
 
         CliRun verify = CliRun.of("verify", record.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
@@ -90,6 +90,11 @@ class ImportCommandTest {
         assertThat(bytesOf(events, OutputEvent.class)).contains("$ ").contains("done").doesNotContain("hunter2");
         assertThat(bytesOf(events, InputEvent.class)).startsWith("mytool --password=").doesNotContain("hunter2");
         assertThat(events).extracting(Event::kind).contains("resize");
+        // Keystrokes and echo make the command line visible on the screen, as in a gateway session.
+        CliRun commands = CliRun.of("commands", record.toString(), "--json");
+        assertThat(commands.exitCode()).as(commands.toString()).isZero();
+        assertThat(commands.out()).contains("\"command\" : \"mytool --password=").contains("\"source\" : \"screen\"")
+                .doesNotContain("hunter2");
         assertThat(r.end()).hasValueSatisfying(e -> {
             assertThat(e.end().reason()).isEqualTo("unknown");
             assertThat(e.end().exitStatus()).isEqualTo(-1);
