@@ -175,6 +175,41 @@ class ImportRealToolsTest {
         assertThat(r.header().tags()).containsEntry("import_format", "tlog").containsKey("tlog_rec");
     }
 
+    @Test
+    void anInteractiveTlogRecordingWithKeystrokesHasItsCommands() throws Exception {
+        assumeTools("/usr/bin/tlog-rec", "/usr/bin/script", "/bin/bash");
+        Path json = tmp.resolve("typed.json");
+        // Keys typed into an interactive bash once its prompt is up (script(1) passes its stdin on to the pty).
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "(sleep 2; printf 'echo typed-$((6*7))\\r'; sleep 1; "
+                + "printf 'exit\\r'; sleep 1) | script -qefc \"stty cols 100 rows 30; tlog-rec --log-input=true "
+                + "-w file -o \\\"$OUT\\\" env PS1='prompt$ ' bash --norc -i\" /dev/null");
+        pb.environment().put("OUT", json.toString());
+        pb.environment().put("TERM", "xterm");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assumeTrue(!out.contains("Failed adding a utmp record"),
+                "tlog-rec needs /run/utmp, which this machine lacks (.ci/run creates it): " + out);
+        assertThat(json).as(out).exists();
+
+        Path record = tmp.resolve("typed.tta");
+        RecordFixture.CliResult run = cli("import", json.toString(), "--format", "tlog", "-o", record.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(cli("verify", record.toString()).exitCode()).isZero();
+        RecordFixture.CliResult commands = cli("commands", record.toString(), "--json");
+        assertThat(commands.out()).contains("\"command\" : \"echo typed-$((6*7))\"").contains("\"command\" : \"exit\"")
+                .contains("\"source\" : \"screen\"");
+        Recording r = RecordFileReader.open(record);
+        StringBuilder typed = new StringBuilder();
+        for (Event e : r.events()) {
+            if (e instanceof org.ttyaudit.core.model.InputEvent i) {
+                typed.append(new String(i.data(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(typed).hasToString("echo typed-$((6*7))\rexit\r");
+    }
+
     private Run run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
