@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -124,7 +125,7 @@ final class SessionImporter {
     }
 
     static SessionEnd sessionEnd(Instant start, SourceEnd end) {
-        Instant endedAt = start.plusNanos(end.durationMicros() * 1000);
+        Instant endedAt = start.plus(end.durationMicros(), ChronoUnit.MICROS);
         if (end.exitStatus() == null && end.signal() == null) {
             return new SessionEnd(endedAt, UNKNOWN_EXIT, null, "unknown");
         }

@@ -28,6 +28,8 @@ import org.ttyaudit.core.model.ResizeEvent;
 public final class AsciicastSource implements SessionSource {
     /** The marker an asciicast {@code m} event becomes. */
     public static final String MARKER = "asciicast-marker";
+    /** 9999-12-31T23:59:59Z: a start beyond it is a damaged header, not a recording. */
+    private static final long LATEST_TIMESTAMP = 253402300799L;
 
     private final String name;
     private final CountingInputStream counted;
@@ -52,6 +54,10 @@ public final class AsciicastSource implements SessionSource {
             this.reader = AsciicastReader.open(counted);
         } catch (AsciicastFormatException e) {
             throw new ImportFormatException(name, e.getMessage());
+        }
+        Long ts = reader.header().timestamp();
+        if (ts != null && (ts < 0 || ts > LATEST_TIMESTAMP)) {
+            throw new ImportFormatException(name, "line 1: \"timestamp\" " + ts + " is not a time from 1970 to 9999");
         }
         this.metadata = metadataOf(reader.header(), fallbackStart);
         if (reader.header().cols() == 0) {

@@ -102,6 +102,8 @@ class AsciicastSourceTest {
         assertThatThrownBy(() -> source("{\"version\": 1}"))
                 .isInstanceOf(ImportFormatException.class)
                 .hasMessage("s.cast: line 1: unsupported asciicast version 1 (expected 2 or 3)");
+        assertThatThrownBy(() -> source("{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 9000000000000000000}"))
+                .hasMessage("s.cast: line 1: \"timestamp\" 9000000000000000000 is not a time from 1970 to 9999");
         assertThatThrownBy(() -> Drained.of(source("{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}}\n"
                 + "[0.1, \"x\", \"99999999999\"]\n")))
                 .isInstanceOf(ImportFormatException.class);

@@ -40,7 +40,7 @@ class DecoderProperties {
 
     @Provide
     Arbitrary<String> snippets() {
-        return Arbitraries.of("{", "}", "[", "]", ",", "\"", ":", "\n", "#", "-", "1e999", "0.", "null", "9999999999",
+        return Arbitraries.of("{", "}", "[", "]", ",", "\"", ":", "\n", "#", "-", "1e999", "0.", "null", "9999999999", "9000000000000000000",
                 "+", "<", ">", "=", "x", "/", "3", "\"ver\":\"2\"", "\\u", "\\", "\"id\":", "\"pos\":1e30", " ", "\uFFFD");
     }
 
