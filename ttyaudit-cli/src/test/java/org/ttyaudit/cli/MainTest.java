@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainTest {
     private static final List<String> COMMANDS = List.of("record", "shell", "server", "enroll", "upload",
             "enrollment-token", "login", "logout", "sessions", "search", "commands", "files", "play", "export",
+            "import",
             "verify",
             "info", "help");
 

@@ -95,11 +95,17 @@ final class ServerUnderTest implements AutoCloseable {
         return expect(201, post("/api/v1/tokens", admin(), Map.of("name", "tests"))).json().get("token").asText();
     }
 
-    String host(String name) throws Exception {
+    /** Enrolls a host {@code name} and returns its credential as {@code ttyaudit enroll} would write it. */
+    org.ttyaudit.recorder.upload.HostCredential enrollHost(String name) throws Exception {
         String enrollment = expect(201, post("/api/v1/enrollment-tokens", admin(), Map.of("ttl_hours", 1)))
                 .json().get("token").asText();
-        return expect(201, post("/api/v1/enroll", null, Map.of("token", enrollment, "host", name)))
-                .json().get("credential").asText();
+        JsonNode answer = expect(201, post("/api/v1/enroll", null, Map.of("token", enrollment, "host", name))).json();
+        return new org.ttyaudit.recorder.upload.HostCredential(URI.create(url), fingerprint,
+                answer.get("host_id").asText(), answer.get("credential").asText());
+    }
+
+    String host(String name) throws Exception {
+        return enrollHost(name).credential();
     }
 
     /**

@@ -119,9 +119,9 @@ public final class AsciicastReader implements Closeable {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail("header is not valid JSON: " + oneLine(e.getOriginalMessage()));
+            throw fail("header is not valid JSON: " + ErrorText.oneLine(e.getOriginalMessage()));
         } catch (NumberFormatException | ArithmeticException e) {
-            throw fail("header has a number that cannot be read: " + oneLine(e.getMessage()));
+            throw fail("header has a number that cannot be read: " + ErrorText.oneLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw fail("header must be a JSON object");
@@ -139,23 +139,23 @@ public final class AsciicastReader implements Closeable {
         String termType;
         Map<String, String> env = stringMap(root, "env");
         if (format == AsciicastFormat.V2) {
-            cols = size(root, "width", "width");
-            rows = size(root, "height", "height");
+            cols = size(root, "width", "width", "height");
+            rows = size(root, "height", "height", "width");
             termType = env.get("TERM");
         } else {
             JsonNode term = root.get("term");
             if (term == null || !term.isObject()) {
                 throw fail("v3 header has no \"term\" object");
             }
-            cols = size(term, "cols", "term.cols");
-            rows = size(term, "rows", "term.rows");
+            cols = size(term, "cols", "term.cols", "rows");
+            rows = size(term, "rows", "term.rows", "cols");
             termType = optionalString(term, "type", "term.type");
         }
         Long timestamp = null;
         JsonNode ts = root.get("timestamp");
         if (ts != null && !ts.isNull()) {
             if (!ts.isNumber() || !ts.canConvertToLong()) {
-                throw fail("\"timestamp\" must be a number of seconds, got " + shorten(ts.toString()));
+                throw fail("\"timestamp\" must be a number of seconds, got " + ErrorText.shorten(ts.toString()));
             }
             timestamp = ts.asLong();
         }
@@ -163,7 +163,7 @@ public final class AsciicastReader implements Closeable {
         JsonNode idleNode = root.get("idle_time_limit");
         if (idleNode != null && !idleNode.isNull()) {
             if (!idleNode.isNumber() || idleNode.asDouble() <= 0 || !Double.isFinite(idleNode.asDouble())) {
-                throw fail("\"idle_time_limit\" must be a positive number, got " + shorten(idleNode.toString()));
+                throw fail("\"idle_time_limit\" must be a positive number, got " + ErrorText.shorten(idleNode.toString()));
             }
             idle = idleNode.asDouble();
         }
@@ -185,7 +185,7 @@ public final class AsciicastReader implements Closeable {
             long micros = approx >= 0 && approx <= CastTime.MAX_SECONDS ? exactMicros(p, approx) : -1;
             if (micros < 0) {
                 throw fail("event time must be between 0 and " + (long) CastTime.MAX_SECONDS + " seconds, got "
-                        + shorten(p.getText()));
+                        + ErrorText.shorten(p.getText()));
             }
             if (p.nextToken() != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
                 throw fail("event code must be a non-empty string");
@@ -212,10 +212,10 @@ public final class AsciicastReader implements Closeable {
         } catch (AsciicastFormatException e) {
             throw e;
         } catch (JsonProcessingException e) {
-            throw fail("invalid JSON: " + oneLine(e.getOriginalMessage()));
+            throw fail("invalid JSON: " + ErrorText.oneLine(e.getOriginalMessage()));
         } catch (IOException | NumberFormatException | ArithmeticException e) {
             // A parser over a String does no I/O; what is left is a number Jackson or BigDecimal cannot take.
-            throw fail("invalid JSON: " + oneLine(e.getMessage()));
+            throw fail("invalid JSON: " + ErrorText.oneLine(e.getMessage()));
         }
     }
 
@@ -266,11 +266,21 @@ public final class AsciicastReader implements Closeable {
         };
     }
 
-    private int size(JsonNode node, String field, String shownName) throws AsciicastFormatException {
+    /**
+     * One dimension of the size. 0 is accepted only when the other dimension ({@code otherField}) is 0 too: asciinema
+     * writes 0x0 when it records without a terminal, and such casts exist.
+     */
+    private int size(JsonNode node, String field, String shownName, String otherField)
+            throws AsciicastFormatException {
         JsonNode v = node.get(field);
+        JsonNode other = node.get(otherField);
+        if (v != null && v.isIntegralNumber() && v.asLong() == 0 && other != null && other.isIntegralNumber()
+                && other.asLong() == 0) {
+            return 0;
+        }
         if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0 || v.asInt() > 0xFFFF) {
             throw fail("header needs \"" + shownName + "\" as an integer from 1 to 65535, got "
-                    + (v == null ? "nothing" : shorten(v.toString())));
+                    + (v == null ? "nothing" : ErrorText.shorten(v.toString())));
         }
         return v.asInt();
     }
@@ -281,7 +291,7 @@ public final class AsciicastReader implements Closeable {
             return null;
         }
         if (!v.isTextual()) {
-            throw fail("\"" + shownName + "\" must be a string, got " + shorten(v.toString()));
+            throw fail("\"" + shownName + "\" must be a string, got " + ErrorText.shorten(v.toString()));
         }
         return v.asText();
     }
@@ -433,7 +443,7 @@ public final class AsciicastReader implements Closeable {
             case VALUE_NULL -> "null";
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_STRING -> quote(p.getText());
-            default -> shorten(p.getText());
+            default -> ErrorText.shorten(p.getText());
         };
     }
 
@@ -442,23 +452,6 @@ public final class AsciicastReader implements Closeable {
     }
 
     private static String quote(String s) {
-        return "\"" + shorten(s) + "\"";
-    }
-
-    private static String shorten(String s) {
-        String one = oneLine(s);
-        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7F ? ' ' : c);
-        }
-        return sb.toString().trim();
+        return "\"" + ErrorText.shorten(s) + "\"";
     }
 }

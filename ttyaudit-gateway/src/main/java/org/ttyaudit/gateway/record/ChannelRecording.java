@@ -13,6 +13,7 @@ import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.core.screen.ScreenCommand;
+import org.ttyaudit.core.screen.ScreenCommands;
 import org.ttyaudit.recorder.log.SessionLog;
 
 import java.io.IOException;

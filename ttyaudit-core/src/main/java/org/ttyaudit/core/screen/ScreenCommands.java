@@ -1,13 +1,11 @@
-package org.ttyaudit.gateway.record;
-
-import org.ttyaudit.core.screen.ScreenCommand;
-import org.ttyaudit.core.screen.ScreenCommandTracker;
+package org.ttyaudit.core.screen;
 
 import java.util.List;
 
 /**
- * The command lines of an interactive session through the gateway, read off a model of the screen: the target
- * runs no hooks of ours ("no set-up on the targets"), so the screen is the only source (docs/GATEWAY.md).
+ * The command lines of an interactive session read off a model of the screen, where the screen is the only
+ * source: a session through the SSH gateway (the target runs no hooks of ours, docs/GATEWAY.md), and an imported
+ * session that logged keystrokes (docs/INTEROP.md).
  *
  * <p>Output is modelled only around keystrokes, as the recorder does: after {@link #MAX_OUTPUT_WITHOUT_INPUT}
  * bytes of output with no key typed (a build log, {@code cat} of a big file) the model stops and starts afresh at
@@ -15,21 +13,21 @@ import java.util.List;
  *
  * <p>Not thread-safe: the caller serialises the calls (the recording's lock).
  */
-final class ScreenCommands {
-    static final int MAX_OUTPUT_WITHOUT_INPUT = 64 * 1024;
+public final class ScreenCommands {
+    public static final int MAX_OUTPUT_WITHOUT_INPUT = 64 * 1024;
 
     private int cols;
     private int rows;
     private ScreenCommandTracker tracker;
     private long outputSinceInput;
 
-    ScreenCommands(int cols, int rows) {
+    public ScreenCommands(int cols, int rows) {
         this.cols = cols;
         this.rows = rows;
         this.tracker = new ScreenCommandTracker(cols, rows);
     }
 
-    void output(long offsetMicros, byte[] b, int off, int len) {
+    public void output(long offsetMicros, byte[] b, int off, int len) {
         if (outputSinceInput > MAX_OUTPUT_WITHOUT_INPUT) {
             return;
         }
@@ -40,7 +38,7 @@ final class ScreenCommands {
         tracker.onOutput(offsetMicros, b, off, len);
     }
 
-    void input(long offsetMicros, byte[] b, int off, int len) {
+    public void input(long offsetMicros, byte[] b, int off, int len) {
         if (outputSinceInput > MAX_OUTPUT_WITHOUT_INPUT) {
             tracker = new ScreenCommandTracker(cols, rows);
         }
@@ -48,13 +46,13 @@ final class ScreenCommands {
         tracker.onInput(offsetMicros, b, off, len);
     }
 
-    void resized(int newCols, int newRows) {
+    public void resized(int newCols, int newRows) {
         cols = newCols;
         rows = newRows;
         tracker.onResize(newCols, newRows);
     }
 
-    List<ScreenCommand> drain() {
+    public List<ScreenCommand> drain() {
         return tracker.drainCommands();
     }
 }

@@ -1,0 +1,215 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.core.interop.ImportFormat;
+import org.ttyaudit.core.interop.ImportFormatException;
+import org.ttyaudit.core.interop.SessionSource;
+import org.ttyaudit.core.interop.SourceDigest;
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.recorder.pty.FileDescriptors;
+import org.ttyaudit.recorder.session.HostFacts;
+import org.ttyaudit.recorder.spool.DataDirectory;
+import org.ttyaudit.recorder.spool.Spool;
+import org.ttyaudit.recorder.upload.Backoff;
+import org.ttyaudit.recorder.upload.HostCredential;
+import org.ttyaudit.recorder.upload.IngestClient;
+import org.ttyaudit.recorder.upload.RecordProgress;
+import org.ttyaudit.recorder.upload.Sleeper;
+import org.ttyaudit.recorder.upload.SpoolUploader;
+import org.ttyaudit.recorder.upload.UploadOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ttyaudit import PATH --format asciicast|sudo|tlog [--server URL] [--output FILE]}: turns another
+ * recorder's session log into a ttyaudit record of kind {@code import} (docs/INTEROP.md).
+ *
+ * <p>Without {@code --output} the record goes into the spool, like {@code record}'s, so {@code ttyaudit upload}
+ * ships it later. With {@code --server} it is uploaded at once with the host's credential, through the same
+ * ingest path as every recorded session, so the server indexes it and gives it ledger leaves.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Import a session recorded by another tool: asciinema (asciicast v2/v3), a sudo I/O log "
+                + "directory, or tlog JSON messages.",
+                "Prints where the record is; with --server, uploads it to the audit server."})
+final class ImportCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(paramLabel = "PATH", description = "The asciicast file, the sudo I/O log directory (e.g. "
+            + "/var/log/sudo-io/00/00/01), or the tlog file.")
+    Path path;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "asciicast, sudo or tlog.")
+    String format;
+
+    @Option(names = "--server", paramLabel = "URL",
+            description = "Upload the session to this audit server (the host must be enrolled with it: 'ttyaudit enroll').")
+    String server;
+
+    @Option(names = "--credential-file", paramLabel = "PATH",
+            description = "Host credential file for --server (default: /etc/ttyaudit/host.json for root, else ~/.config/ttyaudit/host.json).")
+    Path credentialFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Record file to create (must not exist). Default: a new file in the spool of the data directory.")
+    Path output;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data directory (default: $TTYAUDIT_DATA_DIR, $XDG_DATA_HOME/ttyaudit or ~/.local/share/ttyaudit).")
+    Path dataDir;
+
+    @Option(names = "--masking", paramLabel = "FILE",
+            description = "Secret-masking rules to use instead of the defaults (see docs/MASKING.md).")
+    Path masking;
+
+    @Option(names = "--user", paramLabel = "NAME", description = "The user, when the log names none (asciicast). Default: you.")
+    String user;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "The host, when the log names none (asciicast). Default: this host.")
+    String host;
+
+    @Spec
+    CommandSpec spec;
+
+    ImportCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ImportFormat fmt = parseFormat();
+        HostCredential credential = serverCredential();
+        SecretMasker masker = Masking.load(masking);
+        if (!Files.exists(path)) {
+            throw UserError.usage(path + ": no such file or directory");
+        }
+        if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+            throw UserError.usage("--output: " + output + " already exists (records are never overwritten)");
+        }
+        SourceDigest digest = digest();
+        Instant now = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        String me = HostFacts.userName(context.env());
+        SessionImporter.Defaults defaults = new SessionImporter.Defaults(user != null ? user : me,
+                host != null ? host : HostFacts.hostName(), me, now);
+        try (SessionSource source = fmt.open(path)) {
+            SessionHeader header = SessionImporter.header(source.metadata(), path, digest, defaults, Version.current());
+            ImportDestination dest = ImportDestination.prepare(header.sessionId().toString(), output, credential != null,
+                    Spool.of(DataDirectory.resolve(dataDir, context.env())));
+            SessionImporter.Result result;
+            try (ImportProgress progress = ImportProgress.start(path.getFileName().toString(), digest.bytes(),
+                    FileDescriptors.isTerminal(2), columns(), System.err)) {
+                result = SessionImporter.write(source, header, dest.file(), masker, progress);
+            } catch (ImportFormatException e) {
+                dest.discard();
+                throw UserError.failure(e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                dest.discard();
+                throw e;
+            }
+            for (String note : result.notes()) {
+                err.println("ttyaudit: note: " + path + ": " + note);
+            }
+            String what = path + " (" + source.metadata().format() + ", " + result.events() + " events, "
+                    + seconds(header, result) + ") as session " + header.sessionId();
+            if (credential == null) {
+                dest.release();
+                out.println("ttyaudit: imported " + what + ": " + dest.file());
+                return 0;
+            }
+            return upload(credential, dest, what, out, err);
+        } catch (ImportFormatException e) {
+            throw UserError.failure(e.getMessage());
+        } catch (IOException e) {
+            throw UserError.failure(path + ": " + SessionRunner.reason(e));
+        }
+    }
+
+    private int upload(HostCredential credential, ImportDestination dest, String what, PrintWriter out, PrintWriter err)
+            throws IOException {
+        UploadOutcome outcome;
+        try {
+            outcome = new SpoolUploader(dest.file(), RecordProgress.finished(Files.size(dest.file())),
+                    new IngestClient(credential), new Backoff(), Sleeper.SYSTEM, SpoolUploader.Settings.attempts(3),
+                    new SpoolUploader.Listener() {
+                    }).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dest.release();
+            throw UserError.failure("interrupted; the record stays in " + dest.file() + " for 'ttyaudit upload'");
+        }
+        if (outcome instanceof UploadOutcome.Uploaded) {
+            dest.uploaded();
+            out.println("ttyaudit: imported " + what + " and uploaded it to " + credential.server()
+                    + (output != null ? "; the record is also in " + output : ""));
+            return 0;
+        }
+        dest.notUploaded(outcome);
+        err.println("ttyaudit: imported " + what + ", but it was not uploaded (" + outcome.describe()
+                + "); the record stays in " + dest.file() + " and 'ttyaudit upload' retries it");
+        return Main.EXIT_FAILURE;
+    }
+
+    private ImportFormat parseFormat() {
+        try {
+            return ImportFormat.fromCliName(format);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--format: " + e.getMessage());
+        }
+    }
+
+    /** The credential for --server, which must be the server this host is enrolled with; null without --server. */
+    private HostCredential serverCredential() {
+        if (server == null) {
+            if (credentialFile != null) {
+                throw UserError.usage("--credential-file is for --server");
+            }
+            return null;
+        }
+        URI url;
+        try {
+            url = HostCredential.parseServer(server);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--server: " + e.getMessage());
+        }
+        Path file = Credentials.location(credentialFile);
+        HostCredential credential = Credentials.load(file, Main.EXIT_USAGE);
+        if (!credential.server().equals(url)) {
+            throw UserError.usage("--server: this host is enrolled with " + credential.server() + ", not " + url
+                    + " (" + file + "); enroll with " + url + " first, or name its credential with --credential-file");
+        }
+        return credential;
+    }
+
+    private SourceDigest digest() {
+        try {
+            return SourceDigest.of(path);
+        } catch (IOException e) {
+            throw UserError.failure(path + ": cannot read: " + SessionRunner.reason(e));
+        }
+    }
+
+    private int columns() {
+        return context.env("COLUMNS").filter(c -> c.matches("[0-9]{2,4}")).map(Integer::parseInt).orElse(80);
+    }
+
+    private static String seconds(SessionHeader header, SessionImporter.Result result) {
+        Duration d = Duration.between(header.startedAt(), result.end().endedAt());
+        return String.format("%d.%03d s", d.getSeconds(), d.toMillisPart());
+    }
+}
