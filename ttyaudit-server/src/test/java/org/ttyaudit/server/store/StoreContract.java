@@ -346,7 +346,7 @@ public abstract class StoreContract {
         SessionRecord s = addChunks(start(header().build()).id(), 2);
 
         for (long seq : new long[] {0, 1, 3, 7}) {
-            ChunkRecord wrong = new ChunkRecord(s.id(), seq, 0, 1, 0, 1, s.lastHash(), hash("x" + seq), "k", 1, 99);
+            ChunkRecord wrong = new ChunkRecord(s.id(), seq, 0, 1, 0, 1, s.lastHash(), hash("x" + seq), "k", 1, 99, 1);
             assertThatThrownBy(() -> store.write(tx -> {
                 tx.insertChunk(wrong, T0);
                 return null;
@@ -359,7 +359,7 @@ public abstract class StoreContract {
     @Test
     void chunkOfAnUnknownSessionIsRefused() {
         UUID unknown = UUID.randomUUID();
-        ChunkRecord c = new ChunkRecord(unknown, 0, 0, 1, 0, 1, hash("h"), hash("c"), "k", 1, 0);
+        ChunkRecord c = new ChunkRecord(unknown, 0, 0, 1, 0, 1, hash("h"), hash("c"), "k", 1, 0, 1);
 
         assertThatThrownBy(() -> store.write(tx -> {
             tx.insertChunk(c, T0);
@@ -1398,7 +1398,7 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> store.write(tx -> {
             tx.insertSession(newSession(h));
             SessionRecord s = tx.session(h.sessionId().uuid()).orElseThrow();
-            ChunkRecord skipped = new ChunkRecord(s.id(), 1, 0, 1, 0, 1, s.lastHash(), hash("c"), "k", 1, 0);
+            ChunkRecord skipped = new ChunkRecord(s.id(), 1, 0, 1, 0, 1, s.lastHash(), hash("c"), "k", 1, 0, 1);
             tx.insertChunk(skipped, T0);
             return null;
         })).isInstanceOf(StoreException.class);
