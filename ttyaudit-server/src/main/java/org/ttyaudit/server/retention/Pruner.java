@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       them again, which is harmless for blobs already gone.</li>
  * </ol>
  * Candidates are read in order of their end, a page at a time, from where the previous round stopped; a run ends
- * when the list is exhausted. Not thread-safe: one worker thread runs the rounds.
+ * when the list is exhausted. Thread-safe: rounds run one at a time (the worker's, and {@link #pruneAll} from a
+ * test or tool).
  */
 public final class Pruner {
     private static final Logger log = LoggerFactory.getLogger(Pruner.class);
@@ -83,7 +84,7 @@ public final class Pruner {
      *
      * @return how many sessions it pruned or cleaned up after (0: nothing was left to do)
      */
-    public int round() {
+    public synchronized int round() {
         int cleaned = deletePendingBlobs();
         if (!settings.prunes()) {
             return cleaned;
@@ -99,7 +100,7 @@ public final class Pruner {
     }
 
     /** Runs rounds until nothing is due (for tests and tools); returns the sessions pruned. */
-    public long pruneAll() {
+    public synchronized long pruneAll() {
         long before = prunedSessions.get();
         while (round() > 0) {
             // next round
