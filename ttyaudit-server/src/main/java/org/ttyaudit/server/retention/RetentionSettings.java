@@ -64,7 +64,7 @@ public final class RetentionSettings {
         section.allowOnly(KEYS);
         long minimum = section.number("minimum_keep_days", 1, 1, MAX_DAYS);
         long defaultKeep = keepDays(section, "the default keep_days", minimum);
-        Duration every = SettingValues.duration(section, "prune_every", Duration.ofHours(24), Duration.ofMinutes(1),
+        Duration every = SettingValues.duration(section, "prune_every", Duration.ofHours(24), Duration.ofSeconds(10),
                 Duration.ofDays(30));
         int batch = (int) section.number("batch", 100, 1, 10_000);
         List<RetentionRule> rules = new ArrayList<>();
