@@ -160,6 +160,28 @@ class PrunerTest {
                         && p.contains("not marked pruned"));
     }
 
+    @Test
+    void verifyNamesAnAlteredChunkRowOrLeftoverCommandsOfAPrunedSession() throws Exception {
+        RecordedSession old = endedDaysAgo(100, "alice", "web-1", Map.of());
+        f.pruner(POLICY).pruneAll();
+        f.heads.signNow();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + f.dataDir.resolve("server.db"))) {
+            c.createStatement().executeUpdate("UPDATE chunks SET hash = zeroblob(32) WHERE session_id = '" + old.id()
+                    + "' AND seq = 0");
+            c.createStatement().executeUpdate("INSERT INTO commands (session_id, command_id, source, started_at,"
+                    + " start_offset_us, command_line) VALUES ('" + old.id() + "', 9, 'shell', 0, 0, 'planted')");
+        }
+
+        StoreReport report = f.verify();
+
+        assertThat(report.problems())
+                .anyMatch(p -> p.contains("session " + old.id() + ": chunk 0: ledger leaf")
+                        && p.contains("but the chunk row's hash is 0000000000000000"))
+                .anyMatch(p -> p.contains("session " + old.id() + ": chunk 1: its row's prev hash")
+                        && p.contains("the chunk rows were altered"))
+                .anyMatch(p -> p.contains("but the index still holds 1 commands"));
+    }
+
     private long bytes(RecordedSession s) {
         return s.chunks.stream().mapToLong(c -> c.toBytes().length).sum();
     }

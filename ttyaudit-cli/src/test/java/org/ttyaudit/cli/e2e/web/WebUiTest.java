@@ -288,6 +288,9 @@ class WebUiTest {
         }
         browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
 
+        browser.open("#/sessions");
+        assertThat(browser.await("tr.row-link[data-session-id='" + old.id() + "'] .pruned-badge").getText())
+                .startsWith("pruned ");
         browser.open("#/sessions/" + old.id());
         WebElement pruned = browser.awaitText("#pruned", "Content pruned on");
         assertThat(pruned.getText()).contains("by retention policy rule short").contains("tombstone");
