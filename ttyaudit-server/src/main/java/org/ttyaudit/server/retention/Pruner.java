@@ -96,6 +96,7 @@ public final class Pruner {
         }
         List<UUID> pruned = prune(due, now);
         deleteBlobs(pruned);
+        // at least 1 even when a hold placed since the scan spared the whole batch: the scan is not finished
         return cleaned + Math.max(pruned.size(), 1);
     }
 

@@ -165,6 +165,44 @@ final class SessionCheck {
     private void pruned(SessionRecord s, String name) {
         prunedSessions++;
         Chain chain = new Chain(s.headerHash());
+        long next = prunedChunkRows(s, name, chain);
+        boolean whole = next - 1 == s.committedSeq() && Arrays.equals(s.lastHash(), chain.lastHash);
+        if (next - 1 != s.committedSeq()) {
+            problems.add(name + ": pruned, but its chunk rows end at " + (next == 0 ? "none" : "chunk " + (next - 1))
+                    + " while its commit point is chunk " + s.committedSeq() + " — chunk rows were removed or added");
+        } else if (!Arrays.equals(s.lastHash(), chain.lastHash)) {
+            problems.add(name + ": its last hash " + Shown.hash(s.lastHash()) + " is not the hash of its last chunk"
+                    + " row, " + Shown.hash(chain.lastHash) + " — the session row was altered");
+        }
+        if (s.end() == null) {
+            problems.add(name + ": pruned, but it has no end record — retention prunes only ended sessions");
+        } else {
+            end(s, name, next, chain, whole);
+            if (s.pruned().ledgerIndex() <= s.end().ledgerIndex()) {
+                problems.add(name + ": its tombstone (ledger leaf " + s.pruned().ledgerIndex() + ") comes before its"
+                        + " end (ledger leaf " + s.end().ledgerIndex() + ") — a session is pruned only after it ended");
+            }
+        }
+        if (isHash(s.lastHash())) {
+            claims.claim(s.pruned().ledgerIndex(), new LedgerEntry(LedgerEntry.Kind.TOMBSTONE, s.id(),
+                    s.committedSeq(), s.lastHash()), name + ": its tombstone", "the session's last hash is");
+        }
+        int commands = sessions.commands(s.id()).size();
+        int events = sessions.events(s.id(), List.of()).size();
+        int texts = sessions.outputText(s.id(), 0, Math.max(0, s.committedSeq())).size();
+        if (commands + events + texts > 0) {
+            problems.add(name + ": pruned on " + s.pruned().prunedAt() + ", but the index still holds " + commands
+                    + " commands, " + events + " events and " + texts + " output text rows of it — added after"
+                    + " pruning, or the pruning was undone");
+        }
+    }
+
+    /**
+     * Walks a pruned session's chunk rows in seq order, a page at a time: the chain of their hashes (each prev hash
+     * the previous row's hash, from the header hash), their event seqs, and each row's ledger leaf; the blobs are
+     * not read. Returns the seq after the last row.
+     */
+    private long prunedChunkRows(SessionRecord s, String name, Chain chain) {
         long next = 0;
         long from = 0;
         while (true) {
@@ -203,35 +241,7 @@ final class SessionCheck {
             }
             from = page.get(page.size() - 1).seq() + 1;
         }
-        boolean whole = next - 1 == s.committedSeq() && Arrays.equals(s.lastHash(), chain.lastHash);
-        if (next - 1 != s.committedSeq()) {
-            problems.add(name + ": pruned, but its chunk rows end at " + (next == 0 ? "none" : "chunk " + (next - 1))
-                    + " while its commit point is chunk " + s.committedSeq() + " — chunk rows were removed or added");
-        } else if (!Arrays.equals(s.lastHash(), chain.lastHash)) {
-            problems.add(name + ": its last hash " + Shown.hash(s.lastHash()) + " is not the hash of its last chunk"
-                    + " row, " + Shown.hash(chain.lastHash) + " — the session row was altered");
-        }
-        if (s.end() == null) {
-            problems.add(name + ": pruned, but it has no end record — retention prunes only ended sessions");
-        } else {
-            end(s, name, next, chain, whole);
-            if (s.pruned().ledgerIndex() <= s.end().ledgerIndex()) {
-                problems.add(name + ": its tombstone (ledger leaf " + s.pruned().ledgerIndex() + ") comes before its"
-                        + " end (ledger leaf " + s.end().ledgerIndex() + ") — a session is pruned only after it ended");
-            }
-        }
-        if (isHash(s.lastHash())) {
-            claims.claim(s.pruned().ledgerIndex(), new LedgerEntry(LedgerEntry.Kind.TOMBSTONE, s.id(),
-                    s.committedSeq(), s.lastHash()), name + ": its tombstone", "the session's last hash is");
-        }
-        int commands = sessions.commands(s.id()).size();
-        int events = sessions.events(s.id(), List.of()).size();
-        int texts = sessions.outputText(s.id(), 0, Math.max(0, s.committedSeq())).size();
-        if (commands + events + texts > 0) {
-            problems.add(name + ": pruned on " + s.pruned().prunedAt() + ", but the index still holds " + commands
-                    + " commands, " + events + " events and " + texts + " output text rows of it — added after"
-                    + " pruning, or the pruning was undone");
-        }
+        return next;
     }
 
     /** Checks the stored header; returns it parsed, or null when it does not parse. */
