@@ -31,10 +31,8 @@ class RetentionApiTest {
 
     @Test
     void holdsPruningAndStorageStatistics(@TempDir Path dir) throws Exception {
-        Path data = dir.resolve("data");
-        Files.createDirectories(data);
         // the test sessions ended on 2026-11-25: more than 5 days ago
-        Files.writeString(data.resolve("server.yaml"), """
+        Path data = dataDirectory(dir, """
                 retention:
                   keep_days: 5
                   minimum_keep_days: 2
@@ -129,9 +127,7 @@ class RetentionApiTest {
 
     @Test
     void aPolicyBelowTheComplianceMinimumStopsTheStart(@TempDir Path dir) throws Exception {
-        Path data = dir.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("server.yaml"), """
+        Path data = dataDirectory(dir, """
                 retention:
                   keep_days: 365
                   minimum_keep_days: 180
@@ -145,6 +141,13 @@ class RetentionApiTest {
                 .hasMessageContaining("server.yaml:7")
                 .hasMessageContaining("keep_days of the rule 'scratch-hosts' is 30 days, below minimum_keep_days"
                         + " (180)");
+    }
+
+    /** A data directory under {@code dir} whose server.yaml is {@code settings}. */
+    private static Path dataDirectory(Path dir, String settings) throws java.io.IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("server.yaml"), settings);
+        return data;
     }
 
     private static UUID ended(ServerFixture server, String host, RecordedSession s, List<Chunk> sent)
