@@ -1,6 +1,7 @@
 // Administration (admins): users (create, role, disable, reset password, their API tokens), host enrollment
-// tokens with the `ttyaudit enroll …` line to run on a host, the enrolled hosts, and the rules in force (with a
-// button that reloads the rule file).
+// tokens with the `ttyaudit enroll …` line to run on a host, the enrolled hosts, the rules in force (with a
+// button that reloads the rule file), and storage and retention: bytes stored by user, host or day, and the
+// legal holds (place, release).
 import {getJson, send} from '../api.js';
 import {h, replace, field, table, time, notice, severityBadge} from '../dom.js';
 import {tokenTable, shownOnce} from './tokens.js';
@@ -13,6 +14,8 @@ export async function render(ctx) {
   const hosts = h('div', {id: 'hosts'});
   const rules = h('div', {id: 'rules'});
   const reloadResult = h('div', {id: 'rules-reload-result', 'aria-live': 'polite'});
+  const storage = h('div', {id: 'storage'});
+  const holds = h('div', {id: 'holds'});
   replace(ctx.view,
     h('section', {},
       h('h1', {tabindex: '-1'}, 'Administration'),
@@ -34,8 +37,18 @@ export async function render(ctx) {
         h('button', {type: 'button', id: 'reload-rules', onclick: () => reloadRules(rules, reloadResult)},
           'Reload rule file'),
         reloadResult),
-      rules));
-  await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts), drawRules(rules)]);
+      rules,
+      h('h2', {}, 'Storage and retention'),
+      h('p', {class: 'muted'}, 'Bytes of the sessions whose content is kept: as stored (compressed) and before ' +
+        'compression. Retention prunes content after the keep time of its policy (docs/RETENTION.md), never ' +
+        'while a legal hold covers it.'),
+      storageGrouping(storage),
+      storage,
+      h('h3', {}, 'Legal holds'),
+      holdForm(holds),
+      holds));
+  await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts), drawRules(rules),
+    drawStorage(storage, 'user'), drawHolds(holds)]);
 }
 
 async function drawUsers(ctx, box) {
@@ -185,4 +198,72 @@ async function reloadRules(box, result) {
   } catch (e) {
     replace(result, notice(e.message));
   }
+}
+
+function storageGrouping(box) {
+  const by = h('select', {name: 'storage-by', 'aria-label': 'group storage by'},
+    ['user', 'host', 'day'].map((x) => h('option', {value: x}, x)));
+  by.addEventListener('change', () => drawStorage(box, by.value));
+  return h('div', {class: 'inline-form'}, h('label', {}, 'By ', by));
+}
+
+const bytes = (n) => n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB`
+  : `${n} B`;
+
+async function drawStorage(box, by) {
+  const r = await getJson(`/api/v1/storage/stats?by=${encodeURIComponent(by)}`);
+  const t = r.totals;
+  const ret = r.retention;
+  replace(box,
+    h('p', {class: 'storage-totals', id: 'storage-totals'},
+      `${t.sessions} sessions · ${bytes(t.stored_bytes)} stored · ${bytes(t.raw_bytes)} raw · compression ` +
+      `${t.compression_ratio}× · pruned so far: ${ret.pruned_sessions} sessions (${bytes(ret.pruned_bytes)}) · ` +
+      `${ret.active_holds} legal holds · retention ${ret.enabled ? `on (minimum ${ret.minimum_keep_days} days)`
+        : 'off: nothing is pruned'}`),
+    r.rows.length === 0 ? h('p', {class: 'muted'}, 'No stored sessions.')
+      : table(`storage by ${r.by}`, [r.by, 'Sessions', 'Stored', 'Raw', 'Compression'], r.rows.map((x) =>
+        h('tr', {}, h('td', {}, x.key), h('td', {}, String(x.sessions)), h('td', {}, bytes(x.stored_bytes)),
+          h('td', {}, bytes(x.raw_bytes)), h('td', {}, `${x.compression_ratio}×`)))));
+}
+
+function holdForm(box) {
+  const scope = h('select', {name: 'hold-scope'}, ['session', 'user', 'host'].map((x) => h('option', {value: x}, x)));
+  const value = h('input', {type: 'text', name: 'hold-value', required: true, spellcheck: 'false'});
+  const reason = h('input', {type: 'text', name: 'hold-reason', required: true, maxlength: 1000});
+  const message = h('div', {'aria-live': 'polite'});
+  const form = h('form', {class: 'inline-form', id: 'place-hold'},
+    field('Hold a', scope), field('Session id, user or host', value), field('Reason (case, ticket)', reason),
+    h('button', {type: 'submit'}, 'Place hold'), message);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.replaceChildren();
+    try {
+      await send('POST', '/api/v1/holds', {scope: scope.value, value: value.value.trim(), reason: reason.value});
+      value.value = '';
+      reason.value = '';
+      await drawHolds(box);
+    } catch (e) {
+      message.append(notice(e.message));
+    }
+  });
+  return form;
+}
+
+async function drawHolds(box) {
+  const list = await getJson('/api/v1/holds');
+  replace(box, list.length === 0 ? h('p', {class: 'muted'}, 'No legal hold is in force.')
+    : table('legal holds in force', ['Holds', 'Reason', 'Placed', 'By', ''], list.map((x) => {
+      const message = h('span', {role: 'status'});
+      return h('tr', {dataset: {hold: x.id}},
+        h('td', {}, `${x.scope} `, h('code', {}, x.value)), h('td', {}, x.reason), h('td', {}, time(x.created_at)),
+        h('td', {}, x.created_by),
+        h('td', {class: 'actions'}, h('button', {type: 'button', class: 'small', onclick: async () => {
+          try {
+            await send('DELETE', `/api/v1/holds/${encodeURIComponent(x.id)}`);
+            await drawHolds(box);
+          } catch (e) {
+            replace(message, notice(e.message));
+          }
+        }}, 'Release'), message));
+    })));
 }

@@ -14,6 +14,10 @@ export async function render(ctx) {
   const base = sessionPath(id);
   // The metadata first: a session one may not see is a 404, shown as the denied page before anything else.
   const s = await getJson(base);
+  if (s.pruned) {
+    renderPruned(ctx, s, base);
+    return;
+  }
   const [commands, alerts, castText] = await Promise.all([
     getJson(`${base}/commands`),
     getJson(`${base}/alerts`),
@@ -76,6 +80,28 @@ export async function render(ctx) {
         later(activity(base)))));
 
   playback.create({startAt: Number.isFinite(startAt) ? startAt : null, autoPlay: Number.isFinite(startAt)});
+}
+
+/**
+ * A session whose content retention pruned: no player (there is nothing to play), but when and by which policy,
+ * and what is left: its metadata, and its integrity (the chain of chunk hashes, its ledger leaves and tombstone).
+ */
+function renderPruned(ctx, s, base) {
+  replace(ctx.view,
+    h('section', {class: 'session'},
+      h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, h('span', {class: 'session-id'}, `session ${s.id}`)),
+      h('p', {class: 'summary'}, 'Started ', time(s.started_at), ` · ${duration(s)} · exit status `,
+        `${s.exit_status ?? '—'}`),
+      h('div', {class: 'notice info pruned', id: 'pruned', role: 'status'},
+        'Content pruned on ', time(s.pruned.at), ' by retention policy ', h('strong', {}, s.pruned.policy),
+        `: the recording, its commands and its output were deleted (${s.pruned.bytes_freed} bytes). Its metadata,`
+        + ` chunk hashes and ledger leaves remain, with a tombstone at ledger leaf ${s.pruned.tombstone_leaf},`
+        + ' so it still verifies.'),
+      h('section', {class: 'details', 'aria-labelledby': 'details-heading'},
+        h('h2', {id: 'details-heading'}, 'Details'),
+        h('div', {class: 'detail-grid'},
+          h('div', {}, h('h3', {}, 'Metadata'), metadata(s)),
+          h('div', {}, h('h3', {}, 'Integrity'), later(integrity(base)))))));
 }
 
 function commandEntry(c, playback) {

@@ -32,9 +32,12 @@ export async function render(ctx) {
 /** A row that opens the session: click it, or focus it (Tab) and press Enter or Space. */
 export function sessionRow(ctx, s) {
   const href = `#/sessions/${encodeURIComponent(s.id)}`;
-  const state = s.state === 'live'
-    ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'}, '● live — watch')
-    : s.state === 'ended' && s.end_reason ? `ended (${s.end_reason})` : s.state;
+  // a pruned session still lists (its metadata stays); its content is gone, which the state says
+  const state = s.pruned ? h('span', {class: 'pruned-badge', title: `content pruned by retention policy ${
+    s.pruned.policy}`}, 'pruned ', time(s.pruned.at))
+    : s.state === 'live'
+      ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'}, '● live — watch')
+      : s.state === 'ended' && s.end_reason ? `ended (${s.end_reason})` : s.state;
   const alerts = s.alerts ?? 0;
   return rowLink({
     dataset: {sessionId: s.id, alerts},

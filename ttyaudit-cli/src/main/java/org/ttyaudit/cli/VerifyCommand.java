@@ -157,8 +157,9 @@ final class VerifyCommand implements Callable<Integer> {
         String what = client.url() + (session == null ? " ledger" : " session " + session);
         PrintWriter to = report.intact() ? spec.commandLine().getOut() : spec.commandLine().getErr();
         report.problems().forEach(p -> to.println("  " + p));
-        to.println(what + (report.intact() ? ": intact" : ": NOT intact (" + report.problems().size()
-                + " problems)"));
+        to.println(what + (!report.intact() ? ": NOT intact (" + report.problems().size() + " problems)"
+                : report.pruned() != null ? ": pruned " + report.pruned() + " (its ledger leaves and tombstone are"
+                + " intact)" : ": intact"));
         report.notes().forEach(n -> to.println("  note: " + n));
         return report.intact() ? 0 : Main.EXIT_FAILURE;
     }

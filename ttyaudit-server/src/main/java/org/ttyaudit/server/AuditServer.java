@@ -33,6 +33,9 @@ import org.ttyaudit.server.ledger.TreeHeadPublisher;
 import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.notify.NotificationDispatcher;
 import org.ttyaudit.server.notify.NotifyTargets;
+import org.ttyaudit.server.retention.Retention;
+import org.ttyaudit.server.retention.RetentionMetrics;
+import org.ttyaudit.server.retention.RetentionSettings;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.sqlite.SqliteStore;
 import org.ttyaudit.server.tls.ServerCertificate;
@@ -83,6 +86,7 @@ public final class AuditServer implements AutoCloseable {
     private final String publicUrl;
     private final RuleRunner ruleRunner;
     private final NotificationDispatcher notifications;
+    private final Retention retention;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -94,6 +98,7 @@ public final class AuditServer implements AutoCloseable {
         RuleBook rules = RuleBook.load(settings.rules(), settings.file(), targets.names(), alertMetrics);
         CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
         GatewayPolicy gatewayPolicy = GatewayPolicy.load(settings.gateway());
+        RetentionSettings retentionSettings = RetentionSettings.parse(settings.retention());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -126,6 +131,9 @@ public final class AuditServer implements AutoCloseable {
                     live.committed(batches);
                 });
 
+        retention = new Retention(retentionSettings, store, blobs, ledger, audit, clock).start();
+        new RetentionMetrics(metrics, store, retention.pruner(), clock);
+
         host = config.listen().getHostString();
         publicUrl = config.publicUrl();
         char[] keyPassword = randomPassword();
@@ -133,7 +141,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock));
+                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention);
         api.start();
         heads.start(config.headInterval());
 
@@ -210,6 +218,16 @@ public final class AuditServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the pruning job now, round after round until nothing is due (it also runs every {@code prune_every});
+     * for tests and tools.
+     *
+     * @return the sessions it pruned
+     */
+    public long pruneNow() {
+        return retention.pruner().pruneAll();
+    }
+
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
@@ -219,6 +237,7 @@ public final class AuditServer implements AutoCloseable {
         ruleRunner.close();
         notifications.close();
         outputIndexer.close();
+        retention.close();
         heads.close();
         heads.signNow();
         blobs.close();

@@ -17,14 +17,16 @@ import java.util.Set;
  *   <li>{@code notify}: where alerts are sent, by name (webhooks, syslog);</li>
  *   <li>{@code capture}: capture policies handed to recorders (what is kept of whose sessions);</li>
  *   <li>{@code gateway}: the SSH gateway's targets, groups and allow rules, served to enrolled gateways
- *       ({@link org.ttyaudit.core.gateway.GatewayPolicy}).</li>
+ *       ({@link org.ttyaudit.core.gateway.GatewayPolicy});</li>
+ *   <li>{@code retention}: how long sessions are kept, and the pruning job
+ *       ({@link org.ttyaudit.server.retention.RetentionSettings}, docs/RETENTION.md).</li>
  * </ul>
  * A missing default file means every section is empty (defaults everywhere); a missing file given explicitly is
  * an error. Immutable.
  */
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
-    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway");
+    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "retention");
 
     private final Path file;
     private final ConfigNode root;
@@ -72,6 +74,11 @@ public final class ServerSettings {
     /** The {@code gateway} section (an empty mapping when absent: no gateway user may reach anything). */
     public ConfigNode gateway() {
         return root.mapping("gateway");
+    }
+
+    /** The {@code retention} section (an empty mapping when absent: nothing is pruned). */
+    public ConfigNode retention() {
+        return root.mapping("retention");
     }
 
     /** The {@code capture} section (an empty mapping when absent). */

@@ -42,6 +42,11 @@ import java.util.UUID;
  *   <li>For a session: the record file's own chain (as {@code verify FILE}), and an inclusion proof, against the
  *       signed head, of a ledger leaf for its header, every chunk and its end, each leaf naming exactly the hash
  *       the record holds.</li>
+ *   <li>For a session whose content retention pruned (docs/RETENTION.md): there is no record to download, so
+ *       what is checked is what the signed ledger still says of it: inclusion proofs of its start, of a leaf for
+ *       every chunk from 0 to its last, of its end, and of its tombstone, which must come after its end and name
+ *       its last chunk with exactly the hash that chunk's leaf records. The report then says "pruned" rather than
+ *       failing: the content is gone by policy, and the ledger shows it existed and when it was removed.</li>
  * </ul>
  * Not thread-safe; one per run.
  */
@@ -64,8 +69,16 @@ public final class RemoteVerifier {
         this.headCache = headCache;
     }
 
-    /** What was found: problems (empty when intact) and notes. */
-    public record Report(List<String> problems, List<String> notes) {
+    /**
+     * What was found: problems (empty when intact) and notes.
+     *
+     * @param pruned null, or for a session retention pruned: when and by which policy, as the server says
+     */
+    public record Report(List<String> problems, List<String> notes, String pruned) {
+        public Report(List<String> problems, List<String> notes) {
+            this(problems, notes, null);
+        }
+
         public boolean intact() {
             return problems.isEmpty();
         }
@@ -80,6 +93,11 @@ public final class RemoteVerifier {
 
     /** Checks one session's record and its proofs of inclusion in the signed ledger. */
     public Report verifySession(UUID sessionId, Path tempDir) throws IOException {
+        JsonNode details = client.getJson("/api/v1/sessions/" + sessionId, Map.of());
+        JsonNode pruned = details.path("pruned");
+        if (pruned.isObject()) {
+            return verifyPruned(sessionId, details.path("chunks").asLong(), pruned);
+        }
         Path file = Files.createTempFile(tempDir, "ttyaudit-verify-", ".tta",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
@@ -100,6 +118,90 @@ public final class RemoteVerifier {
         return new Report(List.copyOf(problems), List.copyOf(notes));
     }
 
+    /** A pruned session: its leaves in the signed ledger, its tombstone after its end, naming its last chunk. */
+    private Report verifyPruned(UUID id, long chunks, JsonNode pruned) throws IOException {
+        String when = "on " + pruned.path("at").asText() + " by retention policy " + pruned.path("policy").asText();
+        JsonNode proofs = client.getJson("/api/v1/sessions/" + id + "/proofs", Map.of());
+        SignedTreeHead head = LedgerJson.signedHead(proofs.get("signed_head"));
+        if (!checkHead(head)) {
+            return new Report(List.copyOf(problems), List.copyOf(notes), when);
+        }
+        Map<Long, byte[]> chunkHashes = new java.util.HashMap<>();
+        long start = -1;
+        long end = -1;
+        long tombstoneIndex = -1;
+        LedgerEntry tombstone = null;
+        for (JsonNode leaf : proofs.get("leaves")) {
+            long index = leaf.get("leaf_index").asLong();
+            LedgerEntry entry = includedEntry(id, leaf, head);
+            if (entry == null) {
+                continue;
+            }
+            switch (entry.kind()) {
+                case SESSION_START -> start = index;
+                case CHUNK -> chunkHashes.put(entry.seq(), entry.recordHash());
+                case SESSION_END -> end = index;
+                case TOMBSTONE -> {
+                    tombstone = entry;
+                    tombstoneIndex = index;
+                }
+                default -> problems.add("session " + id + ": ledger leaf " + index + " is " + entry.kind()
+                        + ", which a session does not have");
+            }
+        }
+        String name = "session " + id;
+        if (start < 0) {
+            problems.add(name + ": no ledger leaf for its header");
+        }
+        for (long seq = 0; seq < chunks; seq++) {
+            if (!chunkHashes.containsKey(seq)) {
+                problems.add(name + ": no ledger leaf for chunk " + seq + " in the signed head");
+            }
+        }
+        if (end < 0) {
+            problems.add(name + ": pruned, but no ledger leaf for its end in the signed head");
+        }
+        if (tombstone == null) {
+            problems.add(name + ": the server says it was pruned " + when + ", but the signed ledger has no"
+                    + " tombstone for it");
+        } else {
+            byte[] last = chunkHashes.get(chunks - 1);
+            if (tombstone.seq() != chunks - 1 || last == null || !Arrays.equals(last, tombstone.recordHash())) {
+                problems.add(name + ": its tombstone (ledger leaf " + tombstoneIndex + ") names chunk "
+                        + tombstone.seq() + " with hash " + Sha256.hex(tombstone.recordHash()) + ", not its last"
+                        + " chunk " + (chunks - 1) + (last == null ? "" : " with hash " + Sha256.hex(last)));
+            }
+            if (end >= 0 && tombstoneIndex < end) {
+                problems.add(name + ": its tombstone (ledger leaf " + tombstoneIndex + ") comes before its end"
+                        + " (ledger leaf " + end + ")");
+            }
+        }
+        notes.add(name + ": its content was pruned " + when + "; checked its start, " + chunkHashes.size()
+                + " chunk leaves, its end and its tombstone (ledger leaf " + tombstoneIndex + ") against the signed"
+                + " head of " + head.head().treeSize() + " leaves; the content itself is gone and cannot be checked");
+        return new Report(List.copyOf(problems), List.copyOf(notes), when);
+    }
+
+    /** The leaf's entry when it decodes, is proven included in {@code head} and names the session; else null. */
+    private LedgerEntry includedEntry(UUID id, JsonNode leaf, SignedTreeHead head) {
+        long index = leaf.get("leaf_index").asLong();
+        byte[] data = HexFormat.of().parseHex(leaf.get("leaf_data").asText());
+        LedgerEntry entry;
+        try {
+            entry = LedgerEntry.fromLeafData(data);
+            MerkleVerifier.verifyInclusion(MerkleHashing.leafHash(data), index, head.head().treeSize(),
+                    LedgerJson.hashes(leaf.get("proof")), head.head().rootHash());
+        } catch (IllegalArgumentException | LedgerVerificationException e) {
+            problems.add("session " + id + ": ledger leaf " + index + ": " + e.getMessage());
+            return null;
+        }
+        if (!entry.subject().equals(id)) {
+            problems.add("session " + id + ": ledger leaf " + index + " names session " + entry.subject());
+            return null;
+        }
+        return entry;
+    }
+
     private void checkLeaves(UUID id, Recording record, SignedTreeHead head, JsonNode leaves) {
         List<byte[]> expectedChunks = record.chunks().stream().map(Chunk::hash).toList();
         int chunkLeaves = 0;
@@ -107,18 +209,8 @@ public final class RemoteVerifier {
         boolean end = false;
         for (JsonNode leaf : leaves) {
             long index = leaf.get("leaf_index").asLong();
-            byte[] data = HexFormat.of().parseHex(leaf.get("leaf_data").asText());
-            LedgerEntry entry;
-            try {
-                entry = LedgerEntry.fromLeafData(data);
-                MerkleVerifier.verifyInclusion(MerkleHashing.leafHash(data), index, head.head().treeSize(),
-                        LedgerJson.hashes(leaf.get("proof")), head.head().rootHash());
-            } catch (IllegalArgumentException | LedgerVerificationException e) {
-                problems.add("session " + id + ": ledger leaf " + index + ": " + e.getMessage());
-                continue;
-            }
-            if (!entry.subject().equals(id)) {
-                problems.add("session " + id + ": ledger leaf " + index + " names session " + entry.subject());
+            LedgerEntry entry = includedEntry(id, leaf, head);
+            if (entry == null) {
                 continue;
             }
             byte[] expected = switch (entry.kind()) {

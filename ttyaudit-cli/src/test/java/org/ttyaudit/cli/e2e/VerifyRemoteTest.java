@@ -75,6 +75,23 @@ class VerifyRemoteTest {
     }
 
     @Test
+    void aSessionPrunedByRetentionIsReportedAsPrunedWithItsLedgerLeavesIntact() throws Exception {
+        Files.createDirectories(tmp.resolve("data"));
+        // the test sessions ended on 2026-11-25, more than 5 days ago
+        Files.writeString(tmp.resolve("data/server.yaml"), "retention: {keep_days: 5, minimum_keep_days: 1}\n");
+        start();
+        RecordedSession s = ingest("cat /etc/shadow");
+        assertThat(server.server.pruneNow()).isEqualTo(1);
+
+        Run r = verify(s.id().toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("session " + s.id() + ": pruned on ")
+                .contains("by retention policy default (its ledger leaves and tombstone are intact)")
+                .contains("checked its start, 2 chunk leaves, its end and its tombstone");
+    }
+
+    @Test
     void aChunkAlteredOnTheServerIsNamed() throws Exception {
         start();
         RecordedSession s = ingest("id");

@@ -15,6 +15,7 @@ import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.live.LiveHub;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
+import org.ttyaudit.server.retention.Retention;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.verify.SessionIntegrity;
 import org.ttyaudit.server.web.WebAssets;
@@ -36,7 +37,7 @@ public final class Api {
                                    java.util.function.Supplier<String> publicUrl,
                                    String fingerprint, String webRoot, LiveHub live, RuleBook rules,
                                    CapturePolicies capturePolicies, GatewayPolicy gatewayPolicy,
-                                   SshKeyService sshKeys) {
+                                   SshKeyService sshKeys, Retention retention) {
         RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
@@ -50,7 +51,8 @@ public final class Api {
                         new SessionIntegrity(store, blobs, proofs), heads),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store),
-                new AlertRoutes(store, new SessionAccess(store, audit), audit, rules));
+                new AlertRoutes(store, new SessionAccess(store, audit), audit, rules),
+                new RetentionRoutes(store, retention.holds(), retention.settings(), retention.pruner()));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,
                 new WebAssets(webRoot), publicUrl);
     }

@@ -103,7 +103,10 @@ final class LedgerRoutes implements Routes {
         Json.write(ctx, 200, Map.of("tree_size", size, "leaves", out));
     }
 
-    /** Inclusion proofs of a session's start, chunks and end against the latest signed head. */
+    /**
+     * Inclusion proofs of a session's start, chunks and end (and its tombstone when retention pruned it) against
+     * the latest signed head.
+     */
     private void sessionProofs(Context ctx) {
         Caller.grant(ctx, Action.SESSION_VIEW);
         UUID id = Params.sessionId(ctx);
@@ -123,6 +126,9 @@ final class LedgerRoutes implements Routes {
         }
         if (s.end() != null && s.end().ledgerIndex() < size) {
             leaves.add(leafProof("session_end", 0, s.end().ledgerIndex(), size));
+        }
+        if (s.isPruned() && s.pruned().ledgerIndex() < size) {
+            leaves.add(leafProof("tombstone", s.committedSeq(), s.pruned().ledgerIndex(), size));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", id.toString());

@@ -61,7 +61,7 @@ final class LiveRoutes implements Routes {
         if (hub.full()) {
             throw new ApiException(503, "too many live views are open; try again later");
         }
-        access.view(ctx, Action.SESSION_VIEW, "session.watch", Map.of());
+        SessionAccess.requireContent(access.view(ctx, Action.SESSION_VIEW, "session.watch", Map.of()));
         if (offered != null) {
             // Javalin answers with the client's first choice; the player offers v1.alis first.
             ctx.header("Sec-WebSocket-Protocol", PROTOCOL);

@@ -36,4 +36,17 @@ final class SessionAccess {
         audit.record(p, auditAction, id, detail);
         return s;
     }
+
+    /**
+     * Refuses reading the content of a session retention pruned: 410 Gone, saying when and by which policy, and
+     * that its metadata, hashes and ledger leaves (with its tombstone) are still there to verify.
+     */
+    static void requireContent(SessionRecord s) {
+        if (s.isPruned()) {
+            throw new ApiException(410, "the content of session " + s.id() + " was pruned on "
+                    + Views.time(s.pruned().prunedAt()) + " by retention policy " + s.pruned().policy()
+                    + "; its metadata, chunk hashes and ledger leaves remain (GET /api/v1/sessions/" + s.id()
+                    + "/proofs)");
+        }
+    }
 }

@@ -99,6 +99,7 @@ final class SessionRoutes implements Routes {
 
     private void record(Context ctx) throws IOException {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.download", Map.of());
+        SessionAccess.requireContent(v.session);
         // Streamed chunk by chunk: a session of gigabytes is never held in memory. A blob that goes missing
         // midway cuts the file, which the reader's verification reports as truncated.
         ctx.status(200).contentType("application/vnd.ttyaudit.record")
@@ -117,6 +118,7 @@ final class SessionRoutes implements Routes {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.export", Map.of("format",
                 formatName == null ? "asciicast-v2" : formatName));
         SessionRecord s = v.session;
+        SessionAccess.requireContent(s);
         ctx.status(200).contentType("application/x-asciicast")
                 .header("Content-Disposition", "attachment; filename=\"" + s.id() + ".cast\"");
         AsciicastWriter.export(s.header(), new StoredEvents(store.sessions().chunks(s.id()), blobs),

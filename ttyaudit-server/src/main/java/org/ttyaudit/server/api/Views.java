@@ -24,6 +24,16 @@ final class Views {
     private Views() {
     }
 
+    /** When and by which policy retention pruned the session's content, and its tombstone's ledger leaf. */
+    private static Map<String, Object> pruned(SessionRecord s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", time(s.pruned().prunedAt()));
+        m.put("policy", s.pruned().policy());
+        m.put("tombstone_leaf", s.pruned().ledgerIndex());
+        m.put("bytes_freed", s.pruned().freedBytes());
+        return m;
+    }
+
     static Map<String, Object> commitPoint(CommitPoint p) {
         return commitPoint(p, java.util.OptionalInt.empty());
     }
@@ -76,6 +86,7 @@ final class Views {
                 .toMillis()));
         m.put("state", state.wireName());
         m.put("last_activity", time(s.lastActivity()));
+        m.put("pruned", s.pruned() == null ? null : pruned(s));
         m.put("chunks", s.committedSeq() + 1);
         m.put("events", s.eventCount());
         m.put("commands", s.commandCount());

@@ -8,6 +8,7 @@ import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.WriteTransaction;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,17 +61,34 @@ public final class AuditLog {
      * (string values; may be empty) and returns the stored event. Durable on return.
      */
     public AuditRecord record(String actor, String action, UUID sessionId, Map<String, String> detail) {
+        return store.write(tx -> record(tx, actor, action, sessionId, detail));
+    }
+
+    /**
+     * Records the event inside {@code tx}, for changes whose audit event must commit with them or not at all
+     * (retention's prune run with its tombstones, a legal hold with its row).
+     */
+    public AuditRecord record(WriteTransaction tx, String actor, String action, UUID sessionId,
+                              Map<String, String> detail) {
         UUID id = SessionId.newId(clock).uuid();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String detailJson = toJson(new TreeMap<>(detail));
-        return store.write(tx -> {
-            AuditRecord unplaced = new AuditRecord(id, at, actor, action, sessionId, detailJson, -1);
-            long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.AUDIT_EVENT, id, 0,
-                    Sha256.of(canonicalJson(unplaced).getBytes(StandardCharsets.UTF_8))));
-            AuditRecord event = new AuditRecord(id, at, actor, action, sessionId, detailJson, index);
-            tx.insertAuditEvent(event);
-            return event;
-        });
+        AuditRecord unplaced = new AuditRecord(id, at, actor, action, sessionId, detailJson, -1);
+        long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.AUDIT_EVENT, id, 0,
+                Sha256.of(canonicalJson(unplaced).getBytes(StandardCharsets.UTF_8))));
+        AuditRecord event = new AuditRecord(id, at, actor, action, sessionId, detailJson, index);
+        tx.insertAuditEvent(event);
+        return event;
+    }
+
+    /** As {@link #record(Principal, String, UUID, Map)}, inside {@code tx}. */
+    public AuditRecord record(WriteTransaction tx, Principal who, String action, UUID sessionId,
+                              Map<String, String> detail) {
+        Map<String, String> d = new TreeMap<>(detail);
+        if (who.tokenId() != null) {
+            d.put(VIA_TOKEN, who.tokenId());
+        }
+        return record(tx, who.actor(), action, sessionId, d);
     }
 
     /**

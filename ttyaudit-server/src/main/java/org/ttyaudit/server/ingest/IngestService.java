@@ -440,7 +440,7 @@ public final class IngestService implements AutoCloseable {
         long index = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.CHUNK, id, chunk.chunkSeq(), chunk.hash()));
         tx.insertChunk(new ChunkRecord(id, chunk.chunkSeq(), chunk.firstEventSeq(), chunk.eventCount(),
                 chunk.firstOffsetMicros(), chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(),
-                blobKey(id, chunk.chunkSeq()), c.bytes().length, index), now);
+                blobKey(id, chunk.chunkSeq()), c.bytes().length, index, chunk.uncompressedLength()), now);
         List<CommandRecord> started = new ArrayList<>();
         // A command id the session already has keeps its first command in the index (the recording keeps both):
         // the index must never stop a valid recording from being stored.

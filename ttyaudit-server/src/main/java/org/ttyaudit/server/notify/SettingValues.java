@@ -22,14 +22,14 @@ import java.util.regex.Pattern;
  * is not secret. Errors are {@link org.ttyaudit.core.config.ConfigException}s at the value's line; they never
  * quote a secret. Stateless.
  */
-final class SettingValues {
+public final class SettingValues {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private SettingValues() {
     }
 
     /** A duration under {@code key} within [{@code min}, {@code max}], or {@code fallback} when absent. */
-    static Duration duration(ConfigNode parent, String key, Duration fallback, Duration min, Duration max) {
+    public static Duration duration(ConfigNode parent, String key, Duration fallback, Duration min, Duration max) {
         Optional<ConfigNode> node = parent.get(key);
         if (node.isEmpty()) {
             return fallback;

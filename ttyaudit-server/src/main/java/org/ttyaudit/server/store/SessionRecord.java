@@ -14,16 +14,21 @@ import java.util.UUID;
  * @param end            null while the session has not ended
  * @param terminateReason non-null once termination was requested
  * @param alertCount     alerts raised on it
+ * @param pruned         null unless retention pruned its content (the rows that carry the chain stay)
  */
 public record SessionRecord(SessionHeader header, byte[] headerBytes, byte[] headerHash, String hostId,
                             long ledgerIndex, Instant receivedAt, long committedSeq, byte[] lastHash,
                             long eventCount, long commandCount, Instant lastActivity, SessionEndInfo end,
-                            String terminateReason, long alertCount) {
+                            String terminateReason, long alertCount, PruneInfo pruned) {
     public UUID id() {
         return header.sessionId().uuid();
     }
 
     public boolean ended() {
         return end != null;
+    }
+
+    public boolean isPruned() {
+        return pruned != null;
     }
 }

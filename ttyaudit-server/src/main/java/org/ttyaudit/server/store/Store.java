@@ -31,6 +31,9 @@ public interface Store extends AutoCloseable {
 
     AccountStore accounts();
 
+    /** Prune candidates, legal holds and storage statistics (docs/RETENTION.md). */
+    RetentionQueries retention();
+
     /** Alert notifications waiting for delivery (queued by {@link WriteTransaction#enqueueNotification}). */
     NotificationOutbox notifications();
 

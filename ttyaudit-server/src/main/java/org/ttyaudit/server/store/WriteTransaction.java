@@ -94,6 +94,34 @@ public interface WriteTransaction {
      */
     void insertAlert(AlertRecord alert);
 
+    /** @throws StoreException when a hold with the same id exists */
+    void insertLegalHold(LegalHold hold);
+
+    /**
+     * Releases the hold {@code id}, recording who and when.
+     *
+     * @return the hold as released, or empty when there is no such hold or it was already released
+     */
+    Optional<LegalHold> releaseLegalHold(UUID id, String releasedBy, Instant releasedAt);
+
+    /** The holds in force, as committed so far (retention checks them in the transaction that prunes). */
+    List<LegalHold> activeLegalHolds();
+
+    /**
+     * Prunes a session's content: deletes its command, event and output text rows, and marks it pruned with
+     * {@code info} and its chunk blobs as to be deleted ({@link RetentionQueries#blobsPendingDeletion}). Its
+     * session row, chunk rows (hashes, blob keys, ledger leaves), end record and alerts stay, so its chain and
+     * ledger leaves still verify. The background cursors are moved to its last chunk, so no worker reads its
+     * blobs again. {@code info.freedBytes()} is not used: the stored bytes are the session's own.
+     *
+     * @return the session's stored chunk bytes (what the pruning frees)
+     * @throws StoreException when the session is unknown, has not ended or is already pruned
+     */
+    long pruneSession(UUID sessionId, PruneInfo info);
+
+    /** Records that the pruned session's chunk blobs are deleted. */
+    void prunedBlobsDeleted(UUID sessionId);
+
     /** The number of leaves in the ledger. */
     long ledgerSize();
 

@@ -100,7 +100,7 @@ final class LeafClaims {
             case CHUNK -> "chunk " + e.seq() + " of session " + e.subject();
             case SESSION_END -> "the end of session " + e.subject();
             case AUDIT_EVENT -> "audit event " + e.subject();
-            case TOMBSTONE -> "a tombstone for chunk " + e.seq() + " of session " + e.subject();
+            case TOMBSTONE -> "the tombstone of session " + e.subject() + " (pruned through chunk " + e.seq() + ")";
             case ALERT -> "alert " + e.subject();
         };
     }

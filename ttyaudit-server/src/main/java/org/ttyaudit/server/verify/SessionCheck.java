@@ -30,6 +30,12 @@ import java.util.UUID;
  * hash and event count, its end record, the index rows derived from its chunks ({@link DerivedRows}) and every
  * row's ledger leaf ({@link LeafClaims}).
  *
+ * <p>A session whose content retention pruned (docs/RETENTION.md) is checked without its content: its header, the
+ * chain of hashes its chunk rows carry (prev hash to hash, from the header hash to its last hash), its end record
+ * against those rows, every row's ledger leaf as usual, and its tombstone: a TOMBSTONE leaf after its end leaf,
+ * naming its last chunk and that chunk's hash. Its blobs are not read (they are deleted, or about to be), and it
+ * must have no command, event or output text rows left.
+ *
  * <p>A chunk's blob is read and decoded one at a time, so memory holds one chunk (≤ 64 MiB of payload) and one
  * page of chunk rows. Not thread-safe.
  */
@@ -45,6 +51,7 @@ final class SessionCheck {
     private long chunkCount;
     private long pendingTextChunks;
     private long pendingTextSessions;
+    private long prunedSessions;
 
     SessionCheck(SessionQueries sessions, ChunkBlobs blobs, LeafClaims claims, Problems problems) {
         this.sessions = sessions;
@@ -70,6 +77,11 @@ final class SessionCheck {
         return pendingTextSessions;
     }
 
+    /** Sessions whose content retention pruned (checked by their rows, leaves and tombstone). */
+    long prunedSessions() {
+        return prunedSessions;
+    }
+
     /** Where the session's hash chain and event count stand after the chunks checked so far. */
     private static final class Chain {
         byte[] lastHash;
@@ -92,6 +104,10 @@ final class SessionCheck {
                     name + ": its start", "the session's header hash is");
         } else {
             problems.add(name + ": its header hash is " + Shown.hash(s.headerHash()));
+        }
+        if (s.isPruned()) {
+            pruned(s, name);
+            return;
         }
         Instant startedAt = header != null ? header.startedAt() : s.header().startedAt();
         DerivedRows derived = new DerivedRows(id, name, startedAt, sessions.commands(id),
@@ -143,6 +159,89 @@ final class SessionCheck {
             pendingTextChunks += derived.pendingText();
             pendingTextSessions++;
         }
+    }
+
+    /** A pruned session: the chain of its chunk rows, its end, its tombstone, and no content rows left. */
+    private void pruned(SessionRecord s, String name) {
+        prunedSessions++;
+        Chain chain = new Chain(s.headerHash());
+        long next = prunedChunkRows(s, name, chain);
+        boolean whole = next - 1 == s.committedSeq() && Arrays.equals(s.lastHash(), chain.lastHash);
+        if (next - 1 != s.committedSeq()) {
+            problems.add(name + ": pruned, but its chunk rows end at " + (next == 0 ? "none" : "chunk " + (next - 1))
+                    + " while its commit point is chunk " + s.committedSeq() + " — chunk rows were removed or added");
+        } else if (!Arrays.equals(s.lastHash(), chain.lastHash)) {
+            problems.add(name + ": its last hash " + Shown.hash(s.lastHash()) + " is not the hash of its last chunk"
+                    + " row, " + Shown.hash(chain.lastHash) + " — the session row was altered");
+        }
+        if (s.end() == null) {
+            problems.add(name + ": pruned, but it has no end record — retention prunes only ended sessions");
+        } else {
+            end(s, name, next, chain, whole);
+            if (s.pruned().ledgerIndex() <= s.end().ledgerIndex()) {
+                problems.add(name + ": its tombstone (ledger leaf " + s.pruned().ledgerIndex() + ") comes before its"
+                        + " end (ledger leaf " + s.end().ledgerIndex() + ") — a session is pruned only after it ended");
+            }
+        }
+        if (isHash(s.lastHash())) {
+            claims.claim(s.pruned().ledgerIndex(), new LedgerEntry(LedgerEntry.Kind.TOMBSTONE, s.id(),
+                    s.committedSeq(), s.lastHash()), name + ": its tombstone", "the session's last hash is");
+        }
+        int commands = sessions.commands(s.id()).size();
+        int events = sessions.events(s.id(), List.of()).size();
+        int texts = sessions.outputText(s.id(), 0, Math.max(0, s.committedSeq())).size();
+        if (commands + events + texts > 0) {
+            problems.add(name + ": pruned on " + s.pruned().prunedAt() + ", but the index still holds " + commands
+                    + " commands, " + events + " events and " + texts + " output text rows of it — added after"
+                    + " pruning, or the pruning was undone");
+        }
+    }
+
+    /**
+     * Walks a pruned session's chunk rows in seq order, a page at a time: the chain of their hashes (each prev hash
+     * the previous row's hash, from the header hash), their event seqs, and each row's ledger leaf; the blobs are
+     * not read. Returns the seq after the last row.
+     */
+    private long prunedChunkRows(SessionRecord s, String name, Chain chain) {
+        long next = 0;
+        long from = 0;
+        while (true) {
+            List<ChunkRecord> page = sessions.chunks(s.id(), from, CHUNK_PAGE);
+            for (ChunkRecord row : page) {
+                chunkCount++;
+                String where = name + ": chunk " + row.seq();
+                if (row.seq() != next) {
+                    problems.add(name + ": " + range(next, row.seq() - 1) + " missing from the database (the rows"
+                            + " jump from " + (next == 0 ? "the start" : "chunk " + (next - 1)) + " to chunk "
+                            + row.seq() + ")");
+                    chain.known = false;
+                }
+                if (chain.known && !Arrays.equals(row.prevHash(), chain.lastHash)) {
+                    problems.add(where + ": its row's prev hash " + Shown.hash(row.prevHash()) + " does not continue"
+                            + " the chain: " + (row.seq() == 0 ? "the header hash" : "chunk " + (row.seq() - 1)
+                            + "'s hash") + " is " + Shown.hash(chain.lastHash) + " — the chunk rows were altered");
+                }
+                if (chain.known && row.firstEventSeq() != chain.events) {
+                    problems.add(where + ": its first event seq " + row.firstEventSeq() + " does not continue the "
+                            + chain.events + " events before it");
+                }
+                if (isHash(row.hash())) {
+                    claims.claim(row.ledgerIndex(), new LedgerEntry(LedgerEntry.Kind.CHUNK, s.id(), row.seq(),
+                            row.hash()), where, "the chunk row's hash is");
+                } else {
+                    problems.add(where + ": its row's hash is " + Shown.hash(row.hash()));
+                }
+                chain.lastHash = row.hash();
+                chain.events = row.firstEventSeq() + row.eventCount();
+                chain.known = true;
+                next = row.seq() + 1;
+            }
+            if (page.size() < CHUNK_PAGE) {
+                break;
+            }
+            from = page.get(page.size() - 1).seq() + 1;
+        }
+        return next;
     }
 
     /** Checks the stored header; returns it parsed, or null when it does not parse. */
@@ -271,6 +370,9 @@ final class SessionCheck {
         differ(differences, "first offset µs", row.firstOffsetMicros(), chunk.firstOffsetMicros());
         differ(differences, "last offset µs", row.lastOffsetMicros(), chunk.lastOffsetMicros());
         differ(differences, "stored bytes", row.storedBytes(), storedBytes);
+        if (row.rawBytes() >= 0) {   // −1: stored before raw sizes were counted
+            differ(differences, "raw bytes", row.rawBytes(), chunk.uncompressedLength());
+        }
         if (!differences.isEmpty()) {
             problems.add(where + ": its row differs from the chunk (row ≠ chunk): " + String.join(", ", differences)
                     + " — the chunk row was altered");

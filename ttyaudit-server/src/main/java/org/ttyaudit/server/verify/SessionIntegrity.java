@@ -115,7 +115,7 @@ public final class SessionIntegrity {
         return new LedgerPart(ok, size, h.head().timestamp(), checked, pending);
     }
 
-    /** The ledger leaves of the session's records: its start, each chunk, its end. */
+    /** The ledger leaves of the session's records: its start, each chunk, its end, its tombstone when pruned. */
     private List<Long> leafIndexes(SessionRecord s) {
         List<Long> out = new ArrayList<>();
         out.add(s.ledgerIndex());
@@ -132,6 +132,9 @@ public final class SessionIntegrity {
         }
         if (s.end() != null) {
             out.add(s.end().ledgerIndex());
+        }
+        if (s.isPruned()) {
+            out.add(s.pruned().ledgerIndex());
         }
         return out;
     }

@@ -100,6 +100,10 @@ public final class StoreVerifier {
                     + sessions.pendingTextSessions() + " sessions is not indexed for search yet (the server"
                     + " indexes output in the background after committing it; it catches up when it runs)");
         }
+        if (sessions.prunedSessions() > 0) {
+            notes.add(sessions.prunedSessions() + " sessions were pruned by retention: their content is gone;"
+                    + " their chunk hashes, end records, ledger leaves and tombstones were checked");
+        }
         StoreReport.Counts counts = new StoreReport.Counts(sessions.sessions(), sessions.chunks(), audit.count(),
                 alerts.count(), ledger.leaves(), heads.count());
         return new StoreReport(problems.lines(), problems.count(), notes, counts);

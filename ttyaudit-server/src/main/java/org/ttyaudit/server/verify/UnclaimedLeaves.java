@@ -55,6 +55,10 @@ final class UnclaimedLeaves {
                         + " names it — deleted"
                         : named + ", but that chunk's row points at leaf " + rows.get(0).ledgerIndex();
             }
+            case TOMBSTONE -> s.get().pruned() == null
+                    ? named + ", but the session is not marked pruned — its pruned mark was removed, or the"
+                    + " tombstone was not made by retention"
+                    : named + ", but the session's tombstone is leaf " + s.get().pruned().ledgerIndex();
             default -> named + ", which no row accounts for";
         };
     }

@@ -171,13 +171,17 @@ class RbacMatrixTest {
             GET    /api/v1/sessions/{id}/alerts         unknown   404   404   404   404   404   403   401   403
             GET    /api/v1/rules                        -         200   200   200   403   403   403   401   403
             POST   /api/v1/rules/reload                 -         200   200   403   403   403   403   401   403
+            GET    /api/v1/holds                        -         200   200   200   403   403   403   401   403
+            POST   /api/v1/holds                        -         201   201   403   403   403   403   401   403
+            DELETE /api/v1/holds/{id}                   own       200   200   403   403   403   403   401   403
+            GET    /api/v1/storage/stats                -         200   200   200   403   403   403   401   403
             """;
 
     private static final String SEARCH_WORD = "matrixword";
     private static final Set<String> CONTENT_READS = Set.of("session.view", "session.download", "session.export",
             "session.watch", "search", "alert.list");
     /** Detail fields whose values the test cannot know (fresh ids, the client address). */
-    private static final Set<String> UNPREDICTABLE_DETAIL = Set.of("address", "token_id", "host_id");
+    private static final Set<String> UNPREDICTABLE_DETAIL = Set.of("address", "token_id", "host_id", "hold");
 
     ServerFixture server;
     final Map<Who, String> credentials = new EnumMap<>(Who.class);
@@ -186,6 +190,8 @@ class RbacMatrixTest {
     /** An API token each caller that may have one made for the matrix to revoke. */
     final Map<Who, String> ownTokenIds = new EnumMap<>(Who.class);
     final Map<Who, String> enrollmentTokens = new EnumMap<>(Who.class);
+    /** A legal hold (on the user {@code release-<who>}) for each caller's release probe. */
+    final Map<Who, String> holdIds = new EnumMap<>(Who.class);
     final Map<String, UUID> sessions = new HashMap<>();
     String adminTokenId;
     String erinToken;
@@ -247,6 +253,12 @@ class RbacMatrixTest {
             Response erins = server.post("/api/v1/users/erin/ssh-keys", admin, Map.of("public_key",
                     sshKey(Seed.ERIN_TO_REMOVE, who)));
             assertThat(erins.status()).as(erins.toString()).isEqualTo(201);
+        }
+        for (Who who : Who.values()) {
+            Response hold = server.post("/api/v1/holds", admin, Map.of("scope", "user", "value", holdValue(who),
+                    "reason", "to release"));
+            assertThat(hold.status()).as(hold.toString()).isEqualTo(201);
+            holdIds.put(who, hold.json().get("id").asText());
         }
         toLogOut.put(Who.ADMIN, server.login("admin", ServerFixture.ADMIN_PASSWORD));
         toLogOut.put(Who.AUDITOR, server.login("audra", "chosen-password-audra"));
@@ -413,7 +425,20 @@ class RbacMatrixTest {
         m.put("POST /api/v1/rules/reload", new Endpoint((who, t) -> new Probe("/api/v1/rules/reload",
                 credentials.get(who), null, null), (who, t) -> audit(actor(who), "rules.reload", null,
                 withVia(who, Map.of("rules", Integer.toString(RuleSet.defaultPack().rules().size()))))));
+        m.put("GET /api/v1/holds", get("/api/v1/holds?all=true"));
+        m.put("POST /api/v1/holds", new Endpoint((who, t) -> json(who, "/api/v1/holds", Map.of("scope", "host",
+                "value", "held-by-" + who.name().toLowerCase(), "reason", "matrix probe")),
+                (who, t) -> audit(actor(who), "hold.place", null, withVia(who, Map.of("scope", "host", "value",
+                        "held-by-" + who.name().toLowerCase(), "reason", "matrix probe")))));
+        m.put("DELETE /api/v1/holds/{id}", new Endpoint((who, t) -> probe(who, "/api/v1/holds/" + holdIds.get(who)),
+                (who, t) -> audit(actor(who), "hold.release", null, withVia(who, Map.of("scope", "user", "value",
+                        holdValue(who), "reason", "to release")))));
+        m.put("GET /api/v1/storage/stats", get("/api/v1/storage/stats?by=host"));
         return m;
+    }
+
+    private static String holdValue(Who who) {
+        return "release-" + who.name().toLowerCase();
     }
 
     private Endpoint get(String path) {

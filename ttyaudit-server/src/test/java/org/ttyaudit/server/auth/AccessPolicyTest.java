@@ -37,6 +37,9 @@ class AccessPolicyTest {
             RULES_MANAGE             ALL  NONE NONE NONE
             SSH_KEY_MANAGE_OWN       ALL  ALL  ALL  NONE
             GATEWAY_ACCESS_READ      ALL  NONE NONE ALL
+            LEGAL_HOLD_VIEW          ALL  ALL  NONE NONE
+            LEGAL_HOLD_MANAGE        ALL  NONE NONE NONE
+            STORAGE_VIEW             ALL  ALL  NONE NONE
             """;
 
     private static final String OTHER_USER = "mallory";

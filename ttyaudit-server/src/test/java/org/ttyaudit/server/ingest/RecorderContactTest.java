@@ -19,7 +19,7 @@ class RecorderContactTest {
 
     private SessionRecord stored(SessionEndInfo end) {
         return new SessionRecord(recorded.header, new byte[0], new byte[32], "host-1", 0, clock.instant(), -1,
-                new byte[32], 0, 0, clock.instant(), end, null, 0);
+                new byte[32], 0, 0, clock.instant(), end, null, 0, null);
     }
 
     @Test

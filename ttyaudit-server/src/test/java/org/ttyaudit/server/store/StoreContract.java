@@ -346,7 +346,7 @@ public abstract class StoreContract {
         SessionRecord s = addChunks(start(header().build()).id(), 2);
 
         for (long seq : new long[] {0, 1, 3, 7}) {
-            ChunkRecord wrong = new ChunkRecord(s.id(), seq, 0, 1, 0, 1, s.lastHash(), hash("x" + seq), "k", 1, 99);
+            ChunkRecord wrong = new ChunkRecord(s.id(), seq, 0, 1, 0, 1, s.lastHash(), hash("x" + seq), "k", 1, 99, 1);
             assertThatThrownBy(() -> store.write(tx -> {
                 tx.insertChunk(wrong, T0);
                 return null;
@@ -359,7 +359,7 @@ public abstract class StoreContract {
     @Test
     void chunkOfAnUnknownSessionIsRefused() {
         UUID unknown = UUID.randomUUID();
-        ChunkRecord c = new ChunkRecord(unknown, 0, 0, 1, 0, 1, hash("h"), hash("c"), "k", 1, 0);
+        ChunkRecord c = new ChunkRecord(unknown, 0, 0, 1, 0, 1, hash("h"), hash("c"), "k", 1, 0, 1);
 
         assertThatThrownBy(() -> store.write(tx -> {
             tx.insertChunk(c, T0);
@@ -1398,7 +1398,7 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> store.write(tx -> {
             tx.insertSession(newSession(h));
             SessionRecord s = tx.session(h.sessionId().uuid()).orElseThrow();
-            ChunkRecord skipped = new ChunkRecord(s.id(), 1, 0, 1, 0, 1, s.lastHash(), hash("c"), "k", 1, 0);
+            ChunkRecord skipped = new ChunkRecord(s.id(), 1, 0, 1, 0, 1, s.lastHash(), hash("c"), "k", 1, 0, 1);
             tx.insertChunk(skipped, T0);
             return null;
         })).isInstanceOf(StoreException.class);
@@ -1845,5 +1845,147 @@ public abstract class StoreContract {
                     .isInstanceOf(StoreException.class).hasMessageContaining("no pending notification " + id);
         }
         assertThat(store.notifications().failed(10)).extracting(OutboxEntry::attempts).containsExactly(1);
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /** An ended session with two chunks, two commands, an event and output text; returns it as stored. */
+    private SessionRecord endedWithContent(UUID id, String user, String host) {
+        start(id, user, host, T0);
+        addChunks(id, 2);
+        addCommands(id, "ls", "cat notes");
+        addOutput(id, 0, 1_000, "some output");
+        store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(id, 3, 2_000, "exec", "{\"pid\":1}")));
+            tx.endSession(TestData.end(tx.session(id).orElseThrow(), appendLeaf(tx, "end " + id)));
+            return null;
+        });
+        return store.sessions().get(id).orElseThrow();
+    }
+
+    private long prune(UUID id, String policy) {
+        return store.write(tx -> tx.pruneSession(id, new PruneInfo(T0.plusSeconds(86_400), policy,
+                appendLeaf(tx, "tombstone " + id), 0)));
+    }
+
+    @Test
+    void pruningDeletesTheContentRowsKeepsTheChainAndIsDurable() {
+        UUID id = TestData.sessionId(1, 1);
+        SessionRecord before = endedWithContent(id, "alice", "web-1");
+        assertThat(store.retention().storageTotals()).isEqualTo(new StorageRow("", 1, 2, 220, 620, 220));
+
+        long freed = prune(id, "rule ci");
+        reopen();
+
+        assertThat(freed).isEqualTo(220);
+        SessionRecord s = store.sessions().get(id).orElseThrow();
+        assertThat(s.pruned().policy()).isEqualTo("rule ci");
+        assertThat(s.pruned().prunedAt()).isEqualTo(T0.plusSeconds(86_400));
+        assertThat(s.pruned().freedBytes()).isEqualTo(220);
+        assertThat(s.lastHash()).isEqualTo(before.lastHash());
+        assertThat(store.sessions().chunks(id)).hasSize(2);
+        assertThat(store.sessions().chunks(id).get(1).rawBytes()).isEqualTo(310);
+        assertThat(store.sessions().commands(id)).isEmpty();
+        assertThat(store.sessions().events(id, List.of())).isEmpty();
+        assertThat(store.sessions().outputText(id, 0, 1)).isEmpty();
+        assertThat(store.sessions().search("notes", SessionFilter.all(), null, 10).items()).isEmpty();
+        assertThat(store.sessions().outputTextBacklog(null, 10)).isEmpty();
+        assertThat(store.sessions().rulesBacklog(null, 10)).isEmpty();
+        assertThat(store.retention().blobsPendingDeletion(10)).containsExactly(id);
+        assertThat(store.retention().storageTotals().sessions()).isZero();
+        assertThat(store.retention().prunedTotals()).isEqualTo(new StorageRow("", 1, 2, 220, 0, 0));
+        assertThat(store.retention().pruneCandidates(T0.plusSeconds(999_999), null, null, 10)).isEmpty();
+
+        store.write(tx -> {
+            tx.prunedBlobsDeleted(id);
+            return null;
+        });
+        assertThat(store.retention().blobsPendingDeletion(10)).isEmpty();
+    }
+
+    @Test
+    void onlyAnEndedSessionIsPrunedAndOnlyOnce() {
+        UUID live = TestData.sessionId(1, 1);
+        start(live, "alice", "web-1", T0);
+        addChunks(live, 1);
+        UUID ended = TestData.sessionId(2, 2);
+        endedWithContent(ended, "bob", "web-1");
+        prune(ended, "default");
+
+        assertThatThrownBy(() -> prune(live, "default")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("has not ended");
+        assertThatThrownBy(() -> prune(ended, "default")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("already pruned");
+        assertThatThrownBy(() -> prune(TestData.sessionId(3, 3), "default")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("is not stored");
+        assertThat(store.sessions().commands(live)).isEmpty();
+        assertThat(store.sessions().get(live).orElseThrow().isPruned()).isFalse();
+    }
+
+    @Test
+    void pruneCandidatesAreEndedUnprunedSessionsOldestEndFirstInPages() {
+        UUID a = TestData.sessionId(1, 1);
+        UUID b = TestData.sessionId(2, 2);
+        UUID c = TestData.sessionId(3, 3);
+        UUID live = TestData.sessionId(4, 4);
+        for (UUID id : List.of(a, b, c)) {
+            endedWithContent(id, "u" + id.getLeastSignificantBits(), "h");
+        }
+        start(live, "x", "h", T0);
+        addChunks(live, 1);
+        prune(b, "default");
+        Instant end = T0.plusSeconds(600);   // TestData.end
+
+        List<PruneCandidate> first = store.retention().pruneCandidates(end.plusSeconds(1), null, null, 1);
+        assertThat(first).extracting(PruneCandidate::id).containsExactly(a);
+        assertThat(first.get(0).endedAt()).isEqualTo(end);
+        assertThat(store.retention().pruneCandidates(end.plusSeconds(1), end, a, 10))
+                .extracting(PruneCandidate::id).containsExactly(c);
+        assertThat(store.retention().pruneCandidates(end, null, null, 10)).as("ended before").isEmpty();
+    }
+
+    @Test
+    void legalHoldsArePlacedReleasedOnceAndKept() {
+        LegalHold onUser = new LegalHold(TestData.sessionId(1, 1), LegalHold.Scope.USER, "alice", "case 1",
+                "admin", T0, null, null);
+        LegalHold onHost = new LegalHold(TestData.sessionId(2, 2), LegalHold.Scope.HOST, "db-1", "case 2",
+                "admin", T0.plusSeconds(1), null, null);
+        store.write(tx -> {
+            tx.insertLegalHold(onUser);
+            tx.insertLegalHold(onHost);
+            return null;
+        });
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertLegalHold(onUser);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("already stored");
+
+        Optional<LegalHold> released = store.write(tx -> tx.releaseLegalHold(onUser.id(), "root", T0.plusSeconds(5)));
+        Optional<LegalHold> again = store.write(tx -> tx.releaseLegalHold(onUser.id(), "root", T0.plusSeconds(6)));
+        reopen();
+
+        assertThat(released).contains(new LegalHold(onUser.id(), LegalHold.Scope.USER, "alice", "case 1", "admin",
+                T0, "root", T0.plusSeconds(5)));
+        assertThat(again).isEmpty();
+        assertThat(store.retention().holds(false)).containsExactly(onHost);
+        assertThat(store.retention().holds(true)).containsExactly(onHost, released.get());
+        assertThat(store.write(WriteTransaction::activeLegalHolds)).containsExactly(onHost);
+        assertThat(store.retention().hold(onUser.id())).isEqualTo(released);
+    }
+
+    @Test
+    void storageIsGroupedByUserHostAndStartDay() {
+        endedWithContent(TestData.sessionId(1, 1), "alice", "web-1");
+        endedWithContent(TestData.sessionId(2, 2), "alice", "db-1");
+        endedWithContent(TestData.sessionId(3, 3), "bob", "db-1");
+
+        assertThat(store.retention().storage(RetentionQueries.Grouping.USER, 10)).containsExactly(
+                new StorageRow("alice", 2, 4, 440, 1240, 440), new StorageRow("bob", 1, 2, 220, 620, 220));
+        assertThat(store.retention().storage(RetentionQueries.Grouping.HOST, 1)).containsExactly(
+                new StorageRow("db-1", 2, 4, 440, 1240, 440));
+        assertThat(store.retention().storage(RetentionQueries.Grouping.DAY, 10)).containsExactly(
+                new StorageRow("2024-05-01", 3, 6, 660, 1860, 660));
+        assertThat(store.retention().storageTotals().compressionRatio()).isCloseTo(1860.0 / 660,
+                org.assertj.core.data.Offset.offset(1e-9));
     }
 }

@@ -71,7 +71,7 @@ public final class TestData {
         long seq = session.committedSeq() + 1;
         return new ChunkRecord(session.id(), seq, session.eventCount(), events, seq * 1_000_000L,
                 seq * 1_000_000L + 999_000L, session.lastHash(), hash(session.id() + "/chunk/" + seq),
-                "sessions/" + session.id() + "/" + seq, 100 + events, ledgerIndex);
+                "sessions/" + session.id() + "/" + seq, 100 + events, ledgerIndex, 300 + events);
     }
 
     public static CommandRecord command(UUID sessionId, long commandId, String line, long startOffsetMicros) {

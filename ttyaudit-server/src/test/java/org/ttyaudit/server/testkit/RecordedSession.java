@@ -38,9 +38,14 @@ public final class RecordedSession {
     }
 
     public RecordedSession(UUID id, String user, String host) {
+        this(id, user, host, Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+    }
+
+    /** A session started at {@code startedAt} (it ends 5 minutes later) with these header tags. */
+    public RecordedSession(UUID id, String user, String host, Instant startedAt, Map<String, String> tags) {
         this(new SessionHeader(new SessionId(id), "recorder", user, 1000, host, "/dev/pts/3",
-                "10.0.0.9 5122 10.0.0.1 22", "xterm-256color", 80, 24, Instant.parse("2026-11-25T10:00:00Z"), List.of("/bin/bash"), "full",
-                "test", Map.of()));
+                "10.0.0.9 5122 10.0.0.1 22", "xterm-256color", 80, 24, startedAt, List.of("/bin/bash"), "full",
+                "test", tags));
     }
 
     private RecordedSession(SessionHeader header) {
@@ -96,7 +101,7 @@ public final class RecordedSession {
     }
 
     public SessionEndRecord end() {
-        return encoder.end(new SessionEnd(Instant.parse("2026-11-25T10:05:00Z"), 0, null, "exit"));
+        return encoder.end(new SessionEnd(header.startedAt().plusSeconds(300), 0, null, "exit"));
     }
 
     public byte[] headerFrame() {

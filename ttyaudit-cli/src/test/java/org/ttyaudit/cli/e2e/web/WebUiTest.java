@@ -48,6 +48,17 @@ class WebUiTest {
                 actions: [alert]
             """;
 
+    /** Retention prunes only the sessions tagged retention=short, 5 days after their end, looking every 10 s. */
+    static final String RETENTION = """
+            retention:
+              minimum_keep_days: 1
+              prune_every: 10s
+              rules:
+                - name: short
+                  tags: ['retention:short']
+                  keep_days: 5
+            """;
+
     @TempDir
     static Path home;
     static ServerProcess server;
@@ -60,7 +71,7 @@ class WebUiTest {
     static void serverWithARecordedSessionAndABrowser() throws Exception {
         Browser.assumeInstalled();
         Path data = home.resolve("server-data");
-        RecordFixture.writeFile(data.resolve("server.yaml"), "rules:\n  file: rules.yaml\n");
+        RecordFixture.writeFile(data.resolve("server.yaml"), "rules:\n  file: rules.yaml\n" + RETENTION);
         RecordFixture.writeFile(data.resolve("rules.yaml"), RULES);
         server = new ServerProcess(data).start();
         server.admin();
@@ -261,6 +272,46 @@ class WebUiTest {
         assertThat(rows).anySatisfy(r -> assertThat(r).contains("audrey").contains("session.view"));
         assertThat(rows).noneSatisfy(r -> assertThat(r).contains("mallory"));
         browser.screenshot("audit-log");
+    }
+
+    @Test
+    void aPrunedSessionSaysWhenAndByWhichPolicyAndTheAdminPageShowsStorageAndHolds() throws Exception {
+        // ended on 2026-11-25, tagged for the 5-day rule: the retention job prunes it within about 10 s
+        RecordedSession old = new RecordedSession(java.util.UUID.randomUUID(), "olduser", "old-host",
+                java.time.Instant.parse("2026-11-25T10:00:00Z"), java.util.Map.of("retention", "short"));
+        old.command("cat /srv/old-report", "old report", 0);
+        server.ingest(credentialFile, old);
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (server.getJson("/api/v1/sessions/" + old.id()).get("pruned").isNull()) {
+            assertThat(System.nanoTime()).as("pruned within 40 s").isLessThan(deadline);
+            Thread.sleep(250);
+        }
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+
+        browser.open("#/sessions");
+        assertThat(browser.await("tr.row-link[data-session-id='" + old.id() + "'] .pruned-badge").getText())
+                .startsWith("pruned ");
+        browser.open("#/sessions/" + old.id());
+        WebElement pruned = browser.awaitText("#pruned", "Content pruned on");
+        assertThat(pruned.getText()).contains("by retention policy rule short").contains("tombstone");
+        assertThat(browser.all(".player")).as("nothing to play").isEmpty();
+        browser.awaitText("#integrity", "✔");
+        browser.screenshot("session-pruned");
+
+        browser.open("#/admin");
+        assertThat(browser.awaitText("#storage-totals", "stored").getText()).contains("pruned so far: 1 sessions");
+        browser.await("#storage table");
+        new Select(browser.find("#place-hold select[name=hold-scope]")).selectByValue("host");
+        browser.fill("#place-hold input[name=hold-value]", "vault-9");
+        browser.fill("#place-hold input[name=hold-reason]", "case 2026-88");
+        browser.find("#place-hold button[type=submit]").click();
+        WebElement held = browser.awaitText("#holds", "vault-9");
+        assertThat(held.getText()).contains("case 2026-88").contains("admin");
+        browser.screenshot("admin-retention");
+        browser.find("#holds button").click();
+        browser.awaitText("#holds", "No legal hold is in force.");
+        assertThat(server.getJson("/api/v1/audit?action=hold.release").get("items")).hasSize(1);
+        browser.logout();
     }
 
     @Test

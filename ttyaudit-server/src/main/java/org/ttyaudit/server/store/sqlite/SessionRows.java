@@ -8,6 +8,7 @@ import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.model.SessionId;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.PruneInfo;
 import org.ttyaudit.server.store.SessionEndInfo;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.StoreException;
@@ -29,10 +30,10 @@ final class SessionRows {
             + " header_hash, host_id, ledger_index, received_at, committed_seq, last_hash, event_count,"
             + " command_count, last_activity, ended_at, exit_status, end_signal, end_reason, end_chunk_count,"
             + " end_event_count, end_final_hash, end_hash, end_record_bytes, end_ledger_index, terminate_reason,"
-            + " alert_count";
+            + " alert_count, pruned_at, prune_policy, prune_ledger_index, stored_bytes";
 
     static final String CHUNK_COLUMNS = "session_id, seq, first_event_seq, event_count, first_offset_us,"
-            + " last_offset_us, prev_hash, hash, blob_key, stored_bytes, ledger_index";
+            + " last_offset_us, prev_hash, hash, blob_key, stored_bytes, ledger_index, raw_bytes";
 
     static final String COMMAND_COLUMNS = "session_id, command_id, command_line, cwd, source, started_at,"
             + " start_offset_us, ended_at, end_offset_us, exit_code";
@@ -67,14 +68,22 @@ final class SessionRows {
                 rs.getString("host_id"), rs.getLong("ledger_index"), EpochNanos.toInstant(rs.getLong("received_at")),
                 rs.getLong("committed_seq"), rs.getBytes("last_hash"), rs.getLong("event_count"),
                 rs.getLong("command_count"), EpochNanos.toInstant(rs.getLong("last_activity")), end,
-                rs.getString("terminate_reason"), rs.getLong("alert_count"));
+                rs.getString("terminate_reason"), rs.getLong("alert_count"), pruned(rs));
+    }
+
+    /** The session's prune record, or null when its content was not pruned. */
+    private static PruneInfo pruned(ResultSet rs) throws SQLException {
+        Long prunedAt = Sql.longOrNull(rs, "pruned_at");
+        return prunedAt == null ? null : new PruneInfo(EpochNanos.toInstant(prunedAt), rs.getString("prune_policy"),
+                rs.getLong("prune_ledger_index"), rs.getLong("stored_bytes"));
     }
 
     static ChunkRecord chunk(ResultSet rs) throws SQLException {
+        Integer rawBytes = Sql.intOrNull(rs, "raw_bytes");
         return new ChunkRecord(UUID.fromString(rs.getString("session_id")), rs.getLong("seq"),
                 rs.getLong("first_event_seq"), rs.getInt("event_count"), rs.getLong("first_offset_us"),
                 rs.getLong("last_offset_us"), rs.getBytes("prev_hash"), rs.getBytes("hash"), rs.getString("blob_key"),
-                rs.getInt("stored_bytes"), rs.getLong("ledger_index"));
+                rs.getInt("stored_bytes"), rs.getLong("ledger_index"), rawBytes == null ? -1 : rawBytes);
     }
 
     static CommandRecord command(ResultSet rs) throws SQLException {

@@ -304,8 +304,44 @@ final class SqliteSchema {
             ) WITHOUT ROWID;
             """;
 
+    /**
+     * Retention (docs/RETENTION.md). Storage per session, kept by {@code insertChunk}: {@code stored_bytes} (the
+     * chunks as stored) and {@code raw_bytes} (their events before compression; NULL when unknown: chunks stored
+     * before this step were not measured, and NULL stays NULL as chunks are added). Pruning: when, by which
+     * policy, the tombstone's leaf, and whether the chunk blobs may still exist (a prune commits first and
+     * deletes blobs after, so a crash in between leaves them for the next run). The partial indexes list the
+     * sessions retention weighs (ended, not pruned, oldest end first) and the blobs left to delete. Legal holds:
+     * a hold covers a session, a user or a host until it is released; released holds stay as a record.
+     */
+    private static final String RETENTION = """
+            ALTER TABLE chunks ADD COLUMN raw_bytes INTEGER;
+            ALTER TABLE sessions ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sessions ADD COLUMN raw_bytes INTEGER DEFAULT 0;
+            UPDATE sessions SET
+                stored_bytes = (SELECT coalesce(sum(stored_bytes), 0) FROM chunks WHERE session_id = sessions.id),
+                raw_bytes = CASE WHEN committed_seq >= 0 THEN NULL ELSE 0 END;
+            ALTER TABLE sessions ADD COLUMN pruned_at INTEGER;
+            ALTER TABLE sessions ADD COLUMN prune_policy TEXT;
+            ALTER TABLE sessions ADD COLUMN prune_ledger_index INTEGER;
+            ALTER TABLE sessions ADD COLUMN prune_blobs_pending INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX sessions_prune_candidates ON sessions (ended_at, id)
+                WHERE pruned_at IS NULL AND end_ledger_index IS NOT NULL;
+            CREATE INDEX sessions_prune_blobs_pending ON sessions (id) WHERE prune_blobs_pending = 1;
+            CREATE TABLE legal_holds (
+                id          TEXT PRIMARY KEY,
+                scope       TEXT NOT NULL,
+                value       TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                created_by  TEXT NOT NULL,
+                created_at  INTEGER NOT NULL,
+                released_by TEXT,
+                released_at INTEGER
+            );
+            CREATE INDEX legal_holds_active ON legal_holds (scope, value) WHERE released_at IS NULL;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS);
+    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

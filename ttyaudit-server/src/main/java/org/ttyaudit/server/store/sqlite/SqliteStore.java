@@ -5,6 +5,7 @@ import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
 import org.ttyaudit.server.store.LedgerReader;
 import org.ttyaudit.server.store.NotificationOutbox;
+import org.ttyaudit.server.store.RetentionQueries;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
@@ -41,6 +42,7 @@ public final class SqliteStore implements Store {
     private final SqliteAlertQueries alerts;
     private final SqliteAccountStore accounts;
     private final SqliteNotificationOutbox notifications;
+    private final SqliteRetentionQueries retention;
 
     private final boolean readOnly;
 
@@ -56,6 +58,7 @@ public final class SqliteStore implements Store {
         this.alerts = new SqliteAlertQueries(readers);
         this.accounts = new SqliteAccountStore(writer, readers);
         this.notifications = new SqliteNotificationOutbox(writer, readers);
+        this.retention = new SqliteRetentionQueries(readers);
     }
 
     /**
@@ -193,6 +196,11 @@ public final class SqliteStore implements Store {
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public RetentionQueries retention() {
+        return retention;
     }
 
     @Override

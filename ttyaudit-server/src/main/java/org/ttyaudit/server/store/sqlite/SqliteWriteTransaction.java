@@ -6,7 +6,9 @@ import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.ChunkBacklog;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
+import org.ttyaudit.server.store.LegalHold;
 import org.ttyaudit.server.store.LedgerNode;
+import org.ttyaudit.server.store.PruneInfo;
 import org.ttyaudit.server.store.NewSession;
 import org.ttyaudit.server.store.OutputText;
 import org.ttyaudit.server.store.SessionEndInfo;
@@ -95,13 +97,16 @@ final class SqliteWriteTransaction implements WriteTransaction {
                         + " session's last stored chunk is " + state.committedSeq);
             }
             Sql.bind(c.prepare("INSERT INTO chunks (" + SessionRows.CHUNK_COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     id, chunk.seq(), chunk.firstEventSeq(), chunk.eventCount(), chunk.firstOffsetMicros(),
                     chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(), chunk.blobKey(), chunk.storedBytes(),
-                    chunk.ledgerIndex()).executeUpdate();
+                    chunk.ledgerIndex(), chunk.rawBytes() < 0 ? null : chunk.rawBytes()).executeUpdate();
+            // an unknown raw size makes the session's unknown (NULL + n is NULL)
             Sql.bind(c.prepare("UPDATE sessions SET committed_seq = ?, last_hash = ?, event_count = event_count + ?,"
-                            + " last_activity = ? WHERE id = ?"),
-                    chunk.seq(), chunk.hash(), chunk.eventCount(), EpochNanos.of(receivedAt), id).executeUpdate();
+                            + " last_activity = ?, stored_bytes = stored_bytes + ?, raw_bytes = raw_bytes + ?"
+                            + " WHERE id = ?"),
+                    chunk.seq(), chunk.hash(), chunk.eventCount(), EpochNanos.of(receivedAt), chunk.storedBytes(),
+                    chunk.rawBytes() < 0 ? null : chunk.rawBytes(), id).executeUpdate();
             return null;
         });
     }
@@ -295,6 +300,76 @@ final class SqliteWriteTransaction implements WriteTransaction {
                     .executeUpdate();
             return null;
         });
+    }
+
+    @Override
+    public void insertLegalHold(LegalHold h) {
+        run("storing legal hold " + h.id(), () -> {
+            try {
+                Sql.bind(c.prepare("INSERT INTO legal_holds (" + SqliteRetentionQueries.HOLD_COLUMNS
+                                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                        h.id().toString(), h.scope().wireName(), h.value(), h.reason(), h.createdBy(),
+                        EpochNanos.of(h.createdAt()), h.releasedBy(), EpochNanos.ofNullable(h.releasedAt()))
+                        .executeUpdate();
+            } catch (SQLException x) {
+                rethrowConstraint(x, "legal hold " + h.id() + " is already stored", null);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<LegalHold> releaseLegalHold(UUID id, String releasedBy, Instant releasedAt) {
+        Objects.requireNonNull(releasedBy, "releasedBy");
+        return run("releasing legal hold " + id, () -> {
+            int rows = Sql.bind(c.prepare("UPDATE legal_holds SET released_by = ?, released_at = ?"
+                    + " WHERE id = ? AND released_at IS NULL"), releasedBy, EpochNanos.of(releasedAt),
+                    id.toString()).executeUpdate();
+            if (rows == 0) {
+                return Optional.empty();
+            }
+            return SqliteRetentionQueries.hold(c, id);
+        });
+    }
+
+    @Override
+    public List<LegalHold> activeLegalHolds() {
+        return run("reading the legal holds", () -> SqliteRetentionQueries.holds(c, false));
+    }
+
+    @Override
+    public long pruneSession(UUID sessionId, PruneInfo info) {
+        String id = sessionId.toString();
+        return run("pruning session " + id, () -> {
+            long storedBytes;
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT end_ledger_index IS NOT NULL, pruned_at IS NOT NULL,"
+                    + " stored_bytes FROM sessions WHERE id = ?"), id).executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownSession(id);
+                }
+                if (!rs.getBoolean(1)) {
+                    throw new StoreException("session " + id + " has not ended; only an ended session is pruned");
+                }
+                if (rs.getBoolean(2)) {
+                    throw new StoreException("session " + id + " is already pruned");
+                }
+                storedBytes = rs.getLong(3);
+            }
+            for (String table : List.of("commands", "session_events", "output_text")) {
+                Sql.bind(c.prepare("DELETE FROM " + table + " WHERE session_id = ?"), id).executeUpdate();
+            }
+            Sql.bind(c.prepare("UPDATE sessions SET pruned_at = ?, prune_policy = ?, prune_ledger_index = ?,"
+                            + " prune_blobs_pending = 1, text_indexed_seq = committed_seq, rules_seq = committed_seq"
+                            + " WHERE id = ?"),
+                    EpochNanos.of(info.prunedAt()), info.policy(), info.ledgerIndex(), id).executeUpdate();
+            return storedBytes;
+        });
+    }
+
+    @Override
+    public void prunedBlobsDeleted(UUID sessionId) {
+        run("recording the deleted blobs of session " + sessionId, () -> Sql.bind(c.prepare(
+                "UPDATE sessions SET prune_blobs_pending = 0 WHERE id = ?"), sessionId.toString()).executeUpdate());
     }
 
     @Override

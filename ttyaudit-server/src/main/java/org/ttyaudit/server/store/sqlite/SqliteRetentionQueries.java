@@ -1,0 +1,170 @@
+package org.ttyaudit.server.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ttyaudit.server.store.LegalHold;
+import org.ttyaudit.server.store.PruneCandidate;
+import org.ttyaudit.server.store.RetentionQueries;
+import org.ttyaudit.server.store.StorageRow;
+import org.ttyaudit.server.store.StoreException;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link RetentionQueries} on the read pool; the hold reads are shared with the write transaction, which checks
+ * holds in the transaction that prunes. Storage statistics add up the per-session totals that
+ * {@code insertChunk} keeps, so they cost a scan of the sessions, not of the chunks. Thread-safe.
+ */
+final class SqliteRetentionQueries implements RetentionQueries {
+    static final String HOLD_COLUMNS = "id, scope, value, reason, created_by, created_at, released_by, released_at";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
+    };
+    /** The sum of the stored bytes of the sessions whose raw size is known: the base of the compression ratio. */
+    private static final String AGGREGATES = "count(*), coalesce(sum(committed_seq + 1), 0),"
+            + " coalesce(sum(stored_bytes), 0), coalesce(sum(raw_bytes), 0),"
+            + " coalesce(sum(CASE WHEN raw_bytes IS NULL THEN 0 ELSE stored_bytes END), 0)";
+
+    private final SqliteReaders readers;
+
+    SqliteRetentionQueries(SqliteReaders readers) {
+        this.readers = readers;
+    }
+
+    @Override
+    public List<PruneCandidate> pruneCandidates(Instant endedBefore, Instant afterEndedAt, UUID afterId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, user_name, host, tags_json, ended_at FROM sessions"
+                + " WHERE pruned_at IS NULL AND end_ledger_index IS NOT NULL AND ended_at < ? AND committed_seq >= 0");
+        List<Object> params = new ArrayList<>(List.of(EpochNanos.of(endedBefore)));
+        if (afterEndedAt != null) {
+            sql.append(" AND (ended_at, id) > (?, ?)");
+            params.add(EpochNanos.of(afterEndedAt));
+            params.add(afterId.toString());
+        }
+        sql.append(" ORDER BY ended_at, id LIMIT ?");
+        params.add(limit);
+        return readers.read("listing sessions for retention", c -> {
+            List<PruneCandidate> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PruneCandidate(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3),
+                            tags(rs.getString(4)), EpochNanos.toInstant(rs.getLong(5))));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<UUID> blobsPendingDeletion(int limit) {
+        return readers.read("listing pruned sessions with blobs left", c -> {
+            List<UUID> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT id FROM sessions WHERE prune_blobs_pending = 1"
+                    + " ORDER BY id LIMIT ?"), limit).executeQuery()) {
+                while (rs.next()) {
+                    out.add(UUID.fromString(rs.getString(1)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<LegalHold> holds(boolean includeReleased) {
+        return readers.read("listing legal holds", c -> holds(c, includeReleased));
+    }
+
+    @Override
+    public Optional<LegalHold> hold(UUID id) {
+        return readers.read("reading legal hold " + id, c -> hold(c, id));
+    }
+
+    @Override
+    public List<StorageRow> storage(Grouping by, int limit) {
+        String key = switch (by) {
+            case USER -> "user_name";
+            case HOST -> "host";
+            // the session's start day in UTC (started_at is nanoseconds since the epoch)
+            case DAY -> "date(started_at / 1000000000, 'unixepoch')";
+        };
+        String order = by == Grouping.DAY ? "1 DESC" : "4 DESC, 1";
+        return readers.read("adding up storage by " + by.name().toLowerCase(java.util.Locale.ROOT), c -> {
+            List<StorageRow> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + key + ", " + AGGREGATES + " FROM sessions"
+                    + " WHERE pruned_at IS NULL GROUP BY 1 ORDER BY " + order + " LIMIT ?"), limit).executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs, rs.getString(1)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public StorageRow storageTotals() {
+        return totals("adding up storage", "pruned_at IS NULL");
+    }
+
+    @Override
+    public StorageRow prunedTotals() {
+        StorageRow all = totals("adding up pruned sessions", "pruned_at IS NOT NULL");
+        return new StorageRow("", all.sessions(), all.chunks(), all.storedBytes(), 0, 0);
+    }
+
+    private StorageRow totals(String what, String where) {
+        return readers.read(what, c -> {
+            try (ResultSet rs = c.prepare("SELECT '', " + AGGREGATES + " FROM sessions WHERE " + where)
+                    .executeQuery()) {
+                rs.next();
+                return row(rs, "");
+            }
+        });
+    }
+
+    private static StorageRow row(ResultSet rs, String key) throws SQLException {
+        return new StorageRow(key, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+    }
+
+    static List<LegalHold> holds(SqliteConnection c, boolean includeReleased) throws SQLException {
+        List<LegalHold> out = new ArrayList<>();
+        try (ResultSet rs = c.prepare("SELECT " + HOLD_COLUMNS + " FROM legal_holds"
+                + (includeReleased ? "" : " WHERE released_at IS NULL") + " ORDER BY created_at DESC, id DESC")
+                .executeQuery()) {
+            while (rs.next()) {
+                out.add(hold(rs));
+            }
+        }
+        return out;
+    }
+
+    static Optional<LegalHold> hold(SqliteConnection c, UUID id) throws SQLException {
+        try (ResultSet rs = Sql.bind(c.prepare("SELECT " + HOLD_COLUMNS + " FROM legal_holds WHERE id = ?"),
+                id.toString()).executeQuery()) {
+            return rs.next() ? Optional.of(hold(rs)) : Optional.empty();
+        }
+    }
+
+    private static LegalHold hold(ResultSet rs) throws SQLException {
+        return new LegalHold(UUID.fromString(rs.getString("id")), LegalHold.Scope.parse(rs.getString("scope")),
+                rs.getString("value"), rs.getString("reason"), rs.getString("created_by"),
+                EpochNanos.toInstant(rs.getLong("created_at")), rs.getString("released_by"),
+                EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "released_at")));
+    }
+
+    private static Map<String, String> tags(String json) {
+        try {
+            return JSON.readValue(json, TAGS);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("a stored session has a broken tags column: " + e.getOriginalMessage());
+        }
+    }
+}
