@@ -22,14 +22,14 @@ import java.util.regex.Pattern;
  * is not secret. Errors are {@link org.ttyaudit.core.config.ConfigException}s at the value's line; they never
  * quote a secret. Stateless.
  */
-final class SettingValues {
+public final class SettingValues {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private SettingValues() {
     }
 
     /** A duration under {@code key} within [{@code min}, {@code max}], or {@code fallback} when absent. */
-    static Duration duration(ConfigNode parent, String key, Duration fallback, Duration min, Duration max) {
+    public static Duration duration(ConfigNode parent, String key, Duration fallback, Duration min, Duration max) {
         Optional<ConfigNode> node = parent.get(key);
         if (node.isEmpty()) {
             return fallback;
@@ -65,7 +65,7 @@ final class SettingValues {
      *
      * @param env the environment (System::getenv, or a map in tests)
      */
-    static Optional<String> optionalSecret(ConfigNode parent, String key, UnaryOperator<String> env) {
+    public static Optional<String> optionalSecret(ConfigNode parent, String key, UnaryOperator<String> env) {
         Optional<ConfigNode> node = parent.get(key);
         if (node.isEmpty()) {
             return Optional.empty();
@@ -74,7 +74,7 @@ final class SettingValues {
     }
 
     /** The value of {@code node} ({@code what} in errors): plain text, {@code {env: …}} or {@code {file: …}}. */
-    static String secret(ConfigNode node, String what, UnaryOperator<String> env) {
+    public static String secret(ConfigNode node, String what, UnaryOperator<String> env) {
         if (node.isScalar()) {
             return node.text();
         }
@@ -105,7 +105,7 @@ final class SettingValues {
     }
 
     /** {@code path} as a file of the settings in {@code node}: a relative path is relative to the settings file. */
-    static Path path(ConfigNode node, String path) {
+    public static Path path(ConfigNode node, String path) {
         Path file = Path.of(path);
         Path dir = Path.of(node.source()).toAbsolutePath().getParent();
         return file.isAbsolute() || dir == null ? file : dir.resolve(file);

@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
+import org.ttyaudit.server.store.ForwardingStore;
 import org.ttyaudit.server.store.LedgerReader;
 import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.SessionQueries;
@@ -41,6 +42,7 @@ public final class SqliteStore implements Store {
     private final SqliteAlertQueries alerts;
     private final SqliteAccountStore accounts;
     private final SqliteNotificationOutbox notifications;
+    private final SqliteForwardingStore forwarding;
 
     private final boolean readOnly;
 
@@ -56,6 +58,7 @@ public final class SqliteStore implements Store {
         this.alerts = new SqliteAlertQueries(readers);
         this.accounts = new SqliteAccountStore(writer, readers);
         this.notifications = new SqliteNotificationOutbox(writer, readers);
+        this.forwarding = new SqliteForwardingStore(writer, readers);
     }
 
     /**
@@ -198,6 +201,11 @@ public final class SqliteStore implements Store {
     @Override
     public NotificationOutbox notifications() {
         return notifications;
+    }
+
+    @Override
+    public ForwardingStore forwarding() {
+        return forwarding;
     }
 
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */
