@@ -1,9 +1,9 @@
 package org.ttyaudit.server.notify;
 
 import org.ttyaudit.server.syslog.Rfc5424Message;
+import org.ttyaudit.server.syslog.SyslogSeverity;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,14 +34,7 @@ final class Rfc5424Formatter {
      * medium → 4 (warning), low → 5 (notice), info → 6 (informational); any other → 4 (warning).
      */
     static int syslogSeverity(String alertSeverity) {
-        return switch (alertSeverity.toLowerCase(Locale.ROOT)) {
-            case "critical" -> 2;
-            case "high" -> 3;
-            case "medium" -> 4;
-            case "low" -> 5;
-            case "info" -> 6;
-            default -> 4;
-        };
+        return SyslogSeverity.ofAlert(alertSeverity);
     }
 
     /** PRI: facility × 8 + severity. */

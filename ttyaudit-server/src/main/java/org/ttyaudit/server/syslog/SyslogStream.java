@@ -1,12 +1,11 @@
 package org.ttyaudit.server.syslog;
 
+import org.ttyaudit.server.tls.ClientSockets;
+
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -70,27 +69,9 @@ public final class SyslogStream implements AutoCloseable {
     }
 
     private void connect() throws IOException {
-        Socket s = new Socket();
-        try {
-            int millis = (int) timeout.toMillis();
-            s.connect(new InetSocketAddress(host, port), millis);
-            s.setSoTimeout(millis);
-            s.setTcpNoDelay(true);   // each write is a whole batch, to be sent at once
-            Socket stream = s;
-            if (tls != null) {
-                SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, host, port, true);
-                SSLParameters params = t.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");   // the certificate must name the host
-                t.setSSLParameters(params);
-                t.startHandshake();
-                stream = t;
-            }
-            out = stream.getOutputStream();
-            plain = s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        ClientSockets.Connection c = ClientSockets.open(host, port, tls, timeout);
+        out = c.stream().getOutputStream();
+        plain = c.plain();
     }
 
     /**
