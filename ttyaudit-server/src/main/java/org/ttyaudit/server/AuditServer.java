@@ -22,6 +22,8 @@ import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
+import org.ttyaudit.server.forwarding.Forwarding;
+import org.ttyaudit.server.forwarding.ForwardingSettings;
 import org.ttyaudit.server.index.ChunkIndexer;
 import org.ttyaudit.server.index.OutputTextIndexer;
 import org.ttyaudit.server.ingest.BatchParser;
@@ -83,6 +85,7 @@ public final class AuditServer implements AutoCloseable {
     private final String publicUrl;
     private final RuleRunner ruleRunner;
     private final NotificationDispatcher notifications;
+    private final Forwarding forwarding;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -94,6 +97,7 @@ public final class AuditServer implements AutoCloseable {
         RuleBook rules = RuleBook.load(settings.rules(), settings.file(), targets.names(), alertMetrics);
         CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
         GatewayPolicy gatewayPolicy = GatewayPolicy.load(settings.gateway());
+        ForwardingSettings forwarders = ForwardingSettings.parse(settings.forwarding());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -118,11 +122,17 @@ public final class AuditServer implements AutoCloseable {
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
         notifications = new NotificationDispatcher(store.notifications(), targets, metrics, clock).start();
+        forwarding = new Forwarding(forwarders, store, blobs, metrics, clock).start();
+        heads.addListener(head -> forwarding.wake());
         ruleRunner = new RuleRunner(store, blobs, rules, new AlertWriter(ledger, clock, this::publicUrl),
-                alertMetrics, clock, raised -> notifications.wake()).start();
+                alertMetrics, clock, raised -> {
+                    notifications.wake();
+                    forwarding.wake();
+                }).start();
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
                 ingestMetrics, outputIndexer::committed, batches -> {
                     ruleRunner.wake();
+                    forwarding.wake();
                     live.committed(batches);
                 });
 
@@ -133,7 +143,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock));
+                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), forwarding);
         api.start();
         heads.start(config.headInterval());
 
@@ -210,6 +220,22 @@ public final class AuditServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every forwarder has forwarded everything the server accepted so far; for tests.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void awaitForwarded(Duration timeout) {
+        try {
+            if (!forwarding.awaitCaughtUp(timeout)) {
+                throw new IllegalStateException("the forwarders did not catch up within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the forwarders", e);
+        }
+    }
+
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
@@ -218,6 +244,7 @@ public final class AuditServer implements AutoCloseable {
         ingest.close();
         ruleRunner.close();
         notifications.close();
+        forwarding.close();
         outputIndexer.close();
         heads.close();
         heads.signNow();

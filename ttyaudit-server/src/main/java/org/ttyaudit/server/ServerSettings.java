@@ -17,14 +17,15 @@ import java.util.Set;
  *   <li>{@code notify}: where alerts are sent, by name (webhooks, syslog);</li>
  *   <li>{@code capture}: capture policies handed to recorders (what is kept of whose sessions);</li>
  *   <li>{@code gateway}: the SSH gateway's targets, groups and allow rules, served to enrolled gateways
- *       ({@link org.ttyaudit.core.gateway.GatewayPolicy}).</li>
+ *       ({@link org.ttyaudit.core.gateway.GatewayPolicy});</li>
+ *   <li>{@code forwarding}: forwarders to log pipelines (syslog, Splunk HEC, Fluentd; docs/FORWARDING.md).</li>
  * </ul>
  * A missing default file means every section is empty (defaults everywhere); a missing file given explicitly is
  * an error. Immutable.
  */
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
-    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway");
+    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "forwarding");
 
     private final Path file;
     private final ConfigNode root;
@@ -72,6 +73,11 @@ public final class ServerSettings {
     /** The {@code gateway} section (an empty mapping when absent: no gateway user may reach anything). */
     public ConfigNode gateway() {
         return root.mapping("gateway");
+    }
+
+    /** The {@code forwarding} section (an empty mapping when absent: nothing is forwarded). */
+    public ConfigNode forwarding() {
+        return root.mapping("forwarding");
     }
 
     /** The {@code capture} section (an empty mapping when absent). */

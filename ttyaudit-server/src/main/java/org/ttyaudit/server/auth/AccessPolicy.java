@@ -36,7 +36,8 @@ public final class AccessPolicy {
         RULES_VIEW("read the rules in force", false),
         RULES_MANAGE("reload the rule file", false),
         SSH_KEY_MANAGE_OWN("add, list and remove one's own SSH keys (gateway logins)", false),
-        GATEWAY_ACCESS_READ("read the gateway policy and users' SSH public keys (gateways)", false);
+        GATEWAY_ACCESS_READ("read the gateway policy and users' SSH public keys (gateways)", false),
+        FORWARDERS_VIEW("read the forwarders' state and lag", false);
 
         private final String description;
         private final boolean sessionScoped;
@@ -106,7 +107,7 @@ public final class AccessPolicy {
         // Auditor: reads everything, manages nothing but their own API tokens.
         for (Action a : new Action[]{Action.SESSION_LIST, Action.SESSION_VIEW, Action.SEARCH, Action.AUDIT_LOG_VIEW,
                 Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN, Action.ALERT_LIST, Action.RULES_VIEW,
-                Action.SSH_KEY_MANAGE_OWN}) {
+                Action.SSH_KEY_MANAGE_OWN, Action.FORWARDERS_VIEW}) {
             t.get(Subject.AUDITOR).put(a, Grant.ALL);
         }
         // User: their own sessions; the ledger is public to every authenticated user (proofs reveal no content).

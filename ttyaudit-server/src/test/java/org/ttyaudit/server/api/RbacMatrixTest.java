@@ -165,6 +165,7 @@ class RbacMatrixTest {
             GET    /api/v1/ledger/consistency           -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/leaves                -         200   200   200   200   200   403   401   403
             GET    /api/v1/audit                        -         200   200   200   403   403   403   401   403
+            GET    /api/v1/forwarders                   -         200   200   200   403   403   403   401   403
             GET    /api/v1/alerts                       -         200   200   200   200   200   403   401   403
             GET    /api/v1/sessions/{id}/alerts         alice     200   200   200   200   404   403   401   403
             GET    /api/v1/sessions/{id}/alerts         bob       200   200   200   404   200   403   401   403

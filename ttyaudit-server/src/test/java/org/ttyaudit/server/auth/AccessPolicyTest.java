@@ -37,6 +37,7 @@ class AccessPolicyTest {
             RULES_MANAGE             ALL  NONE NONE NONE
             SSH_KEY_MANAGE_OWN       ALL  ALL  ALL  NONE
             GATEWAY_ACCESS_READ      ALL  NONE NONE ALL
+            FORWARDERS_VIEW          ALL  ALL  NONE NONE
             """;
 
     private static final String OTHER_USER = "mallory";
