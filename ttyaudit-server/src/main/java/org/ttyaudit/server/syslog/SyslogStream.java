@@ -58,14 +58,22 @@ public final class SyslogStream implements AutoCloseable {
                 connect();
             }
             for (byte[] m : messages) {
-                out.write((m.length + " ").getBytes(StandardCharsets.US_ASCII));
-                out.write(m);
+                out.write(frame(m));
             }
             out.flush();
         } catch (IOException | RuntimeException e) {
             disconnect();
             throw e;
         }
+    }
+
+    /** RFC 6587 octet counting: {@code MSG-LEN SP SYSLOG-MSG}, the length in decimal bytes. */
+    public static byte[] frame(byte[] message) {
+        byte[] prefix = (message.length + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + message.length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(message, 0, out, prefix.length, message.length);
+        return out;
     }
 
     private void connect() throws IOException {
