@@ -5,14 +5,20 @@ import io.javalin.http.Context;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.forwarding.ForwarderStatus;
 import org.ttyaudit.server.forwarding.Forwarding;
+import org.ttyaudit.server.store.RejectedDocument;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The forwarders' state: where each sends, how far it is through the feed, its lag and its last error. */
+/**
+ * The forwarders' state: where each sends, how far it is through the feed, its lag, its last error and the last
+ * documents its receiver refused for good.
+ */
 final class ForwarderRoutes implements Routes {
+    /** Rejected documents listed per forwarder (the store keeps them all, with the documents). */
+    private static final int RECENT_REJECTIONS = 10;
     private final Forwarding forwarding;
 
     ForwarderRoutes(Forwarding forwarding) {
@@ -41,6 +47,11 @@ final class ForwarderRoutes implements Routes {
             m.put("failures", s.failures());
             m.put("last_error", s.lastError());
             m.put("next_attempt_at", s.nextAttemptAt() == null ? null : s.nextAttemptAt().toString());
+            List<Object> refused = new ArrayList<>();
+            for (RejectedDocument r : forwarding.rejected(s.name(), RECENT_REJECTIONS)) {
+                refused.add(Map.of("event_id", r.eventId(), "reason", r.reason()));
+            }
+            m.put("recent_rejections", refused);
             list.add(m);
         }
         Json.write(ctx, 200, Map.of("forwarders", list));

@@ -2,6 +2,7 @@ package org.ttyaudit.server.forwarding;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.store.RejectedDocument;
 import org.ttyaudit.server.store.SignedHeadRecord;
 import org.ttyaudit.server.store.Store;
 
@@ -58,6 +59,11 @@ public final class Forwarding implements AutoCloseable {
         List<ForwarderStatus> out = new ArrayList<>();
         workers.forEach(w -> out.add(w.status()));
         return out;
+    }
+
+    /** The documents the receiver of forwarder {@code name} refused for good, newest first, at most {@code limit}. */
+    public List<RejectedDocument> rejected(String name, int limit) {
+        return store.forwarding().rejected(name, limit);
     }
 
     /**
