@@ -12,7 +12,6 @@ import org.ttyaudit.server.tls.ClientSockets;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -40,7 +39,8 @@ final class FluentdForwarder implements Forwarder {
 
     private final FluentdTarget target;
     private final SecureRandom random = new SecureRandom();
-    private volatile Socket plain;
+    /** The open connection, or null. */
+    private volatile ClientSockets.Connection connection;
     private OutputStream out;
     private MessageUnpacker in;
     private volatile boolean closed;
@@ -57,7 +57,7 @@ final class FluentdForwarder implements Forwarder {
         String chunk = chunkId();
         byte[] message = message(target.tag(), batch, chunk);
         try {
-            if (plain == null) {
+            if (connection == null) {
                 connect();
             }
             out.write(message);
@@ -156,20 +156,16 @@ final class FluentdForwarder implements Forwarder {
                 target.settings().timeout());
         out = c.stream().getOutputStream();
         in = MessagePack.newDefaultUnpacker(c.stream().getInputStream());
-        plain = c.plain();
+        connection = c;
     }
 
     private void disconnect() {
-        Socket s = plain;
-        plain = null;
+        ClientSockets.Connection c = connection;
+        connection = null;
         out = null;
         in = null;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // being dropped; nothing waits for it
-            }
+        if (c != null) {
+            c.drop();
         }
     }
 

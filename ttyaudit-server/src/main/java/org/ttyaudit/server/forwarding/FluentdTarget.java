@@ -1,11 +1,9 @@
 package org.ttyaudit.server.forwarding;
 
 import org.ttyaudit.core.config.ConfigNode;
-import org.ttyaudit.server.notify.NotifyTarget;
 
 import javax.net.ssl.SSLContext;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -30,16 +28,8 @@ public record FluentdTarget(ForwarderSettings settings, String host, int port, S
         f.allowOnly(ForwardingSettings.keys("host", "port", "protocol", "tag", "ca_file", "fingerprint",
                 "allow_insecure"));
         String host = f.text("host");
-        boolean tls = f.choice("protocol", "tls", List.of("tcp", "tls")).equals("tls");
-        if (!tls) {
-            NotifyTarget.requireEncryptionOffHost(f, f.require("protocol"), host, "forwarder " + name
-                    + " over tcp");
-            for (String key : List.of("ca_file", "fingerprint")) {
-                if (f.get(key).isPresent()) {
-                    throw f.require(key).error(key + ": only for protocol: tls");
-                }
-            }
-        }
+        SSLContext context = ForwardingTls.streamTls(f, name, host);
+        boolean tls = context != null;
         int port = (int) f.number("port", 24224, 1, 65535);
         String tag = f.text("tag", "ttyaudit");
         if (!TAG.matcher(tag).matches()) {
@@ -47,7 +37,7 @@ public record FluentdTarget(ForwarderSettings settings, String host, int port, S
         }
         ForwarderSettings common = ForwardingSettings.common(f, name, "fluentd", (tls ? "tls" : "tcp") + "://"
                 + host + ":" + port);
-        return new FluentdTarget(common, host, port, tls ? ForwardingTls.context(f) : null, tag);
+        return new FluentdTarget(common, host, port, context, tag);
     }
 
     @Override

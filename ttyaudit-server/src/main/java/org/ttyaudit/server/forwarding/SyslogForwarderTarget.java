@@ -1,12 +1,10 @@
 package org.ttyaudit.server.forwarding;
 
 import org.ttyaudit.core.config.ConfigNode;
-import org.ttyaudit.server.notify.NotifyTarget;
 import org.ttyaudit.server.notify.SyslogTarget;
 
 import javax.net.ssl.SSLContext;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,21 +32,13 @@ public record SyslogForwarderTarget(ForwarderSettings settings, String host, int
         f.allowOnly(ForwardingSettings.keys("host", "port", "protocol", "ca_file", "fingerprint", "allow_insecure",
                 "facility", "hostname", "sd_id", "max_message"));
         String host = f.text("host");
-        boolean tls = f.choice("protocol", "tls", List.of("tcp", "tls")).equals("tls");
-        if (!tls) {
-            NotifyTarget.requireEncryptionOffHost(f, f.require("protocol"), host, "forwarder " + name
-                    + " over tcp");
-            for (String key : List.of("ca_file", "fingerprint")) {
-                if (f.get(key).isPresent()) {
-                    throw f.require(key).error(key + ": only for protocol: tls");
-                }
-            }
-        }
+        SSLContext context = ForwardingTls.streamTls(f, name, host);
+        boolean tls = context != null;
         int port = (int) f.number("port", tls ? 6514 : 601, 1, 65535);
         int maxMessage = (int) f.number("max_message", DEFAULT_MAX_MESSAGE, 2048, 16 * 1024 * 1024);
         ForwarderSettings common = ForwardingSettings.common(f, name, "syslog", (tls ? "tls" : "tcp") + "://"
                 + host + ":" + port);
-        return new SyslogForwarderTarget(common, host, port, tls ? ForwardingTls.context(f) : null,
+        return new SyslogForwarderTarget(common, host, port, context,
                 SyslogTarget.facility(f, "auth"), SyslogTarget.hostname(f), SyslogTarget.sdId(f), maxMessage);
     }
 

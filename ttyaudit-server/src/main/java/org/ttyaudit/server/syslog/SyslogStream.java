@@ -3,6 +3,7 @@ package org.ttyaudit.server.syslog;
 import org.ttyaudit.server.tls.ClientSockets;
 
 import javax.net.ssl.SSLContext;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,8 +33,8 @@ public final class SyslogStream implements AutoCloseable {
     private final int port;
     private final SSLContext tls;
     private final Duration timeout;
-    /** The open TCP socket (under the TLS socket for TLS), or null. */
-    private volatile Socket plain;
+    /** The open connection, or null. */
+    private volatile ClientSockets.Connection connection;
     private OutputStream out;
     private volatile boolean closed;
 
@@ -51,10 +52,10 @@ public final class SyslogStream implements AutoCloseable {
             throw new IOException("the syslog connection is closed");
         }
         try {
-            if (plain != null && !stillOpen(plain)) {
+            if (connection != null && !stillOpen(connection.plain())) {
                 disconnect();
             }
-            if (plain == null) {
+            if (connection == null) {
                 connect();
             }
             for (byte[] m : messages) {
@@ -78,8 +79,9 @@ public final class SyslogStream implements AutoCloseable {
 
     private void connect() throws IOException {
         ClientSockets.Connection c = ClientSockets.open(host, port, tls, timeout);
-        out = c.stream().getOutputStream();
-        plain = c.plain();
+        // one TLS record or TCP write per batch rather than per message; send() flushes
+        out = new BufferedOutputStream(c.stream().getOutputStream(), 64 * 1024);
+        connection = c;
     }
 
     /**
@@ -106,16 +108,12 @@ public final class SyslogStream implements AutoCloseable {
     }
 
     /** Drops the connection (the next send opens a new one). */
-    public void disconnect() {
-        Socket s = plain;
-        plain = null;
+    private void disconnect() {
+        ClientSockets.Connection c = connection;
+        connection = null;
         out = null;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // the connection is being dropped; nothing is waiting for it
-            }
+        if (c != null) {
+            c.drop();
         }
     }
 

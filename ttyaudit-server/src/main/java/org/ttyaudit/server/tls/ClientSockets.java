@@ -45,5 +45,16 @@ public final class ClientSockets {
 
     /** An open connection: {@code plain} is the TCP socket, {@code stream} the one to read and write. */
     public record Connection(Socket plain, Socket stream) {
+        /**
+         * Closes the TCP socket (which ends the TLS one too, without close_notify: the connection is being
+         * dropped, and a write that hangs must end). Never fails.
+         */
+        public void drop() {
+            try {
+                plain.close();
+            } catch (IOException ignored) {
+                // the connection is being dropped; nothing is waiting for it
+            }
+        }
     }
 }

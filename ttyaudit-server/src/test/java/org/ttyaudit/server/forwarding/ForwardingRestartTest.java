@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.server.api.ServerFixture;
 import org.ttyaudit.server.testkit.RecordedSession;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +18,10 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.awaitStatus;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.idsOf;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.session;
+import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.settings;
 
 /**
  * A real server restarted in the middle of forwarding resumes from its durable cursor: what the receiver had
@@ -38,12 +39,9 @@ class ForwardingRestartTest {
 
     @Test
     void aRestartedServerResumesFromTheCursorWithoutLoss() throws Exception {
-        Path data = dir.resolve("data");
-        Files.createDirectories(data);
         try (HecReceiver hec = new HecReceiver()) {
-            Files.writeString(data.resolve("server.yaml"), "forwarding:\n  forwarders:\n"
-                    + "    - {name: splunk, type: splunk_hec, url: '" + hec.url() + "', token: t0k3n, batch_size: "
-                    + BATCH + "}\n  retry: {first_delay: 50ms, max_delay: 200ms}\n");
+            Path data = settings(dir, "    - {name: splunk, type: splunk_hec, url: '" + hec.url() + "', token: t0k3n,"
+                    + " batch_size: " + BATCH + "}\n  retry: {first_delay: 50ms, max_delay: 200ms}\n");
             AtomicInteger accepted = new AtomicInteger();
             // the collector takes three batches, then is busy: the server stops in the middle of the feed
             hec.answer(r -> accepted.incrementAndGet() <= 3 ? HecReceiver.Answer.SUCCESS
@@ -58,12 +56,7 @@ class ForwardingRestartTest {
                 for (int i = 0; i < 3; i++) {
                     expected.addAll(idsOf(session(server, host, "echo " + i, "ls"), 2));
                 }
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                JsonNode status;
-                do {
-                    Thread.sleep(50);
-                    status = server.get("/api/v1/forwarders", admin).json().get("forwarders").get(0);
-                } while (status.get("failures").asInt() < 2 && System.nanoTime() < deadline);
+                JsonNode status = awaitStatus(server, admin, st -> st.get("failures").asInt() >= 2);
                 assertThat(status.get("pending").asLong()).isPositive();
                 assertThat(status.get("lag_seconds").asDouble()).isPositive();
                 before = ids(hec.requests().subList(0, 3));
@@ -93,11 +86,8 @@ class ForwardingRestartTest {
 
     @Test
     void anEventTheCollectorRefusesForGoodIsKeptAndTheRestGoesOn() throws Exception {
-        Path data = dir.resolve("data");
-        Files.createDirectories(data);
         try (HecReceiver hec = new HecReceiver()) {
-            Files.writeString(data.resolve("server.yaml"), "forwarding:\n  forwarders:\n"
-                    + "    - {name: splunk, type: splunk_hec, url: '" + hec.url() + "', token: t0k3n}\n");
+            Path data = settings(dir, "    - {name: splunk, type: splunk_hec, url: '" + hec.url() + "', token: t0k3n}\n");
             hec.answer(r -> r.text().contains("\"command_line\":\"refused\"") ? new HecReceiver.Answer(400,
                     "{\"text\":\"Invalid data format\",\"code\":6}", Map.of()) : HecReceiver.Answer.SUCCESS);
             try (ServerFixture server = new ServerFixture(data)) {

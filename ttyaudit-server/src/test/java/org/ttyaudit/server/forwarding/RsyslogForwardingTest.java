@@ -91,13 +91,7 @@ class RsyslogForwardingTest {
             for (int i = 0; i < 4; i++) {
                 during.add(session(server, host, "echo " + i, "id", "whoami"));
             }
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            JsonNode status;
-            do {
-                Thread.sleep(100);
-                status = server.get("/api/v1/forwarders", admin).json().get("forwarders").get(0);
-            } while (status.get("failures").asInt() < 3 && System.nanoTime() < deadline);
-            assertThat(status.get("failures").asInt()).as(status.toString()).isGreaterThanOrEqualTo(3);
+            JsonNode status = awaitStatus(server, admin, s -> s.get("failures").asInt() >= 3);
             assertThat(status.get("pending").asLong()).isPositive();
             assertThat(status.get("last_error").asText()).contains("127.0.0.1:" + rsyslog.port);
             assertThat(server.get("/metrics", null).text()).contains("ttyaudit_forward_lag_entries{forwarder=\"siem\"}");
@@ -150,10 +144,28 @@ class RsyslogForwardingTest {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private ServerFixture server(String forwarders) throws Exception {
+        return new ServerFixture(settings(dir, forwarders + FAST_RETRY));
+    }
+
+    /** A data directory under {@code dir} whose server.yaml has the {@code forwarding} section {@code section}. */
+    static Path settings(Path dir, String section) throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
-        Files.writeString(data.resolve("server.yaml"), "forwarding:\n  forwarders:\n" + forwarders + FAST_RETRY);
-        return new ServerFixture(data);
+        Files.writeString(data.resolve("server.yaml"), "forwarding:\n  forwarders:\n" + section);
+        return data;
+    }
+
+    /** Polls the first forwarder's state in the API until {@code done} holds; fails after {@link #WAIT}. */
+    static JsonNode awaitStatus(ServerFixture server, String token, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode status = server.get("/api/v1/forwarders", token).json().get("forwarders").get(0);
+        while (!done.test(status)) {
+            assertThat(System.nanoTime()).as("not within %s: %s", WAIT, status).isLessThan(deadline);
+            Thread.sleep(50);
+            status = server.get("/api/v1/forwarders", token).json().get("forwarders").get(0);
+        }
+        return status;
     }
 
     /** Ingests a whole session of alice's on web-1 running {@code commands} (the last one exits 1 if "false"). */
