@@ -27,6 +27,11 @@ import java.util.function.DoubleSupplier;
  */
 final class ForwarderWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ForwarderWorker.class);
+    /**
+     * How stale the stored caught-up time may get while the forwarder idles with nothing pending: it is written
+     * again after this long, so that after a restart the lag in seconds is not overstated by more.
+     */
+    static final Duration CAUGHT_UP_REFRESH = Duration.ofMinutes(1);
 
     private final ForwarderTarget target;
     private final String name;
@@ -43,6 +48,8 @@ final class ForwarderWorker implements AutoCloseable {
     private volatile String lastError;
     private volatile Instant nextAttemptAt;
     private volatile boolean closing;
+    /** When a round last found nothing pending (null: not since the start); finer than the stored time. */
+    private volatile Instant lastIdle;
 
     ForwarderWorker(ForwarderTarget target, Forwarder forwarder, ForwardFeed feed, ForwardingStore cursors,
                     RetryPolicy retry, ForwardingMetrics metrics, Clock clock, DoubleSupplier random,
@@ -66,6 +73,12 @@ final class ForwarderWorker implements AutoCloseable {
      * @param latestHead   the tree size of the latest signed head now (−1: none)
      */
     void start(long ledgerSize, long latestHead) {
+        load(ledgerSize, latestHead);
+        worker.start();
+    }
+
+    /** Loads the cursor, creating it where the settings say a new one starts (without starting the thread). */
+    void load(long ledgerSize, long latestHead) {
         ForwardCursor c = cursors.cursor(name).orElse(null);
         if (c == null) {
             boolean oldest = target.settings().startAtOldest();
@@ -78,7 +91,6 @@ final class ForwarderWorker implements AutoCloseable {
             log.info("forwarder {} resumes at ledger leaf {}, signed head {}", name, c.nextLeaf(), c.headSize());
         }
         cursor = c;
-        worker.start();
     }
 
     void wake() {
@@ -97,6 +109,9 @@ final class ForwarderWorker implements AutoCloseable {
         ForwardCursor c = cursor;
         FeedBatch batch = feed.read(c.nextLeaf(), c.headSize(), target.settings().batchSize());
         if (batch.nextLeaf() == c.nextLeaf() && batch.headSize() == c.headSize()) {
+            if (batch.caughtUp()) {
+                stillCaughtUp(c);
+            }
             return 0;
         }
         Forwarder.Delivery delivery = Forwarder.Delivery.ALL;
@@ -134,6 +149,16 @@ final class ForwarderWorker implements AutoCloseable {
         return Math.max(1, batch.events().size());
     }
 
+    /** Nothing is pending: the caught-up time moves on (in the store at most every {@link #CAUGHT_UP_REFRESH}). */
+    private void stillCaughtUp(ForwardCursor c) {
+        Instant now = clock.instant();
+        if (Duration.between(c.caughtUpAt(), now).compareTo(CAUGHT_UP_REFRESH) >= 0) {
+            cursors.advance(name, c.nextLeaf(), c.headSize(), 0, List.of(), true, now);
+            cursor = new ForwardCursor(c.nextLeaf(), c.headSize(), c.forwarded(), c.rejected(), now);
+        }
+        lastIdle = now;
+    }
+
     private void failed(ForwardException e) {
         int n = failures + 1;
         failures = n;
@@ -157,7 +182,9 @@ final class ForwarderWorker implements AutoCloseable {
                     nextAttemptAt);
         }
         long pending = feed.pending(c.nextLeaf(), c.headSize());
-        double lag = pending == 0 ? 0 : Math.max(0, Duration.between(c.caughtUpAt(), clock.instant()).toMillis()
+        Instant idle = lastIdle;
+        Instant caughtUp = idle != null && idle.isAfter(c.caughtUpAt()) ? idle : c.caughtUpAt();
+        double lag = pending == 0 ? 0 : Math.max(0, Duration.between(caughtUp, clock.instant()).toMillis()
                 / 1000.0);
         return new ForwarderStatus(s.name(), s.type(), s.address(), c.nextLeaf(), c.headSize(), pending, lag,
                 c.forwarded(), c.rejected(), failures, lastError, nextAttemptAt);
