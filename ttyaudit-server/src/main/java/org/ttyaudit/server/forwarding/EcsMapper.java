@@ -133,6 +133,7 @@ public final class EcsMapper {
     public static ForwardedEvent alert(SessionHeader session, AlertRecord a) {
         Doc d = session(session, a.id().toString(), a.at(), "alert", "intrusion_detection", "info");
         d.put("event.kind", "alert");
+        d.put("event.dataset", "ttyaudit.alert");
         d.put("event.severity", SyslogSeverity.ofAlert(a.severity()));
         d.put("rule.name", a.rule());
         d.put("rule.description", a.description());

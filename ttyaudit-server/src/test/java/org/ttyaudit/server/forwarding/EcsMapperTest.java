@@ -112,6 +112,8 @@ class EcsMapperTest {
                 "command", "sudo -i", List.of("alert", "notify:ops"), 12);
         ForwardedEvent e = EcsMapper.alert(HEADER, a);
         assertThat(e.text("event.kind")).isEqualTo("alert");
+        assertThat(e.text("event.dataset")).isEqualTo("ttyaudit.alert");
+        assertThat(e.document().at("/event/category/0").asText()).isEqualTo("intrusion_detection");
         assertThat(e.document().at("/event/severity").asInt()).isEqualTo(3);
         assertThat(e.text("rule.name")).isEqualTo("root-shell");
         assertThat(e.text("ttyaudit.alert.matched")).isEqualTo("sudo -i");
