@@ -41,7 +41,6 @@ final class FluentdForwarder implements Forwarder {
     private final SecureRandom random = new SecureRandom();
     /** The open connection, or null. */
     private volatile ClientSockets.Connection connection;
-    private OutputStream out;
     private MessageUnpacker in;
     private volatile boolean closed;
 
@@ -60,6 +59,7 @@ final class FluentdForwarder implements Forwarder {
             if (connection == null) {
                 connect();
             }
+            OutputStream out = connection.stream().getOutputStream();
             out.write(message);
             out.flush();
             String ack = readAck();
@@ -154,18 +154,16 @@ final class FluentdForwarder implements Forwarder {
     private void connect() throws IOException {
         ClientSockets.Connection c = ClientSockets.open(target.host(), target.port(), target.tls(),
                 target.settings().timeout());
-        out = c.stream().getOutputStream();
         in = MessagePack.newDefaultUnpacker(c.stream().getInputStream());
         connection = c;
     }
 
     private void disconnect() {
-        ClientSockets.Connection c = connection;
+        ClientSockets.Connection dropped = connection;
         connection = null;
-        out = null;
         in = null;
-        if (c != null) {
-            c.drop();
+        if (dropped != null) {
+            dropped.drop();
         }
     }
 
