@@ -1,7 +1,7 @@
 // Administration (admins): users (create, role, disable, reset password, their API tokens), host enrollment
 // tokens with the `ttyaudit enroll …` line to run on a host, the enrolled hosts, the rules in force (with a
-// button that reloads the rule file), and storage and retention: bytes stored by user, host or day, and the
-// legal holds (place, release).
+// button that reloads the rule file), storage and retention: bytes stored by user, host or day, and the
+// legal holds (place, release), and the forwarders with their lag (docs/FORWARDING.md).
 import {getJson, send} from '../api.js';
 import {h, replace, field, table, time, notice, severityBadge} from '../dom.js';
 import {tokenTable, shownOnce} from './tokens.js';
@@ -16,6 +16,7 @@ export async function render(ctx) {
   const reloadResult = h('div', {id: 'rules-reload-result', 'aria-live': 'polite'});
   const storage = h('div', {id: 'storage'});
   const holds = h('div', {id: 'holds'});
+  const forwarders = h('div', {id: 'forwarders'});
   replace(ctx.view,
     h('section', {},
       h('h1', {tabindex: '-1'}, 'Administration'),
@@ -46,9 +47,13 @@ export async function render(ctx) {
       storage,
       h('h3', {}, 'Legal holds'),
       holdForm(holds),
-      holds));
+      holds,
+      h('h2', {}, 'Forwarders'),
+      h('p', {class: 'muted'}, 'Log pipelines the server forwards to (docs/FORWARDING.md): how much each has ' +
+        'not sent yet, and why it is waiting when its receiver is away. Nothing is lost while it waits.'),
+      forwarders));
   await Promise.all([drawUsers(ctx, users), drawEnrollment(enrollment), drawHosts(hosts), drawRules(rules),
-    drawStorage(storage, 'user'), drawHolds(holds)]);
+    drawStorage(storage, 'user'), drawHolds(holds), drawForwarders(forwarders)]);
 }
 
 async function drawUsers(ctx, box) {
@@ -186,6 +191,25 @@ async function drawRules(box) {
     h('td', {}, severityBadge(x.severity)),
     h('td', {}, x.description),
     h('td', {}, (x.actions ?? []).join(', '))))));
+}
+
+async function drawForwarders(box) {
+  const r = await getJson('/api/v1/forwarders');
+  if (r.forwarders.length === 0) {
+    replace(box, h('p', {}, 'No forwarders are configured (the settings file\'s forwarding section).'));
+    return;
+  }
+  replace(box, table('forwarders', ['Forwarder', 'Sends to', 'Pending', 'Behind', 'Forwarded', 'Refused', 'State'],
+    r.forwarders.map((f) => h('tr', {class: 'forwarder-row', dataset: {forwarder: f.name}},
+      h('td', {}, h('code', {}, f.name), h('span', {class: 'muted'}, ` ${f.type}`)),
+      h('td', {}, h('code', {}, f.address)),
+      h('td', {}, String(f.pending)),
+      h('td', {}, f.pending === 0 ? 'up to date' : `${Math.round(f.lag_seconds)} s`),
+      h('td', {}, String(f.forwarded)),
+      h('td', {}, String(f.rejected)),
+      h('td', {}, f.failures === 0 ? 'ok'
+        : [`retrying (${f.failures} failed): `, f.last_error ?? '', f.next_attempt_at
+          ? h('span', {class: 'muted'}, ' · next ', time(f.next_attempt_at)) : null])))));
 }
 
 async function reloadRules(box, result) {

@@ -22,6 +22,8 @@ import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
+import org.ttyaudit.server.forwarding.Forwarding;
+import org.ttyaudit.server.forwarding.ForwardingSettings;
 import org.ttyaudit.server.index.ChunkIndexer;
 import org.ttyaudit.server.index.OutputTextIndexer;
 import org.ttyaudit.server.ingest.BatchParser;
@@ -87,6 +89,7 @@ public final class AuditServer implements AutoCloseable {
     private final RuleRunner ruleRunner;
     private final NotificationDispatcher notifications;
     private final Retention retention;
+    private final Forwarding forwarding;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -99,6 +102,7 @@ public final class AuditServer implements AutoCloseable {
         CapturePolicies capturePolicies = CapturePolicies.parse(settings.capture());
         GatewayPolicy gatewayPolicy = GatewayPolicy.load(settings.gateway());
         RetentionSettings retentionSettings = RetentionSettings.parse(settings.retention());
+        ForwardingSettings forwarders = ForwardingSettings.parse(settings.forwarding());
         createPrivateDirectory(config.dataDir());
         store = SqliteStore.open(config.dataDir().resolve(DATABASE));
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
@@ -123,11 +127,17 @@ public final class AuditServer implements AutoCloseable {
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
         live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
         notifications = new NotificationDispatcher(store.notifications(), targets, metrics, clock).start();
+        forwarding = new Forwarding(forwarders, store, blobs, metrics, clock).start();
+        heads.addListener(head -> forwarding.wake());
         ruleRunner = new RuleRunner(store, blobs, rules, new AlertWriter(ledger, clock, this::publicUrl),
-                alertMetrics, clock, raised -> notifications.wake()).start();
+                alertMetrics, clock, raised -> {
+                    notifications.wake();
+                    forwarding.wake();
+                }).start();
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
                 ingestMetrics, outputIndexer::committed, batches -> {
                     ruleRunner.wake();
+                    forwarding.wake();
                     live.committed(batches);
                 });
 
@@ -141,7 +151,8 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention);
+                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention,
+                forwarding);
         api.start();
         heads.start(config.headInterval());
 
@@ -228,6 +239,22 @@ public final class AuditServer implements AutoCloseable {
         return retention.pruner().pruneAll();
     }
 
+    /**
+     * Waits until every forwarder has forwarded everything the server accepted so far; for tests.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void awaitForwarded(Duration timeout) {
+        try {
+            if (!forwarding.awaitCaughtUp(timeout)) {
+                throw new IllegalStateException("the forwarders did not catch up within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the forwarders", e);
+        }
+    }
+
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
@@ -236,6 +263,7 @@ public final class AuditServer implements AutoCloseable {
         ingest.close();
         ruleRunner.close();
         notifications.close();
+        forwarding.close();
         outputIndexer.close();
         retention.close();
         heads.close();

@@ -20,13 +20,15 @@ import java.util.Set;
  *       ({@link org.ttyaudit.core.gateway.GatewayPolicy});</li>
  *   <li>{@code retention}: how long sessions are kept, and the pruning job
  *       ({@link org.ttyaudit.server.retention.RetentionSettings}, docs/RETENTION.md).</li>
+ *   <li>{@code forwarding}: forwarders to log pipelines (syslog, Splunk HEC, Fluentd; docs/FORWARDING.md).</li>
  * </ul>
  * A missing default file means every section is empty (defaults everywhere); a missing file given explicitly is
  * an error. Immutable.
  */
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
-    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "retention");
+    private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "retention",
+            "forwarding");
 
     private final Path file;
     private final ConfigNode root;
@@ -79,6 +81,11 @@ public final class ServerSettings {
     /** The {@code retention} section (an empty mapping when absent: nothing is pruned). */
     public ConfigNode retention() {
         return root.mapping("retention");
+    }
+
+    /** The {@code forwarding} section (an empty mapping when absent: nothing is forwarded). */
+    public ConfigNode forwarding() {
+        return root.mapping("forwarding");
     }
 
     /** The {@code capture} section (an empty mapping when absent). */

@@ -9,6 +9,7 @@ import org.ttyaudit.server.auth.AccountService;
 import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.forwarding.Forwarding;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
 import org.ttyaudit.server.ingest.RecorderContact;
@@ -37,7 +38,8 @@ public final class Api {
                                    java.util.function.Supplier<String> publicUrl,
                                    String fingerprint, String webRoot, LiveHub live, RuleBook rules,
                                    CapturePolicies capturePolicies, GatewayPolicy gatewayPolicy,
-                                   SshKeyService sshKeys, Retention retention) {
+                                   SshKeyService sshKeys, Retention retention,
+                                   Forwarding forwarding) {
         RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
@@ -51,6 +53,7 @@ public final class Api {
                         new SessionIntegrity(store, blobs, proofs), heads),
                 new LedgerRoutes(store, proofs, heads),
                 new AuditRoutes(store),
+                new ForwarderRoutes(forwarding),
                 new AlertRoutes(store, new SessionAccess(store, audit), audit, rules),
                 new RetentionRoutes(store, retention.holds(), retention.settings(), retention.pruner()));
         return new ApiServer(listen, keyStore, keyPassword, credentials, store, metrics, groups,

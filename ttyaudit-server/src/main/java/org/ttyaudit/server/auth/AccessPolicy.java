@@ -39,7 +39,8 @@ public final class AccessPolicy {
         GATEWAY_ACCESS_READ("read the gateway policy and users' SSH public keys (gateways)", false),
         LEGAL_HOLD_VIEW("list legal holds", false),
         LEGAL_HOLD_MANAGE("place and release legal holds", false),
-        STORAGE_VIEW("read storage statistics and retention status", false);
+        STORAGE_VIEW("read storage statistics and retention status", false),
+        FORWARDERS_VIEW("read the forwarders' state and lag", false);
 
         private final String description;
         private final boolean sessionScoped;
@@ -109,7 +110,8 @@ public final class AccessPolicy {
         // Auditor: reads everything, manages nothing but their own API tokens.
         for (Action a : new Action[]{Action.SESSION_LIST, Action.SESSION_VIEW, Action.SEARCH, Action.AUDIT_LOG_VIEW,
                 Action.LEDGER_READ, Action.TOKEN_MANAGE_OWN, Action.ALERT_LIST, Action.RULES_VIEW,
-                Action.SSH_KEY_MANAGE_OWN, Action.LEGAL_HOLD_VIEW, Action.STORAGE_VIEW}) {
+                Action.SSH_KEY_MANAGE_OWN, Action.LEGAL_HOLD_VIEW, Action.STORAGE_VIEW,
+                Action.FORWARDERS_VIEW}) {
             t.get(Subject.AUDITOR).put(a, Grant.ALL);
         }
         // User: their own sessions; the ledger is public to every authenticated user (proofs reveal no content).

@@ -56,7 +56,7 @@ public record RetryPolicy(Duration firstDelay, Duration maxDelay, Duration giveU
      * @param retryAfter what the receiver asked for, or null
      * @param random     a uniform value in [0, 1) for the jitter
      */
-    Duration delay(int failedAttempts, Duration retryAfter, DoubleSupplier random) {
+    public Duration delay(int failedAttempts, Duration retryAfter, DoubleSupplier random) {
         if (retryAfter != null) {
             return retryAfter.isNegative() ? Duration.ZERO
                     : retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;

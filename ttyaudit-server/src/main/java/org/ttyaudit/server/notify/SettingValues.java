@@ -65,7 +65,7 @@ public final class SettingValues {
      *
      * @param env the environment (System::getenv, or a map in tests)
      */
-    static Optional<String> optionalSecret(ConfigNode parent, String key, UnaryOperator<String> env) {
+    public static Optional<String> optionalSecret(ConfigNode parent, String key, UnaryOperator<String> env) {
         Optional<ConfigNode> node = parent.get(key);
         if (node.isEmpty()) {
             return Optional.empty();
@@ -74,7 +74,7 @@ public final class SettingValues {
     }
 
     /** The value of {@code node} ({@code what} in errors): plain text, {@code {env: …}} or {@code {file: …}}. */
-    static String secret(ConfigNode node, String what, UnaryOperator<String> env) {
+    public static String secret(ConfigNode node, String what, UnaryOperator<String> env) {
         if (node.isScalar()) {
             return node.text();
         }
@@ -105,7 +105,7 @@ public final class SettingValues {
     }
 
     /** {@code path} as a file of the settings in {@code node}: a relative path is relative to the settings file. */
-    static Path path(ConfigNode node, String path) {
+    public static Path path(ConfigNode node, String path) {
         Path file = Path.of(path);
         Path dir = Path.of(node.source()).toAbsolutePath().getParent();
         return file.isAbsolute() || dir == null ? file : dir.resolve(file);

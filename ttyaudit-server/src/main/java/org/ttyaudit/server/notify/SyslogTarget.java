@@ -97,23 +97,40 @@ public record SyslogTarget(String name, String host, int port, Protocol protocol
             throw t.require("max_datagram").error("max_datagram: only for protocol: udp");
         }
         int port = (int) t.number("port", protocol.defaultPort, 1, 65535);
-        String facilityName = t.choice("facility", "auth", FACILITIES.keySet().stream().sorted().toList());
         Duration timeout = SettingValues.duration(t, "timeout", WebhookTarget.DEFAULT_TIMEOUT, Duration.ofMillis(100),
                 Duration.ofMinutes(5));
+        String hostname = hostname(t);
+        String sdId = sdId(t);
+        int maxDatagram = (int) t.number("max_datagram", DEFAULT_MAX_DATAGRAM, MIN_MAX_DATAGRAM, 65_000);
+        return new SyslogTarget(name, host, port, protocol, facility(t, "auth"), timeout,
+                protocol == Protocol.TLS ? TrustedCertificates.context(t) : null, hostname, sdId, maxDatagram);
+    }
+
+    /** The {@code facility} key's code (a name such as {@code auth} or {@code local0}), {@code fallback} when absent. */
+    public static int facility(ConfigNode t, String fallback) {
+        return FACILITIES.get(t.choice("facility", fallback, FACILITIES.keySet().stream().sorted().toList()));
+    }
+
+    /** The {@code hostname} key (HOSTNAME): this server's name, as printable ASCII, when absent. */
+    public static String hostname(ConfigNode t) {
         String hostname = t.text("hostname", null);
         if (hostname == null) {
-            hostname = LocalHostName.get().map(SyslogTarget::printableAscii).orElse("-");
-        } else if (!HOSTNAME.matcher(hostname).matches()) {
+            return LocalHostName.get().map(SyslogTarget::printableAscii).orElse("-");
+        }
+        if (!HOSTNAME.matcher(hostname).matches()) {
             throw t.require("hostname").error("hostname: 1 to 255 printable ASCII characters, no spaces");
         }
+        return hostname;
+    }
+
+    /** The {@code sd_id} key: {@link #DEFAULT_SD_ID} when absent. */
+    public static String sdId(ConfigNode t) {
         String sdId = t.text("sd_id", DEFAULT_SD_ID);
         if (!SD_ID.matcher(sdId).matches()) {
             throw t.require("sd_id").error("sd_id: expected NAME@NUMBER (a private enterprise number, RFC 5424"
                     + " section 6.3.2), at most 32 characters, no space, '=', ']' or '\"'");
         }
-        int maxDatagram = (int) t.number("max_datagram", DEFAULT_MAX_DATAGRAM, MIN_MAX_DATAGRAM, 65_000);
-        return new SyslogTarget(name, host, port, protocol, FACILITIES.get(facilityName), timeout,
-                protocol == Protocol.TLS ? TrustedCertificates.context(t) : null, hostname, sdId, maxDatagram);
+        return sdId;
     }
 
     private static String printableAscii(String s) {

@@ -23,7 +23,7 @@ import java.util.Optional;
  * {@code ca_file} (PEM) when it has one, for receivers whose certificate an in-house authority signed. Host names
  * are always checked against the certificate (the HTTP client does it; the syslog sender asks for it). Stateless.
  */
-final class TrustedCertificates {
+public final class TrustedCertificates {
     private TrustedCertificates() {
     }
 
@@ -34,7 +34,7 @@ final class TrustedCertificates {
      * @throws org.ttyaudit.core.config.ConfigException at {@code ca_file} when the file cannot be read or holds no
      *                                                  certificate
      */
-    static SSLContext context(ConfigNode target) {
+    public static SSLContext context(ConfigNode target) {
         Optional<ConfigNode> caNode = target.get("ca_file");
         try {
             if (caNode.isEmpty()) {

@@ -10,9 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -84,32 +81,12 @@ final class WebhookNotifier implements Notifier {
     }
 
     private Optional<Duration> retryAfter(HttpResponse<?> response) {
-        Optional<String> value = response.headers().firstValue("Retry-After").map(String::strip);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.get())));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Optional.of(Duration.between(clock.instant(), at.toInstant()));
-            } catch (DateTimeParseException e2) {
-                return Optional.empty();   // not a value RFC 9110 allows: our own backoff decides
-            }
-        }
+        return DeliveryFailures.retryAfter(response, clock);
     }
 
-    /** An I/O error in a few words: the JDK's exception names are clearer than some of its messages. */
+    /** As {@link DeliveryFailures#describe}. */
     static String describe(IOException e) {
-        String m = e.getMessage();
-        Throwable cause = e.getCause();
-        if ((m == null || m.isBlank()) && cause != null) {
-            m = cause.getMessage();
-        }
-        String kind = (cause instanceof IOException && (e.getMessage() == null || e.getMessage().isBlank())
-                ? cause : e).getClass().getSimpleName();
-        return kind + (m == null || m.isBlank() ? "" : " (" + m + ")");
+        return DeliveryFailures.describe(e);
     }
 
     @Override

@@ -37,6 +37,9 @@ public interface Store extends AutoCloseable {
     /** Alert notifications waiting for delivery (queued by {@link WriteTransaction#enqueueNotification}). */
     NotificationOutbox notifications();
 
+    /** Forwarders' cursors and the reads of the forwarding feed. */
+    ForwardingStore forwarding();
+
     @Override
     void close();
 

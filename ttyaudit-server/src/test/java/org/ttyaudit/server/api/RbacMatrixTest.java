@@ -165,6 +165,7 @@ class RbacMatrixTest {
             GET    /api/v1/ledger/consistency           -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/leaves                -         200   200   200   200   200   403   401   403
             GET    /api/v1/audit                        -         200   200   200   403   403   403   401   403
+            GET    /api/v1/forwarders                   -         200   200   200   403   403   403   401   403
             GET    /api/v1/alerts                       -         200   200   200   200   200   403   401   403
             GET    /api/v1/sessions/{id}/alerts         alice     200   200   200   200   404   403   401   403
             GET    /api/v1/sessions/{id}/alerts         bob       200   200   200   404   200   403   401   403
@@ -418,6 +419,7 @@ class RbacMatrixTest {
         m.put("GET /api/v1/ledger/consistency", get("/api/v1/ledger/consistency?from=1&to=2"));
         m.put("GET /api/v1/ledger/leaves", get("/api/v1/ledger/leaves?start=0&count=1"));
         m.put("GET /api/v1/audit", get("/api/v1/audit?limit=1"));
+        m.put("GET /api/v1/forwarders", get("/api/v1/forwarders"));
         m.put("GET /api/v1/alerts", new Endpoint((who, t) -> probe(who, "/api/v1/alerts"),
                 (who, t) -> audit(actor(who), "alert.list", null, withVia(who, Map.of()))));
         m.put("GET /api/v1/sessions/{id}/alerts", sessionRead("/alerts", "session.view", Map.of("part", "alerts")));

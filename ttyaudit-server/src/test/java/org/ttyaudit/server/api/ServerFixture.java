@@ -131,7 +131,7 @@ public final class ServerFixture implements AutoCloseable {
         return send(request(path, token).header("Content-Type", "application/json").method(method, body).build());
     }
 
-    Response ingest(String credential, java.util.UUID session, byte[] frames) throws Exception {
+    public Response ingest(String credential, java.util.UUID session, byte[] frames) throws Exception {
         return postBytes("/api/v1/ingest/sessions/" + session, credential, IngestRoutes.CONTENT_TYPE, frames);
     }
 

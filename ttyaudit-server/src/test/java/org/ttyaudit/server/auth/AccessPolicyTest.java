@@ -40,6 +40,7 @@ class AccessPolicyTest {
             LEGAL_HOLD_VIEW          ALL  ALL  NONE NONE
             LEGAL_HOLD_MANAGE        ALL  NONE NONE NONE
             STORAGE_VIEW             ALL  ALL  NONE NONE
+            FORWARDERS_VIEW          ALL  ALL  NONE NONE
             """;
 
     private static final String OTHER_USER = "mallory";

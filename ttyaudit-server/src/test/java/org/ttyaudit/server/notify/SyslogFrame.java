@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
  * the formatter it checks: it refuses what the grammar refuses (an unescaped {@code "} or {@code ]} in a
  * parameter value, invalid UTF-8, a bad header field), so a test that reads a message proves it well-formed.
  */
-record SyslogFrame(int pri, String timestamp, String hostname, String appName, String procId, String msgId,
+public record SyslogFrame(int pri, String timestamp, String hostname, String appName, String procId, String msgId,
                    String sdId, Map<String, String> params, boolean bom, String msg) {
     private static final Pattern HEADER = Pattern.compile(
             "<(\\d{1,3})>1 (\\S+) ([!-~]{1,255}) ([!-~]{1,48}) ([!-~]{1,128}) ([!-~]{1,32}) ");
     private static final Pattern SD_NAME = Pattern.compile("[!#-<>-\\\\^-~]{1,32}");
 
-    static SyslogFrame parse(byte[] bytes) {
+    public static SyslogFrame parse(byte[] bytes) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -71,7 +71,13 @@ class WebUiTest {
     static void serverWithARecordedSessionAndABrowser() throws Exception {
         Browser.assumeInstalled();
         Path data = home.resolve("server-data");
-        RecordFixture.writeFile(data.resolve("server.yaml"), "rules:\n  file: rules.yaml\n" + RETENTION);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();   // nothing listens there once this is closed: the forwarder retries
+        }
+        RecordFixture.writeFile(data.resolve("server.yaml"), "rules:\n  file: rules.yaml\n" + RETENTION
+                + "forwarding:\n  forwarders:\n    - {name: siem, type: syslog, host: 127.0.0.1, port: " + closedPort
+                + ", protocol: tcp}\n");
         RecordFixture.writeFile(data.resolve("rules.yaml"), RULES);
         server = new ServerProcess(data).start();
         server.admin();
@@ -492,6 +498,11 @@ class WebUiTest {
         browser.await("#rules tr.rule-row[data-rule='web-ui-added']");
         browser.script("document.getElementById('reload-rules').scrollIntoView()");
         browser.screenshot("admin-rules");
+        // Admin: the forwarders; this one's receiver does not listen, so it is behind and says why it waits
+        assertThat(browser.awaitText("#forwarders tr.forwarder-row[data-forwarder='siem']", "retrying").getText())
+                .contains("tcp://127.0.0.1:").contains("Connection refused");
+        browser.script("document.getElementById('forwarders').scrollIntoView()");
+        browser.screenshot("admin-forwarders");
 
         try {
             browser.phone(375, 812);

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /** {@link LedgerReader} on the read pool: committed leaves, nodes and signed heads. Thread-safe. */
 final class SqliteLedgerReader implements LedgerReader {
-    private static final String HEAD_COLUMNS = "tree_size, root_hash, signed_at, key_id, signature";
+    static final String HEAD_COLUMNS = "tree_size, root_hash, signed_at, key_id, signature";
 
     private final SqliteReaders readers;
 
@@ -92,7 +92,7 @@ final class SqliteLedgerReader implements LedgerReader {
         });
     }
 
-    private static SignedHeadRecord head(ResultSet rs) throws SQLException {
+    static SignedHeadRecord head(ResultSet rs) throws SQLException {
         return new SignedHeadRecord(rs.getLong("tree_size"), rs.getBytes("root_hash"),
                 EpochNanos.toInstant(rs.getLong("signed_at")), rs.getString("key_id"), rs.getBytes("signature"));
     }

@@ -340,8 +340,36 @@ final class SqliteSchema {
             CREATE INDEX legal_holds_active ON legal_holds (scope, value) WHERE released_at IS NULL;
             """;
 
+    /**
+     * Forwarding ({@link SqliteForwardingStore}, docs/FORWARDING.md): each forwarder's durable cursor through the
+     * feed (ledger leaves before {@code next_leaf}, signed heads up to {@code head_size} are forwarded) with its
+     * counts and the last time it had nothing pending; and the documents receivers refused for good, kept rather
+     * than skipped silently.
+     */
+    private static final String FORWARDING = """
+            CREATE TABLE forward_cursors (
+                forwarder    TEXT PRIMARY KEY,
+                next_leaf    INTEGER NOT NULL,
+                head_size    INTEGER NOT NULL,
+                forwarded    INTEGER NOT NULL,
+                rejected     INTEGER NOT NULL,
+                caught_up_at INTEGER NOT NULL,
+                updated_at   INTEGER NOT NULL
+            );
+            CREATE TABLE forward_rejected (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                forwarder   TEXT NOT NULL,
+                event_id    TEXT NOT NULL,
+                document    TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                rejected_at INTEGER NOT NULL
+            );
+            CREATE INDEX forward_rejected_by_forwarder ON forward_rejected (forwarder, id);
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION);
+    private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION,
+            FORWARDING);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
+import org.ttyaudit.server.store.ForwardingStore;
 import org.ttyaudit.server.store.LedgerReader;
 import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.RetentionQueries;
@@ -43,6 +44,7 @@ public final class SqliteStore implements Store {
     private final SqliteAccountStore accounts;
     private final SqliteNotificationOutbox notifications;
     private final SqliteRetentionQueries retention;
+    private final SqliteForwardingStore forwarding;
 
     private final boolean readOnly;
 
@@ -59,6 +61,7 @@ public final class SqliteStore implements Store {
         this.accounts = new SqliteAccountStore(writer, readers);
         this.notifications = new SqliteNotificationOutbox(writer, readers);
         this.retention = new SqliteRetentionQueries(readers);
+        this.forwarding = new SqliteForwardingStore(writer, readers);
     }
 
     /**
@@ -206,6 +209,11 @@ public final class SqliteStore implements Store {
     @Override
     public NotificationOutbox notifications() {
         return notifications;
+    }
+
+    @Override
+    public ForwardingStore forwarding() {
+        return forwarding;
     }
 
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */
