@@ -13,6 +13,9 @@ import java.util.List;
  * bytes of output with no key typed (a build log, {@code cat} of a big file) the model stops and starts afresh at
  * the next key, so bulk output costs nothing here.
  *
+ * <p>What the target prints before the shell's first prompt ({@code Last login: …}, the message of the day) is
+ * never a command, even with a command typed ahead of it ({@link ScreenCommandTracker#forLogin}).
+ *
  * <p>Not thread-safe: the caller serialises the calls (the recording's lock).
  */
 final class ScreenCommands {
@@ -26,7 +29,8 @@ final class ScreenCommands {
     ScreenCommands(int cols, int rows) {
         this.cols = cols;
         this.rows = rows;
-        this.tracker = new ScreenCommandTracker(cols, rows);
+        // The record starts with the login: the target's banner comes before the shell's first prompt.
+        this.tracker = ScreenCommandTracker.forLogin(cols, rows);
     }
 
     void output(long offsetMicros, byte[] b, int off, int len) {
