@@ -33,6 +33,13 @@ import java.util.List;
  * still printing falls back to stripping the last primary prompt's text; the Python REPL's {@code ...} blocks
  * are not joined.
  *
+ * <p>{@link #forLogin}: a tracker that watches a login from its first byte (the SSH gateway's), where the host
+ * prints a banner ({@code Last login: …}, the message of the day) before the shell's first prompt. A line typed
+ * ahead of that prompt is echoed by the terminal as it was typed, wherever the cursor is, and a banner line going
+ * down is not that echo: until a prompt has been seen, an Enter typed with nothing on the screen before the cursor
+ * takes only a line that ends with the text typed for it (the terminal's echo, or the shell's redisplay after its
+ * prompt), and the command is that text; lines that do not (the banner) pass by.
+ *
  * <p>Not thread-safe: call it from the one thread that handles the session's events, in stream order. Never
  * throws on any byte content. No allocation per byte.
  */
@@ -41,6 +48,8 @@ public final class ScreenCommandTracker {
     private static final long QUIET_MICROS = 50_000;
     /** Enters whose line end never showed (e.g. at a no-echo prompt) are forgotten beyond this many. */
     private static final int MAX_PENDING_ENTERS = 16;
+    /** A line typed ahead of the first prompt is compared with its echo up to this many bytes. */
+    private static final int MAX_TYPED = 4096;
 
     private static final int KEY_GROUND = 0;
     private static final int KEY_ESCAPE = 1;
@@ -48,6 +57,7 @@ public final class ScreenCommandTracker {
     private static final int KEY_SS3 = 3;
 
     private final TerminalScreen screen;
+    private final boolean login;
     private final List<ScreenCommand> ready = new ArrayList<>();
     private final ArrayDeque<PendingEnter> pendingEnters = new ArrayDeque<>();
 
@@ -66,20 +76,51 @@ public final class ScreenCommandTracker {
     private String promptText = "";
     private String primaryPrompt = "";
 
+    /**
+     * {@link #forLogin}: the current line was started before any prompt showed, with nothing before the cursor;
+     * its Enter waits for the echo of {@link #typed}.
+     */
+    private boolean typedAhead;
+    /** What was typed on the current line, as a terminal in cooked mode edits it (erase, kill, word erase). */
+    private final byte[] typed = new byte[MAX_TYPED];
+    private int typedLength;
+    /** False once a key was typed whose echo is not its own text (Tab, an arrow, …): the echo cannot be checked. */
+    private boolean typedKnown;
+
     /** The lines of a command the shell is still continuing, joined with \n; null when there is none. */
     private String continuation;
     private long continuationOffset;
 
-    /** Enter was pressed; the line is read when the shell shows its end. */
-    private record PendingEnter(long offsetMicros, int pastedLineBreaks) {
+    /**
+     * Enter was pressed; the line is read when the shell shows its end.
+     *
+     * @param echoOf the line typed ahead of the first prompt, whose echo is its line ({@link #forLogin}); null when
+     *               the line under the cursor is taken as it is
+     */
+    private record PendingEnter(long offsetMicros, int pastedLineBreaks, String echoOf) {
     }
 
     /**
      * @throws IllegalArgumentException if a dimension is not positive
      */
     public ScreenCommandTracker(int cols, int rows) {
+        this(cols, rows, false);
+    }
+
+    private ScreenCommandTracker(int cols, int rows, boolean login) {
         this.screen = new TerminalScreen(cols, rows);
+        this.login = login;
         screen.setCursorDownListener(this::lineMayEnd);
+    }
+
+    /**
+     * A tracker for a session watched from its very start, whose host may print a banner before the shell's first
+     * prompt: no banner line is taken for a command typed ahead of it (see the class comment).
+     *
+     * @throws IllegalArgumentException if a dimension is not positive
+     */
+    public static ScreenCommandTracker forLogin(int cols, int rows) {
+        return new ScreenCommandTracker(cols, rows, true);
     }
 
     /** What the session wrote to the terminal. */
@@ -129,6 +170,9 @@ public final class ScreenCommandTracker {
     private void key(long offsetMicros, int c) {
         boolean cr = lastKeyWasCr;
         lastKeyWasCr = c == '\r';
+        if (typedAhead && c != '\r' && c != '\n') {
+            typedKey(c);
+        }
         if (c == 0x1B) {
             keyState = KEY_ESCAPE;
         } else if ((c == '\r' || c == '\n') && inPaste) {
@@ -142,7 +186,8 @@ public final class ScreenCommandTracker {
             if (pendingEnters.size() == MAX_PENDING_ENTERS) {
                 pendingEnters.removeFirst();
             }
-            pendingEnters.addLast(new PendingEnter(offsetMicros, pastedLineBreaks));
+            String echoOf = typedAhead && typedKnown ? typedText() : null;
+            pendingEnters.addLast(new PendingEnter(offsetMicros, pastedLineBreaks, echoOf));
             pastedLineBreaks = 0;
             awaitingLineStart = true;
         } else if (c == 0x03 && !screen.inAlternateScreen()) {
@@ -151,6 +196,37 @@ public final class ScreenCommandTracker {
             pastedLineBreaks = 0;
             awaitingLineStart = true;
         }
+    }
+
+    /** Keeps the text of a line typed ahead of the first prompt as a terminal in cooked mode edits it. */
+    private void typedKey(int c) {
+        if (c == 0x7F || c == 0x08) {   // erase: the last character (all bytes of a UTF-8 sequence)
+            while (typedLength > 0 && (typed[--typedLength] & 0xC0) == 0x80) {
+                // a continuation byte: keep going to the sequence's first byte
+            }
+        } else if (c == 0x15) {   // kill: the whole line
+            typedLength = 0;
+        } else if (c == 0x17) {   // word erase: blanks, then the word before them
+            while (typedLength > 0 && typed[typedLength - 1] == ' ') {
+                typedLength--;
+            }
+            while (typedLength > 0 && typed[typedLength - 1] != ' ') {
+                typedLength--;
+            }
+        } else if (c < 0x20 || typedLength == MAX_TYPED) {
+            typedKnown = false;   // Tab, an escape sequence, a line too long: its echo is not just the text
+        } else {
+            typed[typedLength++] = (byte) c;
+        }
+    }
+
+    private String typedText() {
+        String text = new String(typed, 0, typedLength, java.nio.charset.StandardCharsets.UTF_8);
+        int end = text.length();
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     /** The terminal window changed size. */
@@ -190,6 +266,13 @@ public final class ScreenCommandTracker {
         } else if (quiet && !promptText.isBlank()) {
             primaryPrompt = promptText;
         }
+        typedAhead = login && primaryPrompt.isBlank() && promptText.isBlank();
+        typedLength = 0;
+        typedKnown = true;
+        if (!primaryPrompt.isBlank()) {
+            // The shell is at its prompt: a line typed ahead of it has shown its echo by now, or never will.
+            pendingEnters.removeIf(e -> e.echoOf() != null);
+        }
     }
 
     /** Called by the screen before the cursor moves down: if Enter was pressed, this is the line's end. */
@@ -197,8 +280,26 @@ public final class ScreenCommandTracker {
         if (pendingEnters.isEmpty() || screen.inAlternateScreen()) {
             return;
         }
-        PendingEnter enter = pendingEnters.removeFirst();
-        accept(enter.offsetMicros(), currentLine(enter.pastedLineBreaks()));
+        if (pendingEnters.peekFirst().echoOf() == null) {
+            PendingEnter enter = pendingEnters.removeFirst();
+            accept(enter.offsetMicros(), currentLine(enter.pastedLineBreaks()));
+            return;
+        }
+        // Typed ahead of the first prompt: this line is the echo of the first Enter whose text it ends with, or
+        // is output (a banner) that leaves them all waiting. Enters before the one it echoes never showed.
+        String line = currentLine(0);
+        int skip = 0;
+        for (PendingEnter e : pendingEnters) {
+            if (e.echoOf() == null || line.endsWith(e.echoOf())) {
+                for (int i = 0; i < skip; i++) {
+                    pendingEnters.removeFirst();
+                }
+                pendingEnters.removeFirst();
+                accept(e.offsetMicros(), e.echoOf() != null ? e.echoOf() : currentLine(e.pastedLineBreaks()));
+                return;
+            }
+            skip++;
+        }
     }
 
     private void accept(long offset, String line) {

@@ -11,6 +11,9 @@ import java.util.List;
  * bytes of output with no key typed (a build log, {@code cat} of a big file) the model stops and starts afresh at
  * the next key, so bulk output costs nothing here.
  *
+ * <p>What the target prints before the shell's first prompt ({@code Last login: …}, the message of the day) is
+ * never a command, even with a command typed ahead of it ({@link ScreenCommandTracker#forLogin}).
+ *
  * <p>Not thread-safe: the caller serialises the calls (the recording's lock).
  */
 public final class ScreenCommands {
@@ -24,7 +27,8 @@ public final class ScreenCommands {
     public ScreenCommands(int cols, int rows) {
         this.cols = cols;
         this.rows = rows;
-        this.tracker = new ScreenCommandTracker(cols, rows);
+        // The record starts with the login: the target's banner comes before the shell's first prompt.
+        this.tracker = ScreenCommandTracker.forLogin(cols, rows);
     }
 
     public void output(long offsetMicros, byte[] b, int off, int len) {

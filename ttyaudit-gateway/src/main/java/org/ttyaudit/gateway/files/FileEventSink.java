@@ -20,6 +20,10 @@ public interface FileEventSink {
      */
     void touched(String operation, String path, String targetPath, Long bytes, byte[] sha256);
 
-    /** The stream could not be followed (the description says what was wrong); the tap reports nothing more. */
+    /**
+     * The stream could not be followed (the description says what was wrong), or it ended inside a message. Called
+     * at most once; the tap follows no more of the stream, and at its close reports only the transfers it saw
+     * under way before the problem, with what they had moved by then.
+     */
     void problem(String description);
 }

@@ -84,12 +84,20 @@ public final class SftpTap implements FileTap {
             return;
         }
         closed = true;
+        if (!stopped && (clientFramer.midPacket() || serverFramer.midPacket())) {
+            stop("SFTP stream from the " + (clientFramer.midPacket() ? "client" : "server")
+                    + " ends inside a packet");
+        }
         try {
+            // Also after a problem: what a file went through before it is known, and a client must not be able
+            // to hide an upload by breaking the stream after it.
             for (OpenFile file : handles.values()) {
                 report(file);
             }
         } catch (RuntimeException e) {
-            stop("SFTP tap failed at the end of the channel: " + e);
+            if (!stopped) {
+                stop("SFTP tap failed at the end of the channel: " + e);
+            }
         }
         handles.clear();
         outstanding.clear();
@@ -233,11 +241,14 @@ public final class SftpTap implements FileTap {
                     if (handles.size() >= MAX_HANDLES) {
                         throw new MalformedStream("SFTP session has more than " + MAX_HANDLES + " files open");
                     }
-                    handles.put(r.opaque(), new OpenFile(open.path, open.createsContent, held));
+                    OpenFile earlier = handles.put(r.opaque(), new OpenFile(open.path, open.createsContent, held));
+                    if (earlier != null) {
+                        report(earlier);   // the server gave out a handle still open: that file is done with
+                    }
                 }
             }
             case DATA -> {
-                if (request instanceof Read read) {
+                if (request instanceof Read read && !read.file.reported) {
                     int start = r.string();
                     read.file.read().add(read.offset, r.array(), start, r.lastLength());
                 }
@@ -264,6 +275,7 @@ public final class SftpTap implements FileTap {
     }
 
     private void report(OpenFile file) {
+        file.reported = true;
         if (file.read != null || file.readAnswered) {
             ContentHash read = file.read();
             sink.touched("read", file.path, null, read.bytes(), read.finish());
@@ -295,6 +307,11 @@ public final class SftpTap implements FileTap {
         ContentHash read;
         ContentHash write;
         boolean readAnswered;
+        /**
+         * Its events are out; content confirmed later (replies may come after the CLOSE's) is no longer counted,
+         * so that nothing is held for it either.
+         */
+        boolean reported;
 
         OpenFile(String path, boolean createsContent, ByteBudget budget) {
             this.path = path;
@@ -351,7 +368,7 @@ public final class SftpTap implements FileTap {
 
         void confirm(boolean ok, ByteBudget budget) {
             discard(budget);
-            if (!ok) {
+            if (!ok || file.reported) {
                 return;
             }
             if (data == null) {

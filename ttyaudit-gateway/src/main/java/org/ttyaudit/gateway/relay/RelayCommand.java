@@ -159,7 +159,7 @@ final class RelayCommand implements Command {
             recording.execCommand(commandLine);
         }
         recording.onTerminate(reason -> hangUp("the audit server ended this session: " + printable(reason)));
-        relaySignals(env, ch, recording);
+        relaySignals(env, ch, recording, facts);
 
         Pump.Tap toUser = files != null ? files::fromServer : recording::output;
         Pump.Tap toTarget = files != null ? files::fromClient : recording::input;
@@ -219,17 +219,13 @@ final class RelayCommand implements Command {
         return session.createSubsystemChannel(kind);
     }
 
-    private void relaySignals(Environment env, ClientChannel ch, ChannelRecording recording) {
+    private void relaySignals(Environment env, ClientChannel ch, ChannelRecording recording, ChannelFacts facts)
+            throws IOException {
+        WindowSize window = new WindowSize(env, ch, recording, facts.cols(), facts.rows());
         env.addSignalListener((channel, signal) -> {
             try {
                 if (signal == Signal.WINCH) {
-                    Map<String, String> vars = env.getEnv();
-                    int cols = positive(vars.get(Environment.ENV_COLUMNS), DEFAULT_COLS);
-                    int rows = positive(vars.get(Environment.ENV_LINES), DEFAULT_ROWS);
-                    recording.resized(cols, rows);
-                    if (ch instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
-                        p.sendWindowChange(cols, rows);
-                    }
+                    window.changed();
                 } else {
                     ChannelRequests.signal(ch, signal.name());
                 }
@@ -237,6 +233,46 @@ final class RelayCommand implements Command {
                 LOG.fine("cannot relay " + signal + ": " + e);
             }
         });
+        if (facts.pty()) {
+            // A window-change that came while the gateway was logging in to the target found no listener yet;
+            // the target's pty was opened with the size of the pty request.
+            window.changed();
+        }
+    }
+
+    /**
+     * The size of the user's window as the target and the record know it: a change is recorded, then sent on, once
+     * (the listener and the check after start-up may both see the same change).
+     */
+    private static final class WindowSize {
+        private final Environment env;
+        private final ClientChannel target;
+        private final ChannelRecording recording;
+        private int cols;
+        private int rows;
+
+        WindowSize(Environment env, ClientChannel target, ChannelRecording recording, int cols, int rows) {
+            this.env = env;
+            this.target = target;
+            this.recording = recording;
+            this.cols = cols;
+            this.rows = rows;
+        }
+
+        synchronized void changed() throws IOException {
+            Map<String, String> vars = env.getEnv();
+            int newCols = positive(vars.get(Environment.ENV_COLUMNS), DEFAULT_COLS);
+            int newRows = positive(vars.get(Environment.ENV_LINES), DEFAULT_ROWS);
+            if (newCols == cols && newRows == rows) {
+                return;
+            }
+            cols = newCols;
+            rows = newRows;
+            recording.resized(cols, rows);
+            if (target instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
+                p.sendWindowChange(cols, rows);
+            }
+        }
     }
 
     private Thread pump(String name, InputStream from, Pump.Tap tap, OutputStream to, int buffer, Pump.End end) {

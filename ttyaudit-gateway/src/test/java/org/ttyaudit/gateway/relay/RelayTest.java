@@ -93,8 +93,8 @@ class RelayTest {
         t.await("Password: ");
         t.type("hunter2-secret\r");
         t.await("got-14");
-        // Typed ahead of the prompt, the echo lands before the prompt is drawn and the screen shows the prompt
-        // after it: wait as a user would (the screen model's type-ahead weakness is noted in docs/GATEWAY.md).
+        // Typed ahead of the prompt while a command still prints, the echo lands before the prompt is drawn and the
+        // screen shows the prompt after it: wait as a user would.
         t.await("prompt$ ");
         t.type("exit 7\r");
         assertThat(p.waitFor()).isEqualTo(7);

@@ -36,9 +36,14 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** @param server where records go; null: kept in {@code gw/sessions} */
     public GatewayHarness(Path dir, IngestClient server) throws Exception {
+        this(dir, server, List.of());
+    }
+
+    /** @param sshdOptions more {@code sshd_config} lines for the target (e.g. {@code PrintMotd yes}) */
+    public GatewayHarness(Path dir, IngestClient server, List<String> sshdOptions) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Sshd.installed(), Sshd.MISSING);
         this.dir = dir;
-        sshd = Sshd.start(dir.resolve("sshd"));
+        sshd = Sshd.start(dir.resolve("sshd"), sshdOptions);
         Path data = dir.resolve("gw");
         Files.createDirectories(data);
         Files.writeString(data.resolve("known_hosts"), sshd.knownHostsLine() + "\n");

@@ -42,7 +42,8 @@ public final class Sshd implements AutoCloseable {
 
     /**
      * The same with more {@code sshd_config} lines, e.g. {@code MaxStartups 1000} for a load test (the default,
-     * 10:30:100, drops connections while many log in at once).
+     * 10:30:100, drops connections while many log in at once). They come first: sshd keeps the first value of each
+     * keyword, so they also override the defaults here (e.g. {@code PrintMotd yes}).
      */
     public static Sshd start(Path dir, List<String> moreOptions) throws IOException, InterruptedException {
         Files.createDirectories(dir);
@@ -54,7 +55,8 @@ public final class Sshd implements AutoCloseable {
         }
         int port = freePort();
         Path config = dir.resolve("sshd_config");
-        List<String> options = new java.util.ArrayList<>(List.of(
+        List<String> options = new java.util.ArrayList<>(moreOptions);
+        options.addAll(List.of(
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
                 "HostKey " + dir.resolve("host_key"),
@@ -69,7 +71,6 @@ public final class Sshd implements AutoCloseable {
                 "PrintMotd no",
                 "Subsystem sftp /usr/lib/openssh/sftp-server",
                 "LogLevel ERROR"));
-        options.addAll(moreOptions);
         Files.writeString(config, String.join("\n", options) + "\n");
         Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();

@@ -46,9 +46,10 @@ final class SessionFilterSql {
             params.add(filter.kind());
         }
         for (Map.Entry<String, String> tag : filter.tags().entrySet()) {
-            // the JSON path quotes the name; SessionFilter allows no quote or backslash in it
-            sql.append(" AND json_extract(").append(alias).append(".tags_json, ?) = ?");
-            params.add("$.\"" + tag.getKey() + "\"");
+            // session_tags' primary key (name, value, session_id) answers this without reading any session's JSON
+            sql.append(" AND ").append(alias)
+                    .append(".id IN (SELECT session_id FROM session_tags WHERE name = ? AND value = ?)");
+            params.add(tag.getKey());
             params.add(tag.getValue());
         }
     }

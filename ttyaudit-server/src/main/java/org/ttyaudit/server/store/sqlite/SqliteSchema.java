@@ -367,9 +367,29 @@ final class SqliteSchema {
             CREATE INDEX forward_rejected_by_forwarder ON forward_rejected (forwarder, id);
             """;
 
+    /**
+     * Sessions by tag, for the {@code tag=NAME:VALUE} filter of listing and search: one row per tag of a session's
+     * header, written with the session (and here from the sessions already stored). {@code json_extract} on
+     * {@code tags_json} read and parsed every candidate session's JSON; an expression index would serve one tag
+     * name each (one index per name, decided in advance), while this table serves any name with one index: the
+     * primary key (name, value, session_id) finds a tag's sessions without touching the others, and the index by
+     * session keeps removing a session's rows cheap.
+     */
+    private static final String SESSION_TAGS = """
+            CREATE TABLE session_tags (
+                name       TEXT NOT NULL,
+                value      TEXT NOT NULL,
+                session_id TEXT NOT NULL REFERENCES sessions (id),
+                PRIMARY KEY (name, value, session_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX session_tags_by_session ON session_tags (session_id);
+            INSERT INTO session_tags (name, value, session_id)
+                SELECT t.key, t.value, s.id FROM sessions s, json_each(s.tags_json) t WHERE t.type = 'text';
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
     private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION,
-            FORWARDING);
+            FORWARDING, SESSION_TAGS);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

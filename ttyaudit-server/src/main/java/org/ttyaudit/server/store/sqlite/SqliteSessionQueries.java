@@ -42,20 +42,11 @@ final class SqliteSessionQueries implements SessionQueries {
     @Override
     public Page<SessionRecord> list(SessionFilter filter, String cursor, int limit) {
         int pageSize = Paging.pageSize(limit);
-        Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
-        StringBuilder sql = new StringBuilder("SELECT " + SessionRows.SESSION_COLUMNS + " FROM sessions s WHERE 1");
         List<Object> params = new ArrayList<>();
-        SessionFilterSql.append(filter, "s", sql, params);
-        if (after != null) {
-            sql.append(" AND (s.started_at, s.id) < (?, ?)");
-            params.add(after.longAt(0));
-            params.add(after.uuidAt(1));
-        }
-        sql.append(" ORDER BY s.started_at DESC, s.id DESC LIMIT ?");
-        params.add(pageSize + 1);
+        String sql = listingSql(filter, Cursors.decode(LISTING, cursor, 2), pageSize + 1, params);
         List<SessionRecord> rows = readers.read("listing sessions", c -> {
             List<SessionRecord> out = new ArrayList<>();
-            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+            try (ResultSet rs = Sql.bind(c.prepare(sql), params.toArray()).executeQuery()) {
                 while (rs.next()) {
                     out.add(SessionRows.session(rs));
                 }
@@ -64,6 +55,20 @@ final class SqliteSessionQueries implements SessionQueries {
         });
         return Paging.page(rows, pageSize, s -> Cursors.encode(LISTING, EpochNanos.of(s.header().startedAt()),
                 s.id()));
+    }
+
+    /** The listing's statement, newest first, after {@code after} (null: from the newest); its values go to params. */
+    static String listingSql(SessionFilter filter, Cursors.Key after, int limit, List<Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT " + SessionRows.SESSION_COLUMNS + " FROM sessions s WHERE 1");
+        SessionFilterSql.append(filter, "s", sql, params);
+        if (after != null) {
+            sql.append(" AND (s.started_at, s.id) < (?, ?)");
+            params.add(after.longAt(0));
+            params.add(after.uuidAt(1));
+        }
+        sql.append(" ORDER BY s.started_at DESC, s.id DESC LIMIT ?");
+        params.add(limit);
+        return sql.toString();
     }
 
     @Override

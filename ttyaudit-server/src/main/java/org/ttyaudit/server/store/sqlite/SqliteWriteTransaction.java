@@ -79,6 +79,10 @@ final class SqliteWriteTransaction implements WriteTransaction {
                     h.rows(), EpochNanos.of(h.startedAt()), SessionRows.toJson(h.command()), h.capture(),
                     h.recorderVersion(), SessionRows.toJson(h.tags()), s.headerBytes(), s.headerHash(), s.hostId(),
                     s.ledgerIndex(), receivedAt, s.headerHash(), receivedAt).executeUpdate();
+            for (Map.Entry<String, String> tag : h.tags().entrySet()) {
+                Sql.bind(c.prepare("INSERT INTO session_tags (name, value, session_id) VALUES (?, ?, ?)"),
+                        tag.getKey(), tag.getValue(), id).executeUpdate();
+            }
             return null;
         });
     }
