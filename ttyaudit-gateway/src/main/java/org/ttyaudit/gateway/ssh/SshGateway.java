@@ -59,10 +59,12 @@ public final class SshGateway implements AutoCloseable {
             }
         }));
         List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>(server.getChannelFactories());
-        channels.removeIf(f -> f.getName().equals("direct-tcpip"));
+        channels.removeIf(f -> f.getName().equals("direct-tcpip") || f.getName().equals("session"));
+        channels.add(relays.sessionChannels());
         channels.add(relays.portForwards());
         server.setChannelFactories(channels);
         server.setForwardingFilter(new ForwardingGuard(access));
+        server.setAgentFactory(relays.agentFactory());
     }
 
     public void start() throws IOException {
