@@ -52,17 +52,7 @@ final class ForwardChannel extends PipedChannel {
 
     /** The factory that replaces MINA's own {@code direct-tcpip} (which would connect from the gateway itself). */
     static ChannelFactory factory(RelayContext ctx) {
-        return new ChannelFactory() {
-            @Override
-            public String getName() {
-                return "direct-tcpip";
-            }
-
-            @Override
-            public org.apache.sshd.common.channel.Channel createChannel(Session session) {
-                return new ForwardChannel(ctx);
-            }
-        };
+        return new NamedChannelFactory("direct-tcpip", () -> new ForwardChannel(ctx));
     }
 
     @Override

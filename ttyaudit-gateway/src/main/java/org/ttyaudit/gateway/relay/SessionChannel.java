@@ -2,7 +2,6 @@ package org.ttyaudit.gateway.relay;
 
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.RequestHandler;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.channel.ChannelSession;
 
 import java.io.IOException;
@@ -14,17 +13,7 @@ import java.io.IOException;
  */
 final class SessionChannel extends ChannelSession {
     static ChannelFactory factory() {
-        return new ChannelFactory() {
-            @Override
-            public String getName() {
-                return "session";
-            }
-
-            @Override
-            public org.apache.sshd.common.channel.Channel createChannel(Session session) {
-                return new SessionChannel();
-            }
-        };
+        return new NamedChannelFactory("session", SessionChannel::new);
     }
 
     @Override

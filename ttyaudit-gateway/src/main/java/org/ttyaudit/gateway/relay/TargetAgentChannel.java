@@ -5,7 +5,6 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 import java.util.logging.Logger;
@@ -20,17 +19,7 @@ final class TargetAgentChannel extends PipedChannel {
 
     /** For the gateway's SSH client: the channel type targets open for agent forwarding. */
     static ChannelFactory factory() {
-        return new ChannelFactory() {
-            @Override
-            public String getName() {
-                return AgentRelay.CHANNEL_TYPE;
-            }
-
-            @Override
-            public org.apache.sshd.common.channel.Channel createChannel(Session session) {
-                return new TargetAgentChannel();
-            }
-        };
+        return new NamedChannelFactory(AgentRelay.CHANNEL_TYPE, TargetAgentChannel::new);
     }
 
     @Override
