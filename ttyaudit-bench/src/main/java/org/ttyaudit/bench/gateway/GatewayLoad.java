@@ -7,6 +7,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.ttyaudit.bench.server.Args;
 import org.ttyaudit.bench.server.HeapProbe;
@@ -48,14 +49,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code jstat}) with {@code --sessions} idle shells open, minus the same with none, divided by their
  *       number; and which classes grew ({@code GC.class_histogram});</li>
  *   <li>bulk throughput: {@code cat} of a {@code --bulk-mb} file of log-like text over exec channels, 1 stream and
- *       4 in parallel, direct and through the gateway.</li>
+ *       4 in parallel, direct and through the gateway, with MINA's client in this JVM and with the real OpenSSH
+ *       client ({@link OpenSshBulk}: the cipher users' clients negotiate).</li>
  * </ol>
+ * {@code --phases} picks some of them ({@code typing}, {@code idle}, {@code bulk}; default all three), and
+ * {@code --bulk-clients} the bulk clients ({@code mina}, {@code openssh}; default both).
  *
  * <pre>
  * flock -x /tmp/ttyaudit-cpu.lock java -cp ttyaudit-bench/target/benchmarks.jar \
  *     org.ttyaudit.bench.gateway.GatewayLoad [--sessions 200] [--warmup 15] [--duration 60] [--key-ms 200]
  *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR] [--profile]
- *     [--client-ciphers aes128-gcm@openssh.com,...]
+ *     [--client-ciphers aes128-gcm@openssh.com,...] [--phases typing,idle,bulk] [--bulk-clients mina,openssh]
  * </pre>
  */
 public final class GatewayLoad {
@@ -73,6 +77,8 @@ public final class GatewayLoad {
     private final boolean profile;
     /** The bench client's ciphers (OpenSSH names, comma-separated); empty: MINA's default order. */
     private final String clientCiphers;
+    private final Set<String> phases;
+    private final Set<String> bulkClients;
     private final SshClient client = SshClient.setUpDefaultClient();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     private KeyPair userKey;
@@ -89,8 +95,19 @@ public final class GatewayLoad {
         bulkMb = args.number("bulk-mb", 200);
         profile = args.flag("profile");
         clientCiphers = args.text("client-ciphers", "");
+        phases = choices("phases", "typing,idle,bulk");
+        bulkClients = choices("bulk-clients", "mina,openssh");
         work = Path.of(args.text("work", "target/gwload/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+    }
+
+    private Set<String> choices(String option, String all) {
+        Set<String> allowed = Set.of(all.split(","));
+        Set<String> chosen = new java.util.LinkedHashSet<>(List.of(args.text(option, all).split(",")));
+        if (!allowed.containsAll(chosen)) {
+            throw new IllegalArgumentException("--" + option + ": one or more of " + all + ", comma-separated");
+        }
+        return chosen;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -147,14 +164,62 @@ public final class GatewayLoad {
         Target direct = new Target("direct", remoteUser, sshd.port());
         Target viaGateway = new Target("gateway", GatewayProcess.USER + "%" + GatewayProcess.TARGET, gateway.port);
 
-        try (HeapProbe heap = HeapProbe.ofProcess(gateway.pid())) {
-            TypingSession.Stats d = typing(direct);
-            TypingSession.Stats g = typing(viaGateway);
-            idleHeap(viaGateway, heap);
-            double[] bulkDirect = {bulk(direct, 1), bulk(direct, 4)};
-            double[] bulkGateway = {bulk(viaGateway, 1), bulk(viaGateway, 4)};
-            report(d, g, bulkDirect, bulkGateway);
+        TypingSession.Stats d = null;
+        TypingSession.Stats g = null;
+        if (phases.contains("typing")) {
+            d = typing(direct);
+            g = typing(viaGateway);
         }
+        if (phases.contains("idle")) {
+            try (HeapProbe heap = HeapProbe.ofProcess(gateway.pid())) {
+                idleHeap(viaGateway, heap);
+            }
+        }
+        List<String> bulkRows = new ArrayList<>();
+        if (phases.contains("bulk")) {
+            if (bulkClients.contains("mina")) {
+                bulkRows.addAll(bulkRows("MINA client", this::bulk, direct, viaGateway));
+            }
+            if (bulkClients.contains("openssh")) {
+                OpenSshBulk openssh = new OpenSshBulk(key, knownHosts, work, clientCiphers);
+                bulkRows.addAll(bulkRows("OpenSSH client", (t, n) -> bulkOpenSsh(openssh, t, n), direct, viaGateway));
+            }
+        }
+        report(d, g, bulkRows);
+    }
+
+    private interface BulkRun {
+        double mbs(Target t, int streams) throws Exception;
+    }
+
+    /** 1 and 4 streams, direct then through the gateway: the report's rows. */
+    private static List<String> bulkRows(String client, BulkRun run, Target direct, Target viaGateway)
+            throws Exception {
+        double[] d = {run.mbs(direct, 1), run.mbs(direct, 4)};
+        double[] g = {run.mbs(viaGateway, 1), run.mbs(viaGateway, 4)};
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            rows.add(String.format("| bulk, %s, %d stream%s (MB/s) | %.1f | %.1f | %.0f %% | ≥ 50 %% |", client,
+                    i == 0 ? 1 : 4, i == 0 ? "" : "s", d[i], g[i], 100 * g[i] / d[i]));
+        }
+        return rows;
+    }
+
+    private double bulkOpenSsh(OpenSshBulk openssh, Target t, int streams) throws Exception {
+        Path file = bulkFile();
+        ProcessStats gw0 = ProcessStats.of(gateway.pid());
+        OpenSshBulk.Result r = openssh.run(t.login(), t.port(), file, streams);
+        ProcessStats gw1 = ProcessStats.of(gateway.pid());
+        long expected = Files.size(file) * streams;
+        double mbs = r.bytes() / r.seconds() / 1e6;
+        say("bulk %s, OpenSSH ssh, %d stream(s), %s: %.1f MB/s (%d of %d bytes in %.1f s); gateway CPU %.2f core;"
+                        + " /proc/loadavg %s", t.name(), streams, r.negotiated(), mbs, r.bytes(), expected, r.seconds(),
+                (gw1.cpuMillis() - gw0.cpuMillis()) / 1000.0 / r.seconds(), loadAverage());
+        if (r.bytes() != expected) {
+            throw new IOException("bulk " + t.name() + ": received " + r.bytes() + " bytes, expected " + expected);
+        }
+        Thread.sleep(2000);
+        return mbs;
     }
 
     /** Where the client logs in. */
@@ -248,6 +313,7 @@ public final class GatewayLoad {
         List<ClientSession> logins = new ArrayList<>();
         List<ChannelExec> channels = new ArrayList<>();
         AtomicLong bytes = new AtomicLong();
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < streams; i++) {
             ClientSession s = login(t);
             logins.add(s);
@@ -264,7 +330,7 @@ public final class GatewayLoad {
                 }
             };
             exec.setOut(counter);
-            exec.setErr(counter);
+            exec.setErr(errors);
             channels.add(exec);
         }
         ProcessStats gw0 = ProcessStats.of(gateway.pid());
@@ -277,11 +343,18 @@ public final class GatewayLoad {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         ProcessStats gw1 = ProcessStats.of(gateway.pid());
+        String negotiated = logins.get(0).getNegotiatedKexParameter(KexProposalOption.S2CENC) + " "
+                + logins.get(0).getNegotiatedKexParameter(KexProposalOption.S2CMAC);
         logins.forEach(s -> s.close(false));
         long expected = Files.size(file) * streams;
         double mbs = bytes.get() / seconds / 1e6;
-        say("bulk %s, %d stream(s): %.1f MB/s (%d of %d bytes in %.1f s); gateway CPU %.2f core", t.name(), streams,
-                mbs, bytes.get(), expected, seconds, (gw1.cpuMillis() - gw0.cpuMillis()) / 1000.0 / seconds);
+        say("bulk %s, MINA client, %d stream(s), %s: %.1f MB/s (%d of %d bytes in %.1f s); gateway CPU %.2f core;"
+                        + " /proc/loadavg %s", t.name(), streams, negotiated, mbs, bytes.get(), expected, seconds,
+                (gw1.cpuMillis() - gw0.cpuMillis()) / 1000.0 / seconds, loadAverage());
+        if (errors.size() > 0) {
+            // the remote shell's start-up files may say something; it is not part of the stream measured
+            say("bulk %s: standard error: %s", t.name(), errors.toString().trim());
+        }
         if (bytes.get() != expected) {
             throw new IOException("bulk " + t.name() + ": received " + bytes.get() + " bytes, expected " + expected);
         }
@@ -304,23 +377,24 @@ public final class GatewayLoad {
         return file;
     }
 
-    private void report(TypingSession.Stats d, TypingSession.Stats g, double[] bulkDirect, double[] bulkGateway) {
-        Latencies.Summary kd = d.keys.summary();
-        Latencies.Summary kg = g.keys.summary();
+    private void report(TypingSession.Stats d, TypingSession.Stats g, List<String> bulkRows) {
         System.out.println();
         System.out.printf("| | direct | gateway | gateway − direct | target |%n| --- | --- | --- | --- | --- |%n");
-        System.out.printf("| keystroke round trip p50 / p99 / max (ms), %d sessions | %.2f / %.2f / %.1f | %.2f / %.2f"
-                        + " / %.1f | p99 +%.2f | p99 +≤ 5 ms |%n", sessions, kd.p50(), kd.p99(), kd.max(), kg.p50(),
-                kg.p99(), kg.max(), kg.p99() - kd.p99());
-        Latencies.Summary cd = d.commands.summary();
-        Latencies.Summary cg = g.commands.summary();
-        System.out.printf("| Enter to prompt p50 / p99 (ms) | %.1f / %.1f | %.1f / %.1f | | |%n", cd.p50(), cd.p99(),
-                cg.p50(), cg.p99());
-        System.out.printf("| bulk, 1 stream (MB/s) | %.1f | %.1f | %.0f %% | ≥ 50 %% |%n", bulkDirect[0],
-                bulkGateway[0], 100 * bulkGateway[0] / bulkDirect[0]);
-        System.out.printf("| bulk, 4 streams (MB/s) | %.1f | %.1f | %.0f %% | ≥ 50 %% |%n", bulkDirect[1],
-                bulkGateway[1], 100 * bulkGateway[1] / bulkDirect[1]);
-        System.out.printf("| gateway live heap per idle session (KiB) | | %.1f | | ≤ 256 KB |%n", idlePerSessionKiB);
+        if (d != null) {
+            Latencies.Summary kd = d.keys.summary();
+            Latencies.Summary kg = g.keys.summary();
+            System.out.printf("| keystroke round trip p50 / p99 / max (ms), %d sessions | %.2f / %.2f / %.1f | %.2f"
+                            + " / %.2f / %.1f | p99 +%.2f | p99 +≤ 5 ms |%n", sessions, kd.p50(), kd.p99(), kd.max(),
+                    kg.p50(), kg.p99(), kg.max(), kg.p99() - kd.p99());
+            Latencies.Summary cd = d.commands.summary();
+            Latencies.Summary cg = g.commands.summary();
+            System.out.printf("| Enter to prompt p50 / p99 (ms) | %.1f / %.1f | %.1f / %.1f | | |%n", cd.p50(),
+                    cd.p99(), cg.p50(), cg.p99());
+        }
+        bulkRows.forEach(System.out::println);
+        if (phases.contains("idle")) {
+            System.out.printf("| gateway live heap per idle session (KiB) | | %.1f | | ≤ 256 KB |%n", idlePerSessionKiB);
+        }
     }
 
     private String jcmd(String... command) throws IOException, InterruptedException {

@@ -9,21 +9,17 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.ChannelOutputStream;
-import org.apache.sshd.common.channel.ChannelPipedInputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.ttyaudit.gateway.GatewayAccess;
 import org.ttyaudit.gateway.record.ChannelFacts;
 import org.ttyaudit.gateway.record.ChannelRecording;
 import org.ttyaudit.gateway.ssh.LoginName;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -42,33 +38,21 @@ import java.util.logging.Logger;
  * then one pump per direction; SSH flow control holds on both sides (piped input with window release on read,
  * channel output streams that wait for window).
  */
-final class ForwardChannel extends AbstractServerChannel {
+final class ForwardChannel extends PipedChannel {
     private static final Logger LOG = Logger.getLogger(ForwardChannel.class.getName());
     private static final AttributeRepository.AttributeKey<ClientSession> TARGET = new AttributeRepository.AttributeKey<>();
     private static final int BUFFER = 32 * 1024;
 
     private final RelayContext ctx;
-    private ChannelPipedInputStream fromUser;
     private volatile ChannelDirectTcpip target;
 
     ForwardChannel(RelayContext ctx) {
-        super("", List.of(), null);
         this.ctx = ctx;
     }
 
     /** The factory that replaces MINA's own {@code direct-tcpip} (which would connect from the gateway itself). */
     static ChannelFactory factory(RelayContext ctx) {
-        return new ChannelFactory() {
-            @Override
-            public String getName() {
-                return "direct-tcpip";
-            }
-
-            @Override
-            public org.apache.sshd.common.channel.Channel createChannel(Session session) {
-                return new ForwardChannel(ctx);
-            }
-        };
+        return new NamedChannelFactory("direct-tcpip", () -> new ForwardChannel(ctx));
     }
 
     @Override
@@ -95,7 +79,7 @@ final class ForwardChannel extends AbstractServerChannel {
             return f;
         }
         LOG.info(who + " asked for " + what + " through " + login.target() + ": allowed by the policy");
-        fromUser = new ChannelPipedInputStream(this, getLocalWindow());
+        incoming();
         ChannelFacts facts = new ChannelFacts(login.user(), ctx.access().groupsOf(login.user()),
                 RelayCommand.address(session.getRemoteAddress()), verdict.route(), "direct-tcpip", host + ":" + port,
                 null, RelayCommand.DEFAULT_COLS, RelayCommand.DEFAULT_ROWS, false);
@@ -131,16 +115,15 @@ final class ForwardChannel extends AbstractServerChannel {
         signalChannelOpenSuccess();
         f.setOpened();
         ChannelDirectTcpip ch = target;
-        ChannelOutputStream toUser = new ChannelOutputStream(this, getRemoteWindow(),
-                LoggerFactory.getLogger(ForwardChannel.class), SshConstants.SSH_MSG_CHANNEL_DATA, true);
+        ChannelOutputStream toUser = outgoing();
         AtomicLong sent = new AtomicLong();
         AtomicLong received = new AtomicLong();
-        Thread up = pump("ttyaudit-gw-fwd-in", new Pump(fromUser, (b, o, n) -> sent.addAndGet(n), ch.getInvertedIn(),
-                BUFFER, failure -> closeQuietly(ch.getInvertedIn())));
-        Thread down = pump("ttyaudit-gw-fwd-out", new Pump(ch.getInvertedOut(), (b, o, n) -> received.addAndGet(n), toUser,
-                BUFFER, failure -> closeQuietly(toUser)));
+        Thread up = new Pump(incoming(), (b, o, n) -> sent.addAndGet(n), ch.getInvertedIn(), BUFFER,
+                failure -> Pump.closeQuietly(ch.getInvertedIn())).start("ttyaudit-gw-fwd-in");
+        Thread down = new Pump(ch.getInvertedOut(), (b, o, n) -> received.addAndGet(n), toUser, BUFFER,
+                failure -> Pump.closeQuietly(toUser)).start("ttyaudit-gw-fwd-out");
         ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
-        join(down);
+        Pump.join(down);
         try {
             recording.marker("port-forward-closed", "to=" + host + ":" + port + " bytes_to_target=" + sent.get()
                     + " bytes_from_target=" + received.get());
@@ -168,24 +151,6 @@ final class ForwardChannel extends AbstractServerChannel {
     }
 
     @Override
-    protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        fromUser.receive(data, off, (int) len);
-    }
-
-    @Override
-    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
-        throw new IOException("a direct-tcpip channel carries no extended data");
-    }
-
-    @Override
-    public void handleEof() throws IOException {
-        super.handleEof();
-        if (fromUser != null) {
-            fromUser.eof();
-        }
-    }
-
-    @Override
     protected void preClose() {
         ChannelDirectTcpip ch = target;
         if (ch != null) {
@@ -194,26 +159,4 @@ final class ForwardChannel extends AbstractServerChannel {
         super.preClose();
     }
 
-    private static Thread pump(String name, Pump pump) {
-        Thread t = new Thread(pump, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // the other side is gone already
-        }
-    }
 }

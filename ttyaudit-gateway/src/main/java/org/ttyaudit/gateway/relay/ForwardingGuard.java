@@ -13,9 +13,10 @@ import java.util.logging.Logger;
  * (tcpip-forward), {@code ssh -A} (agent) and X11. Every request is logged with who asked for what and the answer.
  *
  * <p>Local forwards ({@code direct-tcpip}) are decided by {@link ForwardChannel}, which relays allowed ones
- * through the target. X11 and remote forwards are always refused. Agent forwarding is refused unless the policy
- * allows it for the user and target — and then still refused, because the gateway does not relay agent channels
- * yet (docs/GATEWAY.md, "Forwarding"): the log says that the policy allowed it.
+ * through the target. X11 and remote forwards are always refused. Agent forwarding is granted when the policy
+ * allows it for the user and the target named in the login (a login without a target, for the menu, is refused:
+ * the target is not known yet); the relay then forwards it through the target ({@link AgentRelay}) and records
+ * whether it was granted or refused.
  *
  * <p>Thread-safe.
  */
@@ -33,7 +34,7 @@ public final class ForwardingGuard implements ForwardingFilter {
         LoginName login = login(session);
         boolean allowed = login != null && login.hasTarget() && access.agentForwardingAllowed(login.user(), login.target());
         log(session, "agent forwarding", allowed);
-        return false;
+        return allowed;
     }
 
     @Override
@@ -55,10 +56,9 @@ public final class ForwardingGuard implements ForwardingFilter {
         return false;
     }
 
-    private static void log(Session session, String what, boolean policyAllows) {
+    private static void log(Session session, String what, boolean allowed) {
         LOG.info(session.getUsername() + " from " + RelayCommand.address(session.getRemoteAddress()) + " asked for "
-                + what + ": refused" + (policyAllows
-                ? " (the policy allows it, but this gateway does not relay forwards yet)" : " by the policy"));
+                + what + ": " + (allowed ? "allowed by the policy" : "refused by the policy"));
     }
 
     private static LoginName login(Session session) {

@@ -82,6 +82,35 @@ final class Pump implements Runnable {
         }
     }
 
+    /** Runs this pump on a daemon thread of its own. */
+    Thread start(String name) {
+        Thread t = new Thread(this, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits up to 10 s for a pump's thread (null: nothing to wait for). */
+    static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes a pump's end; a failure means the other side is gone already. */
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing left to tell
+        }
+    }
+
     /** Bytes readable without blocking; 0 when the stream cannot tell (then {@code read} reports the end). */
     private int waiting() {
         try {

@@ -142,17 +142,39 @@ final class RelayCommand implements Command {
                 address(channel.getSession().getClientAddress()), route, kind, commandLine,
                 pty ? vars.get(Environment.ENV_TERM) : null, cols, rows, echoOff);
 
+        // Agent forwarding: granted by the ForwardingGuard when the user's client asked and the policy allows it.
+        Boolean agentGranted = channel.getAttribute(AgentRelay.GRANTED);
+        boolean relayAgent = Boolean.TRUE.equals(agentGranted) && ("shell".equals(kind) || "exec".equals(kind));
         targetSession = ctx.connector().connect(route);
         if (destroyed) {
             closeTarget();
             return;
         }
-        ClientChannel ch = openTargetChannel(targetSession, facts, modes, vars);
+        AgentRelay agent = null;
+        if (relayAgent) {
+            // before the target's channel opens: the target may use the agent as soon as the command starts
+            agent = new AgentRelay(channel.getSession(), login.user() + " on " + route.target(), ctx.openTimeout());
+            targetSession.setAttribute(AgentRelay.KEY, agent);
+        }
+        ClientChannel ch = openTargetChannel(targetSession, facts, modes, vars, relayAgent);
         target = ch;
-        ch.open().verify(ctx.openTimeout());
-
-        ChannelRecording recording = ctx.recordings().start(facts);
+        ChannelRecording recording;
+        try {
+            ch.open().verify(ctx.openTimeout());
+            recording = ctx.recordings().start(facts);
+        } catch (IOException | RuntimeException e) {
+            if (agent != null) {
+                agent.abandon();
+            }
+            throw e;
+        }
         this.recording = recording;
+        if (agentGranted != null) {
+            recordAgentForwarding(recording, login, agentGranted, relayAgent);
+        }
+        if (agent != null) {
+            agent.recordTo(recording);
+        }
         FileTaps.RecordingTap files = "exec".equals(kind) ? FileTaps.forExec(commandLine, recording)
                 : "shell".equals(kind) ? null : FileTaps.forSubsystem(kind, recording);
         if (commandLine != null) {
@@ -169,8 +191,8 @@ final class RelayCommand implements Command {
         pump("ttyaudit-gw-in", in, toTarget, ch.getInvertedIn(), INPUT_BUFFER, failure -> inputEnded(ch, failure));
 
         ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
-        join(stdout);
-        join(stderr);
+        Pump.join(stdout);
+        Pump.join(stderr);
         if (files != null) {
             files.close();
         }
@@ -190,8 +212,20 @@ final class RelayCommand implements Command {
         }
     }
 
+    /** Auditors see that the user asked for agent forwarding, and whether it was relayed. */
+    private void recordAgentForwarding(ChannelRecording recording, LoginName login, boolean granted, boolean relayed)
+            throws IOException {
+        if (relayed) {
+            recording.marker("agent-forwarding-granted", "the user's agent is forwarded to the target");
+        } else {
+            recording.marker("agent-forwarding-refused", granted ? "not relayed on a " + kind + " channel"
+                    : login.hasTarget() ? "the policy does not allow it"
+                    : "the target was not named in the login (menu)");
+        }
+    }
+
     private ClientChannel openTargetChannel(ClientSession session, ChannelFacts facts, Map<PtyMode, Integer> modes,
-                                            Map<String, String> vars) throws IOException {
+                                            Map<String, String> vars, boolean agent) throws IOException {
         PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
         if (facts.pty()) {
             ptyConfig.setPtyType(facts.term());
@@ -209,11 +243,13 @@ final class RelayCommand implements Command {
         if ("shell".equals(kind)) {
             ChannelShell shell = session.createShellChannel(ptyConfig, forwarded);
             shell.setUsePty(facts.pty());
+            shell.setAgentForwarding(agent);
             return shell;
         }
         if ("exec".equals(kind)) {
             ChannelExec exec = session.createExecChannel(commandLine.getBytes(StandardCharsets.UTF_8), ptyConfig, forwarded);
             exec.setUsePty(facts.pty());
+            exec.setAgentForwarding(agent);
             return exec;
         }
         return session.createSubsystemChannel(kind);
@@ -276,10 +312,7 @@ final class RelayCommand implements Command {
     }
 
     private Thread pump(String name, InputStream from, Pump.Tap tap, OutputStream to, int buffer, Pump.End end) {
-        Thread t = new Thread(new Pump(from, tap, to, buffer, end), name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return new Pump(from, tap, to, buffer, end).start(name);
     }
 
     /** The target's output ended; a failure is the record failing (fail closed) or the user's side gone. */
@@ -345,17 +378,6 @@ final class RelayCommand implements Command {
             // Nothing to tell it to.
         }
         exit.onExit(1, message);
-    }
-
-    private static void join(Thread t) {
-        if (t == null) {
-            return;
-        }
-        try {
-            t.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static int positive(String value, int fallback) {

@@ -23,6 +23,16 @@ public final class Relays {
         return new RelayCommand(ctx, name, null);
     }
 
+    /** The {@code session} channel factory: MINA's session channels, remembering agent forwarding requests. */
+    public org.apache.sshd.common.channel.ChannelFactory sessionChannels() {
+        return SessionChannel.factory();
+    }
+
+    /** The SSH server's agent factory: agent forwarding, where granted, is relayed to the target. */
+    public org.apache.sshd.agent.SshAgentFactory agentFactory() {
+        return new RelayedAgentFactory();
+    }
+
     /** The {@code direct-tcpip} channel factory: port forwards opened by the target, when the policy allows. */
     public org.apache.sshd.common.channel.ChannelFactory portForwards() {
         return ForwardChannel.factory(ctx);

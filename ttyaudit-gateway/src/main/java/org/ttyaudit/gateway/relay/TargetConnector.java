@@ -52,6 +52,10 @@ public final class TargetConnector implements AutoCloseable {
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(gcmFirst(client.getCipherFactories()));
+        // Agent channels the targets open are relayed to the user where agent forwarding was granted (AgentRelay).
+        List<org.apache.sshd.common.channel.ChannelFactory> channels = new ArrayList<>(client.getChannelFactories());
+        channels.add(TargetAgentChannel.factory());
+        client.setChannelFactories(channels);
         client.start();
     }
 

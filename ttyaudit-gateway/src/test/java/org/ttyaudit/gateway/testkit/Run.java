@@ -9,7 +9,15 @@ import java.util.concurrent.TimeUnit;
 /** Runs a real program to its end: exit code, stdout, stderr. */
 public record Run(int exit, String out, String err) {
     public static Run of(List<String> cmd, byte[] stdin) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).start();
+        return of(cmd, stdin, java.util.Map.of());
+    }
+
+    /** The same with more environment variables. */
+    public static Run of(List<String> cmd, byte[] stdin, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        b.environment().putAll(env);
+        Process p = b.start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         try (var in = p.getOutputStream()) {

@@ -63,8 +63,15 @@ public final class StaticAccess implements GatewayAccess {
         return forwards.contains(user + "%" + target + ">" + host + ":" + port);
     }
 
+    private final java.util.Set<String> agents = ConcurrentHashMap.newKeySet();
+
+    public StaticAccess allowAgent(String user, String target) {
+        agents.add(user + "%" + target);
+        return this;
+    }
+
     @Override
     public boolean agentForwardingAllowed(String user, String target) {
-        return false;
+        return agents.contains(user + "%" + target);
     }
 }
