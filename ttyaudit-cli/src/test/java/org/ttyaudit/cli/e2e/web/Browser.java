@@ -3,6 +3,7 @@ package org.ttyaudit.cli.e2e.web;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -128,6 +129,8 @@ public final class Browser implements AutoCloseable {
     private <T> T waitUntil(java.util.function.Supplier<String> what, Function<WebDriver, T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         wait.withMessage(what);
+        // a page that re-renders while a condition reads it leaves that read's elements stale: read it again
+        wait.ignoring(StaleElementReferenceException.class);
         return wait.until(condition::apply);
     }
 
