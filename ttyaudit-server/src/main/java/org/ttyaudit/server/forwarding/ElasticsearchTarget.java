@@ -67,7 +67,7 @@ public record ElasticsearchTarget(ForwarderSettings settings, URI base, IndexNam
         } catch (IllegalArgumentException e) {
             throw f.require("index").error("index: " + e.getMessage());
         }
-        String template = f.text("template", "ttyaudit-" + name.toLowerCase(Locale.ROOT));
+        String template = f.text("template", "ttyaudit");
         if (!template.matches("[a-z0-9][a-z0-9_.-]{0,254}")) {
             throw f.require("template").error("template: '" + template + "' must be lowercase letters, digits, '_',"
                     + " '.' or '-'");

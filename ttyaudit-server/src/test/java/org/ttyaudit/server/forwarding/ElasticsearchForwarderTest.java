@@ -71,8 +71,8 @@ class ElasticsearchForwarderTest {
 
             List<HecReceiver.Request> rs = es.requests();
             assertThat(rs).extracting(HecReceiver.Request::method, HecReceiver.Request::path).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("HEAD", "/_index_template/ttyaudit-es"),
-                    org.assertj.core.groups.Tuple.tuple("PUT", "/_index_template/ttyaudit-es"),
+                    org.assertj.core.groups.Tuple.tuple("HEAD", "/_index_template/ttyaudit"),
+                    org.assertj.core.groups.Tuple.tuple("PUT", "/_index_template/ttyaudit"),
                     org.assertj.core.groups.Tuple.tuple("POST", "/_bulk"));
             String basic = "Basic " + Base64.getEncoder().encodeToString("elastic:s3cret".getBytes(
                     StandardCharsets.UTF_8));
@@ -177,7 +177,7 @@ class ElasticsearchForwarderTest {
         assertThat(fixed.templatePattern()).isEqualTo("ttyaudit");
         ElasticsearchTarget t = target("http://127.0.0.1:9200/proxy/", "");
         assertThat(t.bulkUri().toString()).startsWith("http://127.0.0.1:9200/proxy/_bulk?");
-        assertThat(t.templateUri().toString()).isEqualTo("http://127.0.0.1:9200/proxy/_index_template/ttyaudit-es");
+        assertThat(t.templateUri().toString()).isEqualTo("http://127.0.0.1:9200/proxy/_index_template/ttyaudit");
         assertThat(t.index().templatePattern()).isEqualTo("ttyaudit-*");
     }
 
