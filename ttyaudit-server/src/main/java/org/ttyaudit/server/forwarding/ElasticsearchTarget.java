@@ -1,16 +1,13 @@
 package org.ttyaudit.server.forwarding;
 
 import org.ttyaudit.core.config.ConfigNode;
-import org.ttyaudit.server.notify.NotifyTarget;
 import org.ttyaudit.server.notify.SettingValues;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -38,27 +35,8 @@ public record ElasticsearchTarget(ForwarderSettings settings, URI base, IndexNam
     static ElasticsearchTarget parse(ConfigNode f, String name, UnaryOperator<String> env) {
         f.allowOnly(ForwardingSettings.keys("url", "index", "template", "user", "password", "api_key", "ca_file",
                 "fingerprint", "allow_insecure"));
-        URI url;
-        try {
-            url = new URI(f.text("url"));
-        } catch (URISyntaxException e) {
-            throw f.require("url").error("url: not a valid URL (" + e.getReason() + ")");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null || url.getUserInfo() != null
-                || url.getQuery() != null) {
-            throw f.require("url").error("url: expected http(s)://HOST:PORT[/PATH] of the cluster, without"
-                    + " credentials (user:/password: or api_key:) or query");
-        }
-        if (scheme.equals("http")) {
-            NotifyTarget.requireEncryptionOffHost(f, f.require("url"), url.getHost(), "forwarder " + name
-                    + " (http://)");
-            for (String key : List.of("ca_file", "fingerprint")) {
-                if (f.get(key).isPresent()) {
-                    throw f.require(key).error(key + ": only for https:// URLs");
-                }
-            }
-        }
+        URI url = ForwardingHttp.url(f, name, "the cluster");
+        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String path = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
         URI base = URI.create(scheme + "://" + url.getRawAuthority() + path);
         IndexName index;

@@ -1,10 +1,14 @@
 package org.ttyaudit.server.forwarding;
 
+import org.ttyaudit.core.config.ConfigNode;
 import org.ttyaudit.server.notify.DeliveryFailures;
+import org.ttyaudit.server.notify.NotifyTarget;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -13,6 +17,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The HTTP side of the forwarders that speak HTTP (Splunk HEC, Elasticsearch/OpenSearch): one JDK client per
@@ -34,8 +40,38 @@ final class ForwardingHttp {
         this.clock = clock;
     }
 
+    /**
+     * The {@code url} of the forwarder {@code f}: {@code http(s)://HOST:PORT[/PATH]} of {@code receiver}, without
+     * credentials (they are keys of their own, kept out of logs) or query; {@code http://} only to this host or
+     * with {@code allow_insecure: true}, and then without {@code ca_file} or {@code fingerprint}.
+     */
+    static URI url(ConfigNode f, String name, String receiver) {
+        URI url;
+        try {
+            url = new URI(f.text("url"));
+        } catch (URISyntaxException e) {
+            throw f.require("url").error("url: not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null || url.getUserInfo() != null
+                || url.getQuery() != null) {
+            throw f.require("url").error("url: expected http(s)://HOST:PORT[/PATH] of " + receiver + ", without"
+                    + " credentials or query");
+        }
+        if (scheme.equals("http")) {
+            NotifyTarget.requireEncryptionOffHost(f, f.require("url"), url.getHost(), "forwarder " + name
+                    + " (http://)");
+            for (String key : List.of("ca_file", "fingerprint")) {
+                if (f.get(key).isPresent()) {
+                    throw f.require(key).error(key + ": only for https:// URLs");
+                }
+            }
+        }
+        return url;
+    }
+
     /** A request builder for {@code uri} with the forwarder's timeout. */
-    HttpRequest.Builder request(java.net.URI uri) {
+    HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(timeout);
     }
 
