@@ -3,9 +3,9 @@ package org.ttyaudit.server.forwarding;
 import java.util.List;
 
 /**
- * Sends batches of documents to one receiver over its protocol (syslog, Splunk HEC, Fluentd forward; an
- * Elasticsearch/OpenSearch {@code _bulk} forwarder fits the same way: per-item errors that will never succeed are
- * {@link Delivery#rejected}, a 429 or 5xx is a {@link ForwardException}). Used by its forwarder's one worker
+ * Sends batches of documents to one receiver over its protocol (syslog, Splunk HEC, Fluentd forward,
+ * Elasticsearch/OpenSearch {@code _bulk}: per-item errors that will never succeed are {@link Delivery#rejected}, a
+ * 429 or 5xx is a {@link ForwardException}). Used by its forwarder's one worker
  * thread, so implementations need not be thread-safe, except {@link #close()}, which may come from another thread
  * to end a send that hangs.
  */

@@ -6,7 +6,8 @@ import java.time.Clock;
  * One configured forwarder: its common settings and how to open its {@link Forwarder}. Values, immutable; their
  * {@code toString} never shows a secret.
  */
-public sealed interface ForwarderTarget permits SyslogForwarderTarget, SplunkHecTarget, FluentdTarget {
+public sealed interface ForwarderTarget permits SyslogForwarderTarget, SplunkHecTarget, FluentdTarget,
+        ElasticsearchTarget {
 
     ForwarderSettings settings();
 

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * forwarding:
  *   forwarders:
  *     - name: siem
- *       type: syslog              # syslog | splunk_hec | fluentd
+ *       type: syslog              # syslog | splunk_hec | fluentd | elasticsearch
  *       host: logs.example.com
  *       protocol: tls             # tls (default) | tcp
  *       ca_file: /etc/ttyaudit/logs-ca.pem
@@ -70,13 +70,16 @@ public final class ForwardingSettings {
                         + lines.get(name));
             }
             lines.put(name, f.require("name").line());
-            String type = f.choice("type", null, List.of("syslog", "splunk_hec", "fluentd"));
+            String type = f.choice("type", null, List.of("syslog", "splunk_hec", "fluentd",
+                    "elasticsearch"));
             if (type == null) {
-                throw f.error("forwarder " + name + ": missing 'type' (syslog, splunk_hec or fluentd)");
+                throw f.error("forwarder " + name + ": missing 'type' (syslog, splunk_hec, fluentd or"
+                        + " elasticsearch)");
             }
             out.add(switch (type) {
                 case "syslog" -> SyslogForwarderTarget.parse(f, name);
                 case "splunk_hec" -> SplunkHecTarget.parse(f, name, env);
+                case "elasticsearch" -> ElasticsearchTarget.parse(f, name, env);
                 default -> FluentdTarget.parse(f, name);
             });
         }

@@ -3,17 +3,11 @@ package org.ttyaudit.server.forwarding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.ttyaudit.server.notify.DeliveryFailures;
 import org.ttyaudit.server.syslog.Rfc5424Message;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,18 +38,11 @@ final class SplunkHecForwarder implements Forwarder {
     private static final int ERROR_BODY_CHARS = 300;
 
     private final SplunkHecTarget target;
-    private final Clock clock;
-    private final HttpClient client;
+    private final ForwardingHttp http;
 
     SplunkHecForwarder(SplunkHecTarget target, Clock clock) {
         this.target = target;
-        this.clock = clock;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(target.settings().timeout())
-                .version(HttpClient.Version.HTTP_1_1);
-        if (target.tls() != null) {
-            b.sslContext(target.tls());
-        }
-        this.client = b.build();
+        this.http = new ForwardingHttp(target.settings().timeout(), target.tls(), clock);
     }
 
     @Override
@@ -100,30 +87,11 @@ final class SplunkHecForwarder implements Forwarder {
     }
 
     private Answer post(List<ForwardedEvent> batch) throws ForwardException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(target.endpoint()).timeout(target.settings().timeout())
+        HttpRequest request = http.request(target.endpoint())
                 .header("Authorization", "Splunk " + target.token())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(batch, target))).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw new ForwardException("cannot connect to " + target.endpoint() + " within "
-                    + target.settings().timeout().toMillis() + " ms", null, e);
-        } catch (HttpTimeoutException e) {
-            throw new ForwardException(target.endpoint() + " did not answer within "
-                    + target.settings().timeout().toMillis() + " ms", null, e);
-        } catch (IOException e) {
-            throw new ForwardException("cannot POST to " + target.endpoint() + ": " + DeliveryFailures.describe(e),
-                    null, e);
-        }
-        String text;
-        try (InputStream in = response.body()) {
-            text = new String(in.readNBytes(ERROR_BODY_CHARS), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            text = "";
-        }
-        return new Answer(response, text);
+        return new Answer(http.send(request, ERROR_BODY_CHARS));
     }
 
     @Override
@@ -132,26 +100,24 @@ final class SplunkHecForwarder implements Forwarder {
     }
 
     /** One answer of the collector. */
-    private final class Answer {
-        final HttpResponse<?> response;
-        final String body;
+    private static final class Answer {
+        final ForwardingHttp.Reply reply;
 
-        Answer(HttpResponse<?> response, String body) {
-            this.response = response;
-            this.body = body;
+        Answer(ForwardingHttp.Reply reply) {
+            this.reply = reply;
         }
 
         boolean ok() {
-            return response.statusCode() / 100 == 2;
+            return reply.ok();
         }
 
         /** 400 Bad Request (invalid data, no event, blank event) or 413: the data itself is what is refused. */
         boolean refusesData() {
-            return response.statusCode() == 400 || response.statusCode() == 413;
+            return reply.status() == 400 || reply.status() == 413;
         }
 
         String describe() {
-            String text = body.strip();
+            String text = reply.body.strip();
             try {
                 JsonNode j = JSON.readTree(text);
                 if (j.hasNonNull("text")) {
@@ -161,12 +127,11 @@ final class SplunkHecForwarder implements Forwarder {
             } catch (IOException notJson) {
                 // a proxy's page rather than the collector's JSON: its first characters say enough
             }
-            return "HTTP " + response.statusCode() + (text.isEmpty() ? "" : ": " + Rfc5424Message.clean(text));
+            return "HTTP " + reply.status() + (text.isEmpty() ? "" : ": " + Rfc5424Message.clean(text));
         }
 
         ForwardException failure() {
-            return new ForwardException(target.endpoint() + " answered " + describe(),
-                    DeliveryFailures.retryAfter(response, clock).orElse(null), null);
+            return reply.failure(describe());
         }
     }
 }

@@ -1,12 +1,10 @@
 package org.ttyaudit.server.forwarding;
 
 import org.ttyaudit.core.config.ConfigNode;
-import org.ttyaudit.server.notify.NotifyTarget;
 import org.ttyaudit.server.notify.SettingValues;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -37,27 +35,8 @@ public record SplunkHecTarget(ForwarderSettings settings, URI endpoint, String t
     static SplunkHecTarget parse(ConfigNode f, String name, UnaryOperator<String> env) {
         f.allowOnly(ForwardingSettings.keys("url", "token", "index", "source", "sourcetype", "ca_file", "fingerprint",
                 "allow_insecure"));
-        URI url;
-        try {
-            url = new URI(f.text("url"));
-        } catch (URISyntaxException e) {
-            throw f.require("url").error("url: not a valid URL (" + e.getReason() + ")");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null || url.getUserInfo() != null
-                || url.getQuery() != null) {
-            throw f.require("url").error("url: expected http(s)://HOST:PORT[/PATH] of the collector, without"
-                    + " credentials or query");
-        }
-        if (scheme.equals("http")) {
-            NotifyTarget.requireEncryptionOffHost(f, f.require("url"), url.getHost(), "forwarder " + name
-                    + " (http://)");
-            for (String key : new String[] {"ca_file", "fingerprint"}) {
-                if (f.get(key).isPresent()) {
-                    throw f.require(key).error(key + ": only for https:// URLs");
-                }
-            }
-        }
+        URI url = ForwardingHttp.url(f, name, "the collector");
+        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String path = url.getPath() == null || url.getPath().isEmpty() || url.getPath().equals("/") ? EVENT_PATH
                 : url.getPath();
         URI endpoint = URI.create(scheme + "://" + url.getRawAuthority() + path);

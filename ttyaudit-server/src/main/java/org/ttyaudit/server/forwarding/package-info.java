@@ -5,6 +5,7 @@
  * ({@link org.ttyaudit.server.forwarding.EcsMapper}), delivered by one
  * {@link org.ttyaudit.server.forwarding.ForwarderWorker} per configured forwarder with a durable cursor in the
  * store (at least once; a restart resumes from the cursor). Receivers plug in as
- * {@link org.ttyaudit.server.forwarding.Forwarder}s: syslog (RFC 5424 over TCP/TLS), Splunk HEC, Fluentd forward.
+ * {@link org.ttyaudit.server.forwarding.Forwarder}s: syslog (RFC 5424 over TCP/TLS), Splunk HEC, Fluentd forward,
+ * Elasticsearch/OpenSearch {@code _bulk}.
  */
 package org.ttyaudit.server.forwarding;

@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A Splunk HTTP Event Collector stand-in on loopback (the JDK's HTTP server): it keeps every request exactly as
- * received and answers with what the test's function says (status, JSON body, extra headers).
+ * An HTTP receiver stand-in on loopback (the JDK's HTTP server) for the Splunk HEC and Elasticsearch forwarders:
+ * it keeps every request exactly as received and answers with what the test's function says (status, JSON body,
+ * extra headers; no body to a HEAD).
  */
 final class HecReceiver implements AutoCloseable {
-    record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -34,6 +35,7 @@ final class HecReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getQuery(),
                     Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes());
             synchronized (requests) {
                 requests.add(r);
@@ -42,6 +44,11 @@ final class HecReceiver implements AutoCloseable {
             byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+            if (r.method().equals("HEAD")) {
+                exchange.sendResponseHeaders(a.status(), -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(a.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
