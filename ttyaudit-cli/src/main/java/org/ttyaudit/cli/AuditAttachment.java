@@ -68,8 +68,7 @@ final class AuditAttachment {
             host = owner.host();
         } else {
             start = activities.get(0).at();
-            Long auid = activities.stream().filter(a -> a instanceof AuditActivity.Exec)
-                    .map(a -> ((AuditActivity.Exec) a).auid())
+            Long auid = activities.stream().map(AuditActivity::auid)
                     .filter(a -> a != null && a != AuditActivity.NO_SESSION).findFirst().orElse(null);
             uid = auid == null ? -1 : auid;
             user = auid == null ? "unknown" : userName(auid);

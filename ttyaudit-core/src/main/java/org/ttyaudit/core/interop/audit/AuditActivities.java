@@ -50,8 +50,9 @@ public final class AuditActivities {
                 }
             }
             if (userCmd != null && userCmd.text("cmd") != null) {
-                out.add(new AuditActivity.SudoCommand(e.time(), ses(userCmd), intField(userCmd, "pid"),
-                        userCmd.text("cmd"), userCmd.text("cwd"), userCmd.text("terminal"), userCmd.text("res")));
+                out.add(new AuditActivity.SudoCommand(e.time(), ses(userCmd), userCmd.number("auid"),
+                        intField(userCmd, "pid"), userCmd.text("cmd"), userCmd.text("cwd"), userCmd.text("terminal"),
+                        userCmd.text("res")));
             }
         }
         return new Result(out, skipped);
@@ -71,10 +72,11 @@ public final class AuditActivities {
         AuditRecord ids = syscall != null ? syscall : execve;
         return new AuditActivity.Exec(e.time(), ses(ids), intField(ids, "pid"), intField(ids, "ppid"), argv,
                 cwd == null ? null : cwd.text("cwd"), ids.number("uid"), ids.number("auid"),
-                syscall == null || "yes".equals(syscall.raw("success")), syscall == null ? null : syscall.number("exit"));
+                syscall == null || "yes".equals(syscall.raw("success")),
+                syscall == null ? null : syscall.number("exit"));
     }
 
-    /** Argument {@code i}: {@code aI} (quoted or hex), or, for a long one, the pieces {@code aI[0]}, {@code aI[1]}, … */
+    /** Argument {@code i}: {@code aI} (quoted or hex), or for a long one the pieces {@code aI[0]}, {@code aI[1]}, … */
     private static String argument(AuditRecord execve, int i) {
         String whole = execve.raw("a" + i);
         if (whole != null) {
@@ -127,8 +129,8 @@ public final class AuditActivities {
         if (path == null) {
             return new FileOutcome(null, false);
         }
-        return new FileOutcome(new AuditActivity.FileChange(e.time(), ses(syscall), intField(syscall, "pid"), op,
-                path, target, name), false);
+        return new FileOutcome(new AuditActivity.FileChange(e.time(), ses(syscall), syscall.number("auid"),
+                intField(syscall, "pid"), op, path, target, name), false);
     }
 
     /** The file operation of syscall {@code name}, or null when it changes no file (an open for reading). */

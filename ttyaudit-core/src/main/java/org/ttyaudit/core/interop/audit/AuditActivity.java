@@ -16,6 +16,9 @@ public sealed interface AuditActivity {
 
     long ses();
 
+    /** The login uid ({@code auid=}) of the process, or null when the log does not say. */
+    Long auid();
+
     /**
      * An execve: the program's argv, working directory, process ids, and the ids and result of the call.
      *
@@ -43,7 +46,8 @@ public sealed interface AuditActivity {
      * @param targetPath the new name of a rename, the existing file of a link; else null
      * @param syscall    the syscall's name, e.g. {@code openat}
      */
-    record FileChange(Instant at, long ses, int pid, String operation, String path, String targetPath, String syscall)
+    record FileChange(Instant at, long ses, Long auid, int pid, String operation, String path, String targetPath,
+                      String syscall)
             implements AuditActivity {
         public FileChange {
             Objects.requireNonNull(at, "at");
@@ -53,7 +57,8 @@ public sealed interface AuditActivity {
     }
 
     /** A command sudo ran (its USER_CMD record): the command line as sudo logs it, where and whether it was allowed. */
-    record SudoCommand(Instant at, long ses, int pid, String command, String cwd, String terminal, String result)
+    record SudoCommand(Instant at, long ses, Long auid, int pid, String command, String cwd, String terminal,
+                       String result)
             implements AuditActivity {
         public SudoCommand {
             Objects.requireNonNull(at, "at");

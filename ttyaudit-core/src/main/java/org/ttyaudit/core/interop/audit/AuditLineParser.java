@@ -52,7 +52,7 @@ final class AuditLineParser {
         return new AuditRecord(line, m.group(1), m.group(2), time, serial, fields, enriched);
     }
 
-    /** Reads {@code key=value} pairs from {@code body} into {@code into}; bare words (TTY's {@code tty}) are skipped. */
+    /** Reads {@code key=value} pairs from {@code body} into {@code into}; bare words (TTY's "tty") are skipped. */
     private void fields(String body, long line, Map<String, String> into) throws AuditLogException {
         int i = 0;
         int n = body.length();
@@ -76,7 +76,7 @@ final class AuditLineParser {
             if (v < n && body.charAt(v) == '"') {
                 int close = body.indexOf('"', v + 1);
                 if (close < 0) {
-                    throw new AuditLogException(source, line, "the value of " + printable(key) + " has no closing quote");
+                    throw unclosed(line, key);
                 }
                 end = close + 1;
                 value = body.substring(v, end);
@@ -85,7 +85,7 @@ final class AuditLineParser {
                 // to the last single quote of the line.
                 int close = body.lastIndexOf('\'');
                 if (close <= v) {
-                    throw new AuditLogException(source, line, "the value of " + printable(key) + " has no closing quote");
+                    throw unclosed(line, key);
                 }
                 end = close + 1;
                 value = body.substring(v + 1, close);
@@ -100,6 +100,10 @@ final class AuditLineParser {
             into.put(key, value);
             i = end;
         }
+    }
+
+    private AuditLogException unclosed(long line, String key) {
+        return new AuditLogException(source, line, "the value of " + printable(key) + " has no closing quote");
     }
 
     private static String excerpt(String s) {

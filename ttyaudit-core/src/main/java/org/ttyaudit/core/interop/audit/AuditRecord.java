@@ -31,7 +31,7 @@ public record AuditRecord(long line, String node, String type, Instant time, lon
         return fields.get(key);
     }
 
-    /** The field as a string: a quoted value without its quotes, a hex-encoded one decoded; null when absent or unset. */
+    /** The field as a string: a quoted value unquoted, a hex-encoded one decoded; null when absent or unset. */
     public String text(String key) {
         return AuditValues.text(fields.get(key));
     }

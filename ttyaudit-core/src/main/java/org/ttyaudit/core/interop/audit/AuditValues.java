@@ -5,7 +5,8 @@ import java.util.HexFormat;
 
 /**
  * How the kernel and auditd write untrusted strings: in double quotes when they hold only printable characters
- * other than {@code "} and space, else as upper-case hex of the bytes without quotes ({@code audit_log_untrustedstring}).
+ * other than {@code "} and space, else as upper-case hex of the bytes without quotes
+ * ({@code audit_log_untrustedstring}).
  * {@code (null)} and {@code (none)} stand for no value.
  */
 public final class AuditValues {

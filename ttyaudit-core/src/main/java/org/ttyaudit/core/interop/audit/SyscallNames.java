@@ -15,7 +15,8 @@ final class SyscallNames {
     private static final Map<Integer, String> X86_64_NAMES = Map.ofEntries(
             Map.entry(2, "open"), Map.entry(85, "creat"), Map.entry(257, "openat"), Map.entry(437, "openat2"),
             Map.entry(87, "unlink"), Map.entry(263, "unlinkat"), Map.entry(82, "rename"), Map.entry(264, "renameat"),
-            Map.entry(316, "renameat2"), Map.entry(90, "chmod"), Map.entry(268, "fchmodat"), Map.entry(452, "fchmodat2"),
+            Map.entry(316, "renameat2"), Map.entry(90, "chmod"), Map.entry(268, "fchmodat"),
+            Map.entry(452, "fchmodat2"),
             Map.entry(92, "chown"), Map.entry(94, "lchown"), Map.entry(260, "fchownat"), Map.entry(76, "truncate"),
             Map.entry(83, "mkdir"), Map.entry(258, "mkdirat"), Map.entry(84, "rmdir"), Map.entry(86, "link"),
             Map.entry(265, "linkat"), Map.entry(88, "symlink"), Map.entry(266, "symlinkat"), Map.entry(59, "execve"),
