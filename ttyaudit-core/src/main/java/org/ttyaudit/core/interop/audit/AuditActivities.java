@@ -40,7 +40,7 @@ public final class AuditActivities {
             AuditRecord execve = e.first("EXECVE");
             AuditRecord userCmd = e.first("USER_CMD");
             if (execve != null) {
-                out.add(exec(e, execve, syscall));
+                out.add(exec(e, allOf(e.all("EXECVE")), syscall));
             } else if (syscall != null) {
                 FileOutcome f = file(e, syscall);
                 if (f.change != null) {
@@ -64,7 +64,7 @@ public final class AuditActivities {
         for (int i = 0; argc != null && i < argc; i++) {
             String arg = argument(execve, i);
             if (arg == null) {
-                break; // a very long argv is split over several EXECVE records; only the first is read
+                break; // the log lost a record of the argv: keep what there is
             }
             argv.add(arg);
         }
@@ -74,6 +74,18 @@ public final class AuditActivities {
                 cwd == null ? null : cwd.text("cwd"), ids.number("uid"), ids.number("auid"),
                 syscall == null || "yes".equals(syscall.raw("success")),
                 syscall == null ? null : syscall.number("exit"));
+    }
+
+    /** The fields of all {@code records} as one: the kernel splits a long argv over several EXECVE records. */
+    private static AuditRecord allOf(List<AuditRecord> records) {
+        if (records.size() == 1) {
+            return records.get(0);
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        records.forEach(r -> fields.putAll(r.fields()));
+        AuditRecord first = records.get(0);
+        return new AuditRecord(first.line(), first.node(), first.type(), first.time(), first.serial(), fields,
+                first.enriched());
     }
 
     /** Argument {@code i}: {@code aI} (quoted or hex), or for a long one the pieces {@code aI[0]}, {@code aI[1]}, … */

@@ -117,6 +117,19 @@ class AuditLogReaderTest {
     }
 
     @Test
+    void aLongArgvSplitOverSeveralExecveRecordsIsJoined() throws IOException {
+        String log = """
+                type=SYSCALL msg=audit(1700000000.000:3): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=2 auid=0 uid=0 ses=1
+                type=EXECVE msg=audit(1700000000.000:3): argc=3 a0="printf" a1_len=8 a1[0]=41414141
+                type=EXECVE msg=audit(1700000000.000:3): a1[1]=42424242
+                type=EXECVE msg=audit(1700000000.000:3): a2="end"
+                """;
+        AuditActivities.Result result = AuditActivities.of(AuditLogReader.read(new StringReader(log), "t.log"));
+        assertThat(result.activities()).singleElement().isInstanceOfSatisfying(AuditActivity.Exec.class,
+                e -> assertThat(e.argv()).containsExactly("printf", "AAAABBBB", "end"));
+    }
+
+    @Test
     void readsAFailedOpenAsSkippedAndAReadOnlyOpenAsNothing() throws IOException {
         String log = """
                 type=SYSCALL msg=audit(1700000000.000:1): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=1 a2=241 a3=1b6 items=1 ppid=1 pid=2 auid=0 uid=0 ses=1
