@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,14 @@ import java.util.Map;
 final class AuditAttachment {
     static final String FORMAT = "linux-audit";
     static final String ATTACHED_TO_TAG = "attached_to";
+    /**
+     * Where in the log the attachment's last event is, {@code EPOCH_MILLIS:SERIAL}: a later ingest of the grown log
+     * attaches only what comes after it.
+     */
+    static final String THROUGH_TAG = "audit_through";
+    /** The log's order of events: by time, then serial. */
+    static final Comparator<AuditActivity> LOG_ORDER = Comparator.comparing(AuditActivity::at)
+            .thenComparingLong(AuditActivity::serial);
 
     /** Where the log came from and who ingested it, for the header's tags. */
     record Provenance(String source, String sha256, Instant now, String importedBy, String version) {
@@ -57,6 +66,8 @@ final class AuditAttachment {
         tags.put("imported_at", p.now().toString());
         tags.put("imported_by", p.importedBy());
         tags.put(AuditIdentity.SESSION_TAG, Long.toString(ses));
+        AuditActivity last = activities.stream().max(LOG_ORDER).orElseThrow();
+        tags.put(THROUGH_TAG, last.at().toEpochMilli() + ":" + last.serial());
         Instant start;
         String user;
         long uid;
@@ -79,6 +90,36 @@ final class AuditAttachment {
         SessionId id = SessionId.newId(Clock.fixed(start, ZoneOffset.UTC));
         return new SessionHeader(id, "import", user, uid, host, null, null, null, 80, 24, start, List.of(), "commands",
                 p.version(), tags);
+    }
+
+    /**
+     * Of {@code activities}, those after every event the earlier attachments (their tags) of audit session
+     * {@code ses} hold: what a repeated ingest of a growing log adds.
+     */
+    static List<AuditActivity> notYetAttached(List<AuditActivity> activities, List<Map<String, String>> earlier,
+                                              long ses) {
+        Instant throughAt = null;
+        long throughSerial = -1;
+        for (Map<String, String> tags : earlier) {
+            String through = tags.get(THROUGH_TAG);
+            if (!Long.toString(ses).equals(tags.get(AuditIdentity.SESSION_TAG)) || through == null
+                    || !through.matches("-?[0-9]{1,18}:[0-9]{1,19}")) {
+                continue;
+            }
+            Instant at = Instant.ofEpochMilli(Long.parseLong(through.substring(0, through.indexOf(':'))));
+            long serial = Long.parseLong(through.substring(through.indexOf(':') + 1));
+            if (throughAt == null || at.isAfter(throughAt) || at.equals(throughAt) && serial > throughSerial) {
+                throughAt = at;
+                throughSerial = serial;
+            }
+        }
+        if (throughAt == null) {
+            return activities;
+        }
+        Instant at = throughAt;
+        long serial = throughSerial;
+        return activities.stream().filter(a -> a.at().isAfter(at) || a.at().equals(at) && a.serial() > serial)
+                .toList();
     }
 
     /** The activities as events on the header's clock, masked like a live session's process arguments. */

@@ -131,8 +131,15 @@ final class IngestAuditCommand implements Callable<Integer> {
             }
             attached++;
             for (Map.Entry<RecordedSessions.Session, List<AuditActivity>> o : owners.entrySet()) {
-                SessionHeader header = AuditAttachment.header(o.getKey(), ses, o.getValue(), logHost, provenance);
-                failed += write(header, o.getValue(), o.getKey(), masker, spool, credential, out, err) ? 0 : 1;
+                List<AuditActivity> fresh = AuditAttachment.notYetAttached(o.getValue(),
+                        recorded.attachmentsOf(o.getKey().id()), ses);
+                if (fresh.isEmpty()) {
+                    out.println("ttyaudit: audit session " + ses + " of session " + o.getKey().id()
+                            + ": nothing new since its last attachment");
+                    continue;
+                }
+                SessionHeader header = AuditAttachment.header(o.getKey(), ses, fresh, logHost, provenance);
+                failed += write(header, fresh, o.getKey(), masker, spool, credential, out, err) ? 0 : 1;
             }
         }
         out.println(summary(events.size(), attached, unmatched, unmatchedEvents,

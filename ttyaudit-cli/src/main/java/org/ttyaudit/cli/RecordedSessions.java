@@ -21,6 +21,9 @@ interface RecordedSessions {
     /** The recorder sessions of {@code host} with audit session id {@code ses}, in any order. */
     List<Session> withAuditSession(String host, long ses);
 
+    /** The header tags of the attachments already made for recorded session {@code sessionId}. */
+    List<Map<String, String>> attachmentsOf(String sessionId);
+
     /**
      * The activities of one audit session split among the recorded sessions that share its id, in order of their
      * start: an activity belongs to the latest that started before it (one login can run several recordings, and

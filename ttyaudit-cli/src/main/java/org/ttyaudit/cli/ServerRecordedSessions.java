@@ -6,6 +6,7 @@ import org.ttyaudit.recorder.session.AuditIdentity;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,19 +23,35 @@ final class ServerRecordedSessions implements RecordedSessions {
 
     @Override
     public List<Session> withAuditSession(String host, long ses) {
-        List<Session> found = new ArrayList<>();
+        return list(Map.of("kind", "recorder", "host", host, "tag", AuditIdentity.SESSION_TAG + ":" + ses)).stream()
+                .map(s -> new Session(s.path("id").asText(), s.path("user").asText(), s.path("uid").asLong(-1),
+                        s.path("host").asText(), Instant.parse(s.path("started_at").asText())))
+                .toList();
+    }
+
+    @Override
+    public List<Map<String, String>> attachmentsOf(String sessionId) {
+        List<Map<String, String>> tags = new ArrayList<>();
+        for (JsonNode s : list(Map.of("kind", "import", "tag", AuditAttachment.ATTACHED_TO_TAG + ":" + sessionId))) {
+            Map<String, String> t = new LinkedHashMap<>();
+            s.path("tags").fields().forEachRemaining(f -> t.put(f.getKey(), f.getValue().asText()));
+            tags.add(t);
+        }
+        return tags;
+    }
+
+    /** Every session the list returns for {@code filter}, page by page. */
+    private List<JsonNode> list(Map<String, String> filter) {
+        List<JsonNode> found = new ArrayList<>();
         String cursor = null;
         do {
-            Map<String, String> query = new java.util.LinkedHashMap<>(Map.of("kind", "recorder", "host", host,
-                    "tag", AuditIdentity.SESSION_TAG + ":" + ses, "limit", "100"));
+            Map<String, String> query = new LinkedHashMap<>(filter);
+            query.put("limit", "100");
             if (cursor != null) {
                 query.put("cursor", cursor);
             }
             JsonNode page = client.getJson("/api/v1/sessions", query);
-            for (JsonNode s : page.path("items")) {
-                found.add(new Session(s.path("id").asText(), s.path("user").asText(), s.path("uid").asLong(-1),
-                        s.path("host").asText(), Instant.parse(s.path("started_at").asText())));
-            }
+            page.path("items").forEach(found::add);
             cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
         } while (cursor != null);
         return found;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The recorded sessions in a data directory's spool (records not uploaded yet, or kept there). */
 final class SpoolRecordedSessions implements RecordedSessions {
@@ -36,5 +37,11 @@ final class SpoolRecordedSessions implements RecordedSessions {
                         && String.valueOf(ses).equals(h.tags().get(AuditIdentity.SESSION_TAG)))
                 .map(h -> new Session(h.sessionId().toString(), h.user(), h.uid(), h.host(), h.startedAt()))
                 .toList();
+    }
+
+    @Override
+    public List<Map<String, String>> attachmentsOf(String sessionId) {
+        return headers.stream().filter(h -> h.kind().equals("import")
+                && sessionId.equals(h.tags().get(AuditAttachment.ATTACHED_TO_TAG))).map(SessionHeader::tags).toList();
     }
 }

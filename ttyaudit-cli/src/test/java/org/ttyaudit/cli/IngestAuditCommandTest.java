@@ -92,6 +92,26 @@ class IngestAuditCommandTest {
     }
 
     @Test
+    void aSecondIngestOfTheGrownLogAttachesOnlyWhatIsNew() throws IOException {
+        String dataDir = data.resolve("data").toString();
+        assertThat(CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1").exitCode()).isZero();
+        CliRun again = CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1");
+        assertThat(again.out()).contains("audit session 2 of session ", ": nothing new since its last attachment")
+                .doesNotContain("attached audit session");
+        Files.writeString(log, """
+                type=SYSCALL msg=audit(1796593016.000:50): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=77 auid=4242 uid=0 ses=2
+                type=EXECVE msg=audit(1796593016.000:50): argc=1 a0="whoami"
+                """, java.nio.file.StandardOpenOption.APPEND);
+        CliRun grown = CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1");
+        assertThat(grown.out()).contains("attached audit session 2 (1 exec, 0 file events)");
+        String id = RecordFileReader.open(recorded).header().sessionId().toString();
+        List<Path> attachments = records(data.resolve("data")).stream()
+                .filter(p -> id.equals(header(p).tags().get("attached_to"))).toList();
+        assertThat(attachments).hasSize(2).anySatisfy(p ->
+                assertThat(header(p).tags()).containsEntry("audit_through", "1796593016000:50"));
+    }
+
+    @Test
     void anAuditSessionWithoutRecordingIsCountedOrKeptOnRequest() throws IOException {
         Path dataDir = data.resolve("data");
         CliRun counted = CliRun.of("ingest-audit", log.toString(), "--data", dataDir.toString(), "--host", "h3");
@@ -153,7 +173,9 @@ class IngestAuditCommandTest {
 
     private Path attachment(String recordedId) throws IOException {
         return records(data.resolve("data")).stream()
-                .filter(p -> recordedId.equals(header(p).tags().get("attached_to"))).findFirst().orElseThrow();
+                .filter(p -> recordedId.equals(header(p).tags().get("attached_to"))).reduce((a, b) -> {
+                    throw new AssertionError("more than one attachment: " + a + ", " + b);
+                }).orElseThrow();
     }
 
     private static List<Path> records(Path dataDir) throws IOException {

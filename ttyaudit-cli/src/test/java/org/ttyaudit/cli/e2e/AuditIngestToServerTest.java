@@ -77,6 +77,12 @@ class AuditIngestToServerTest {
                 + recordedId + " as ", "and uploaded it to " + server.url,
                 "1 audit sessions (1 events) with no recorded session");
 
+        // the server's attachment (audit_through) says the log has nothing new for the session
+        Run again = cli(admin, "", false, tmp, "ingest-audit", log.toString(), "--server", server.url,
+                "--credential-file", credential.toString(), "--data", data.toString(), "--host", "audited-1");
+        assertThat(again.out()).as(again.toString()).contains("audit session 2 of session " + recordedId
+                + ": nothing new since its last attachment");
+
         Run listed = cli(admin, "", false, tmp, "sessions", "--tag", "attached_to:" + recordedId, "--json", "--all");
         assertThat(listed.exitCode()).as(listed.toString()).isZero();
         JsonNode items = ServerUnderTest.JSON.readTree(listed.out()).get("items");

@@ -50,7 +50,7 @@ public final class AuditActivities {
                 }
             }
             if (userCmd != null && userCmd.text("cmd") != null) {
-                out.add(new AuditActivity.SudoCommand(e.time(), ses(userCmd), userCmd.number("auid"),
+                out.add(new AuditActivity.SudoCommand(e.time(), e.serial(), ses(userCmd), userCmd.number("auid"),
                         intField(userCmd, "pid"), userCmd.text("cmd"), userCmd.text("cwd"), userCmd.text("terminal"),
                         userCmd.text("res")));
             }
@@ -70,7 +70,8 @@ public final class AuditActivities {
         }
         AuditRecord cwd = e.first("CWD");
         AuditRecord ids = syscall != null ? syscall : execve;
-        return new AuditActivity.Exec(e.time(), ses(ids), intField(ids, "pid"), intField(ids, "ppid"), argv,
+        return new AuditActivity.Exec(e.time(), e.serial(), ses(ids), intField(ids, "pid"), intField(ids, "ppid"),
+                argv,
                 cwd == null ? null : cwd.text("cwd"), ids.number("uid"), ids.number("auid"),
                 syscall == null || "yes".equals(syscall.raw("success")),
                 syscall == null ? null : syscall.number("exit"));
@@ -141,8 +142,8 @@ public final class AuditActivities {
         if (path == null) {
             return new FileOutcome(null, false);
         }
-        return new FileOutcome(new AuditActivity.FileChange(e.time(), ses(syscall), syscall.number("auid"),
-                intField(syscall, "pid"), op, path, target, name), false);
+        return new FileOutcome(new AuditActivity.FileChange(e.time(), e.serial(), ses(syscall),
+                syscall.number("auid"), intField(syscall, "pid"), op, path, target, name), false);
     }
 
     /** The file operation of syscall {@code name}, or null when it changes no file (an open for reading). */

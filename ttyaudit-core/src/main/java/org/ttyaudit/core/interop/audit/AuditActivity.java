@@ -14,6 +14,9 @@ public sealed interface AuditActivity {
 
     Instant at();
 
+    /** The audit event's serial number: with {@link #at()}, where the event is in the log (and its identity). */
+    long serial();
+
     long ses();
 
     /** The login uid ({@code auid=}) of the process, or null when the log does not say. */
@@ -24,8 +27,8 @@ public sealed interface AuditActivity {
      *
      * @param exit the syscall's return value (0 for a successful execve), or null
      */
-    record Exec(Instant at, long ses, int pid, int ppid, List<String> argv, String cwd, Long uid, Long auid,
-                boolean success, Long exit) implements AuditActivity {
+    record Exec(Instant at, long serial, long ses, int pid, int ppid, List<String> argv, String cwd, Long uid,
+                Long auid, boolean success, Long exit) implements AuditActivity {
         public Exec {
             Objects.requireNonNull(at, "at");
             argv = List.copyOf(argv);
@@ -46,8 +49,8 @@ public sealed interface AuditActivity {
      * @param targetPath the new name of a rename, the existing file of a link; else null
      * @param syscall    the syscall's name, e.g. {@code openat}
      */
-    record FileChange(Instant at, long ses, Long auid, int pid, String operation, String path, String targetPath,
-                      String syscall)
+    record FileChange(Instant at, long serial, long ses, Long auid, int pid, String operation, String path,
+                      String targetPath, String syscall)
             implements AuditActivity {
         public FileChange {
             Objects.requireNonNull(at, "at");
@@ -57,8 +60,8 @@ public sealed interface AuditActivity {
     }
 
     /** A command sudo ran (its USER_CMD record): the command line as sudo logs it, where and whether it was allowed. */
-    record SudoCommand(Instant at, long ses, Long auid, int pid, String command, String cwd, String terminal,
-                       String result)
+    record SudoCommand(Instant at, long serial, long ses, Long auid, int pid, String command, String cwd,
+                       String terminal, String result)
             implements AuditActivity {
         public SudoCommand {
             Objects.requireNonNull(at, "at");

@@ -112,7 +112,7 @@ class AuditLogReaderTest {
             assertThat(e.ses()).isEqualTo(7);
         });
         assertThat(result.activities().get(1)).isEqualTo(new AuditActivity.FileChange(
-                Instant.parse("2023-11-14T22:13:20.124Z"), 7, 1000L, 12, "remove", "/home/a b/old.log", null, "unlink"));
+                Instant.parse("2023-11-14T22:13:20.124Z"), 41, 7, 1000L, 12, "remove", "/home/a b/old.log", null, "unlink"));
         assertThat(result.skipped()).containsEntry("TTY", 1);
     }
 
@@ -150,7 +150,7 @@ class AuditLogReaderTest {
         List<AuditEvent> events = AuditLogReader.read(new StringReader(log), "t.log");
         assertThat(events).singleElement().satisfies(e -> assertThat(e.records().get(0).node()).isEqualTo("web-1"));
         assertThat(AuditActivities.of(events).activities()).containsExactly(new AuditActivity.SudoCommand(
-                Instant.parse("2023-11-14T22:13:20.500Z"), 4, 1000L, 1, "ls /root", "/root", "pts/1", "success"));
+                Instant.parse("2023-11-14T22:13:20.500Z"), 9, 4, 1000L, 1, "ls /root", "/root", "pts/1", "success"));
     }
 
     @Test
