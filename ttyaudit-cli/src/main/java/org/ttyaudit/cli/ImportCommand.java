@@ -10,13 +10,7 @@ import org.ttyaudit.recorder.pty.FileDescriptors;
 import org.ttyaudit.recorder.session.HostFacts;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.recorder.spool.Spool;
-import org.ttyaudit.recorder.upload.Backoff;
 import org.ttyaudit.recorder.upload.HostCredential;
-import org.ttyaudit.recorder.upload.IngestClient;
-import org.ttyaudit.recorder.upload.RecordProgress;
-import org.ttyaudit.recorder.upload.Sleeper;
-import org.ttyaudit.recorder.upload.SpoolUploader;
-import org.ttyaudit.recorder.upload.UploadOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +19,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -94,7 +87,7 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImportFormat fmt = parseFormat();
-        HostCredential credential = serverCredential();
+        HostCredential credential = ImportUpload.credential(server, credentialFile);
         SecretMasker masker = Masking.load(masking);
         if (!Files.exists(path)) {
             throw UserError.usage(path + ": no such file or directory");
@@ -142,25 +135,13 @@ final class ImportCommand implements Callable<Integer> {
 
     private int upload(HostCredential credential, ImportDestination dest, String what, PrintWriter out, PrintWriter err)
             throws IOException {
-        UploadOutcome outcome;
-        try {
-            outcome = new SpoolUploader(dest.file(), RecordProgress.finished(Files.size(dest.file())),
-                    new IngestClient(credential), new Backoff(), Sleeper.SYSTEM, SpoolUploader.Settings.attempts(3),
-                    new SpoolUploader.Listener() {
-                    }).run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            dest.release();
-            throw UserError.failure("interrupted; the record stays in " + dest.file() + " for 'ttyaudit upload'");
-        }
-        if (outcome instanceof UploadOutcome.Uploaded) {
-            dest.uploaded();
+        String failure = ImportUpload.upload(credential, dest);
+        if (failure == null) {
             out.println("ttyaudit: imported " + what + " and uploaded it to " + credential.server()
                     + (output != null ? "; the record is also in " + output : ""));
             return 0;
         }
-        dest.notUploaded(outcome);
-        err.println("ttyaudit: imported " + what + ", but it was not uploaded (" + outcome.describe()
+        err.println("ttyaudit: imported " + what + ", but it was not uploaded (" + failure
                 + "); the record stays in " + dest.file() + " and 'ttyaudit upload' retries it");
         return Main.EXIT_FAILURE;
     }
@@ -171,29 +152,6 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage("--format: " + e.getMessage());
         }
-    }
-
-    /** The credential for --server, which must be the server this host is enrolled with; null without --server. */
-    private HostCredential serverCredential() {
-        if (server == null) {
-            if (credentialFile != null) {
-                throw UserError.usage("--credential-file is for --server");
-            }
-            return null;
-        }
-        URI url;
-        try {
-            url = HostCredential.parseServer(server);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--server: " + e.getMessage());
-        }
-        Path file = Credentials.location(credentialFile);
-        HostCredential credential = Credentials.load(file, Main.EXIT_USAGE);
-        if (!credential.server().equals(url)) {
-            throw UserError.usage("--server: this host is enrolled with " + credential.server() + ", not " + url
-                    + " (" + file + "); enroll with " + url + " first, or name its credential with --credential-file");
-        }
-        return credential;
     }
 
     private SourceDigest digest() {

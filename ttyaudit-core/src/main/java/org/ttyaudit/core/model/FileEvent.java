@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * A file the session touched, as seen by whoever recorded it: the SSH gateway's SFTP and SCP relay (operation,
- * path, bytes transferred and the SHA-256 of the content), later an audit-log ingest.
+ * path, bytes transferred and the SHA-256 of the content), or a Linux audit log ({@code ttyaudit ingest-audit}).
  *
  * @param operation   what was done, a lower-case word: {@code read} (content left the host), {@code write} (content
  *                    arrived), {@code remove}, {@code rename}, {@code mkdir}, {@code rmdir}, {@code setstat},
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param bytes       how many bytes of content were transferred; null when not a transfer (or unknown)
  * @param sha256      SHA-256 of the content transferred, in order; null when unknown (not a transfer, or the
  *                    client did not read or write the file front to back)
- * @param source      who saw it: {@code sftp}, {@code scp}, …
+ * @param source      who saw it: {@code sftp}, {@code scp}, {@code audit}, …
  */
 public record FileEvent(long offsetMicros, String operation, String path, String targetPath, Long bytes,
                         byte[] sha256, String source) implements Event {

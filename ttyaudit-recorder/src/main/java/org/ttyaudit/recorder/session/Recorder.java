@@ -325,7 +325,8 @@ public final class Recorder {
 
     /**
      * Free labels of the session: the user's shell, which players show (asciicast's SHELL), and the user's groups
-     * (comma-separated names; rules and capture policies match on them).
+     * (comma-separated names; rules and capture policies match on them), and the audit session id and login uid
+     * when set ({@link AuditIdentity}).
      */
     private static Map<String, String> sessionTags(Map<String, String> env) {
         Map<String, String> tags = new HashMap<>();
@@ -337,6 +338,7 @@ public final class Recorder {
         if (!groups.isEmpty()) {
             tags.put("groups", String.join(",", groups));
         }
+        tags.putAll(AuditIdentity.tags(Path.of("/proc/self")));
         return tags;
     }
 

@@ -1,0 +1,47 @@
+package org.ttyaudit.cli;
+
+import org.ttyaudit.core.format.RecordFileReader;
+import org.ttyaudit.core.model.SessionHeader;
+import org.ttyaudit.recorder.session.AuditIdentity;
+import org.ttyaudit.recorder.spool.Spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The recorded sessions in a data directory's spool (records not uploaded yet, or kept there). */
+final class SpoolRecordedSessions implements RecordedSessions {
+    private final List<SessionHeader> headers = new ArrayList<>();
+
+    /** Reads every spool record's header once; records that cannot be read are not candidates. */
+    SpoolRecordedSessions(Spool spool) {
+        try {
+            for (Spool.Entry e : spool.entries()) {
+                try {
+                    headers.add(RecordFileReader.open(e.path()).header());
+                } catch (IOException | RuntimeException unreadable) {
+                    // a damaged or foreign file: upload quarantines it; it is nobody's session here
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<Session> withAuditSession(String host, long ses) {
+        return headers.stream()
+                .filter(h -> h.kind().equals("recorder") && h.host().equals(host)
+                        && String.valueOf(ses).equals(h.tags().get(AuditIdentity.SESSION_TAG)))
+                .map(h -> new Session(h.sessionId().toString(), h.user(), h.uid(), h.host(), h.startedAt()))
+                .toList();
+    }
+
+    @Override
+    public List<Map<String, String>> attachmentsOf(String sessionId) {
+        return headers.stream().filter(h -> h.kind().equals("import")
+                && sessionId.equals(h.tags().get(AuditAttachment.ATTACHED_TO_TAG))).map(SessionHeader::tags).toList();
+    }
+}
