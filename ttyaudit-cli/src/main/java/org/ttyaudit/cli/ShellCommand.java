@@ -39,10 +39,12 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() {
         ShellPolicy policy = ShellPolicy.load(config == null ? ShellPolicy.DEFAULT_FILE : config);
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        // The shell the user gets is the policy's, also in $SHELL (which would otherwise point back at us).
-        env.put("SHELL", policy.shell());
+        // The shell the user gets is the policy's (their own entry, else the default), also in $SHELL (which
+        // would otherwise point back at us). The name is the process's own user, not one from the environment.
+        String realShell = policy.shellFor(HostFacts.userName(Map.of()));
+        env.put("SHELL", realShell);
         List<String> argv = new ArrayList<>();
-        argv.add(policy.shell());
+        argv.add(realShell);
         String forced = env.get("SSH_ORIGINAL_COMMAND");
         String toRun = commandString != null ? commandString : forced;
         boolean interactiveLogin = toRun == null;
