@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Set up (or with --uninstall undo) ttyaudit on this system; every change is printed,",
                 "a second run changes nothing, --dry-run only says what would change."},
-        subcommands = {LoginShellInstall.class, SystemdInstall.class})
+        subcommands = {LoginShellInstall.class, SystemdInstall.class, InstallEnrollCommand.class})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -45,7 +45,7 @@ class LoginShellLiveTest {
         } finally {
             Trees.ttyaudit("install", "login-shell", "--uninstall", "--users", USER);
             run("userdel", USER);
-            if (!hadConfigDir) {
+            if (!hadConfigDir && Files.isDirectory(Path.of("/etc/ttyaudit"))) {
                 try (var left = Files.list(Path.of("/etc/ttyaudit"))) {
                     if (left.findAny().isEmpty()) {
                         Files.delete(Path.of("/etc/ttyaudit")); // made by the install for shell.conf
