@@ -1,6 +1,7 @@
 package org.ttyaudit.cli;
 
 import org.ttyaudit.cli.install.LoginShellInstall;
+import org.ttyaudit.cli.install.SshdInstall;
 import org.ttyaudit.cli.install.SystemdInstall;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Set up (or with --uninstall undo) ttyaudit on this system; every change is printed,",
                 "a second run changes nothing, --dry-run only says what would change."},
-        subcommands = {LoginShellInstall.class, SystemdInstall.class, InstallEnrollCommand.class})
+        subcommands = {LoginShellInstall.class, SshdInstall.class, SystemdInstall.class, InstallEnrollCommand.class})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
