@@ -34,16 +34,11 @@ public final class LoginShellInstall implements Callable<Integer> {
     @Mixin
     InstallOptions options;
 
-    @Option(names = "--users", split = ",", paramLabel = "USER", description = "Users to change (comma-separated).")
-    List<String> users = new ArrayList<>();
+    @Mixin
+    Chosen chosen;
 
-    @Option(names = "--groups", split = ",", paramLabel = "GROUP",
-            description = "Groups whose members (listed in /etc/group, or by their primary group) to change.")
-    List<String> groups = new ArrayList<>();
-
-    @Option(names = "--launcher", paramLabel = "PATH",
-            description = "The ttyaudit launcher the wrapper runs (default: bin/ttyaudit of this installation).")
-    Path launcher;
+    @Mixin
+    Launcher launcher;
 
     @Spec
     CommandSpec spec;
@@ -52,25 +47,25 @@ public final class LoginShellInstall implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         SystemRoot root = options.systemRoot();
         Accounts accounts = Accounts.read(root);
-        Set<String> chosen = new LinkedHashSet<>(users);
-        for (String g : groups) {
-            chosen.addAll(accounts.membersOf(g));
+        Set<String> named = new LinkedHashSet<>(chosen.users);
+        for (String g : chosen.groups) {
+            named.addAll(accounts.membersOf(g));
         }
-        List<Step> steps = options.uninstall ? uninstall(root, accounts, chosen) : install(root, accounts, chosen);
+        List<Step> steps = options.uninstall ? uninstall(root, accounts, named) : install(root, accounts, named);
         Steps.run(steps, options.dryRun, spec.commandLine().getOut());
         return 0;
     }
 
-    private List<Step> install(SystemRoot root, Accounts accounts, Set<String> chosen) throws IOException {
-        if (chosen.isEmpty() && users.isEmpty() && groups.isEmpty()) {
+    private List<Step> install(SystemRoot root, Accounts accounts, Set<String> named) throws IOException {
+        if (chosen.none()) {
             throw UserError.failure("name the users (--users) or groups (--groups) whose login shell to change");
         }
         Path conf = root.path(ShellConf.FILE);
         Map<String, String> recorded = ShellConf.entries(conf);
         List<Step> steps = new ArrayList<>();
-        steps.add(ManagedFile.present(root.path(WRAPPER), wrapperScript(launcherPath()), "rwxr-xr-x"));
+        steps.add(ManagedFile.present(root.path(WRAPPER), wrapperScript(launcher.path()), "rwxr-xr-x"));
         steps.add(LineInFile.present(root.path("/etc/shells"), WRAPPER));
-        for (String user : chosen) {
+        for (String user : named) {
             String current = accounts.shellOf(user)
                     .orElseThrow(() -> UserError.failure("no local user " + user + " in /etc/passwd"));
             if (!current.equals(WRAPPER)) {
@@ -85,10 +80,10 @@ public final class LoginShellInstall implements Callable<Integer> {
         return steps;
     }
 
-    private List<Step> uninstall(SystemRoot root, Accounts accounts, Set<String> chosen) throws IOException {
+    private List<Step> uninstall(SystemRoot root, Accounts accounts, Set<String> named) throws IOException {
         Path conf = root.path(ShellConf.FILE);
         Map<String, String> recorded = ShellConf.entries(conf);
-        Set<String> undo = chosen.isEmpty() ? recorded.keySet() : chosen;
+        Set<String> undo = chosen.none() ? recorded.keySet() : named;
         List<Step> steps = new ArrayList<>();
         for (String user : undo) {
             String previous = recorded.get(user);
@@ -135,16 +130,5 @@ public final class LoginShellInstall implements Callable<Integer> {
                 + "# " + ManagedFile.MARKER + " (login-shell); '--uninstall' removes it.\n"
                 + "# A login shell is one executable path without arguments: this runs the recorder as the shell.\n"
                 + "exec " + launcher + " shell \"$@\"\n";
-    }
-
-    private Path launcherPath() {
-        Path p = launcher != null ? launcher : Launcher.find();
-        if (!p.isAbsolute()) {
-            throw UserError.failure("--launcher must be an absolute path: " + p);
-        }
-        if (launcher == null && !Files.isExecutable(p)) {
-            throw UserError.failure("cannot find the ttyaudit launcher (looked at " + p + "); name it with --launcher");
-        }
-        return p;
     }
 }

@@ -31,15 +31,11 @@ public final class SshdInstall implements Callable<Integer> {
     @Mixin
     InstallOptions options;
 
-    @Option(names = "--users", split = ",", paramLabel = "USER", description = "Users whose SSH logins to record.")
-    List<String> users = new ArrayList<>();
+    @Mixin
+    Chosen chosen;
 
-    @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "Groups whose members' SSH logins to record.")
-    List<String> groups = new ArrayList<>();
-
-    @Option(names = "--launcher", paramLabel = "PATH",
-            description = "The ttyaudit launcher sshd runs (default: bin/ttyaudit of this installation).")
-    Path launcher;
+    @Mixin
+    Launcher launcher;
 
     @Spec
     CommandSpec spec;
@@ -53,14 +49,10 @@ public final class SshdInstall implements Callable<Integer> {
         if (options.uninstall) {
             step = ManagedFile.absent(file);
         } else {
-            if (users.isEmpty() && groups.isEmpty()) {
+            if (chosen.none()) {
                 throw UserError.failure("name the users (--users) or groups (--groups) whose SSH logins to record");
             }
-            Path exe = launcher != null ? launcher : Launcher.find();
-            if (!exe.isAbsolute() || exe.toString().contains(" ")) {
-                throw UserError.failure("--launcher must be an absolute path without spaces: " + exe);
-            }
-            String content = dropIn(exe);
+            String content = dropIn(launcher.path());
             verify(content, out);
             step = ManagedFile.present(file, content, "rw-r--r--");
         }
@@ -75,12 +67,12 @@ public final class SshdInstall implements Callable<Integer> {
         StringBuilder s = new StringBuilder("# " + ManagedFile.MARKER + " (sshd); 'ttyaudit install sshd --uninstall' "
                 + "removes it.\n# These users' SSH logins run through ttyaudit shell, which records them; "
                 + "'ssh host COMMAND' arrives\n# in SSH_ORIGINAL_COMMAND and is recorded too.\n");
-        if (!groups.isEmpty()) {
-            s.append("Match Group ").append(String.join(",", groups)).append('\n')
+        if (!chosen.groups.isEmpty()) {
+            s.append("Match Group ").append(String.join(",", chosen.groups)).append('\n')
                     .append("    ForceCommand ").append(exe).append(" shell\n");
         }
-        if (!users.isEmpty()) {
-            s.append("Match User ").append(String.join(",", users)).append('\n')
+        if (!chosen.users.isEmpty()) {
+            s.append("Match User ").append(String.join(",", chosen.users)).append('\n')
                     .append("    ForceCommand ").append(exe).append(" shell\n");
         }
         return s.toString();

@@ -49,10 +49,8 @@ public final class SystemdInstall implements Callable<Integer> {
             description = "Which units: server, gateway (default: both).")
     List<Unit> units = new ArrayList<>(List.of(Unit.server, Unit.gateway));
 
-    @Option(names = "--launcher", paramLabel = "PATH",
-            description = "The ttyaudit launcher the units run (default: bin/ttyaudit of this installation); not "
-                    + "under /home or /root, which the units cannot see (ProtectHome=).")
-    Path launcher;
+    @Mixin
+    Launcher launcher;
 
     @Spec
     CommandSpec spec;
@@ -73,10 +71,7 @@ public final class SystemdInstall implements Callable<Integer> {
                 steps.add(ManagedFile.absent(root.path(UNIT_DIR + "/" + u.fileName())));
             }
         } else {
-            Path exe = launcher != null ? launcher : Launcher.find();
-            if (!exe.isAbsolute()) {
-                throw UserError.failure("--launcher must be an absolute path: " + exe);
-            }
+            Path exe = launcher.path();
             steps.add(systemUser(root));
             boolean anyDiffers = false;
             for (Unit u : units) {
