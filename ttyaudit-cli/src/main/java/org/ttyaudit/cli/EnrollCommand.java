@@ -7,6 +7,7 @@ import org.ttyaudit.recorder.upload.HostCredentialFile;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,67 +25,91 @@ import java.util.concurrent.Callable;
         description = {"Enroll this host with an audit server: trade a single-use enrollment token for the host's",
                 "credential and store it in the host credential file (mode 0600)."})
 final class EnrollCommand implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", required = true,
-            description = "The server, e.g. https://audit.example:8443.")
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", required = true,
-            description = "The enrollment token (tte_…) an administrator made; '-' reads it from standard input.")
-    String token;
-
-    @Option(names = "--fingerprint", paramLabel = "sha256:HEX",
-            description = "Pin the server's certificate (a self-signed server prints its fingerprint at start-up). "
-                    + "Without it, the certificate must be trusted by this system's CAs.")
-    String fingerprint;
+    @Mixin
+    Enrollment enrollment;
 
     @Option(names = "--credential-file", paramLabel = "PATH",
             description = "Where to store the credential (default: /etc/ttyaudit/host.json for root, else ~/.config/ttyaudit/host.json).")
     Path credentialFile;
-
-    @Option(names = "--host", paramLabel = "NAME", description = "The host's name at the server (default: this host's name).")
-    String host;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        URI url;
-        PinnedTls tls;
-        try {
-            url = HostCredential.parseServer(server);
-            tls = PinnedTls.of(fingerprint);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
-        }
-        String secret = "-".equals(token) ? readToken() : token.trim();
-        if (secret.isEmpty()) {
-            throw UserError.usage("--token: the enrollment token is empty");
-        }
-        String name = host != null && !host.isBlank() ? host : HostFacts.hostName();
-        IngestClient.Enrollment enrollment;
-        try {
-            enrollment = IngestClient.enroll(url, tls, secret, name);
-        } catch (IngestException e) {
-            throw UserError.failure("cannot enroll: " + e.getMessage());
-        }
-        Path file = Credentials.location(credentialFile);
-        HostCredential credential = new HostCredential(url, tls.pin().map(Object::toString).orElse(null),
-                enrollment.hostId(), enrollment.credential());
-        try {
-            HostCredentialFile.write(file, credential);
-        } catch (IOException e) {
-            throw UserError.failure("enrolled, but cannot write the credential to " + file + ": "
-                    + SessionRunner.reason(e) + " (ask for a new token and enroll again)");
-        }
-        spec.commandLine().getOut().println("ttyaudit: enrolled " + enrollment.host() + " (host id "
-                + enrollment.hostId() + ") with " + url + "; credential written to " + file);
+        spec.commandLine().getOut().println("ttyaudit: " + enrollment.enrollInto(Credentials.location(credentialFile)));
         return 0;
     }
 
-    private static String readToken() throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = in.readLine();
-        return line == null ? "" : line.trim();
+    /**
+     * The enrollment itself, shared by {@code ttyaudit enroll} and {@code ttyaudit install enroll}: its options,
+     * the token traded at the server, the credential written (mode 0600).
+     */
+    static final class Enrollment {
+        @Option(names = "--server", paramLabel = "URL",
+                description = "The server, e.g. https://audit.example:8443.")
+        String server;
+
+        @Option(names = "--token", paramLabel = "TOKEN",
+                description = "The enrollment token (tte_…) an administrator made; '-' reads it from standard input.")
+        String token;
+
+        @Option(names = "--fingerprint", paramLabel = "sha256:HEX",
+                description = "Pin the server's certificate (a self-signed server prints its fingerprint at start-up). "
+                        + "Without it, the certificate must be trusted by this system's CAs.")
+        String fingerprint;
+
+        @Option(names = "--host", paramLabel = "NAME", description = "The host's name at the server (default: this host's name).")
+        String host;
+
+        /** The server's URL as given, checked (both --server and --token must be given). */
+        URI serverUrl() {
+            if (server == null || token == null) {
+                throw UserError.usage("enrolling needs --server URL and --token TOKEN");
+            }
+            try {
+                return HostCredential.parseServer(server);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage(e.getMessage());
+            }
+        }
+
+        /** Enrolls and writes the credential to {@code file}; returns the line saying so. */
+        String enrollInto(Path file) throws IOException, InterruptedException {
+            URI url = serverUrl();
+            PinnedTls tls;
+            try {
+                tls = PinnedTls.of(fingerprint);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage(e.getMessage());
+            }
+            String secret = "-".equals(token) ? readToken() : token.trim();
+            if (secret.isEmpty()) {
+                throw UserError.usage("--token: the enrollment token is empty");
+            }
+            String name = host != null && !host.isBlank() ? host : HostFacts.hostName();
+            IngestClient.Enrollment enrolled;
+            try {
+                enrolled = IngestClient.enroll(url, tls, secret, name);
+            } catch (IngestException e) {
+                throw UserError.failure("cannot enroll: " + e.getMessage());
+            }
+            HostCredential credential = new HostCredential(url, tls.pin().map(Object::toString).orElse(null),
+                    enrolled.hostId(), enrolled.credential());
+            try {
+                HostCredentialFile.write(file, credential);
+            } catch (IOException e) {
+                throw UserError.failure("enrolled, but cannot write the credential to " + file + ": "
+                        + SessionRunner.reason(e) + " (ask for a new token and enroll again)");
+            }
+            return "enrolled " + enrolled.host() + " (host id " + enrolled.hostId() + ") with " + url
+                    + "; credential written to " + file;
+        }
+
+        private static String readToken() throws IOException {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            return line == null ? "" : line.trim();
+        }
     }
 }

@@ -39,12 +39,22 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() {
         ShellPolicy policy = ShellPolicy.load(config == null ? ShellPolicy.DEFAULT_FILE : config);
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        // The shell the user gets is the policy's, also in $SHELL (which would otherwise point back at us).
-        env.put("SHELL", policy.shell());
+        // The shell the user gets is the policy's (their own entry, else the default), also in $SHELL (which
+        // would otherwise point back at us). The name is the process's own user, not one from the environment.
+        String realShell = policy.shellFor(HostFacts.userName(Map.of()));
+        env.put("SHELL", realShell);
         List<String> argv = new ArrayList<>();
-        argv.add(policy.shell());
+        argv.add(realShell);
         String forced = env.get("SSH_ORIGINAL_COMMAND");
         String toRun = commandString != null ? commandString : forced;
+        if (toRun != null && isFileTransfer(toRun)) {
+            // The recorder runs commands in a pseudo-terminal, which would corrupt the binary SFTP/SCP stream;
+            // running the transfer unrecorded would let it change any file unseen. The SSH gateway records
+            // transfers as file events.
+            System.err.println("ttyaudit: file transfers (sftp, scp) are not available in a recorded login; use "
+                    + "the SSH gateway, which records them");
+            return 1;
+        }
         boolean interactiveLogin = toRun == null;
         if (toRun != null) {
             argv.add("-c");
@@ -61,6 +71,17 @@ final class ShellCommand implements Callable<Integer> {
                 DataDirectory.resolve(policy.dataDir(), env), capture, policy.shellIntegration(),
                 interactiveLogin, Masking.load(policy.masking()), env, false, upload));
     }
+
+    /**
+     * True for what sshd runs for an SFTP session ({@code Subsystem sftp}: the sftp-server program or
+     * {@code internal-sftp}) and for the remote end of a classic SCP copy ({@code scp -t}/{@code scp -f}).
+     */
+    static boolean isFileTransfer(String command) {
+        return FILE_TRANSFER.matcher(command.strip()).find();
+    }
+
+    private static final java.util.regex.Pattern FILE_TRANSFER = java.util.regex.Pattern.compile(
+            "^(?:(?:\\S*/)?sftp-server|internal-sftp)(?:\\s|$)|^scp(?:\\s+-[A-Za-z0-9]+)*\\s+-[A-Za-z]*[tf][A-Za-z]*(?:\\s|$)");
 
     /**
      * Where a login session is shipped: to the server of the credential in {@code file} (the system location,

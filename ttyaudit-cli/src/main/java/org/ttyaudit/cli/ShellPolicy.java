@@ -10,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -20,18 +22,20 @@ import java.util.Set;
  * <p>File format: Java properties ({@code key = value}); keys {@code capture} (full|output), {@code shell} (the
  * real shell to run), {@code data_dir} (where records are spooled), {@code masking} (a masking rules file),
  * {@code shell_integration} (true|false), {@code capture_policy} (the root-owned capture policy file, default
- * {@code /etc/ttyaudit/capture.yaml}; see {@link CapturePolicyLookup}). A missing file means the defaults. The
+ * {@code /etc/ttyaudit/capture.yaml}; see {@link CapturePolicyLookup}), and {@code shell.USER} (that user's real
+ * shell, instead of {@code shell}; {@code ttyaudit install login-shell} records each user's previous login shell
+ * so). A missing file means the defaults. The
  * {@code capture} mode here applies only when no capture policy (server, its cached answer, the policy file) does. A file (or directory on its path)
  * that is not owned by root or is writable by group or others is refused: the session does not start.
  */
 record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking, boolean shellIntegration,
-                   Path capturePolicy) {
+                   Path capturePolicy, Map<String, String> userShells) {
     static final Path DEFAULT_FILE = Path.of("/etc/ttyaudit/shell.conf");
     static final String DEFAULT_SHELL = "/bin/bash";
 
     static ShellPolicy defaults() {
         return new ShellPolicy(CaptureMode.FULL, DEFAULT_SHELL, null, null, true,
-                CapturePolicyLookup.DEFAULT_LOCAL_FILE);
+                CapturePolicyLookup.DEFAULT_LOCAL_FILE, Map.of());
     }
 
     static ShellPolicy load(Path file) {
@@ -45,8 +49,15 @@ record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking
         } catch (IOException | IllegalArgumentException e) {
             throw UserError.failure(file + ": cannot read the shell policy: " + e.getMessage());
         }
+        Map<String, String> userShells = new HashMap<>();
         for (String key : p.stringPropertyNames()) {
-            if (!Set.of("capture", "shell", "data_dir", "masking", "shell_integration", "capture_policy").contains(key)) {
+            if (key.startsWith("shell.") && key.length() > "shell.".length()) {
+                String userShell = p.getProperty(key).trim();
+                if (!userShell.startsWith("/")) {
+                    throw UserError.failure(file + ": " + key + " must be an absolute path: " + userShell);
+                }
+                userShells.put(key.substring("shell.".length()), userShell);
+            } else if (!Set.of("capture", "shell", "data_dir", "masking", "shell_integration", "capture_policy").contains(key)) {
                 throw UserError.failure(file + ": unknown setting '" + key + "'");
             }
         }
@@ -72,7 +83,12 @@ record ShellPolicy(CaptureMode capture, String shell, Path dataDir, Path masking
         }
         return new ShellPolicy(capture, shell, data == null ? null : Path.of(data.trim()),
                 masking == null ? null : Path.of(masking.trim()), Boolean.parseBoolean(integration),
-                Path.of(policyFile));
+                Path.of(policyFile), Map.copyOf(userShells));
+    }
+
+    /** The real shell {@code user} gets: their own {@code shell.USER} entry, else {@code shell}. */
+    String shellFor(String user) {
+        return userShells.getOrDefault(user, shell);
     }
 
     /** Refuses a policy file the recorded user (or anyone but root) could have written. */
