@@ -44,6 +44,9 @@ import org.ttyaudit.core.rules.SessionRules;
  * </ul>
  * {@code evaluateCommandEventsOnly} replays only the command starts, exec events and ends of the same mix (the
  * events whose command lines are analysed), to show the cost of those alone.
+ * {@code evaluateHostileInput} replays {@value #HOSTILE_EVENTS} hostile command lines of 1 MB each (a unit such as
+ * {@code "sudo "} or {@code "$("} repeated, where a match may start at every word): their cost is what the unit
+ * test {@code SessionRulesTest.hostileInputStaysCheap} only bounds by a watchdog against super-linear blow-up.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,6 +56,11 @@ import org.ttyaudit.core.rules.SessionRules;
 @State(Scope.Thread)
 public class RulesBenchmark {
     static final int EVENTS = 10_000;
+    /** Units that repeated make a hostile command line (each of these was once analysed in quadratic time). */
+    private static final String[] HOSTILE_UNITS = {"curl ", "a ", "rm -rf / ", "sudo ", "bash -c '", "$(", "_ta",
+        "a | "};
+    static final int HOSTILE_EVENTS = 2 * 8;
+    private static final int HOSTILE_CHARS = 1_000_000;
     private static final SessionFacts FACTS = new SessionFacts("recorder", "alice", List.of("staff"), "web-1",
             "10.1.2.3", Instant.parse("2026-12-01T10:00:00Z"));
     private static final String[] RISKY = {"sudo systemctl restart nginx", "history -c",
@@ -77,6 +85,7 @@ public class RulesBenchmark {
     RuleSet rules;
     Event[] events;
     Event[] commandEvents;
+    Event[] hostile;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -84,6 +93,7 @@ public class RulesBenchmark {
         events = mix(EVENTS, 42).toArray(new Event[0]);
         commandEvents = mix(EVENTS * 4, 43).stream().filter(e -> !(e instanceof OutputEvent)).limit(EVENTS)
                 .toArray(Event[]::new);
+        hostile = hostile();
         // Check that the mix fires what it should before measuring.
         SessionRules check = rules.forSession(FACTS);
         long fired = Arrays.stream(events).mapToLong(e -> check.evaluate(e).size()).sum();
@@ -105,12 +115,34 @@ public class RulesBenchmark {
         replay(commandEvents, bh);
     }
 
+    /** Command lines of 1 MB built to make analysis expensive: see the class comment. */
+    @Benchmark
+    @OperationsPerInvocation(HOSTILE_EVENTS)
+    public void evaluateHostileInput(Blackhole bh) {
+        replay(hostile, bh);
+    }
+
     /** Feeds {@code stream} into a fresh evaluator, as one session. */
     private void replay(Event[] stream, Blackhole bh) {
         SessionRules session = rules.forSession(FACTS);
         for (Event e : stream) {
             bh.consume(session.evaluate(e));
         }
+    }
+
+    /** For each hostile unit, a command start and an exec event of it repeated to {@value #HOSTILE_CHARS} chars. */
+    static Event[] hostile() {
+        List<Event> out = new ArrayList<>();
+        long t = 0;
+        for (String unit : HOSTILE_UNITS) {
+            String line = unit.repeat(HOSTILE_CHARS / unit.length());
+            out.add(new CommandStartEvent(t += 50_000, out.size() + 1, line, "/", CommandSource.SHELL_INTEGRATION));
+            out.add(new ExecEvent(t += 50_000, 1000 + out.size(), 999, List.of(line.split(" ", 2)), "/"));
+        }
+        if (out.size() != HOSTILE_EVENTS) {
+            throw new IllegalStateException(out.size() + " hostile events, " + HOSTILE_EVENTS + " declared");
+        }
+        return out.toArray(new Event[0]);
     }
 
     /** {@code count} events of the mix described above, offsets increasing by 50 ms. */

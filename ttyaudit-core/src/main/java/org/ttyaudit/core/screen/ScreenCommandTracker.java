@@ -36,9 +36,11 @@ import java.util.List;
  * <p>{@link #forLogin}: a tracker that watches a login from its first byte (the SSH gateway's), where the host
  * prints a banner ({@code Last login: …}, the message of the day) before the shell's first prompt. A line typed
  * ahead of that prompt is echoed by the terminal as it was typed, wherever the cursor is, and a banner line going
- * down is not that echo: until a prompt has been seen, an Enter typed with nothing on the screen before the cursor
- * takes only a line that ends with the text typed for it (the terminal's echo, or the shell's redisplay after its
- * prompt), and the command is that text; lines that do not (the banner) pass by.
+ * down is not that echo: until a prompt has been seen, an Enter typed with nothing on the screen before the cursor,
+ * or while the text before it was still being printed (a banner line arriving in pieces, on a loaded host), takes
+ * only a line that ends with the text typed for it (the terminal's echo, or the shell's redisplay after its
+ * prompt), and the command is that text; lines that do not (the banner) pass by. Known limit: a banner line that
+ * stops half-drawn for longer than a prompt's quiet time before the key looks like a prompt.
  *
  * <p>Not thread-safe: call it from the one thread that handles the session's events, in stream order. Never
  * throws on any byte content. No allocation per byte.
@@ -266,7 +268,10 @@ public final class ScreenCommandTracker {
         } else if (quiet && !promptText.isBlank()) {
             primaryPrompt = promptText;
         }
-        typedAhead = login && primaryPrompt.isBlank() && promptText.isBlank();
+        // Text before the cursor that was still being printed when the key came (not quiet) may be a banner line
+        // drawn in pieces, not a prompt: its rest is no command either, so such a line waits for its echo too.
+        // (A prompt that had just appeared shows the echo as well: "prompt$ " + the typed text ends with it.)
+        typedAhead = login && primaryPrompt.isBlank() && (promptText.isBlank() || !quiet);
         typedLength = 0;
         typedKnown = true;
         if (!primaryPrompt.isBlank()) {

@@ -5,9 +5,11 @@ import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.ttyaudit.core.rules.FileTouch.Op;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class CommandAnalyzerTest {
     private final CommandAnalyzer alice = new CommandAnalyzer("alice");
@@ -127,11 +129,14 @@ class CommandAnalyzerTest {
         alice.commandLine(line, null);
     }
 
+    /**
+     * A 10 MB line is read in about a second by linear code and in hours by quadratic code: a 30 s watchdog catches
+     * that regression without flaking on a loaded machine as the former 1 s limit did.
+     */
     @Test
     void aHugeLineIsCutAndReadFast() {
         String hostile = "sudo bash -c 'sudo bash -c \"".repeat(2000) + "x".repeat(10_000_000);
-        long start = System.nanoTime();
-        alice.commandLine(hostile, "/");
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> alice.commandLine(hostile, "/"),
+                "reading a huge line grows faster than linearly");
     }
 }

@@ -65,6 +65,25 @@ class LoginBannerTrackerTest {
         assertThat(other.drainCommands()).extracting(ScreenCommand::commandLine).containsExactly(TYPED);
     }
 
+    /** On a loaded host the banner arrives in pieces, and the first key may come between two of them. */
+    @Test
+    void aLineTypedWhileABannerLineIsHalfDrawnIsNeverTheRestOfIt() {
+        out(LAST_LOGIN.substring(0, 24));   // "Last login: Sun Dec  6 2", then a key a millisecond later
+        in(TYPED + "\r");
+        out(LAST_LOGIN.substring(24) + MOTD);
+        out(TYPED + "\r\n");
+        out(RAN);
+        assertThat(commands()).containsExactly(TYPED);
+    }
+
+    @Test
+    void aLineTypedWhileABannerLineIsHalfDrawnAndNeverEchoedIsNoCommand() {
+        out(LAST_LOGIN.substring(0, 24));
+        in("secret-ish\r");
+        out(LAST_LOGIN.substring(24) + MOTD + PROMPT);
+        assertThat(commands()).isEmpty();
+    }
+
     @Test
     void withoutAnEchoBeforeThePromptTheShellsRedisplayIsTheLine() {
         in(TYPED + "\r");

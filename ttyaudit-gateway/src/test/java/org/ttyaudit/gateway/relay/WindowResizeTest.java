@@ -35,8 +35,10 @@ class WindowResizeTest {
 
             user.resize(132, 43);
             // ssh sends window-change from its main loop when SIGWINCH arrives; ask until the target has it.
+            // A deadline rather than a count of tries: each try is a round trip that a loaded machine makes slow.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             String size = sttySize(user);
-            for (int i = 0; i < 50 && !size.equals("43 132"); i++) {
+            while (!size.equals("43 132") && System.nanoTime() < deadline) {
                 Thread.sleep(100);
                 size = sttySize(user);
             }

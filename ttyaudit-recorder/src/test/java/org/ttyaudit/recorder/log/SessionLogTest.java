@@ -107,16 +107,19 @@ class SessionLogTest {
         Thread.sleep(100);
         assertThat(sink.eventCount()).isZero();
         log.append(t -> new CommandStartEvent(t, 1, "sudo -n true", "/tmp", CommandSource.SHELL_INTEGRATION));
-        output(log, 10);   // output right after the command goes along
-        long deadline = System.nanoTime() + 5 * SECOND;
-        while (sink.eventCount() < 3 && System.nanoTime() < deadline) {
+        output(log, 10);   // output right after the command goes along...
+        long deadline = System.nanoTime() + 30 * SECOND;
+        while (sink.eventCount() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(sink.eventCount()).as("sealed within PROMPT_SEAL, not the minute").isEqualTo(3);
+        // ...unless this thread was held up for PROMPT_SEAL between the two appends (a loaded machine): then the
+        // chunk was sealed without it. Either way the command start was sealed promptly, in one chunk.
+        int sealed = sink.eventCount();
+        assertThat(sealed).as("sealed within PROMPT_SEAL, not the minute").isBetween(2, 3);
         assertThat(sink.chunks).hasSize(1);
         output(log, 10);
         Thread.sleep(200);
-        assertThat(sink.eventCount()).as("plain output waits for the latency bound again").isEqualTo(3);
+        assertThat(sink.eventCount()).as("plain output waits for the latency bound again").isEqualTo(sealed);
         log.close();
     }
 

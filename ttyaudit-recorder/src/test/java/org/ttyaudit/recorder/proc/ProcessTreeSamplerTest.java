@@ -123,9 +123,14 @@ class ProcessTreeSamplerTest {
     void seesProcessesThatLeftTheTreeButStayedInTheSession() throws Exception {
         // (sleep &) : the subshell exits at once, so sleep is re-parented away from the leader's tree
         Process leader = start("setsid", "bash", "-c", "(sleep 3.05 &); sleep 3.06");
-        Thread.sleep(100);
-        String stat = Files.readString(Path.of("/proc/" + leader.pid() + "/stat"));
-        ProcStat leaderStat = ProcStat.parse(stat);
+        // Until setsid has run, the child is in the test's session: wait for it (a loaded machine is slow to get
+        // there) rather than sleep a fixed time and skip.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        ProcStat leaderStat = ProcStat.parse(Files.readString(Path.of("/proc/" + leader.pid() + "/stat")));
+        while (leaderStat.session() != leader.pid() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            leaderStat = ProcStat.parse(Files.readString(Path.of("/proc/" + leader.pid() + "/stat")));
+        }
         Assumptions.assumeTrue(leaderStat.session() == leader.pid(), "setsid did not make the child a leader");
         ProcessTreeSampler sampler = new ProcessTreeSampler((int) leader.pid(), () -> 0);
 
@@ -198,6 +203,12 @@ class ProcessTreeSamplerTest {
         ProcessTreeSampler sampler = new ProcessTreeSampler((int) leader.pid(), () -> 7);
         pollUntil(sampler, seen -> seen.stream().anyMatch(e -> e.pid() == leader.pid()));
         Files.createFile(trigger);
+        // Wait for the children to run their programs without polling the sampler (its tenth poll is a full scan,
+        // which would find them anyway): how long bash takes to start them depends on the machine's load.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!childPrograms(leader.pid()).containsAll(List.of("sleep", "cat")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         // The next polls are quick ones (children lists), not full scans: they must still see the new children.
         List<ExecEvent> seen = new ArrayList<>();
         for (int i = 0; i < 8 && seen.stream().filter(e -> e.ppid() == leader.pid()).count() < 2; i++) {
@@ -206,5 +217,24 @@ class ProcessTreeSamplerTest {
         }
         assertThat(seen).filteredOn(e -> e.ppid() == leader.pid()).extracting(e -> e.argv().get(0))
                 .contains("sleep", "cat");
+    }
+
+    /** The programs (argv[0]) of {@code pid}'s children, read from /proc; empty once it is gone. */
+    private static List<String> childPrograms(long pid) {
+        try {
+            String children = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).strip();
+            List<String> programs = new ArrayList<>();
+            for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
+                try {
+                    String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline"));
+                    programs.add(cmdline.isEmpty() ? "" : cmdline.split("\0", 2)[0]);
+                } catch (IOException gone) {
+                    // the child exited meanwhile
+                }
+            }
+            return programs;
+        } catch (IOException gone) {
+            return List.of();
+        }
     }
 }

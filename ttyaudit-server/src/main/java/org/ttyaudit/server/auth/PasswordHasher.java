@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe (each call uses its own generator). A malformed stored string is an {@link IllegalArgumentException}
  * naming what is wrong, never a silent "wrong password".
+ *
+ * <p>Not final so that tests can count the hashes a caller verifies (that an unknown user costs a full verification
+ * is checked by counting, not by timing).
  */
-public final class PasswordHasher {
+public class PasswordHasher {
 
     /** Salt length of new hashes, in bytes. */
     public static final int SALT_BYTES = 16;

@@ -233,8 +233,15 @@ public final class IngestService implements AutoCloseable {
             if (!accepted.isEmpty()) {
                 committed.run();
             }
-            accepted.forEach((p, point) -> p.result.complete(point));
+            // Counted before any request of the group is answered: a client that reads /metrics after its answer
+            // must find its request counted (answering first made the counters lag behind under load).
             metrics.committed(group.size(), accepted.size(), System.nanoTime() - started);
+            for (Pending p : group) {
+                if (p.refusal != null) {
+                    p.result.completeExceptionally(p.refusal);
+                }
+            }
+            accepted.forEach((p, point) -> p.result.complete(point));
             if (!accepted.isEmpty()) {
                 notifyListener(accepted.keySet());
             }
@@ -266,14 +273,14 @@ public final class IngestService implements AutoCloseable {
     /**
      * Checks every request of the group against the stored sessions (and the requests before it in the group),
      * refuses those that do not fit, writes the chunk bytes of the rest in one blob batch, then their rows and
-     * ledger leaves. Returns the accepted requests with their commit points; refused ones are completed here.
+     * ledger leaves. Returns the accepted requests with their commit points; refused ones get their refusal.
      */
     private Map<Pending, CommitPoint> commitGroup(WriteTransaction tx, List<Pending> group) {
         Map<UUID, SessionProgress> progress = new HashMap<>();
         Map<Pending, Plan> plans = new LinkedHashMap<>();
         Map<String, byte[]> chunkBytes = new LinkedHashMap<>();
         for (Pending p : group) {
-            if (p.result.isDone()) {
+            if (p.refusal != null) {
                 continue;   // refused in an earlier attempt of this group
             }
             try {
@@ -287,7 +294,7 @@ public final class IngestService implements AutoCloseable {
                     chunkBytes.put(blobKey(p.batch.sessionId(), c.chunk().chunkSeq()), c.bytes());
                 }
             } catch (IngestException e) {
-                p.result.completeExceptionally(e);
+                p.refusal = e;   // answered by commit(), once counted
             }
         }
         CompletableFuture<Void> blobsDurable = chunkBytes.isEmpty() ? CompletableFuture.completedFuture(null)
@@ -480,6 +487,8 @@ public final class IngestService implements AutoCloseable {
     private static final class Pending {
         final ReceivedBatch batch;
         final CompletableFuture<CommitPoint> result = new CompletableFuture<>();
+        /** Why the committer refused the request; set (on the committer thread) before it is answered. */
+        IngestException refusal;
 
         Pending(ReceivedBatch batch) {
             this.batch = batch;

@@ -47,9 +47,14 @@ final class OutboxFixture implements AutoCloseable {
 
     /** A started dispatcher with a fresh metrics registry (in {@link #registry}). */
     NotificationDispatcher dispatcher(NotifyTargets targets) {
+        return dispatcher(targets, Duration.ofMillis(500));
+    }
+
+    /** A dispatcher that looks for due entries every {@code poll} unless woken. */
+    NotificationDispatcher dispatcher(NotifyTargets targets, Duration poll) {
         registry = new PrometheusRegistry();
         NotificationDispatcher d = new NotificationDispatcher(store.notifications(), targets, registry,
-                Clock.systemUTC(), Duration.ofMillis(500), Math::random).start();
+                Clock.systemUTC(), poll, Math::random).start();
         dispatchers.add(d);
         return d;
     }
