@@ -10,7 +10,6 @@ import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.model.SessionId;
-import org.ttyaudit.recorder.upload.HostCredentialFile;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +45,7 @@ class AuditIngestToServerTest {
     @Test
     void theAttachmentGoesToTheServerLinkedToTheRecordedSession() throws Exception {
         server = new ServerUnderTest(tmp.resolve("server"));
-        Path credential = tmp.resolve("host.json");
-        HostCredentialFile.write(credential, server.enrollHost("audited-1"));
+        Path credential = server.enrollHostInto(tmp.resolve("host.json"), "audited-1");
         Path data = tmp.resolve("client-data");
         Path spool = Files.createDirectories(data.resolve("spool"));
         // a session recorded in audit session 2, a few seconds before the captured log's events

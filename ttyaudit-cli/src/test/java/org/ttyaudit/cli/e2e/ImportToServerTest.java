@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.cli.e2e.ServerUnderTest.Run;
-import org.ttyaudit.recorder.upload.HostCredentialFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ class ImportToServerTest {
     @Test
     void anImportedSessionIsListedAsAnImportAndVerifiesOnTheServer() throws Exception {
         server = new ServerUnderTest(tmp.resolve("server"));
-        Path credential = tmp.resolve("host.json");
-        HostCredentialFile.write(credential, server.enrollHost("importer-1"));
+        Path credential = server.enrollHostInto(tmp.resolve("host.json"), "importer-1");
         Path cast = tmp.resolve("old-session.cast");
         Files.writeString(cast, """
                 {"version": 3, "term": {"cols": 90, "rows": 25, "type": "xterm"}, "timestamp": 1700000000, "command": "bash"}

@@ -104,6 +104,12 @@ final class ServerUnderTest implements AutoCloseable {
                 answer.get("host_id").asText(), answer.get("credential").asText());
     }
 
+    /** Enrolls a host {@code name} and writes its credential to {@code file} as {@code ttyaudit enroll} does. */
+    Path enrollHostInto(Path file, String name) throws Exception {
+        org.ttyaudit.recorder.upload.HostCredentialFile.write(file, enrollHost(name));
+        return file;
+    }
+
     String host(String name) throws Exception {
         return enrollHost(name).credential();
     }
