@@ -88,7 +88,7 @@ class SyslogDeliveryTest {
     }
 
     @Test
-    void tcpConnectsAgainAfterTheReceiverDroppedTheConnectionOrWasDown() throws Exception {
+    void tcpConnectsAgainAfterTheReceiverDroppedTheConnection() throws Exception {
         try (SyslogReceiver r = SyslogReceiver.tcp()) {
             NotificationDispatcher d = f.dispatcher(f.targets("  targets:\n" + syslog("siem", "tcp", r.port(), "")
                     + FAST_RETRY));
@@ -102,19 +102,32 @@ class SyslogDeliveryTest {
             until(WAIT, "the second frame, on a new connection", () -> r.messages().size() == 2);
             assertThat(r.accepted()).isEqualTo(2);
             assertDescribes(r.frames().get(1), two, 35);
+        }
+    }
 
+    /**
+     * The receiver is down before the sender has a connection, so the first attempt must fail to connect. (A
+     * receiver that goes down while the sender holds a connection is the case syslog cannot cover: a write into a
+     * connection whose close has not reached the sender yet succeeds and the message is lost, RFC 6587 has no
+     * acknowledgement; see SyslogStream. Testing that ordering would race the kernel.)
+     */
+    @Test
+    void tcpKeepsTheMessageWhileTheReceiverIsDownAndDeliversItWhenItComesBack() throws Exception {
+        try (SyslogReceiver r = SyslogReceiver.tcp()) {
             r.stop();
-            AlertNotice three = f.notice("three");
-            f.queue(three, d, "siem");
+            NotificationDispatcher d = f.dispatcher(f.targets("  targets:\n" + syslog("siem", "tcp", r.port(), "")
+                    + FAST_RETRY));
+            AlertNotice one = f.notice("one");
+            f.queue(one, d, "siem");
             until(WAIT, "a failed attempt while the receiver is down", () -> !f.pending("siem").isEmpty()
                     && f.pending("siem").get(0).attempts() > 0);
             assertThat(f.pending("siem").get(0).lastError()).startsWith("syslog tcp to 127.0.0.1:" + r.port()
                     + ": ConnectException");
             r.start();
-            until(WAIT, "the third frame after the receiver came back", () -> r.messages().size() == 3);
-            assertDescribes(r.frames().get(2), three, 35);
+            until(WAIT, "the frame after the receiver came back", () -> r.messages().size() == 1);
+            assertDescribes(r.frames().get(0), one, 35);
             until(WAIT, "the outbox emptied", () -> f.pending("siem").isEmpty());
-            assertThat(r.messages()).hasSize(3);
+            assertThat(r.messages()).hasSize(1);
         }
     }
 
