@@ -5,11 +5,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -61,6 +67,34 @@ class DebianPackageInstallIT {
         return PosixFilePermissions.toString(a.permissions()) + " " + a.owner().getName() + ":" + a.group().getName();
     }
 
+    private static void serverStartsAsTheServiceUser() throws Exception {
+        String unit = Files.readString(Path.of("/lib/systemd/system/ttyaudit-server.service"));
+        Matcher exec = Pattern.compile("\nExecStart=(.*)\n").matcher(unit);
+        assertThat(exec.find()).isTrue();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> argv = new ArrayList<>(List.of("runuser", "-u", "ttyaudit", "--"));
+        argv.addAll(List.of(exec.group(1).replace("0.0.0.0:8443", "127.0.0.1:" + port).split(" ")));
+        Path log = scratch.resolve("server.log");
+        Process server = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            String text = "";
+            while (server.isAlive() && System.nanoTime() < deadline && !text.contains("TLS certificate fingerprint")) {
+                Thread.sleep(100);
+                text = Files.readString(log);
+            }
+            assertThat(text).as("the server's output").contains("one-time password")
+                    .contains("TLS certificate fingerprint");
+        } finally {
+            server.destroy();
+            server.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(mode(DATA + "/server")).endsWith(" ttyaudit:ttyaudit");
+    }
+
     @Test
     void installUseRemoveAndPurge() throws Exception {
         // install: the user, the data directory, the settings' group, the launcher, the units
@@ -94,6 +128,9 @@ class DebianPackageInstallIT {
         assertThat(record).as(recorded.output()).isRegularFile();
         assertThat(DebianPackage.run("/usr/bin/ttyaudit", "verify", record.toString()).ok().output())
                 .contains("intact");
+
+        // the server starts as the unit starts it: as ttyaudit, the packaged settings, its data directory
+        serverStartsAsTheServiceUser();
 
         if (Trees.onPath("systemd-analyze")) {
             for (String unit : DebianPackage.UNITS) {
