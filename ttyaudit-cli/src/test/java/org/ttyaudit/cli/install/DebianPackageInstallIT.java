@@ -37,6 +37,12 @@ class DebianPackageInstallIT {
         assumeTrue(Trees.isRoot(), "dpkg -i needs root (CI runs as root in a throwaway container)");
         assumeTrue(Trees.onPath("dpkg") && Files.exists(Path.of("/var/lib/dpkg/status")),
                 "not a Debian system with dpkg");
+        // dpkg -i installs no dependencies: the package's must be there (.ci/run installs them)
+        assumeTrue(Trees.onPath("adduser"), "no adduser, which the package's postinst needs");
+        assumeTrue(DebianPackage.run("dpkg-query", "-W", "-f=${Status}\n", "default-jre-headless",
+                        "openjdk-17-jre-headless", "openjdk-21-jre-headless", "openjdk-25-jre-headless").output()
+                        .contains("install ok installed"),
+                "no Java runtime installed as a Debian package (default-jre-headless, openjdk-17-jre-headless, …)");
         assumeTrue(dpkgStatus().isEmpty() || dpkgStatus().endsWith("not-installed"),
                 "a package ttyaudit is installed on this machine already; not touching it");
         assumeTrue(!Files.exists(Path.of("/etc/ttyaudit/host.json")) && !Files.exists(Path.of(DATA)),
