@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 public final class PackagedUnits {
     /** Where the package puts its launcher. */
-    public static final Path LAUNCHER = Path.of("/usr/bin/ttyaudit");
+    static final Path LAUNCHER = Path.of("/usr/bin/ttyaudit");
     /** Where the package puts the runnable jar. */
     static final Path JAR = Path.of("/usr/share/ttyaudit/ttyaudit.jar");
 
