@@ -91,7 +91,8 @@ class DebianPackageContentsIT {
                 "./lib/systemd/system/ttyaudit-gateway.service", "-rw-r--r-- root/root",
                 // postinst makes it 0640 root:ttyaudit (a statoverride): the user does not exist at unpacking
                 "./etc/ttyaudit/server.yaml", "-rw-r--r-- root/root",
-                "./usr/share/doc/ttyaudit/copyright", "-rw-r--r-- root/root"));
+                "./usr/share/doc/ttyaudit/copyright", "-rw-r--r-- root/root",
+                "./usr/share/doc/ttyaudit/changelog.gz", "-rw-r--r-- root/root"));
     }
 
     @Test
