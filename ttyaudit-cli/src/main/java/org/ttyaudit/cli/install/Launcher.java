@@ -13,7 +13,8 @@ import java.nio.file.Path;
  */
 final class Launcher {
     @Option(names = "--launcher", paramLabel = "PATH",
-            description = "The ttyaudit launcher to run (default: bin/ttyaudit of this installation); an absolute "
+            description = "The ttyaudit launcher to run (default: /usr/bin/ttyaudit of the Debian package, or "
+                    + "bin/ttyaudit of a checkout); an absolute "
                     + "path without spaces, not under /home or /root for the systemd units (ProtectHome=).")
     Path given;
 
@@ -29,10 +30,16 @@ final class Launcher {
         return p;
     }
 
-    /** {@code ROOT/bin/ttyaudit} for the jar {@code ROOT/ttyaudit-cli/target/ttyaudit.jar} (or target/classes). */
+    /**
+     * The Debian package's {@code /usr/bin/ttyaudit} for its jar; else {@code ROOT/bin/ttyaudit} for the jar
+     * {@code ROOT/ttyaudit-cli/target/ttyaudit.jar} (or target/classes) of a checkout.
+     */
     private static Path find() {
         try {
             Path code = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (code.equals(PackagedUnits.JAR)) {
+                return PackagedUnits.LAUNCHER;
+            }
             Path module = code.getParent().getParent();
             return module.getParent().resolve("bin/ttyaudit").toAbsolutePath().normalize();
         } catch (URISyntaxException | NullPointerException e) {

@@ -124,8 +124,18 @@ public final class SystemdInstall implements Callable<Integer> {
         });
     }
 
+    /** The unit this command writes: its first line is the marker of files 'ttyaudit install' owns. */
     static String unitText(Unit unit, Path launcher) throws IOException {
-        return resource(unit.fileName()).replace("@MARKER@", ManagedFile.MARKER)
+        return unitText(unit, launcher, "# " + ManagedFile.MARKER + " (systemd); 'ttyaudit install systemd "
+                + "--uninstall' removes it.");
+    }
+
+    /**
+     * The unit text with its first line, {@code origin}, saying who put the file there: this command, or the
+     * Debian package, whose build writes the same units with {@link PackagedUnits}.
+     */
+    static String unitText(Unit unit, Path launcher, String origin) throws IOException {
+        return resource(unit.fileName()).replace("@ORIGIN@", origin)
                 .replace("@LAUNCHER@", launcher.toString()).replace("@HARDENING@", resource("hardening.conf"));
     }
 

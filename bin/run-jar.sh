@@ -1,0 +1,39 @@
+# shellcheck shell=sh disable=SC2154,SC3013
+# (jar and cds come from the launcher that sources this; dash and bash, which run it, have test -nt.)
+# Runs the ttyaudit jar with the JVM settings of the command: sourced (not run) by the checkout's bin/ttyaudit
+# and by the Debian package's /usr/bin/ttyaudit, after they set
+#   jar  the runnable jar
+#   cds  where the class-data-sharing archive of that jar lives (made on first use where that place is writable).
+#
+# JVM settings favour a quick start and a small footprint (the recorder sits in front of every keystroke):
+# serial GC, a small heap, C1 only, and an AppCDS archive of the classes a session loads. The server is a
+# long-running service instead: the default collector, both JIT compilers, a larger heap (and no archive).
+
+jvm="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -Xss512k -XX:+PerfDisableSharedMem -XX:CICompilerCount=1"
+
+if [ "${1:-}" = "server" ]; then
+  # shellcheck disable=SC2086
+  exec java -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_SERVER_JAVA_OPTS:-} -jar "$jar" "$@"
+fi
+
+if [ -z "${TTYAUDIT_NO_CDS:-}" ]; then
+  # An archive made for another build of the jar cannot be used: drop it (where this user may) and make it again.
+  if [ -f "$cds" ] && [ "$jar" -nt "$cds" ]; then
+    rm -f "$cds" 2>/dev/null || true
+  fi
+  if [ ! -f "$cds" ] && [ -w "$(dirname "$cds")" ]; then
+    # A short training run records the classes a session loads into an AppCDS archive (JDK 13+).
+    tmp=$(mktemp -d)
+    # shellcheck disable=SC2086
+    java $jvm -XX:ArchiveClassesAtExit="$cds" -jar "$jar" record -o "$tmp/train.tta" -- /bin/sh -c 'echo ttyaudit' \
+      </dev/null >/dev/null 2>&1 || rm -f "$cds"
+    rm -rf "$tmp"
+  fi
+  if [ -f "$cds" ] && [ ! "$jar" -nt "$cds" ]; then
+    # -Xlog:cds=off: an archive that cannot be used must not print warnings into the recorded terminal.
+    jvm="$jvm -XX:SharedArchiveFile=$cds -Xshare:auto -Xlog:cds=off,cds+dynamic=off"
+  fi
+fi
+
+# shellcheck disable=SC2086
+exec java $jvm ${TTYAUDIT_JAVA_OPTS:-} -jar "$jar" "$@"
