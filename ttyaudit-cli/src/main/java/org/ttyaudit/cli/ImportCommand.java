@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -40,6 +41,8 @@ import java.util.concurrent.Callable;
                 + "directory, or tlog JSON messages.",
                 "Prints where the record is; with --server, uploads it to the audit server."})
 final class ImportCommand implements Callable<Integer> {
+    /** The {@link ImportHistory} scope of an import. */
+    static final String IMPORT_SCOPE = "import";
     private final CliContext context;
 
     @Parameters(paramLabel = "PATH", description = "The asciicast file, the sudo I/O log directory (e.g. "
@@ -75,6 +78,10 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "The host, when the log names none (asciicast). Default: this host.")
     String host;
 
+    @Option(names = "--force", description = "Import even when this file (the same SHA-256) was imported into this "
+            + "data directory's spool or to a server from it before: another session of the same content.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +103,17 @@ final class ImportCommand implements Callable<Integer> {
             throw UserError.usage("--output: " + output + " already exists (records are never overwritten)");
         }
         SourceDigest digest = digest();
+        DataDirectory data = DataDirectory.resolve(dataDir, context.env());
+        // A record that goes to the spool or the server becomes a session there; one written only to --output is
+        // the user's file, made as often as asked.
+        ImportHistory history = output != null && credential == null ? null : ImportHistory.of(data);
+        Optional<String> earlier = force || history == null ? Optional.empty()
+                : history.find(digest.sha256(), IMPORT_SCOPE);
+        if (earlier.isPresent()) {
+            out.println("ttyaudit: " + path + ": already imported as session " + earlier.get()
+                    + " (the same SHA-256; --force imports it again)");
+            return 0;
+        }
         Instant now = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
         String me = HostFacts.userName(context.env());
         SessionImporter.Defaults defaults = new SessionImporter.Defaults(user != null ? user : me,
@@ -103,7 +121,7 @@ final class ImportCommand implements Callable<Integer> {
         try (SessionSource source = fmt.open(path)) {
             SessionHeader header = SessionImporter.header(source.metadata(), path, digest, defaults, Version.current());
             ImportDestination dest = ImportDestination.prepare(header.sessionId().toString(), output, credential != null,
-                    Spool.of(DataDirectory.resolve(dataDir, context.env())));
+                    Spool.of(data));
             SessionImporter.Result result;
             try (ImportProgress progress = ImportProgress.start(path.getFileName().toString(), digest.bytes(),
                     FileDescriptors.isTerminal(2), columns(), System.err)) {
@@ -114,6 +132,9 @@ final class ImportCommand implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 dest.discard();
                 throw e;
+            }
+            if (history != null) {
+                history.add(digest.sha256(), IMPORT_SCOPE, header.sessionId().toString());
             }
             for (String note : result.notes()) {
                 err.println("ttyaudit: note: " + path + ": " + note);
