@@ -111,7 +111,7 @@ class IngestAuditCommandTest {
         assertThat(Files.readString(data.resolve("data/imports.tsv"))).contains("\taudit_session=2 attached_to=" + id
                 + "\t" + first + "\n");
         record(data.resolve("data/spool/" + first + ".tta"), "import", "h1", RECORDED_START,
-                Map.of("attached_to", id, "audit_session", "2", "audit_through", "1796593015691:12"));
+                Map.of("attached_to", id, "audit_session", "2", "audit_through", "1796593015691:13"));
         Files.writeString(log, """
                 type=SYSCALL msg=audit(1796593016.000:50): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=77 auid=4242 uid=0 ses=2
                 type=EXECVE msg=audit(1796593016.000:50): argc=1 a0="whoami"
