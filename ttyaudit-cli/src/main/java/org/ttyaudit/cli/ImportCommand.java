@@ -1,5 +1,9 @@
 package org.ttyaudit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.ttyaudit.cli.remote.ClientConfigFile;
+import org.ttyaudit.cli.remote.ServerClient;
+import org.ttyaudit.cli.remote.ServerTarget;
 import org.ttyaudit.core.interop.ImportFormat;
 import org.ttyaudit.core.interop.ImportFormatException;
 import org.ttyaudit.core.interop.SessionSource;
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -108,7 +113,7 @@ final class ImportCommand implements Callable<Integer> {
         // the user's file, made as often as asked.
         ImportHistory history = output != null && credential == null ? null : ImportHistory.of(data);
         Optional<String> earlier = force || history == null ? Optional.empty()
-                : history.find(digest.sha256(), IMPORT_SCOPE);
+                : history.find(digest.sha256(), IMPORT_SCOPE).or(() -> onServer(credential, digest, err));
         if (earlier.isPresent()) {
             out.println("ttyaudit: " + path + ": already imported as session " + earlier.get()
                     + " (the same SHA-256; --force imports it again)");
@@ -151,6 +156,36 @@ final class ImportCommand implements Callable<Integer> {
             throw UserError.failure(e.getMessage());
         } catch (IOException e) {
             throw UserError.failure(path + ": " + SessionRunner.reason(e));
+        }
+    }
+
+    /**
+     * With --server and a login for it ('ttyaudit login' or $TTYAUDIT_TOKEN; the host credential may not list
+     * sessions): an import of the same file already there, as far as that login may see. Without a login, or when
+     * the server cannot answer, none (with a note for the latter): the upload is what was asked for.
+     */
+    private Optional<String> onServer(HostCredential credential, SourceDigest digest, PrintWriter err) {
+        if (credential == null) {
+            return Optional.empty();
+        }
+        ClientConfigFile config = ClientConfigFile.locate(context.env());
+        Optional<ServerTarget> target = ServerTarget.resolve(server, null, context.env(), config.read(),
+                config.path().toString()).filter(t -> t.token() != null)
+                // the server's certificate as the host credential pins it, unless the login names one
+                .map(t -> t.fingerprint() != null ? t
+                        : new ServerTarget(t.url(), credential.fingerprint(), t.token(), t.tokenOrigin()));
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode page = ServerClient.of(target.get()).getJson("/api/v1/sessions",
+                    Map.of("kind", "import", "tag", "import_sha256:" + digest.sha256(), "limit", "1"));
+            JsonNode first = page.path("items").path(0);
+            return first.isMissingNode() ? Optional.empty() : Optional.of(first.path("id").asText());
+        } catch (RuntimeException e) {
+            err.println("ttyaudit: note: could not ask " + server + " for an earlier import of " + path + ": "
+                    + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.core.model.Event;
 import org.ttyaudit.core.model.ExecEvent;
 import org.ttyaudit.core.model.FileEvent;
@@ -14,15 +13,11 @@ import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.testkit.RecordedSession;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ttyaudit.server.testkit.RecordedSession.concat;
-import static org.ttyaudit.server.testkit.RecordedSession.endFrame;
-import static org.ttyaudit.server.testkit.RecordedSession.frames;
 
 /**
  * A recorded session's Linux audit log attachments on a real server in this JVM, uploaded as {@code ttyaudit
@@ -69,10 +64,7 @@ class SessionAttachmentsApiTest {
     }
 
     private void ingest(String credential, RecordedSession s) throws Exception {
-        ServerFixture.Response r = server.ingest(credential, s.id(), concat(s.headerFrame(),
-                frames(s.chunks.toArray(new Chunk[0])), endFrame(s.end())));
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        server.server.awaitRulesEvaluated(Duration.ofSeconds(30));
+        server.ingestWhole(credential, s);
     }
 
     private JsonNode attachments(String token) throws Exception {
