@@ -169,8 +169,13 @@ final class ImportCommand implements Callable<Integer> {
             return Optional.empty();
         }
         ClientConfigFile config = ClientConfigFile.locate(context.env());
-        Optional<ServerTarget> target = ServerTarget.resolve(server, null, context.env(), config.read(),
-                config.path().toString()).filter(t -> t.token() != null)
+        Optional<ServerTarget> target;
+        try {
+            target = ServerTarget.resolve(server, null, context.env(), config.read(), config.path().toString());
+        } catch (UserError e) {
+            return Optional.empty();   // a URL no login can use (plain http, say): the upload says what is wrong
+        }
+        target = target.filter(t -> t.token() != null)
                 // the server's certificate as the host credential pins it, unless the login names one
                 .map(t -> t.fingerprint() != null ? t
                         : new ServerTarget(t.url(), credential.fingerprint(), t.token(), t.tokenOrigin()));
