@@ -1,7 +1,8 @@
 // One recorded session: playback (asciinema-player fed by the asciicast v2 export) with its timeline of commands
-// and alerts (both also markers on the player), then its details: metadata, processes and resources, integrity,
-// downloads. #/sessions/ID?t=SECONDS opens it at that moment of the session. Every read here is recorded by the
-// server in the audit log.
+// and alerts (both also markers on the player) and the exec, file and sudo events of its Linux audit log
+// attachments (ttyaudit ingest-audit), then its details: metadata, attachments, processes and resources,
+// integrity, downloads. #/sessions/ID?t=SECONDS opens it at that moment of the session. Every read here is recorded
+// by the server in the audit log.
 import {getJson, getText, sessionPath} from '../api.js';
 import {h, replace, time, clock, duration, table, notice, severityBadge} from '../dom.js';
 import {parseCast, timeMapping, library} from '../player.js';
@@ -18,11 +19,13 @@ export async function render(ctx) {
     renderPruned(ctx, s, base);
     return;
   }
-  const [commands, alerts, castText] = await Promise.all([
+  const [commands, alerts, attached, castText] = await Promise.all([
     getJson(`${base}/commands`),
     getJson(`${base}/alerts`),
+    getJson(`${base}/attachments`),
     getText(`${base}/export?format=asciicast-v2`, 'application/x-asciicast'),
   ]);
+  const auditEvents = attached.events;
   const cast = parseCast(castText);
   const startAt = Number.parseFloat(ctx.params.get('t') ?? '');
 
@@ -43,18 +46,31 @@ export async function render(ctx) {
   speed.addEventListener('change', () => playback.setOptions({speed: Number(speed.value)}));
   idle.addEventListener('change', () => playback.setOptions({idle: idle.value === '' ? null : Number(idle.value)}));
 
-  // Commands and alerts merged by time; an alert raised by a command comes right after it.
+  // Commands, alerts and audit-log events merged by time; an alert raised by a command comes right after it, and
+  // the programs a command ran (from the audit log) after that.
   const entries = [
     ...commands.map((c) => ({at: c.start_offset_us / 1e6, order: 0, node: commandEntry(c, playback)})),
     ...alerts.map((a) => ({at: a.offset_us / 1e6, order: 1, node: alertEntry(a, playback)})),
+    ...auditEvents.map((e) => ({at: e.offset_us / 1e6, order: 2, node: auditEntry(e, playback)})),
   ].sort((x, y) => x.at - y.at || x.order - y.order);
-  timeline.append(...entries.map((e) => h('li', {class: e.order === 1 ? 'alert-item' : null}, e.node)));
-  const heading = alerts.length === 0 ? `Commands (${commands.length})`
-    : `Commands (${commands.length}) and alerts (${alerts.length})`;
+  const itemClass = ['', 'alert-item', 'audit-item'];
+  timeline.append(...entries.map((e) => h('li', {class: itemClass[e.order] || null}, e.node)));
+  const counts = [`Commands (${commands.length})`];
+  if (alerts.length > 0) {
+    counts.push(`alerts (${alerts.length})`);
+  }
+  if (auditEvents.length > 0) {
+    counts.push(`audit-log events (${auditEvents.length})`);
+  }
+  const heading = counts.length === 1 ? counts[0]
+    : `${counts.slice(0, -1).join(', ')} and ${counts[counts.length - 1]}`;
+  const showAudit = h('input', {type: 'checkbox', name: 'show-audit', checked: true,
+    onchange: () => timeline.classList.toggle('hide-audit', !showAudit.checked)});
 
   replace(ctx.view,
     h('section', {class: 'session'},
       h('h1', {tabindex: '-1'}, `${s.user}@${s.host}`, h('span', {class: 'session-id'}, `session ${s.id}`)),
+      attachedToLine(s),
       h('p', {class: 'summary'}, 'Started ', time(s.started_at), ` · ${duration(s)} · `,
         s.state === 'live' ? h('a', {href: `#/live/${encodeURIComponent(s.id)}`, class: 'live-badge'},
           '● live — watch it live')
@@ -69,6 +85,8 @@ export async function render(ctx) {
         h('div', {class: 'timeline-column'},
           h('h2', {}, heading,
             alerts.length > 0 ? h('span', {class: 'has-alerts alerts-summary'}, ` ⚠ ${alerts.length}`) : null),
+          auditEvents.length > 0 ? h('label', {class: 'show-audit'}, showAudit,
+            ' Show the programs run and files changed that the Linux audit log reports') : null,
           entries.length === 0 ? h('p', {class: 'muted'}, 'No commands were recorded.') : timeline)),
       h('section', {class: 'details', 'aria-labelledby': 'details-heading'},
         h('h2', {id: 'details-heading'}, 'Details'),
@@ -76,6 +94,7 @@ export async function render(ctx) {
         h('div', {class: 'detail-grid'},
           h('div', {}, h('h3', {}, 'Metadata'), metadata(s)),
           h('div', {}, h('h3', {}, 'Integrity'), later(integrity(base)))),
+        attached.attachments.length > 0 ? attachmentList(attached.attachments) : null,
         h('h3', {}, 'Processes and resources'),
         later(activity(base)))));
 
@@ -128,6 +147,86 @@ function alertEntry(a, playback) {
   h('span', {class: 'command-meta'},
     h('span', {}, a.description),
     a.matched ? h('code', {class: 'matched'}, a.matched) : null));
+}
+
+/** On an attachment's own page: which recorded session its audit-log events belong to. */
+function attachedToLine(s) {
+  const to = s.tags?.attached_to;
+  if (!to) {
+    return null;
+  }
+  return h('p', {class: 'notice info attached-to', id: 'attached-to'},
+    'Linux audit log events (audit session ', s.tags.audit_session ?? '?', ') attached to session ',
+    h('a', {href: `#/sessions/${encodeURIComponent(to)}`}, to),
+    '; they are shown in its timeline.');
+}
+
+/** The attachments whose events the timeline shows, each a link to its own record. */
+function attachmentList(attachments) {
+  return h('div', {id: 'attachments'},
+    h('h3', {}, `Attached Linux audit logs (${attachments.length})`),
+    h('ul', {class: 'attachments'}, attachments.map((a) => h('li', {class: 'attachment', dataset: {attachmentId: a.id}},
+      h('a', {href: `#/sessions/${encodeURIComponent(a.id)}`}, `attachment ${a.id}`),
+      `: audit session ${a.audit_session ?? '?'}, ${a.events} events`,
+      a.imported_at ? [', ingested ', time(a.imported_at)] : null,
+      a.imported_by ? ` by ${a.imported_by}` : null,
+      a.import_source ? [' from ', h('code', {}, a.import_source)] : null,
+      a.pruned ? ' (content pruned)' : null))));
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** argv as one line a POSIX shell would split back into the same words. */
+function shellLine(argv) {
+  return (argv ?? []).map((a) => (SHELL_SAFE.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
+/** A uid as the audit log gives it; 4294967295 is the kernel's "not set". */
+function auditId(v) {
+  return v === 4294967295 ? 'unset' : String(v);
+}
+
+/**
+ * An event of the session's Linux audit log attachment in the timeline: a program run (with who ran it and how
+ * the execve ended, where the log says), a file changed, or a sudo command. Marked as the audit log's, and it seeks
+ * like a command.
+ */
+function auditEntry(e, playback) {
+  const at = e.offset_us / 1e6;
+  const d = e.detail ?? {};
+  let what;
+  let line;
+  const meta = [];
+  if (e.kind === 'exec') {
+    what = 'exec';
+    line = shellLine(d.argv);
+    meta.push(d.cwd ? h('span', {class: 'cwd'}, d.cwd) : null, h('span', {class: 'pid'}, `pid ${d.pid}`));
+    if (d.uid !== null && d.uid !== undefined) {
+      meta.push(h('span', {class: 'uid'}, `uid ${auditId(d.uid)}`));
+    }
+    if (d.auid !== null && d.auid !== undefined) {
+      meta.push(h('span', {class: 'auid'}, `auid ${auditId(d.auid)}`));
+    }
+    if (d.success !== null && d.success !== undefined) {
+      const exit = d.exit === null || d.exit === undefined ? '' : ` (exit ${d.exit})`;
+      meta.push(h('span', {class: d.success ? 'result exit ok' : 'result exit bad', title: 'result of the execve'},
+        d.success ? `succeeded${exit}` : `failed${exit}`));
+    }
+  } else if (e.kind === 'file') {
+    what = `file ${d.operation}`;
+    line = d.target_path ? `${d.path} → ${d.target_path}` : d.path;
+  } else {
+    what = d.name === 'sudo-command' ? 'sudo' : d.name;
+    line = d.detail;
+  }
+  return h('button', {type: 'button', class: 'audit-entry', title: 'from the Linux audit log',
+    dataset: {offset: at, kind: e.kind, attachmentId: e.attachment_id},
+    onclick: () => playback.seekSession(at, true)},
+  h('span', {class: 'command-time'}, clock(at)),
+  h('span', {class: 'audit-title'}, h('span', {class: 'audit-source'}, 'audit log'), ' ',
+    h('span', {class: 'audit-kind'}, what)),
+  h('code', {class: 'audit-line'}, line ?? ''),
+  h('span', {class: 'command-meta'}, meta));
 }
 
 /**

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The audit log's events of one audit session as a record of their own — kind {@code import}, format
@@ -90,6 +91,16 @@ final class AuditAttachment {
         SessionId id = SessionId.newId(Clock.fixed(start, ZoneOffset.UTC));
         return new SessionHeader(id, "import", user, uid, host, null, null, null, 80, 24, start, List.of(), "commands",
                 p.version(), tags);
+    }
+
+    /**
+     * The id of an earlier attachment (by its tags, with {@code session_id}) of audit session {@code ses} made from
+     * the very log with {@code sha256}: ingesting that log again would add nothing.
+     */
+    static Optional<String> sameLog(List<Map<String, String>> earlier, long ses, String sha256) {
+        return earlier.stream().filter(t -> sha256.equals(t.get("import_sha256"))
+                        && Long.toString(ses).equals(t.get(AuditIdentity.SESSION_TAG)))
+                .map(t -> t.get(RecordedSessions.ID)).filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**
@@ -171,7 +182,8 @@ final class AuditAttachment {
 
     private static Event event(AuditActivity a, long offset, SecretMasker masker) {
         if (a instanceof AuditActivity.Exec e) {
-            return new ExecEvent(offset, e.pid(), e.ppid(), e.argv().stream().map(masker::mask).toList(), e.cwd());
+            return new ExecEvent(offset, e.pid(), e.ppid(), e.argv().stream().map(masker::mask).toList(), e.cwd(),
+                    id(e.uid()), id(e.auid()), e.success(), exitCode(e.exit()));
         }
         if (a instanceof AuditActivity.FileChange f) {
             return new FileEvent(offset, f.operation(), f.path(), f.targetPath(), null, null, "audit");
@@ -180,6 +192,16 @@ final class AuditAttachment {
         // the command last: it is the one part with spaces
         return new MarkerEvent(offset, "sudo-command", "res=" + s.result() + " cwd=" + s.cwd() + " terminal="
                 + s.terminal() + " cmd=" + masker.mask(s.command()));
+    }
+
+    /** A uid as the exec event holds it; a number no uid can be (a damaged log) is unknown. */
+    private static Long id(Long uid) {
+        return uid == null || uid < 0 || uid > ExecEvent.MAX_ID ? null : uid;
+    }
+
+    /** The execve's return value: 0 or a negative errno, so an int; anything else is unknown. */
+    private static Integer exitCode(Long exit) {
+        return exit == null || exit < Integer.MIN_VALUE || exit > Integer.MAX_VALUE ? null : exit.intValue();
     }
 
     /** The login name of {@code uid} from /etc/passwd, else the number: for a session no recording names. */

@@ -1,5 +1,9 @@
 package org.ttyaudit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.ttyaudit.cli.remote.ClientConfigFile;
+import org.ttyaudit.cli.remote.ServerClient;
+import org.ttyaudit.cli.remote.ServerTarget;
 import org.ttyaudit.core.interop.ImportFormat;
 import org.ttyaudit.core.interop.ImportFormatException;
 import org.ttyaudit.core.interop.SessionSource;
@@ -25,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -40,6 +46,8 @@ import java.util.concurrent.Callable;
                 + "directory, or tlog JSON messages.",
                 "Prints where the record is; with --server, uploads it to the audit server."})
 final class ImportCommand implements Callable<Integer> {
+    /** The {@link ImportHistory} scope of an import. */
+    static final String IMPORT_SCOPE = "import";
     private final CliContext context;
 
     @Parameters(paramLabel = "PATH", description = "The asciicast file, the sudo I/O log directory (e.g. "
@@ -75,6 +83,10 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "The host, when the log names none (asciicast). Default: this host.")
     String host;
 
+    @Option(names = "--force", description = "Import even when this file (the same SHA-256) was imported into this "
+            + "data directory's spool or to a server from it before: another session of the same content.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +108,17 @@ final class ImportCommand implements Callable<Integer> {
             throw UserError.usage("--output: " + output + " already exists (records are never overwritten)");
         }
         SourceDigest digest = digest();
+        DataDirectory data = DataDirectory.resolve(dataDir, context.env());
+        // A record that goes to the spool or the server becomes a session there; one written only to --output is
+        // the user's file, made as often as asked.
+        ImportHistory history = output != null && credential == null ? null : ImportHistory.of(data);
+        Optional<String> earlier = force || history == null ? Optional.empty()
+                : history.find(digest.sha256(), IMPORT_SCOPE).or(() -> onServer(credential, digest, err));
+        if (earlier.isPresent()) {
+            out.println("ttyaudit: " + path + ": already imported as session " + earlier.get()
+                    + " (the same SHA-256; --force imports it again)");
+            return 0;
+        }
         Instant now = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
         String me = HostFacts.userName(context.env());
         SessionImporter.Defaults defaults = new SessionImporter.Defaults(user != null ? user : me,
@@ -103,7 +126,7 @@ final class ImportCommand implements Callable<Integer> {
         try (SessionSource source = fmt.open(path)) {
             SessionHeader header = SessionImporter.header(source.metadata(), path, digest, defaults, Version.current());
             ImportDestination dest = ImportDestination.prepare(header.sessionId().toString(), output, credential != null,
-                    Spool.of(DataDirectory.resolve(dataDir, context.env())));
+                    Spool.of(data));
             SessionImporter.Result result;
             try (ImportProgress progress = ImportProgress.start(path.getFileName().toString(), digest.bytes(),
                     FileDescriptors.isTerminal(2), columns(), System.err)) {
@@ -114,6 +137,9 @@ final class ImportCommand implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 dest.discard();
                 throw e;
+            }
+            if (history != null) {
+                history.add(digest.sha256(), IMPORT_SCOPE, header.sessionId().toString());
             }
             for (String note : result.notes()) {
                 err.println("ttyaudit: note: " + path + ": " + note);
@@ -130,6 +156,41 @@ final class ImportCommand implements Callable<Integer> {
             throw UserError.failure(e.getMessage());
         } catch (IOException e) {
             throw UserError.failure(path + ": " + SessionRunner.reason(e));
+        }
+    }
+
+    /**
+     * With --server and a login for it ('ttyaudit login' or $TTYAUDIT_TOKEN; the host credential may not list
+     * sessions): an import of the same file already there, as far as that login may see. Without a login, or when
+     * the server cannot answer, none (with a note for the latter): the upload is what was asked for.
+     */
+    private Optional<String> onServer(HostCredential credential, SourceDigest digest, PrintWriter err) {
+        if (credential == null) {
+            return Optional.empty();
+        }
+        ClientConfigFile config = ClientConfigFile.locate(context.env());
+        Optional<ServerTarget> target;
+        try {
+            target = ServerTarget.resolve(server, null, context.env(), config.read(), config.path().toString());
+        } catch (UserError e) {
+            return Optional.empty();   // a URL no login can use (plain http, say): the upload says what is wrong
+        }
+        target = target.filter(t -> t.token() != null)
+                // the server's certificate as the host credential pins it, unless the login names one
+                .map(t -> t.fingerprint() != null ? t
+                        : new ServerTarget(t.url(), credential.fingerprint(), t.token(), t.tokenOrigin()));
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode page = ServerClient.of(target.get()).getJson("/api/v1/sessions",
+                    Map.of("kind", "import", "tag", "import_sha256:" + digest.sha256(), "limit", "1"));
+            JsonNode first = page.path("items").path(0);
+            return first.isMissingNode() ? Optional.empty() : Optional.of(first.path("id").asText());
+        } catch (RuntimeException e) {
+            err.println("ttyaudit: note: could not ask " + server + " for an earlier import of " + path + ": "
+                    + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -11,6 +11,7 @@ import org.ttyaudit.core.interop.audit.AuditLogException;
 import org.ttyaudit.core.interop.audit.AuditLogReader;
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.core.redact.SecretMasker;
+import org.ttyaudit.recorder.session.AuditIdentity;
 import org.ttyaudit.recorder.session.HostFacts;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.recorder.spool.Spool;
@@ -21,13 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.temporal.ChronoUnit;
@@ -36,6 +38,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -90,60 +93,143 @@ final class IngestAuditCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         HostCredential credential = ImportUpload.credential(server, credentialFile);
         SecretMasker masker = Masking.load(masking);
-        byte[] log = readLog();
         String source = file.equals("-") ? "-" : Path.of(file).toAbsolutePath().normalize().toString();
-        List<AuditEvent> events;
-        try {
-            events = AuditLogReader.read(new InputStreamReader(new ByteArrayInputStream(log), StandardCharsets.UTF_8),
-                    file.equals("-") ? "standard input" : file);
-        } catch (AuditLogException e) {
-            throw UserError.failure(e.getMessage());
-        }
-        AuditActivities.Result result = AuditActivities.of(events);
-        Map<Long, List<AuditActivity>> bySession = result.activities().stream()
-                .collect(Collectors.groupingBy(AuditActivity::ses, LinkedHashMap::new, Collectors.toList()));
-        List<AuditActivity> sessionless = bySession.remove(AuditActivity.NO_SESSION);
-
-        Spool spool = Spool.of(DataDirectory.resolve(dataDir, context.env()));
+        DataDirectory data = DataDirectory.resolve(dataDir, context.env());
+        Spool spool = Spool.of(data);
         RecordedSessions recorded = credential != null ? new ServerRecordedSessions(serverClient())
                 : new SpoolRecordedSessions(spool);
-        String me = HostFacts.userName(context.env());
         String logHost = host != null ? host : HostFacts.hostName();
-        AuditAttachment.Provenance provenance = new AuditAttachment.Provenance(source, sha256(log),
-                context.clock().instant().truncatedTo(ChronoUnit.MILLIS), me, Version.current());
+        AuditLogRead log = read(recorded, logHost);
+
+        ImportHistory history = ImportHistory.of(data);
+        AuditAttachment.Provenance provenance = new AuditAttachment.Provenance(source, log.sha256,
+                context.clock().instant().truncatedTo(ChronoUnit.MILLIS), HostFacts.userName(context.env()),
+                Version.current());
         int attached = 0;
         int unmatched = 0;
         int unmatchedEvents = 0;
         int failed = 0;
-        for (Map.Entry<Long, List<AuditActivity>> group : bySession.entrySet()) {
+        for (Map.Entry<Long, AuditSessionGroup> group : log.groups.entrySet()) {
             long ses = group.getKey();
-            Map<RecordedSessions.Session, List<AuditActivity>> owners =
-                    RecordedSessions.split(recorded.withAuditSession(logHost, ses), group.getValue());
-            if (owners.isEmpty()) {
+            AuditSessionGroup g = group.getValue();
+            if (g.candidates.isEmpty()) {
                 unmatched++;
-                unmatchedEvents += group.getValue().size();
+                unmatchedEvents += g.unmatchedEvents;
                 if (keepUnmatched) {
-                    SessionHeader header = AuditAttachment.header(null, ses, group.getValue(), logHost, provenance);
-                    failed += write(header, group.getValue(), null, masker, spool, credential, out, err) ? 0 : 1;
+                    failed += writeOwnSession(ses, g.activities, logHost, provenance, history, recorded, masker,
+                            spool, credential, out, err) ? 0 : 1;
                 }
                 continue;
             }
             attached++;
+            Map<RecordedSessions.Session, List<AuditActivity>> owners =
+                    RecordedSessions.split(g.candidates, g.activities);
             for (Map.Entry<RecordedSessions.Session, List<AuditActivity>> o : owners.entrySet()) {
-                List<AuditActivity> fresh = AuditAttachment.notYetAttached(o.getValue(),
-                        recorded.attachmentsOf(o.getKey().id()), ses);
+                String owner = o.getKey().id();
+                List<Map<String, String>> earlier = recorded.attachmentsOf(owner);
+                String scope = AuditIdentity.SESSION_TAG + "=" + ses + " " + AuditAttachment.ATTACHED_TO_TAG + "="
+                        + owner;
+                String same = AuditAttachment.sameLog(earlier, ses, log.sha256)
+                        .or(() -> history.find(log.sha256, scope)).orElse(null);
+                if (same != null) {
+                    out.println("ttyaudit: audit session " + ses + " of session " + owner
+                            + ": already attached from this log as " + same);
+                    continue;
+                }
+                List<AuditActivity> fresh = AuditAttachment.notYetAttached(o.getValue(), earlier, ses);
                 if (fresh.isEmpty()) {
-                    out.println("ttyaudit: audit session " + ses + " of session " + o.getKey().id()
+                    out.println("ttyaudit: audit session " + ses + " of session " + owner
                             + ": nothing new since its last attachment");
                     continue;
                 }
                 SessionHeader header = AuditAttachment.header(o.getKey(), ses, fresh, logHost, provenance);
                 failed += write(header, fresh, o.getKey(), masker, spool, credential, out, err) ? 0 : 1;
+                history.add(log.sha256, scope, header.sessionId().toString());
             }
         }
-        out.println(summary(events.size(), attached, unmatched, unmatchedEvents,
-                sessionless == null ? 0 : sessionless.size(), result.skipped()));
+        out.println(summary(log.events, attached, unmatched, unmatchedEvents, log.sessionless, log.skipped));
         return failed == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    /** With --keep-unmatched: the events of an audit session no recording has, as a record of their own. */
+    private boolean writeOwnSession(long ses, List<AuditActivity> activities, String logHost,
+                                    AuditAttachment.Provenance provenance, ImportHistory history,
+                                    RecordedSessions recorded, SecretMasker masker, Spool spool,
+                                    HostCredential credential, PrintWriter out, PrintWriter err) throws IOException {
+        String scope = AuditIdentity.SESSION_TAG + "=" + ses;
+        String same = history.find(provenance.sha256(), scope)
+                .or(() -> recorded.ownSessionsFrom(provenance.sha256(), ses).stream().findFirst()).orElse(null);
+        if (same != null) {
+            out.println("ttyaudit: audit session " + ses + ": already imported from this log as session " + same);
+            return true;
+        }
+        SessionHeader header = AuditAttachment.header(null, ses, activities, logHost, provenance);
+        boolean uploaded = write(header, activities, null, masker, spool, credential, out, err);
+        history.add(provenance.sha256(), scope, header.sessionId().toString());
+        return uploaded;
+    }
+
+    /** The audit sessions of one log: for each, its recorded sessions and the activities to attach. */
+    private static final class AuditSessionGroup {
+        final List<RecordedSessions.Session> candidates;
+        final List<AuditActivity> activities = new ArrayList<>();
+        int unmatchedEvents;
+
+        AuditSessionGroup(List<RecordedSessions.Session> candidates) {
+            this.candidates = candidates;
+        }
+    }
+
+    /** What one pass over the log found. */
+    private static final class AuditLogRead {
+        final Map<Long, AuditSessionGroup> groups = new LinkedHashMap<>();
+        final Map<String, Integer> skipped = new TreeMap<>();
+        int events;
+        int sessionless;
+        String sha256;
+    }
+
+    /**
+     * Reads the log once, as a stream: the reader holds a bounded window of its records (AuditLogReader), each
+     * event becomes its activities at once, and only the activities that will be written are kept — those of an
+     * audit session with a recorded session, or all with --keep-unmatched (an attachment's header names its last
+     * event, so its events are written once the log is read). The SHA-256 is taken on the way.
+     */
+    private AuditLogRead read(RecordedSessions recorded, String logHost) {
+        String name = file.equals("-") ? "standard input" : file;
+        AuditLogRead result = new AuditLogRead();
+        MessageDigest sha256 = sha256();
+        try (InputStream raw = file.equals("-") ? context.stdin() : Files.newInputStream(Path.of(file));
+             AuditLogReader reader = new AuditLogReader(new InputStreamReader(new DigestInputStream(raw, sha256),
+                     StandardCharsets.UTF_8), name)) {
+            for (AuditEvent e = reader.next(); e != null; e = reader.next()) {
+                result.events++;
+                AuditActivities.Result r = AuditActivities.of(List.of(e));
+                r.skipped().forEach((k, v) -> result.skipped.merge(k, v, Integer::sum));
+                for (AuditActivity a : r.activities()) {
+                    if (a.ses() == AuditActivity.NO_SESSION) {
+                        result.sessionless++;
+                        continue;
+                    }
+                    AuditSessionGroup g = result.groups.computeIfAbsent(a.ses(),
+                            ses -> new AuditSessionGroup(recorded.withAuditSession(logHost, ses)));
+                    if (g.candidates.isEmpty()) {
+                        g.unmatchedEvents++;
+                        if (!keepUnmatched) {
+                            continue;
+                        }
+                    }
+                    g.activities.add(a);
+                }
+            }
+            reader.notUsed().forEach((k, v) -> result.skipped.merge(k, v, Integer::sum));
+        } catch (AuditLogException e) {
+            throw UserError.failure(e.getMessage());
+        } catch (IOException e) {
+            throw UserError.failure(file + ": cannot read: " + SessionRunner.reason(e));
+        }
+        result.sha256 = HexFormat.of().formatHex(sha256.digest());
+        return result;
     }
 
     /** Writes (and with --server uploads) one attachment; false when the upload failed. */
@@ -186,14 +272,6 @@ final class IngestAuditCommand implements Callable<Integer> {
         return ServerClient.of(target);
     }
 
-    private byte[] readLog() {
-        try {
-            return file.equals("-") ? context.stdin().readAllBytes() : Files.readAllBytes(Path.of(file));
-        } catch (IOException e) {
-            throw UserError.failure(file + ": cannot read: " + SessionRunner.reason(e));
-        }
-    }
-
     private static String counts(List<AuditActivity> activities) {
         long execs = activities.stream().filter(a -> a instanceof AuditActivity.Exec).count();
         long files = activities.stream().filter(a -> a instanceof AuditActivity.FileChange).count();
@@ -215,9 +293,9 @@ final class IngestAuditCommand implements Callable<Integer> {
         return "ttyaudit: " + String.join("; ", parts);
     }
 
-    private static String sha256(byte[] data) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }

@@ -21,8 +21,20 @@ interface RecordedSessions {
     /** The recorder sessions of {@code host} with audit session id {@code ses}, in any order. */
     List<Session> withAuditSession(String host, long ses);
 
-    /** The header tags of the attachments already made for recorded session {@code sessionId}. */
+    /** The key under which {@link #attachmentsOf} adds each attachment's own id to its tags. */
+    String ID = "session_id";
+
+    /**
+     * The header tags of the attachments already made for recorded session {@code sessionId}, each with its own id
+     * added under {@link #ID}.
+     */
     List<Map<String, String>> attachmentsOf(String sessionId);
+
+    /**
+     * The ids of the records of their own ({@code --keep-unmatched}) already made for audit session {@code ses} from
+     * the log with {@code sha256}.
+     */
+    List<String> ownSessionsFrom(String sha256, long ses);
 
     /**
      * The activities of one audit session split among the recorded sessions that share its id, in order of their

@@ -35,9 +35,24 @@ final class ServerRecordedSessions implements RecordedSessions {
         for (JsonNode s : list(Map.of("kind", "import", "tag", AuditAttachment.ATTACHED_TO_TAG + ":" + sessionId))) {
             Map<String, String> t = new LinkedHashMap<>();
             s.path("tags").fields().forEachRemaining(f -> t.put(f.getKey(), f.getValue().asText()));
+            t.put(ID, s.path("id").asText());
             tags.add(t);
         }
         return tags;
+    }
+
+    @Override
+    public List<String> ownSessionsFrom(String sha256, long ses) {
+        List<String> ids = new ArrayList<>();
+        // the list filters on one value per tag name: the audit session is checked here
+        for (JsonNode s : list(Map.of("kind", "import", "tag", "import_sha256:" + sha256))) {
+            JsonNode tags = s.path("tags");
+            if (!tags.has(AuditAttachment.ATTACHED_TO_TAG)
+                    && Long.toString(ses).equals(tags.path(AuditIdentity.SESSION_TAG).asText())) {
+                ids.add(s.path("id").asText());
+            }
+        }
+        return ids;
     }
 
     /** Every session the list returns for {@code filter}, page by page. */

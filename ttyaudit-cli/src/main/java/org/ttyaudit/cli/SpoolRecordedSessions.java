@@ -42,6 +42,20 @@ final class SpoolRecordedSessions implements RecordedSessions {
     @Override
     public List<Map<String, String>> attachmentsOf(String sessionId) {
         return headers.stream().filter(h -> h.kind().equals("import")
-                && sessionId.equals(h.tags().get(AuditAttachment.ATTACHED_TO_TAG))).map(SessionHeader::tags).toList();
+                && sessionId.equals(h.tags().get(AuditAttachment.ATTACHED_TO_TAG))).map(h -> {
+                    Map<String, String> tags = new java.util.HashMap<>(h.tags());
+                    tags.put(ID, h.sessionId().toString());
+                    return tags;
+                }).toList();
+    }
+
+    @Override
+    public List<String> ownSessionsFrom(String sha256, long ses) {
+        return headers.stream().filter(h -> h.kind().equals("import")
+                        && AuditAttachment.FORMAT.equals(h.tags().get("import_format"))
+                        && !h.tags().containsKey(AuditAttachment.ATTACHED_TO_TAG)
+                        && sha256.equals(h.tags().get("import_sha256"))
+                        && Long.toString(ses).equals(h.tags().get(AuditIdentity.SESSION_TAG)))
+                .map(h -> h.sessionId().toString()).toList();
     }
 }

@@ -103,6 +103,39 @@ class ImportCommandTest {
     }
 
     @Test
+    void theSameFileAgainIsNotASecondSessionUnlessForced() throws Exception {
+        Path cast = write("again.cast", CAST);
+        Path data = tmp.resolve("data");
+        CliRun first = CliRun.of("import", cast.toString(), "--format", "asciicast", "--data", data.toString());
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        Path record = printedRecord(first);
+        String id = RecordFileReader.open(record).header().sessionId().toString();
+        String already = "ttyaudit: %s: already imported as session " + id + " (the same SHA-256; --force imports it "
+                + "again)\n";
+
+        CliRun again = CliRun.of("import", cast.toString(), "--format", "asciicast", "--data", data.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).isEqualTo(already.formatted(cast));
+        assertThat(new Spool(data.resolve("spool")).entries()).hasSize(1);
+        // uploaded meanwhile (gone from the spool), and under another name: still the same content
+        Files.delete(record);
+        Path copy = write("copy.cast", CAST);
+        assertThat(CliRun.of("import", copy.toString(), "--format", "asciicast", "--data", data.toString()).out())
+                .isEqualTo(already.formatted(copy));
+        assertThat(new Spool(data.resolve("spool")).entries()).isEmpty();
+
+        CliRun forced = CliRun.of("import", cast.toString(), "--format", "asciicast", "--data", data.toString(),
+                "--force");
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(RecordFileReader.open(printedRecord(forced)).header().sessionId().toString()).isNotEqualTo(id);
+        // a changed file is another import
+        Path changed = write("changed.cast", CAST + "[9.0, \"o\", \"more\"]\n");
+        assertThat(CliRun.of("import", changed.toString(), "--format", "asciicast", "--data", data.toString()).out())
+                .contains("imported " + changed);
+        assertThat(new Spool(data.resolve("spool")).entries()).hasSize(2);
+    }
+
+    @Test
     void withOutputTheRecordGoesThereAndTheSpoolStaysEmpty() throws Exception {
         Path cast = write("x.cast", "{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}, \"timestamp\": 1}\n"
                 + "[0.5, \"o\", \"hi\"]\n[0.5, \"x\", \"7\"]\n");

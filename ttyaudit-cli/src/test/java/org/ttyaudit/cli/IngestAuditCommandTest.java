@@ -83,8 +83,10 @@ class IngestAuditCommandTest {
         attachment.forEachEvent((seq, e) -> events.add(e));
         long offset = 5_691_000; // 21:36:55.691 is 5.691 s after the recorded session's start
         assertThat(events).containsExactly(
-                new ExecEvent(offset, 16308, 16307, List.of("ls", "-la"), "/tmp/auditcap/work"),
-                new ExecEvent(offset, 16309, 16307, List.of("touch", "with space.txt"), "/tmp/auditcap/work"),
+                // uid, auid and the result from the SYSCALL record
+                new ExecEvent(offset, 16308, 16307, List.of("ls", "-la"), "/tmp/auditcap/work", 0L, 4242L, true, 0),
+                new ExecEvent(offset, 16309, 16307, List.of("touch", "with space.txt"), "/tmp/auditcap/work", 0L,
+                        4242L, true, 0),
                 new FileEvent(offset, "write", "/tmp/auditcap/work/with space.txt", null, null, null, "audit"));
         // session 3's sudo command came before its only recorded session started: it is attached at the start,
         // with a note
@@ -95,16 +97,27 @@ class IngestAuditCommandTest {
     void aSecondIngestOfTheGrownLogAttachesOnlyWhatIsNew() throws IOException {
         String dataDir = data.resolve("data").toString();
         assertThat(CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1").exitCode()).isZero();
+        String id = RecordFileReader.open(recorded).header().sessionId().toString();
+        String first = attachment(id).getFileName().toString().replace(".tta", "");
         CliRun again = CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1");
-        assertThat(again.out()).contains("audit session 2 of session ", ": nothing new since its last attachment")
-                .doesNotContain("attached audit session");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("audit session 2 of session " + id + ": already attached from this log as "
+                + first).doesNotContain("attached audit session");
+        // uploaded meanwhile (the spool no longer has it): the data directory's import history still knows
+        Files.delete(attachment(id));
+        CliRun afterUpload = CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1");
+        assertThat(afterUpload.out()).contains("audit session 2 of session " + id
+                + ": already attached from this log as " + first).doesNotContain("attached audit session");
+        assertThat(Files.readString(data.resolve("data/imports.tsv"))).contains("\taudit_session=2 attached_to=" + id
+                + "\t" + first + "\n");
+        record(data.resolve("data/spool/" + first + ".tta"), "import", "h1", RECORDED_START,
+                Map.of("attached_to", id, "audit_session", "2", "audit_through", "1796593015691:13"));
         Files.writeString(log, """
                 type=SYSCALL msg=audit(1796593016.000:50): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=77 auid=4242 uid=0 ses=2
                 type=EXECVE msg=audit(1796593016.000:50): argc=1 a0="whoami"
                 """, java.nio.file.StandardOpenOption.APPEND);
         CliRun grown = CliRun.of("ingest-audit", log.toString(), "--data", dataDir, "--host", "h1");
         assertThat(grown.out()).contains("attached audit session 2 (1 exec, 0 file events)");
-        String id = RecordFileReader.open(recorded).header().sessionId().toString();
         List<Path> attachments = records(data.resolve("data")).stream()
                 .filter(p -> id.equals(header(p).tags().get("attached_to"))).toList();
         assertThat(attachments).hasSize(2).anySatisfy(p ->
@@ -132,6 +145,71 @@ class IngestAuditCommandTest {
         RecordFileReader.open(own).forEachEvent((seq, e) -> events.add(e));
         assertThat(events).containsExactly(new MarkerEvent(0, "sudo-command",
                 "res=success cwd=/tmp/auditcap/work terminal=null cmd=/bin/true arg with space"));
+
+        CliRun again = CliRun.of("ingest-audit", log.toString(), "--data", dataDir.toString(), "--host", "h3",
+                "--keep-unmatched");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("audit session 3: already imported from this log as session "
+                + h.sessionId()).doesNotContain("attached audit session");
+        assertThat(records(dataDir)).hasSize(5);
+    }
+
+    /**
+     * A log of 400,000 audit events (about 80 MB) generated as it is read from standard input: the command streams
+     * it, and attaches the few events of the recorded audit session among the daemons' many.
+     */
+    @Test
+    void aLargeLogStreamsThroughAndItsFewSessionEventsAreAttached() throws IOException {
+        int count = 400_000;
+        InputStream generated = new InputStream() {
+            private long serial;
+            private byte[] pending = new byte[0];
+            private int at;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at == pending.length) {
+                    if (serial == count) {
+                        return -1;
+                    }
+                    serial++;
+                    long ms = 1796593016000L + serial;
+                    String head = "msg=audit(" + ms / 1000 + "." + String.format("%03d", ms % 1000) + ":" + serial + "): ";
+                    boolean ours = serial % 100_000 == 0;   // 4 execs in audit session 2, the rest a daemon's
+                    pending = ("type=SYSCALL " + head + "arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid="
+                            + serial + " auid=" + (ours ? "4242" : "4294967295") + " uid=0 ses="
+                            + (ours ? "2" : "4294967295") + "\ntype=EXECVE " + head + "argc=2 a0=\"run\" a1=\"" + serial
+                            + "\"\ntype=PROCTITLE " + head + "proctitle=72756E\ntype=EOE " + head + "\n")
+                            .getBytes(StandardCharsets.UTF_8);
+                    at = 0;
+                }
+                int n = Math.min(len, pending.length - at);
+                System.arraycopy(pending, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(Map.of("USER", "tester"), generated, null, () -> false,
+                Clock.fixed(Instant.parse("2026-12-07T00:00:00Z"), ZoneOffset.UTC), ZoneId.of("UTC"), data);
+        int code = Main.run(new String[]{"ingest-audit", "-", "--data", data.resolve("data").toString(), "--host",
+                "h1"}, new PrintWriter(out, true), new PrintWriter(err, true), context);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("attached audit session 2 (4 exec, 0 file events)",
+                "read " + count + " audit events", (count - 4) + " events outside any audit session",
+                "records not used: PROCTITLE " + count);
+        String id = RecordFileReader.open(recorded).header().sessionId().toString();
+        List<Event> events = new ArrayList<>();
+        RecordFileReader.open(attachment(id)).forEachEvent((seq, e) -> events.add(e));
+        assertThat(events).extracting(e -> ((ExecEvent) e).argv().get(1))
+                .containsExactly("100000", "200000", "300000", "400000");
     }
 
     @Test

@@ -75,11 +75,14 @@ class AuditIngestToServerTest {
                 + recordedId + " as ", "and uploaded it to " + server.url,
                 "1 audit sessions (1 events) with no recorded session");
 
-        // the server's attachment (audit_through) says the log has nothing new for the session
+        // the server's attachment (its import_sha256) says this very log is attached already, also to an ingest
+        // from another data directory (whose import history knows nothing of it)
         Run again = cli(admin, "", false, tmp, "ingest-audit", log.toString(), "--server", server.url,
-                "--credential-file", credential.toString(), "--data", data.toString(), "--host", "audited-1");
+                "--credential-file", credential.toString(), "--data", tmp.resolve("other-data").toString(), "--host",
+                "audited-1");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).as(again.toString()).contains("audit session 2 of session " + recordedId
-                + ": nothing new since its last attachment");
+                + ": already attached from this log as ").doesNotContain("attached audit session");
 
         Run listed = cli(admin, "", false, tmp, "sessions", "--tag", "attached_to:" + recordedId, "--json", "--all");
         assertThat(listed.exitCode()).as(listed.toString()).isZero();

@@ -71,6 +71,16 @@ class ImportToServerTest {
         assertThat(s.get("started_at").asText()).isEqualTo("2023-11-14T22:13:20Z");
         assertThat(s.get("exit_status").asInt()).isZero();
         assertThat(s.get("tags").get("import_format").asText()).isEqualTo("asciicast-v3");
+        // The same file again, from another data directory: with a login the server is asked, and knows it.
+        Map<String, String> withLogin = server.tokenEnvironment(tmp.resolve("home"), token);
+        Run again = cli(withLogin, "", false, tmp, "import", cast.toString(), "--format", "asciicast", "--server",
+                server.url, "--credential-file", credential.toString(), "--data", tmp.resolve("other-data").toString(),
+                "--user", "carol");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("ttyaudit: " + cast + ": already imported as session " + id
+                + " (the same SHA-256; --force imports it again)\n");
+        assertThat(ServerUnderTest.JSON.readTree(cli(admin, "", false, tmp, "sessions", "--kind", "import", "--json",
+                "--all").out()).get("items")).hasSize(1);
         Run recorders = cli(admin, "", false, tmp, "sessions", "--kind", "recorder", "--json", "--all");
         assertThat(ServerUnderTest.JSON.readTree(recorders.out()).get("items")).isEmpty();
 

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * CLI's remote commands, with a test-side HTTP client that pins its certificate and sets things up through the
  * API itself: the bootstrap admin, users, an enrolled host, and sessions ingested with its credential.
  */
-final class ServerUnderTest implements AutoCloseable {
+public final class ServerUnderTest implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ADMIN_PASSWORD = "admin password for the tests";
 
@@ -167,7 +167,7 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     /** A user's environment with HOME and XDG_CONFIG_HOME under {@code home}. */
-    static Map<String, String> homeEnvironment(Path home) {
+    public static Map<String, String> homeEnvironment(Path home) {
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
         env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
@@ -176,7 +176,7 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     /** Runs {@code ttyaudit ARGS} in-process through {@link Main#run} with this environment and input. */
-    static Run cli(Map<String, String> env, String stdin, boolean terminal, Path tempDir, String... args) {
+    public static Run cli(Map<String, String> env, String stdin, boolean terminal, Path tempDir, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
@@ -191,7 +191,7 @@ final class ServerUnderTest implements AutoCloseable {
         server.close();
     }
 
-    record Run(int exitCode, String out, String err) {
+    public record Run(int exitCode, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;

@@ -33,6 +33,13 @@ final class EventPayload {
     static final int EXEC = 7;
     static final int MARKER = 8;
     static final int FILE = 9;
+    /** An exec with the ids and result only an audit log knows: the body of {@link #EXEC}, then those fields. */
+    static final int EXEC_WITH_IDS = 10;
+    /** Which of uid, auid, success, exit an {@link #EXEC_WITH_IDS} body holds: one bit each, in that order. */
+    private static final int HAS_UID = 1;
+    private static final int HAS_AUID = 2;
+    private static final int HAS_SUCCESS = 4;
+    private static final int HAS_EXIT = 8;
     /** Command sources by their code: the enum's order is the wire order (docs/FORMAT.md); append only. */
     private static final CommandSource[] COMMAND_SOURCES = CommandSource.values();
 
@@ -111,7 +118,12 @@ final class EventPayload {
                 writeString(b, arg);
             }
             writeNullableString(b, x.cwd());
-            return EXEC;
+            if (!x.hasIdsOrResult()) {
+                // the recorder's exec stays type 7, byte for byte what readers before type 10 know
+                return EXEC;
+            }
+            writeIdsAndResult(b, x);
+            return EXEC_WITH_IDS;
         } else if (e instanceof MarkerEvent m) {
             writeString(b, m.name());
             writeString(b, m.detail());
@@ -136,6 +148,23 @@ final class EventPayload {
             return FILE;
         }
         throw new IllegalArgumentException("no encoding for event kind " + e.kind());
+    }
+
+    private static void writeIdsAndResult(ByteSink b, ExecEvent x) {
+        b.writeByte((x.uid() != null ? HAS_UID : 0) | (x.auid() != null ? HAS_AUID : 0)
+                | (x.success() != null ? HAS_SUCCESS : 0) | (x.exit() != null ? HAS_EXIT : 0));
+        if (x.uid() != null) {
+            b.writeVarLong(x.uid());
+        }
+        if (x.auid() != null) {
+            b.writeVarLong(x.auid());
+        }
+        if (x.success() != null) {
+            b.writeByte(x.success() ? 1 : 0);
+        }
+        if (x.exit() != null) {
+            b.writeZigzagInt(x.exit());
+        }
     }
 
     private static void writeString(ByteSink b, String s) {
@@ -246,7 +275,7 @@ final class EventPayload {
                 Integer exit = flag == 0 ? null : b.readZigzagInt("exit code");
                 return new CommandEndEvent(offset, id, exit);
             }
-            case EXEC: {
+            case EXEC, EXEC_WITH_IDS: {
                 int pid = b.readZigzagInt("pid");
                 int ppid = b.readZigzagInt("ppid");
                 int argc = b.readVarInt("argument count");
@@ -259,7 +288,10 @@ final class EventPayload {
                     argv[i] = readString(b, "argument " + i);
                 }
                 String cwd = readNullableString(b, "cwd");
-                return new ExecEvent(offset, pid, ppid, List.of(argv), cwd);
+                if (type == EXEC) {
+                    return new ExecEvent(offset, pid, ppid, List.of(argv), cwd);
+                }
+                return readIdsAndResult(b, offset, pid, ppid, List.of(argv), cwd);
             }
             case MARKER:
                 return new MarkerEvent(offset, readString(b, "marker name"), readString(b, "marker detail"));
@@ -274,6 +306,27 @@ final class EventPayload {
             default:
                 return null;
         }
+    }
+
+    private static ExecEvent readIdsAndResult(ByteCursor b, long offset, int pid, int ppid, List<String> argv,
+                                              String cwd) {
+        int has = b.readU8("exec field bits");
+        if ((has & ~(HAS_UID | HAS_AUID | HAS_SUCCESS | HAS_EXIT)) != 0) {
+            throw new FormatException("exec field bits " + has + " name fields this version does not know");
+        }
+        Long uid = (has & HAS_UID) != 0 ? readId(b, "uid") : null;
+        Long auid = (has & HAS_AUID) != 0 ? readId(b, "auid") : null;
+        Boolean success = (has & HAS_SUCCESS) != 0 ? readFlag(b, "exec success") : null;
+        Integer exit = (has & HAS_EXIT) != 0 ? b.readZigzagInt("exec exit") : null;
+        return new ExecEvent(offset, pid, ppid, argv, cwd, uid, auid, success, exit);
+    }
+
+    private static long readId(ByteCursor b, String what) {
+        long v = b.readVarLong(what);
+        if (v < 0 || v > ExecEvent.MAX_ID) {
+            throw new FormatException(what + " is out of range: " + Long.toUnsignedString(v));
+        }
+        return v;
     }
 
     private static boolean readFlag(ByteCursor b, String what) {

@@ -47,6 +47,12 @@ class EventPayloadTest {
                 Arguments.of(new CommandEndEvent(5, 7, 130), "06 05 04 07 01 8402"),
                 Arguments.of(new ExecEvent(5, 10, 1, List.of(), null), "07 05 04 14 02 00 00"),
                 Arguments.of(new ExecEvent(5, 10, 1, List.of("a", ""), "/"), "07 05 08 14 02 02 01 61 00 02 2f"),
+                // an audit log's exec: type 10, the type 7 body, then field bits and the fields present
+                Arguments.of(new ExecEvent(5, 10, 1, List.of(), null, 1000L, 1000L, true, 0),
+                        "0a 05 0b 14 02 00 00 0f e807 e807 01 00"),
+                Arguments.of(new ExecEvent(5, 10, 1, List.of(), null, null, 4294967295L, false, -2),
+                        "0a 05 0c 14 02 00 00 0e ffffffff0f 00 03"),
+                Arguments.of(new ExecEvent(5, 10, 1, List.of(), null, 0L, null, null, null), "0a 05 06 14 02 00 00 01 00"),
                 Arguments.of(new MarkerEvent(5, "x", ""), "08 05 03 01 78 00"),
                 Arguments.of(new MarkerEvent(5, "é", "→"), "08 05 07 02 c3a9 03 e28692"),
                 Arguments.of(new FileEvent(5, "mkdir", "/d", null, null, null, "sftp"),
@@ -84,6 +90,7 @@ class EventPayloadTest {
         events.add(new CommandStartEvent(5000, Long.MAX_VALUE, "", null, CommandSource.SCREEN));
         events.add(new CommandEndEvent(5000, -1, Integer.MIN_VALUE));
         events.add(new ExecEvent(5001, Integer.MAX_VALUE, -1, List.of(), null));
+        events.add(new ExecEvent(5001, 1, 0, List.of("x"), "", ExecEvent.MAX_ID, 0L, false, Integer.MIN_VALUE));
         events.add(new ResizeEvent(5002, 0xFFFF, 0xFFFF));
         events.add(new InputEvent(5003, new byte[0]));
         events.add(new MarkerEvent(Long.MAX_VALUE, "end", "🎉 done"));
@@ -118,6 +125,11 @@ class EventPayloadTest {
                 Arguments.of("06 00 02 01 02", "event 0 at payload byte 0: exit code flag must be 0 or 1, not 2"),
                 Arguments.of("03 00 01 00", "event 0 at payload byte 0: invalid event: byteCount must be positive: 0"),
                 Arguments.of("07 00 03 00 00 7f", "event 0 at payload byte 0: argument count 127 exceeds the body"),
+                Arguments.of("07 00 05 14 02 00 00 01", "event 0 at payload byte 0: exec body has 1 unexpected trailing bytes"),
+                Arguments.of("0a 00 05 14 02 00 00 10", "event 0 at payload byte 0: exec field bits 16 name fields this version does not know"),
+                Arguments.of("0a 00 0a 14 02 00 00 01 8080808010", "event 0 at payload byte 0: uid is out of range: 4294967296"),
+                Arguments.of("0a 00 06 14 02 00 00 04 02", "event 0 at payload byte 0: exec success must be 0 or 1, not 2"),
+                Arguments.of("0a 00 05 14 02 00 00 03", "event 0 at payload byte 0: uid at byte 5 runs past the end"),
                 Arguments.of("010000 010000", "payload holds more than 1 events (3 bytes follow event 0)"));
     }
 

@@ -51,6 +51,10 @@ class FormatProperties {
                 Combinators.combine(Arbitraries.integers(), Arbitraries.integers(), strings().list().ofMaxSize(5),
                         strings().injectNull(0.3)).as((pid, ppid, argv, cwd) -> o -> new ExecEvent(o, pid, ppid,
                         argv, cwd)),
+                Combinators.combine(Arbitraries.integers(), strings().list().ofMaxSize(3), id(), id(),
+                        Arbitraries.of(true, false).injectNull(0.3), Arbitraries.integers().injectNull(0.3))
+                        .as((pid, argv, uid, auid, ok, exit) -> o -> new ExecEvent(o, pid, 1, argv, "/", uid, auid, ok,
+                                exit)),
                 Combinators.combine(strings(), strings()).as((n, d) -> o -> new MarkerEvent(o, n, d)),
                 Combinators.combine(Arbitraries.of("read", "write", "remove", "rename", "mkdir"), strings(),
                         strings().injectNull(0.5), Arbitraries.longs().between(0, Long.MAX_VALUE).injectNull(0.3),
@@ -79,6 +83,11 @@ class FormatProperties {
     }
 
     /** Valid Unicode text (no lone surrogates: those are documented to become U+FFFD). */
+    /** A uid or login uid (unsigned 32 bits), or unknown. */
+    private static Arbitrary<Long> id() {
+        return Arbitraries.longs().between(0, ExecEvent.MAX_ID).injectNull(0.3);
+    }
+
     private static Arbitrary<String> strings() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withCharRange('\u0000', '\uD7FF').withCharRange('\uE000', '\uFFFF')
@@ -122,7 +131,7 @@ class FormatProperties {
         } else if (e instanceof CommandEndEvent x) {
             return new CommandEndEvent(o, x.commandId(), x.exitCode());
         } else if (e instanceof ExecEvent x) {
-            return new ExecEvent(o, x.pid(), x.ppid(), x.argv(), x.cwd());
+            return new ExecEvent(o, x.pid(), x.ppid(), x.argv(), x.cwd(), x.uid(), x.auid(), x.success(), x.exit());
         } else if (e instanceof FileEvent x) {
             return new FileEvent(o, x.operation(), x.path(), x.targetPath(), x.bytes(), x.sha256(), x.source());
         }

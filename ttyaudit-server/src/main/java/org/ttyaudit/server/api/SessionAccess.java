@@ -38,6 +38,20 @@ final class SessionAccess {
     }
 
     /**
+     * Whether the caller of {@code ctx} may also see {@code other}, a session read as part of another's view (an
+     * attachment shown in its session's timeline); when so, that read is audited too, like a view of its own.
+     */
+    boolean viewAlso(Context ctx, AccessPolicy.Action action, SessionRecord other, String auditAction,
+                     Map<String, String> detail) {
+        Principal p = Caller.of(ctx);
+        if (!AccessPolicy.allows(p, action, other.header().user())) {
+            return false;
+        }
+        audit.record(p, auditAction, other.id(), detail);
+        return true;
+    }
+
+    /**
      * Refuses reading the content of a session retention pruned: 410 Gone, saying when and by which policy, and
      * that its metadata, hashes and ledger leaves (with its tombstone) are still there to verify.
      */

@@ -34,10 +34,12 @@ final class SessionDetailRoutes implements Routes {
     private final SessionAccess access;
     private final SessionIntegrity integrity;
     private final TreeHeadPublisher heads;
+    private final SessionAttachments attachments;
 
     SessionDetailRoutes(Store store, SessionAccess access, SessionIntegrity integrity, TreeHeadPublisher heads) {
         this.store = store;
         this.access = access;
+        this.attachments = new SessionAttachments(store.sessions());
         this.integrity = integrity;
         this.heads = heads;
     }
@@ -46,6 +48,61 @@ final class SessionDetailRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.get("/api/v1/sessions/{id}/activity", this::activity);
         routes.get("/api/v1/sessions/{id}/integrity", this::integrity);
+        routes.get("/api/v1/sessions/{id}/attachments", this::attachments);
+    }
+
+    /**
+     * The session's Linux audit log attachments ({@link SessionAttachments}) and their exec, file and sudo events
+     * on the session's clock, in time order, each naming its attachment: what the page merges into the timeline.
+     * An attachment is read only when the caller may see it too, and that read is audited as a view of it
+     * ({@code session.view}, part {@code attached-events}, {@code via} the session).
+     */
+    private void attachments(Context ctx) throws IOException {
+        SessionRecord s = access.view(ctx, Action.SESSION_VIEW, "session.view", Map.of("part", "attachments"));
+        List<Object> listed = new ArrayList<>();
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (SessionRecord a : attachments.of(s)) {
+            if (!access.viewAlso(ctx, Action.SESSION_VIEW, a, "session.view",
+                    Map.of("part", "attached-events", "via", s.id().toString()))) {
+                continue;
+            }
+            listed.add(attachment(a));
+            if (a.isPruned()) {
+                continue;
+            }
+            // both clocks are normally the session's start; an attachment that starts elsewhere is shifted onto it
+            long shift = ChronoUnit.MICROS.between(s.header().startedAt(), a.header().startedAt());
+            for (SessionEventRecord e : store.sessions().events(a.id(), List.of("exec", "file", "marker"))) {
+                Map<String, Object> m = Views.event(e);
+                long offset = e.offsetMicros() + shift;
+                m.put("offset_us", offset);
+                m.put("at", Views.time(s.header().startedAt().plus(offset, ChronoUnit.MICROS)));
+                m.put("attachment_id", a.id().toString());
+                events.add(m);
+            }
+        }
+        events.sort(java.util.Comparator.comparingLong(m -> (Long) m.get("offset_us")));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.id().toString());
+        m.put("attachments", listed);
+        m.put("events", events);
+        Json.write(ctx, 200, m);
+    }
+
+    /** An attachment as the session page links to it: its id and where its events came from. */
+    private static Map<String, Object> attachment(SessionRecord a) {
+        Map<String, String> tags = a.header().tags();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().toString());
+        m.put("format", tags.get(SessionAttachments.FORMAT_TAG));
+        m.put("audit_session", tags.get("audit_session"));
+        m.put("audit_through", tags.get("audit_through"));
+        m.put("import_source", tags.get("import_source"));
+        m.put("imported_at", tags.get("imported_at"));
+        m.put("imported_by", tags.get("imported_by"));
+        m.put("events", a.eventCount());
+        m.put("pruned", a.isPruned());
+        return m;
     }
 
     /**

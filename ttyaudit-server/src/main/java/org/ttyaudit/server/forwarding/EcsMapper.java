@@ -113,6 +113,13 @@ public final class EcsMapper {
             d.put("process.name", first.substring(first.lastIndexOf('/') + 1));
         }
         d.put("process.working_directory", e.cwd());
+        // what only a Linux audit log knows (ingest-audit): absent for the recorder's exec events
+        d.put("process.real_user.id", e.uid() == null ? null : Long.toString(e.uid()));
+        d.put("ttyaudit.exec.auid", e.auid());
+        d.put("ttyaudit.exec.exit", e.exit());
+        if (e.success() != null) {
+            d.put("event.outcome", e.success() ? "success" : "failure");
+        }
         return d.event();
     }
 

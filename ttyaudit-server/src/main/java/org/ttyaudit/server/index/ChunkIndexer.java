@@ -64,6 +64,13 @@ public final class ChunkIndexer {
         n.put("ppid", x.ppid());
         x.argv().forEach(n.putArray("argv")::add);
         n.put("cwd", x.cwd());
+        if (x.hasIdsOrResult()) {
+            // only an audit log's exec knows them; a recorder's exec keeps the fields it always had
+            n.put("uid", x.uid());
+            n.put("auid", x.auid());
+            n.put("success", x.success());
+            n.put("exit", x.exit());
+        }
         return n.toString();
     }
 

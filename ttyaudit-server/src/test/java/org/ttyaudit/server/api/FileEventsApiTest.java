@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.server.testkit.RecordedSession;
 import org.ttyaudit.server.verify.DataDirectoryVerifier;
 
@@ -13,16 +12,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ttyaudit.server.testkit.RecordedSession.concat;
-import static org.ttyaudit.server.testkit.RecordedSession.endFrame;
-import static org.ttyaudit.server.testkit.RecordedSession.frames;
 
 /**
  * File events (what the SSH gateway records of SFTP and SCP) on a real server in this JVM, ingested as the gateway
@@ -63,10 +58,7 @@ class FileEventsApiTest {
     }
 
     private void ingest(String credential, RecordedSession s) throws Exception {
-        ServerFixture.Response r = server.ingest(credential, s.id(), concat(s.headerFrame(),
-                frames(s.chunks.toArray(new Chunk[0])), endFrame(s.end())));
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        server.server.awaitRulesEvaluated(Duration.ofSeconds(30));
+        server.ingestWhole(credential, s);
     }
 
     @Test

@@ -158,6 +158,9 @@ class RbacMatrixTest {
             GET    /api/v1/sessions/{id}/integrity      alice     200   200   200   200   404   403   401   403
             GET    /api/v1/sessions/{id}/integrity      bob       200   200   200   404   200   403   401   403
             GET    /api/v1/sessions/{id}/integrity      unknown   404   404   404   404   404   403   401   403
+            GET    /api/v1/sessions/{id}/attachments    alice     200   200   200   200   404   403   401   403
+            GET    /api/v1/sessions/{id}/attachments    bob       200   200   200   404   200   403   401   403
+            GET    /api/v1/sessions/{id}/attachments    unknown   404   404   404   404   404   403   401   403
             GET    /api/v1/search                       -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/head                  -         200   200   200   200   200   403   401   403
             GET    /api/v1/ledger/key                   -         200   200   200   200   200   403   401   403
@@ -405,6 +408,8 @@ class RbacMatrixTest {
                 Map.of("part", "activity")));
         m.put("GET /api/v1/sessions/{id}/integrity", sessionRead("/integrity", "session.view",
                 Map.of("part", "integrity")));
+        m.put("GET /api/v1/sessions/{id}/attachments", sessionRead("/attachments", "session.view",
+                Map.of("part", "attachments")));
         m.put("GET /api/v1/sessions/{id}/proofs", new Endpoint((who, t) -> probe(who, "/api/v1/sessions/"
                 + sessions.get(t) + "/proofs"), null));
         m.put("POST /api/v1/sessions/{id}/terminate", new Endpoint((who, t) -> json(who, "/api/v1/sessions/"
@@ -589,9 +594,9 @@ class RbacMatrixTest {
         }
         assertThat(recorded).as("audit events of the matrix run").containsExactlyInAnyOrderElementsOf(expected);
         long contentReads = expected.stream().filter(s -> CONTENT_READS.contains(s.split(" ")[1])).count();
-        // 9 session reads (details, commands, events, record, export, live, activity, integrity, alerts) × 8
-        // allowed cells, 5 searches and 5 alert lists
-        assertThat(contentReads).as("content reads in the run").isEqualTo(9 * 8 + 5 + 5);
+        // 10 session reads (details, commands, events, record, export, live, activity, integrity, attachments,
+        // alerts) × 8 allowed cells, 5 searches and 5 alert lists
+        assertThat(contentReads).as("content reads in the run").isEqualTo(10 * 8 + 5 + 5);
     }
 
     @Test

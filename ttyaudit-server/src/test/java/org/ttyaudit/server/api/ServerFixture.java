@@ -135,6 +135,20 @@ public final class ServerFixture implements AutoCloseable {
         return postBytes("/api/v1/ingest/sessions/" + session, credential, IngestRoutes.CONTENT_TYPE, frames);
     }
 
+    /**
+     * Sends the whole session (header, chunks, end) as its host would, expects it accepted, and waits until the
+     * rules have seen it.
+     */
+    public void ingestWhole(String credential, org.ttyaudit.server.testkit.RecordedSession s) throws Exception {
+        Response r = ingest(credential, s.id(), org.ttyaudit.server.testkit.RecordedSession.concat(s.headerFrame(),
+                org.ttyaudit.server.testkit.RecordedSession.frames(s.chunks.toArray(new org.ttyaudit.core.format
+                        .Chunk[0])), org.ttyaudit.server.testkit.RecordedSession.endFrame(s.end())));
+        if (r.status() != 200) {
+            throw new AssertionError("ingest of " + s.id() + ": " + r);
+        }
+        server.awaitRulesEvaluated(Duration.ofSeconds(30));
+    }
+
     /** A request to send with {@link #send(HttpRequest)}, e.g. with headers the helpers above do not set. */
     HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));

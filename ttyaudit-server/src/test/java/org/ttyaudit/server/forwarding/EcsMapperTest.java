@@ -65,6 +65,14 @@ class EcsMapperTest {
                 + "\"command_line\":\"/usr/bin/grep 'a b' 'it'\\\\''s'\",\"name\":\"grep\","
                 + "\"working_directory\":\"/srv\"}");
         assertThat(exec.action()).isEqualTo("exec");
+        assertThat(exec.document().at("/event/outcome").isMissingNode()).isTrue();
+
+        ForwardedEvent audited = EcsMapper.exec(HEADER, 5, new ExecEvent(20, 77, 1, List.of("/nope"), "/", 0L, 4242L,
+                false, -2));
+        assertThat(audited.text("process.real_user.id")).isEqualTo("0");
+        assertThat(audited.document().at("/ttyaudit/exec/auid").asLong()).isEqualTo(4242);
+        assertThat(audited.document().at("/ttyaudit/exec/exit").asInt()).isEqualTo(-2);
+        assertThat(audited.text("event.outcome")).isEqualTo("failure");
     }
 
     @Test

@@ -66,6 +66,28 @@ public final class RecordedSession {
                         "channel", channel)));
     }
 
+    /**
+     * What {@code ttyaudit ingest-audit} writes for {@code owner}: kind {@code import}, format {@code linux-audit},
+     * the owner's user, host and start, the tags {@code attached_to} (the owner's id) and {@code audit_session}
+     * {@code ses}, plus {@code tags}. Its events go in with {@link #events}.
+     */
+    public static RecordedSession auditAttachment(SessionHeader owner, long ses, Map<String, String> tags) {
+        Map<String, String> all = new java.util.TreeMap<>(tags);
+        all.put("import_format", "linux-audit");
+        all.put("attached_to", owner.sessionId().toString());
+        all.put("audit_session", Long.toString(ses));
+        return new RecordedSession(new SessionHeader(SessionId.newId(java.time.Clock.systemUTC()), "import",
+                owner.user(), owner.uid(), owner.host(), null, null, null, 80, 24, owner.startedAt(), List.of(),
+                "commands", "test", all));
+    }
+
+    /** Seals a chunk holding exactly {@code events} (their own offsets). */
+    public Chunk events(List<Event> events) {
+        Chunk c = encoder.seal(events);
+        chunks.add(c);
+        return c;
+    }
+
     /** Seals a chunk holding one file event (what the gateway records of an SFTP or SCP operation). */
     public Chunk file(String operation, String path, String targetPath, Long bytes, byte[] sha256, String source) {
         Chunk c = encoder.seal(List.of(new FileEvent(offset, operation, path, targetPath, bytes, sha256, source)));

@@ -13,6 +13,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.ttyaudit.cli.e2e.RecordFixture;
 import org.ttyaudit.cli.e2e.ServerProcess;
+import org.ttyaudit.cli.e2e.ServerUnderTest;
 import org.ttyaudit.cli.e2e.TerminalSession;
 import org.ttyaudit.recorder.pty.WindowSize;
 import org.ttyaudit.server.testkit.RecordedSession;
@@ -247,6 +248,77 @@ class WebUiTest {
         assertThat(files.get(1)).contains("rename", "notes.txt → old/notes.txt");
         assertThat(browser.find("#activity .target").getText())
                 .isEqualTo("Relayed by the SSH gateway gw-1 to root@db-9 (10.0.0.5:22), channel sftp.");
+        browser.logout();
+    }
+
+    @Test
+    void theAuditLogsProgramsAndFilesShowInTheTimelineMarkedAsSuchAndLinkedToTheirAttachment() throws Exception {
+        // A session recorded in audit session 2, a few seconds before the events of a capture from a real auditd,
+        // which the real ingest-audit attaches to it on the server.
+        RecordedSession recorded = new RecordedSession(java.util.UUID.randomUUID(), "root", "web-host",
+                java.time.Instant.parse("2026-12-06T21:36:50Z"), java.util.Map.of("audit_session", "2",
+                "loginuid", "4242"));
+        recorded.command("bash ./audited-steps.sh", "steps done", 0);
+        server.ingest(credentialFile, recorded);
+        Path log = home.resolve("audit.log");
+        try (java.io.InputStream in = java.util.Objects.requireNonNull(
+                getClass().getResourceAsStream("/org/ttyaudit/cli/audit-sample.log"))) {
+            java.nio.file.Files.write(log, in.readAllBytes());
+        }
+        java.util.Map<String, String> env = ServerUnderTest.homeEnvironment(home.resolve("ingest-home"));
+        env.put("TTYAUDIT_SERVER", server.url());
+        env.put("TTYAUDIT_FINGERPRINT", server.fingerprint());
+        env.put("TTYAUDIT_TOKEN", server.admin());
+        ServerUnderTest.Run ingested = ServerUnderTest.cli(env, "", false, home, "ingest-audit", log.toString(),
+                "--server", server.url(), "--credential-file", credentialFile.toString(), "--data",
+                home.resolve("ingest-data").toString(), "--host", "web-host");
+        assertThat(ingested.exitCode()).as(ingested.toString()).isZero();
+        String attachmentId = server.getJson("/api/v1/sessions?tag=attached_to:" + recorded.id()).get("items")
+                .get(0).get("id").asText();
+
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+        browser.open("#/sessions/" + recorded.id());
+        browser.await("button.audit-entry");
+        assertThat(browser.find(".timeline-column h2").getText()).contains("audit-log events (3)");
+        // In session order: the command the recording captured, then what the audit log saw it run and change.
+        List<String> timeline = browser.all(".timeline button").stream().map(b -> b.getAttribute("class")
+                .contains("audit-entry") ? b.getAttribute("data-kind") + " "
+                + b.findElement(By.cssSelector(".audit-line")).getText()
+                : b.findElement(By.cssSelector(".command-line")).getText()).toList();
+        assertThat(timeline.get(0)).isEqualTo("bash ./audited-steps.sh");
+        assertThat(timeline).contains("exec ls -la");
+        assertThat(timeline).anySatisfy(t -> assertThat(t).startsWith("file /tmp/auditcap/work/"));
+        WebElement ls = browser.all("button.audit-entry[data-kind=exec]").stream()
+                .filter(b -> b.getText().contains("ls -la")).findFirst().orElseThrow();
+        assertThat(ls.findElement(By.cssSelector(".audit-source")).getAttribute("textContent")).isEqualTo("audit log");
+        assertThat(ls.getText()).contains("/tmp/auditcap/work", "uid 0", "auid 4242", "succeeded (exit 0)");
+        assertThat(ls.getAttribute("data-attachment-id")).isEqualTo(attachmentId);
+        double lsAt = Double.parseDouble(ls.getAttribute("data-offset"));
+        assertThat(lsAt).as("on the session's clock: 5 s after its start").isBetween(4.0, 7.0);
+        browser.script("arguments[0].scrollIntoView()", ls);
+        browser.screenshot("session-audit-events");
+
+        // The timeline can be shown without them.
+        browser.find("input[name=show-audit]").click();
+        browser.waitUntil("the audit-log events hidden", d -> !ls.isDisplayed());
+        assertThat(browser.find("button.command").isDisplayed()).isTrue();
+        browser.find("input[name=show-audit]").click();
+
+        // The session links to its attachment, and the attachment back to the session.
+        WebElement link = browser.await("#attachments a[href='#/sessions/" + attachmentId + "']");
+        assertThat(browser.find("#attachments").getText()).contains("audit session 2", "3 events");
+        link.click();
+        browser.waitUntil("the attachment's page", d -> browser.route().equals("#/sessions/" + attachmentId));
+        WebElement back = browser.awaitText("#attached-to", recorded.id().toString());
+        assertThat(back.getText()).contains("audit session 2");
+        back.findElement(By.cssSelector("a")).click();
+        browser.waitUntil("back at the session", d -> browser.route().equals("#/sessions/" + recorded.id()));
+        browser.await("button.audit-entry");
+
+        // Viewing the session read the attachment too, and that read is in the audit log.
+        JsonNode views = server.getJson("/api/v1/audit?session=" + attachmentId).get("items");
+        assertThat(views).anySatisfy(v -> assertThat(v.get("detail").path("via").asText())
+                .isEqualTo(recorded.id().toString()));
         browser.logout();
     }
 

@@ -73,7 +73,7 @@ public final class AuditActivities {
         return new AuditActivity.Exec(e.time(), e.serial(), ses(ids), intField(ids, "pid"), intField(ids, "ppid"),
                 argv,
                 cwd == null ? null : cwd.text("cwd"), ids.number("uid"), ids.number("auid"),
-                syscall == null || "yes".equals(syscall.raw("success")),
+                syscall == null || syscall.raw("success") == null ? null : "yes".equals(syscall.raw("success")),
                 syscall == null ? null : syscall.number("exit"));
     }
 

@@ -23,12 +23,14 @@ public sealed interface AuditActivity {
     Long auid();
 
     /**
-     * An execve: the program's argv, working directory, process ids, and the ids and result of the call.
+     * An execve: the program's argv, working directory, process ids, and the ids and result of the call (from the
+     * SYSCALL record; null when the event has none).
      *
-     * @param exit the syscall's return value (0 for a successful execve), or null
+     * @param success whether the call succeeded ({@code success=yes}), or null
+     * @param exit    the syscall's return value (0 for a successful execve), or null
      */
     record Exec(Instant at, long serial, long ses, int pid, int ppid, List<String> argv, String cwd, Long uid,
-                Long auid, boolean success, Long exit) implements AuditActivity {
+                Long auid, Boolean success, Long exit) implements AuditActivity {
         public Exec {
             Objects.requireNonNull(at, "at");
             argv = List.copyOf(argv);
