@@ -50,7 +50,7 @@ public final class TargetConnector implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(identity));
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        SshAlgorithms.askOfTargets(client);
+        SshAlgorithms.applyTo(client);
         // Agent channels the targets open are relayed to the user where agent forwarding was granted (AgentRelay).
         List<org.apache.sshd.common.channel.ChannelFactory> channels = new ArrayList<>(client.getChannelFactories());
         channels.add(TargetAgentChannel.factory());

@@ -35,7 +35,7 @@ public final class SshGateway implements AutoCloseable {
         server.setHost(host);
         server.setPort(port);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        SshAlgorithms.offerToUsers(server);
+        SshAlgorithms.applyTo(server);
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
