@@ -6,18 +6,16 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.ttyaudit.gateway.GatewayAccess;
+import org.ttyaudit.gateway.ssh.SshAlgorithms;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -27,7 +25,8 @@ import java.util.logging.Logger;
  * <p>Host keys are checked strictly against the gateway's {@code known_hosts} file (OpenSSH format, re-read when
  * it changes): a target whose key is not listed, or whose key differs from the listed one, is refused — never
  * accepted and never added. Only public-key authentication is offered (no password prompt can reach the target
- * from here), and no {@code ~/.ssh/config} is read.
+ * from here), and no {@code ~/.ssh/config} is read. Ciphers and MACs: {@link SshAlgorithms} (the gateway's order
+ * decides what the target hop uses).
  *
  * <p>Thread-safe; one instance serves the whole gateway.
  */
@@ -51,7 +50,7 @@ public final class TargetConnector implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(identity));
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        client.setCipherFactories(gcmFirst(client.getCipherFactories()));
+        SshAlgorithms.applyTo(client);
         // Agent channels the targets open are relayed to the user where agent forwarding was granted (AgentRelay).
         List<org.apache.sshd.common.channel.ChannelFactory> channels = new ArrayList<>(client.getChannelFactories());
         channels.add(TargetAgentChannel.factory());
@@ -78,18 +77,6 @@ public final class TargetConnector implements AutoCloseable {
             throw new IOException("cannot log in to " + route.target() + " (" + route.knownHostsName() + ") as "
                     + route.remoteUser() + ": " + reason(e), e);
         }
-    }
-
-    /**
-     * AES-GCM before MINA's default first choice, chacha20-poly1305: MINA computes ChaCha20 and Poly1305 in plain
-     * Java, AES-GCM runs on the JDK's AES-NI and carry-less-multiply intrinsics. Relaying bulk output, the gateway
-     * spent three quarters of its CPU in ChaCha20/Poly1305 (JFR, docs/PERFORMANCE.md "SSH gateway"). The order of
-     * the rest is kept; a target that offers no AES-GCM still gets its usual cipher.
-     */
-    static List<NamedFactory<Cipher>> gcmFirst(List<NamedFactory<Cipher>> ciphers) {
-        List<NamedFactory<Cipher>> sorted = new ArrayList<>(ciphers);
-        sorted.sort(Comparator.comparingInt(c -> c.getName().startsWith("aes") && c.getName().contains("-gcm") ? 0 : 1));
-        return sorted;
     }
 
     private static String reason(Throwable e) {

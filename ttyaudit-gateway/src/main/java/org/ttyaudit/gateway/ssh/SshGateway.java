@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * authentication only (no passwords, no keyboard-interactive: nothing to guess); the key must be one of the
  * user's registered keys, the user being the part of the login name before {@code %} ({@link LoginName}).
  * Shell, exec and the {@code sftp} subsystem are relayed to the target ({@link Relays}); forwarding requests go to
- * the {@link ForwardingGuard}. Ciphers, MACs and compression: {@link ServerAlgorithms} (no chacha20-poly1305).
+ * the {@link ForwardingGuard}. Ciphers, MACs and compression: {@link SshAlgorithms} (no chacha20-poly1305).
  *
  * <p>Thread-safe; {@link #start} once, {@link #close} once.
  */
@@ -35,7 +35,7 @@ public final class SshGateway implements AutoCloseable {
         server.setHost(host);
         server.setPort(port);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        ServerAlgorithms.apply(server);
+        SshAlgorithms.applyTo(server);
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
