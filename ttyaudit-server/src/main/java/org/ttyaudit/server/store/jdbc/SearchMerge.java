@@ -1,0 +1,87 @@
+package org.ttyaudit.server.store.jdbc;
+
+import org.ttyaudit.server.store.Page;
+import org.ttyaudit.server.store.SearchHit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The order and paging of search hits that every engine shares (the contract of
+ * {@link org.ttyaudit.server.store.SessionQueries#search}): each kind's hits come newest first by arrival, that is
+ * by its table's row id descending (ids are given in insert order, and inserts are serialised); the two kinds are
+ * merged by taking, at each step, the later by hit time of the two next hits (a command on a tie). The two tables'
+ * ids are separate sequences, so they are never compared with each other: the cursor holds the position of each
+ * stream (the smallest id of each kind handed out so far). Since the merge only looks at the two streams' next
+ * hits, following the cursors yields exactly the merge of the whole streams: every hit once, none skipped. Rows
+ * inserted after a page was read have larger ids and so belong before it; they show up in a new search only.
+ */
+public final class SearchMerge {
+    private static final String LISTING = "search";
+
+    private SearchMerge() {
+    }
+
+    /** Where a page starts in each stream: hits with an id below these. */
+    public record Position(long commandsBefore, long outputBefore) {
+        /** The position of {@code cursor}; the start of both streams when it is null. */
+        public static Position of(String cursor) {
+            Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
+            return after == null ? new Position(Long.MAX_VALUE, Long.MAX_VALUE)
+                    : new Position(after.longAt(0), after.longAt(1));
+        }
+    }
+
+    /** One hit as an engine reads it: its kind, its row id in its table, and its time in epoch nanoseconds. */
+    public record Row(String kind, long rowId, long atNanos, String sessionId, long offset, String user, String host,
+                      String snippet) {
+        public Row withSnippet(String s) {
+            return new Row(kind, rowId, atNanos, sessionId, offset, user, host, s);
+        }
+
+        public boolean isCommand() {
+            return kind.equals(SearchHit.COMMAND);
+        }
+
+        /** A command hit is at the command's start; an output hit at its chunk's start in the session. */
+        SearchHit toHit() {
+            return new SearchHit(UUID.fromString(sessionId), kind, EpochNanos.toInstant(atNanos), offset, snippet,
+                    user, host);
+        }
+    }
+
+    /** The first {@code max} of the merge of two kinds' hits, each list newest first by its row id. */
+    public static List<Row> newestFirst(List<Row> commands, List<Row> output, int max) {
+        List<Row> out = new ArrayList<>(Math.min(max, commands.size() + output.size()));
+        int i = 0;
+        int j = 0;
+        while (out.size() < max && (i < commands.size() || j < output.size())) {
+            boolean takeCommand = j == output.size()
+                    || i < commands.size() && commands.get(i).atNanos >= output.get(j).atNanos;
+            out.add(takeCommand ? commands.get(i++) : output.get(j++));
+        }
+        return out;
+    }
+
+    /**
+     * The page of {@code rows} (the merge, read with {@code pageSize + 1} from each stream, of which only the
+     * first {@code pageSize + 1} are passed): a next cursor when there is a row beyond the page.
+     */
+    public static Page<SearchHit> page(List<Row> rows, int pageSize, Position from) {
+        if (rows.size() <= pageSize) {
+            return new Page<>(rows.stream().map(Row::toHit).toList(), null);
+        }
+        List<Row> items = rows.subList(0, pageSize);
+        long nextCommands = from.commandsBefore();
+        long nextOutput = from.outputBefore();
+        for (Row r : items) {
+            if (r.isCommand()) {
+                nextCommands = Math.min(nextCommands, r.rowId());
+            } else {
+                nextOutput = Math.min(nextOutput, r.rowId());
+            }
+        }
+        return new Page<>(items.stream().map(Row::toHit).toList(), Cursors.encode(LISTING, nextCommands, nextOutput));
+    }
+}
