@@ -53,7 +53,8 @@ final class JdbcForwardingStore implements ForwardingStore {
                     + " next_leaf = excluded.next_leaf, head_size = excluded.head_size,"
                     + " forwarded = forward_cursors.forwarded + excluded.forwarded,"
                     + " rejected = forward_cursors.rejected + excluded.rejected,"
-                    + " caught_up_at = CASE WHEN ? = 1 THEN excluded.caught_up_at ELSE forward_cursors.caught_up_at END,"
+                    + " caught_up_at = CASE WHEN ? = 1 THEN excluded.caught_up_at"
+                    + " ELSE forward_cursors.caught_up_at END,"
                     + " updated_at = excluded.updated_at"), forwarder, nextLeaf, headSize, delivered,
                     rejected.size(), now, now, caughtUp ? 1 : 0).executeUpdate();
             for (RejectedDocument r : rejected) {

@@ -34,8 +34,8 @@ import java.util.UUID;
 
 /**
  * The writes of one {@link org.ttyaudit.server.store.Store#write} transaction on the writer connection. Checks the
- * store's own constraints with explicit queries first, so that a violation has a message naming the session, seq or index
- * rather than the engine's constraint text.
+ * store's own constraints with explicit queries first, so that a violation has a message naming the session, seq
+ * or index rather than the engine's constraint text.
  *
  * <p>Used by the one thread that runs the work; unusable once the work has returned ({@link IllegalStateException}).
  */

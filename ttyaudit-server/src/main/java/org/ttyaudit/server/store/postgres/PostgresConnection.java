@@ -2,6 +2,8 @@ package org.ttyaudit.server.store.postgres;
 
 import org.ttyaudit.server.store.jdbc.SqlConnection;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +40,28 @@ final class PostgresConnection implements SqlConnection {
     public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = connection.prepareStatement(sql);
         open.add(ps);
-        return ps;
+        return withoutNul(ps);
+    }
+
+    /**
+     * The statement, with every text it is given made storable: PostgreSQL's text cannot hold U+0000 (the insert
+     * would fail, and with it the ingest of the chunk that carried it, again at every retry of the recorder, so a
+     * recorded user could keep a session from being stored by printing a NUL into a command line). Each NUL is
+     * kept as U+FFFD, the replacement character; SQLite keeps the NUL itself.
+     */
+    private static PreparedStatement withoutNul(PreparedStatement ps) {
+        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("setString") && args.length == 2 && args[1] instanceof String s
+                            && s.indexOf('\0') >= 0) {
+                        args[1] = s.replace('\0', '\uFFFD');
+                    }
+                    try {
+                        return method.invoke(ps, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override

@@ -37,6 +37,7 @@ final class PostgresDatabase implements SqlReaders, SqlWriter, AutoCloseable {
     static final long WRITE_LOCK = 0x7474_7961_7564_6974L;
     /** Writes are serialised; one connection does them, a second serves migrations and maintenance beside it. */
     private static final int WRITE_CONNECTIONS = 2;
+    static final int LOCK_TIMEOUT_SECONDS = 30;
 
     private final String displayUrl;
     private final HikariDataSource readPool;
@@ -60,8 +61,12 @@ final class PostgresDatabase implements SqlReaders, SqlWriter, AutoCloseable {
     static PostgresDatabase connect(PostgresSettings settings) {
         HikariDataSource reads = null;
         try {
-            reads = new HikariDataSource(config(settings, "ttyaudit-read", settings.poolSize()));
-            HikariDataSource writes = new HikariDataSource(config(settings, "ttyaudit-write", WRITE_CONNECTIONS));
+            reads = new HikariDataSource(config(settings, "ttyaudit-read", settings.poolSize(),
+                    "SET synchronous_commit = on"));
+            // a writer waits for the write lock at most this long: an instance that hangs holding it (a stopped
+            // process, a stuck network) makes the others' writes fail and be retried, not wait for ever
+            HikariDataSource writes = new HikariDataSource(config(settings, "ttyaudit-write", WRITE_CONNECTIONS,
+                    "SET synchronous_commit = on; SET lock_timeout = '" + LOCK_TIMEOUT_SECONDS + "s'"));
             return new PostgresDatabase(settings.displayUrl(), reads, writes);
         } catch (RuntimeException e) {
             if (reads != null) {
@@ -72,7 +77,7 @@ final class PostgresDatabase implements SqlReaders, SqlWriter, AutoCloseable {
         }
     }
 
-    private static HikariConfig config(PostgresSettings settings, String name, int size) {
+    private static HikariConfig config(PostgresSettings settings, String name, int size, String initSql) {
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setJdbcUrl(settings.jdbcUrl());
@@ -81,7 +86,7 @@ final class PostgresDatabase implements SqlReaders, SqlWriter, AutoCloseable {
         c.setMaximumPoolSize(size);
         c.setMinimumIdle(1);
         c.setAutoCommit(true);
-        c.setConnectionInitSql("SET synchronous_commit = on");
+        c.setConnectionInitSql(initSql);
         settings.driverProperties().forEach(c::addDataSourceProperty);
         return c;
     }

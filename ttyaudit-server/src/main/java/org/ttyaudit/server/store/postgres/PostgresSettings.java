@@ -90,7 +90,8 @@ public record PostgresSettings(String host, int port, String database, String us
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("the database URL is not a URL (expected postgres://HOST:PORT/NAME)");
+                throw new IllegalArgumentException("the database URL is not a URL"
+                        + " (expected postgres://HOST:PORT/NAME)");
             }
             if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
                 throw new IllegalArgumentException("the database URL must start with postgres:// or postgresql://");

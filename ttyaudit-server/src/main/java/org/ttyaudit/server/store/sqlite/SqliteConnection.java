@@ -149,7 +149,8 @@ final class SqliteConnection implements SqlConnection, AutoCloseable {
     public Violation violation(SQLException e) {
         if (e instanceof SQLiteException se) {
             SQLiteErrorCode code = se.getResultCode();
-            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                    || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
                 return Violation.UNIQUE;
             }
             if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY) {

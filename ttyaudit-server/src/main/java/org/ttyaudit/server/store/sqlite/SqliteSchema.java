@@ -10,7 +10,8 @@ import java.util.List;
  * {@code n + 1} (version 0 is an empty file). {@link #migrate} applies the missing steps in one transaction
  * when the store opens, and refuses a database written by a newer server.
  *
- * <p>Conventions of every table: instants are INTEGER nanoseconds since the epoch ({@link org.ttyaudit.server.store.jdbc.EpochNanos});
+ * <p>Conventions of every table (those of the SQL shared with PostgreSQL, {@link org.ttyaudit.server.store.jdbc}):
+ * instants are INTEGER nanoseconds since the epoch ({@link org.ttyaudit.server.store.jdbc.EpochNanos});
  * offsets within a session are INTEGER microseconds since its start ({@code *_us}); ids are UUID text in lower
  * case, whose order is the UUIDs' order; flags are 0/1.
  */
