@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link AccountStore}: every change is its own transaction through the store's one writer (so it is serialised
+ * {@link AccountStore}: every change is its own transaction through the store's writer (so it is serialised
  * with ingest writes and durable when it returns); reads use the read pool. Thread-safe.
  */
 final class JdbcAccountStore implements AccountStore {
@@ -120,7 +120,7 @@ final class JdbcAccountStore implements AccountStore {
         long nowNanos = EpochNanos.of(now);
         return writer.transaction("enrolling host " + host.name(), c -> {
             String tokenId;
-            // the writer lock and BEGIN IMMEDIATE make this check-then-use atomic: no other write runs in between
+            // writes are serialised (SqlWriter): no other write runs between this check and the use
             try (ResultSet rs = Sql.bind(c.prepare("SELECT id FROM enrollment_tokens WHERE token_hash = ?"
                     + " AND used_at IS NULL AND expires_at > ?"), tokenHash, nowNanos).executeQuery()) {
                 if (!rs.next()) {

@@ -16,7 +16,7 @@ import java.util.Objects;
 /**
  * {@link NotificationOutbox} on the {@code notification_outbox} table: entries are queued inside the caller's
  * write transaction ({@link #enqueue}); each outcome of a delivery attempt is its own transaction through the
- * store's one writer (so it is serialised with ingest and durable when it returns); reads use the read pool.
+ * store's writer (so it is serialised with ingest and durable when it returns); reads use the read pool.
  * Thread-safe.
  */
 final class JdbcNotificationOutbox implements NotificationOutbox {

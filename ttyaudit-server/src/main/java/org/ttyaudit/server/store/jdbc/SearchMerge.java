@@ -3,9 +3,11 @@ package org.ttyaudit.server.store.jdbc;
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SearchHit;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The order and paging of search hits that every engine shares (the contract of
@@ -49,6 +51,33 @@ public final class SearchMerge {
             return new SearchHit(UUID.fromString(sessionId), kind, EpochNanos.toInstant(atNanos), offset, snippet,
                     user, host);
         }
+    }
+
+    /** Makes the snippets of a page's hits (all at once: an engine reads their texts in one statement per kind). */
+    @FunctionalInterface
+    public interface SnippetMaker {
+        /** The snippet of each of {@code items} (a hit that has none gets ""). */
+        Function<Row, String> forPage(List<Row> items) throws SQLException;
+    }
+
+    /**
+     * The rows of a page: the first {@code pageSize} of the merge of the two streams (each read with
+     * {@code pageSize + 1} rows) with their snippets, and the next row after them, if any, without one (only its
+     * presence matters: there is a next page). For {@link #page}.
+     */
+    public static List<Row> pageRows(List<Row> commands, List<Row> output, int pageSize, SnippetMaker snippets)
+            throws SQLException {
+        List<Row> merged = newestFirst(commands, output, pageSize + 1);
+        List<Row> items = merged.subList(0, Math.min(pageSize, merged.size()));
+        Function<Row, String> snippetOf = snippets.forPage(items);
+        List<Row> out = new ArrayList<>(merged.size());
+        for (Row r : items) {
+            out.add(r.withSnippet(snippetOf.apply(r)));
+        }
+        if (merged.size() > pageSize) {
+            out.add(merged.get(pageSize));
+        }
+        return out;
     }
 
     /** The first {@code max} of the merge of two kinds' hits, each list newest first by its row id. */

@@ -5,7 +5,7 @@ import org.ttyaudit.server.store.SearchHit;
 import org.ttyaudit.server.store.SessionFilter;
 
 /**
- * Full-text search, the one read whose SQL is the engine's own (FTS5 on SQLite, tsvector and pg_trgm on
+ * Full-text search, the one read whose SQL is the engine's own (FTS5 on SQLite, tsvector on
  * PostgreSQL); its contract is {@link org.ttyaudit.server.store.SessionQueries#search}.
  */
 @FunctionalInterface

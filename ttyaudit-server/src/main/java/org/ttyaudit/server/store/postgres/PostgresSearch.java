@@ -45,23 +45,14 @@ final class PostgresSearch implements SessionSearch {
         SearchQuery q = SearchQuery.of(query);
         int pageSize = Paging.pageSize(limit);
         SearchMerge.Position from = SearchMerge.Position.of(cursor);
-        List<Row> page = db.readSnapshot("searching for " + query, c -> {
-            List<Row> merged = SearchMerge.newestFirst(
-                    COMMANDS.read(c, q.tsquery(), filter, from.commandsBefore(), pageSize + 1),
-                    OUTPUT.read(c, q.tsquery(), filter, from.outputBefore(), pageSize + 1), pageSize + 1);
-            List<Row> items = merged.subList(0, Math.min(pageSize, merged.size()));
-            Map<Long, String> commandTexts = COMMANDS.texts(c, items);
-            Map<Long, String> outputTexts = OUTPUT.texts(c, items);
-            List<Row> withSnippets = new ArrayList<>(merged.size());
-            for (Row r : items) {
-                String text = (r.isCommand() ? commandTexts : outputTexts).getOrDefault(r.rowId(), "");
-                withSnippets.add(r.withSnippet(Snippets.of(text, q.phrases())));
-            }
-            if (merged.size() > pageSize) {
-                withSnippets.add(merged.get(pageSize));  // only its presence matters: there is a next page
-            }
-            return withSnippets;
-        });
+        List<Row> page = db.readSnapshot("searching for " + query, c -> SearchMerge.pageRows(
+                COMMANDS.read(c, q.tsquery(), filter, from.commandsBefore(), pageSize + 1),
+                OUTPUT.read(c, q.tsquery(), filter, from.outputBefore(), pageSize + 1), pageSize, items -> {
+                    Map<Long, String> commands = COMMANDS.texts(c, items);
+                    Map<Long, String> output = OUTPUT.texts(c, items);
+                    return r -> Snippets.of((r.isCommand() ? commands : output).getOrDefault(r.rowId(), ""),
+                            q.phrases());
+                }));
         return SearchMerge.page(page, pageSize, from);
     }
 

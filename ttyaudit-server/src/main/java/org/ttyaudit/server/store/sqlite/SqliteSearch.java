@@ -54,21 +54,12 @@ final class SqliteSearch implements SessionSearch {
             c.execute("BEGIN");
             try {
                 // the merged page's pageSize + 1 hits come from at most pageSize + 1 of each stream
-                List<Row> merged = SearchMerge.newestFirst(
-                        COMMANDS.read(c, match, filter, from.commandsBefore(), pageSize + 1),
-                        OUTPUT.read(c, match, filter, from.outputBefore(), pageSize + 1), pageSize + 1);
-                List<Row> items = merged.subList(0, Math.min(pageSize, merged.size()));
-                Map<Long, String> commandSnippets = COMMANDS.snippets(c, match, items);
-                Map<Long, String> outputSnippets = OUTPUT.snippets(c, match, items);
-                List<Row> withSnippets = new ArrayList<>(merged.size());
-                for (Row r : items) {
-                    Map<Long, String> snippets = r.isCommand() ? commandSnippets : outputSnippets;
-                    withSnippets.add(r.withSnippet(snippets.getOrDefault(r.rowId(), "")));
-                }
-                if (merged.size() > pageSize) {
-                    withSnippets.add(merged.get(pageSize));  // only its presence matters: there is a next page
-                }
-                return withSnippets;
+                return SearchMerge.pageRows(COMMANDS.read(c, match, filter, from.commandsBefore(), pageSize + 1),
+                        OUTPUT.read(c, match, filter, from.outputBefore(), pageSize + 1), pageSize, items -> {
+                            Map<Long, String> commands = COMMANDS.snippets(c, match, items);
+                            Map<Long, String> output = OUTPUT.snippets(c, match, items);
+                            return r -> (r.isCommand() ? commands : output).getOrDefault(r.rowId(), "");
+                        });
             } finally {
                 c.execute("COMMIT");
             }
