@@ -4,8 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.format.Chunk;
+import org.ttyaudit.server.AuditServer;
+import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
 import org.ttyaudit.server.store.postgres.PostgresCluster;
 import org.ttyaudit.server.store.postgres.PostgresSettings;
+import org.ttyaudit.server.store.postgres.PostgresStore;
+import org.ttyaudit.server.verify.ChunkBlobs;
+import org.ttyaudit.server.verify.StoreReport;
+import org.ttyaudit.server.verify.StoreVerifier;
+import org.ttyaudit.server.verify.TrustedKey;
 import org.ttyaudit.server.testkit.RecordedSession;
 
 import java.nio.file.Files;
@@ -13,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ttyaudit.server.testkit.RecordedSession.concat;
@@ -64,6 +72,14 @@ class PostgresServerTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("alice");
             assertThat(rs.getLong(2)).isZero();
+        }
+        // and what the server wrote there verifies: chains, blobs, ledger and signed heads
+        try (PostgresStore store = PostgresStore.open(db, Clock.systemUTC());
+             DirectoryBlobStore blobs = DirectoryBlobStore.open(data.resolve(AuditServer.BLOBS))) {
+            StoreReport report = new StoreVerifier(store, ChunkBlobs.of(blobs, AuditServer.BLOBS + "/"),
+                    TrustedKey.fromDataDirectory(data, null, null)).verify();
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.intact()).isTrue();
         }
     }
 }
