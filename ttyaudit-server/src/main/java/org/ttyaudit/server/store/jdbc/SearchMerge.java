@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.jdbc;
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SearchHit;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,15 @@ public final class SearchMerge {
                       String snippet) {
         public Row withSnippet(String s) {
             return new Row(kind, rowId, atNanos, sessionId, offset, user, host, s);
+        }
+
+        /**
+         * The hit of the current row of a stream's query, whose columns are named {@code rid} (row id),
+         * {@code at_ns}, {@code sid} (session id), {@code off} (offset), {@code user_name} and {@code host}.
+         */
+        public static Row read(String kind, ResultSet rs) throws SQLException {
+            return new Row(kind, rs.getLong("rid"), rs.getLong("at_ns"), rs.getString("sid"), rs.getLong("off"),
+                    rs.getString("user_name"), rs.getString("host"), null);
         }
 
         public boolean isCommand() {

@@ -89,8 +89,7 @@ final class SqliteSearch implements SessionSearch {
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(kind, rs.getLong("rid"), rs.getLong("at_ns"), rs.getString("sid"),
-                            rs.getLong("off"), rs.getString("user_name"), rs.getString("host"), null));
+                    rows.add(Row.read(kind, rs));
                 }
             }
             return rows;
