@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Where the PostgreSQL store connects and how: the database's address, the role and its password, the pool size
- * and TLS. Built by {@link PostgresSettingsParser} from the {@code database:} section of server.yaml and the
+ * and TLS. Built by {@link DatabaseConfig} from the {@code database:} section of server.yaml and the
  * {@code TTYAUDIT_DATABASE_*} environment variables.
  *
  * <p>{@link #toString} and {@link #displayUrl} never show the password (nor a password that was in the URL).
