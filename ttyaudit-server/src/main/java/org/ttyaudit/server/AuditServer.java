@@ -39,7 +39,6 @@ import org.ttyaudit.server.retention.Retention;
 import org.ttyaudit.server.retention.RetentionMetrics;
 import org.ttyaudit.server.retention.RetentionSettings;
 import org.ttyaudit.server.store.Store;
-import org.ttyaudit.server.store.sqlite.SqliteStore;
 import org.ttyaudit.server.tls.ServerCertificate;
 
 import java.io.IOException;
@@ -104,7 +103,7 @@ public final class AuditServer implements AutoCloseable {
         RetentionSettings retentionSettings = RetentionSettings.parse(settings.retention());
         ForwardingSettings forwarders = ForwardingSettings.parse(settings.forwarding());
         createPrivateDirectory(config.dataDir());
-        store = SqliteStore.open(config.dataDir().resolve(DATABASE));
+        store = StoreFactory.open(settings, config.dataDir());
         blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
         certificate = ServerCertificate.forServer(config.tlsCert(), config.tlsKey(), config.dataDir(),
                 config.certificateNames());

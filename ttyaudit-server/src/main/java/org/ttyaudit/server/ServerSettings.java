@@ -28,7 +28,7 @@ import java.util.Set;
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
     private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "retention",
-            "forwarding");
+            "forwarding", "database");
 
     private final Path file;
     private final ConfigNode root;
@@ -91,5 +91,11 @@ public final class ServerSettings {
     /** The {@code capture} section (an empty mapping when absent). */
     public ConfigNode capture() {
         return root.mapping("capture");
+    }
+
+    /** The {@code database} section (an empty mapping when absent: the embedded store, unless the environment
+     * names a database). */
+    public ConfigNode database() {
+        return root.mapping("database");
     }
 }

@@ -3,7 +3,8 @@ package org.ttyaudit.server.store;
 /**
  * The server's database, split by job: one way to write ({@link #write}), and separate read interfaces for
  * sessions, the ledger, the audit log, accounts and the notification outbox. Implementations: SQLite (embedded,
- * default) and, later, PostgreSQL; both must pass the contract suite in this module's test jar ({@code StoreContract}).
+ * default) and PostgreSQL (several instances sharing one database); both pass the contract suite in this module's
+ * test jar ({@code StoreContract}).
  *
  * <p>Chunk payloads are not kept here but in a {@link org.ttyaudit.server.blob.BlobStore}; rows refer to them by key.
  *

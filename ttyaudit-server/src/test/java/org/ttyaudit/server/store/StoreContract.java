@@ -1516,6 +1516,28 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aWriteInsideAWriteIsRefusedAndTheOuterOneRollsBack() {
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSession(newSession(header().build()));
+            return store.write(inner -> null);
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(store.sessions().list(SessionFilter.all(), null, 5).items()).isEmpty();
+    }
+
+    @Test
+    void aClosedStoreRefusesWork() {
+        store.close();
+        Store closed = store;
+        store = null;
+
+        assertThatThrownBy(() -> closed.write(tx -> null)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> closed.sessions().list(SessionFilter.all(), null, 1))
+                .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void everythingSurvivesCloseAndReopen() {
         SessionRecord s = addChunks(start(header().id(sessionId(1, 1)).build()).id(), 3);
         addCommands(s.id(), "cat /etc/hosts");

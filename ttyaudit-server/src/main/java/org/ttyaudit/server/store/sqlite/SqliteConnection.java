@@ -1,6 +1,9 @@
 package org.ttyaudit.server.store.sqlite;
 
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.ttyaudit.server.store.jdbc.SqlConnection;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +22,7 @@ import java.util.Map;
  * <p>Not thread-safe: one thread at a time, which {@link SqliteWriter}'s lock and {@link SqliteReaders}' pool
  * guarantee. Callers close every {@link ResultSet} they open, so that no read transaction stays open.
  */
-final class SqliteConnection implements AutoCloseable {
+final class SqliteConnection implements SqlConnection, AutoCloseable {
     /** How long a connection waits for a lock another connection holds (a checkpoint, a recovery) before failing. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -116,7 +119,8 @@ final class SqliteConnection implements AutoCloseable {
     }
 
     /** A cached statement for {@code sql}; its parameters are rebound by every use. */
-    PreparedStatement prepare(String sql) throws SQLException {
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
             ps = connection.prepareStatement(sql);
@@ -126,17 +130,34 @@ final class SqliteConnection implements AutoCloseable {
     }
 
     /** Runs statements that return no rows (several may be separated by semicolons). */
-    void execute(String sql) throws SQLException {
+    @Override
+    public void execute(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.executeUpdate(sql);
         }
     }
 
     /** The first column of the first row of a query, or null when it has no row. */
-    String queryString(String sql) throws SQLException {
+    @Override
+    public String queryString(String sql) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    @Override
+    public Violation violation(SQLException e) {
+        if (e instanceof SQLiteException se) {
+            SQLiteErrorCode code = se.getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                    || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                return Violation.UNIQUE;
+            }
+            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY) {
+                return Violation.FOREIGN_KEY;
+            }
+        }
+        return Violation.OTHER;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.ttyaudit.server.store.sqlite;
 
 import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.jdbc.Sql;
+import org.ttyaudit.server.store.jdbc.SqlReaders;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: a connection is used by one thread at a time. When every connection is busy, a read waits up
  * to {@link #BORROW_TIMEOUT_SECONDS} seconds for one, then fails.
  */
-final class SqliteReaders implements AutoCloseable {
+final class SqliteReaders implements SqlReaders, AutoCloseable {
     static final int BORROW_TIMEOUT_SECONDS = 30;
 
     private final BlockingQueue<SqliteConnection> idle;
@@ -46,7 +48,8 @@ final class SqliteReaders implements AutoCloseable {
     }
 
     /** Runs {@code work} on a free connection; {@code what} names it in error messages. */
-    <T> T read(String what, Sql.Work<T> work) {
+    @Override
+    public <T> T read(String what, Sql.Work<T> work) {
         SqliteConnection c = borrow();
         try {
             return work.run(c);

@@ -10,7 +10,8 @@ import java.util.List;
  * {@code n + 1} (version 0 is an empty file). {@link #migrate} applies the missing steps in one transaction
  * when the store opens, and refuses a database written by a newer server.
  *
- * <p>Conventions of every table: instants are INTEGER nanoseconds since the epoch ({@link EpochNanos});
+ * <p>Conventions of every table (those of the SQL shared with PostgreSQL, {@link org.ttyaudit.server.store.jdbc}):
+ * instants are INTEGER nanoseconds since the epoch ({@link org.ttyaudit.server.store.jdbc.EpochNanos});
  * offsets within a session are INTEGER microseconds since its start ({@code *_us}); ids are UUID text in lower
  * case, whose order is the UUIDs' order; flags are 0/1.
  */
@@ -267,7 +268,7 @@ final class SqliteSchema {
             """;
 
     /**
-     * The notification outbox ({@link SqliteNotificationOutbox}): one row per queued notification, deleted when
+     * The notification outbox (the notification outbox): one row per queued notification, deleted when
      * delivered, kept with {@code failed_at} set when delivery was given up. AUTOINCREMENT, so that an id is never
      * used twice: ids give the delivery order, and a dispatcher that remembers the last id it handled must never
      * see a new entry get that id again after the row was deleted. The partial indexes list a target's pending
@@ -289,7 +290,7 @@ final class SqliteSchema {
             """;
 
     /**
-     * Users' SSH public keys for the gateway ({@code SqliteAccountStore}): the fingerprint is unique across users,
+     * Users' SSH public keys for the gateway (the account store): the fingerprint is unique across users,
      * since a key that authenticated two users would prove neither.
      */
     private static final String SSH_KEYS = """
@@ -341,7 +342,7 @@ final class SqliteSchema {
             """;
 
     /**
-     * Forwarding ({@link SqliteForwardingStore}, docs/FORWARDING.md): each forwarder's durable cursor through the
+     * Forwarding (the forwarding store, docs/FORWARDING.md): each forwarder's durable cursor through the
      * feed (ledger leaves before {@code next_leaf}, signed heads up to {@code head_size} are forwarded) with its
      * counts and the last time it had nothing pending; and the documents receivers refused for good, kept rather
      * than skipped silently.
@@ -403,7 +404,7 @@ final class SqliteSchema {
      *
      * @throws StoreException naming the file when it is not a ttyaudit database or has another schema version
      */
-    static void requireCurrent(SqliteConnection c, Path file) throws java.sql.SQLException {
+    static void requireCurrent(org.ttyaudit.server.store.jdbc.SqlConnection c, Path file) throws java.sql.SQLException {
         String stored;
         try {
             stored = c.queryString("SELECT max(version) FROM schema_version");

@@ -3,6 +3,14 @@ package org.ttyaudit.server.store.sqlite;
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SearchHit;
 import org.ttyaudit.server.store.SessionFilter;
+import org.ttyaudit.server.store.jdbc.Paging;
+import org.ttyaudit.server.store.jdbc.SearchMerge;
+import org.ttyaudit.server.store.jdbc.SearchMerge.Row;
+import org.ttyaudit.server.store.jdbc.SessionFilterSql;
+import org.ttyaudit.server.store.jdbc.SessionSearch;
+import org.ttyaudit.server.store.jdbc.Sql;
+import org.ttyaudit.server.store.jdbc.SqlConnection;
+import org.ttyaudit.server.store.jdbc.SqlReaders;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +19,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -20,73 +27,44 @@ import java.util.stream.Collectors;
  * statement per kind. (A snippet re-reads and re-tokenises its text; making one for every match of a common word
  * would read every output chunk that contains it.)
  *
- * <p>Order (the contract of {@link org.ttyaudit.server.store.SessionQueries#search}): each kind's hits come newest
- * first by arrival, that is by its table's row id descending (row ids are assigned in insert order); the two kinds
- * are merged by taking, at each step, the later by hit time of the two next hits (a command on a tie). FTS5 walks a
- * doclist by {@code rowid DESC} lazily, so a page reads about as many matches as it returns (more when a filter
- * rejects many of them) instead of finding, joining and sorting every match. The two tables' row ids are separate
- * sequences, so they are not compared with each other: the cursor holds the position of each stream (the smallest
- * row id of each kind handed out so far). Since the merge only looks at the two streams' next hits, following the
- * cursors yields exactly the merge of the whole streams: every hit once, none skipped. Rows inserted after a
- * page was read have larger row ids and so belong before it; they show up in a new search, not in later pages.
+ * <p>Order and paging are {@link SearchMerge}'s. FTS5 walks a doclist by {@code rowid DESC} lazily, so a page
+ * reads about as many matches as it returns (more when a filter rejects many of them) instead of finding, joining
+ * and sorting every match.
  */
-final class SqliteSearch {
-    private static final String LISTING = "search";
+final class SqliteSearch implements SessionSearch {
     private static final int SNIPPET_TOKENS = 24;
     private static final HitStream COMMANDS = new HitStream(SearchHit.COMMAND, "commands_fts", "commands",
             "x.start_offset_us", "x.started_at");
     private static final HitStream OUTPUT = new HitStream(SearchHit.OUTPUT, "output_fts", "output_text",
             "x.first_offset_us", "s.started_at + x.first_offset_us * 1000");
 
-    private final SqliteReaders readers;
+    private final SqlReaders readers;
 
-    SqliteSearch(SqliteReaders readers) {
+    SqliteSearch(SqlReaders readers) {
         this.readers = readers;
     }
 
-    Page<SearchHit> search(String query, SessionFilter filter, String cursor, int limit) {
+    @Override
+    public Page<SearchHit> search(String query, SessionFilter filter, String cursor, int limit) {
         String match = FtsQuery.toFts5(query);
         int pageSize = Paging.pageSize(limit);
-        Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
-        long commandsBefore = after == null ? Long.MAX_VALUE : after.longAt(0);
-        long outputBefore = after == null ? Long.MAX_VALUE : after.longAt(1);
+        SearchMerge.Position from = SearchMerge.Position.of(cursor);
 
         List<Row> page = readers.read("searching for " + query, c -> {
             c.execute("BEGIN");
             try {
                 // the merged page's pageSize + 1 hits come from at most pageSize + 1 of each stream
-                List<Row> merged = Merge.newestFirst(COMMANDS.read(c, match, filter, commandsBefore, pageSize + 1),
-                        OUTPUT.read(c, match, filter, outputBefore, pageSize + 1), pageSize + 1);
-                List<Row> items = merged.subList(0, Math.min(pageSize, merged.size()));
-                Map<Long, String> commandSnippets = COMMANDS.snippets(c, match, items);
-                Map<Long, String> outputSnippets = OUTPUT.snippets(c, match, items);
-                List<Row> withSnippets = new ArrayList<>(merged.size());
-                for (Row r : items) {
-                    Map<Long, String> snippets = r.kind.equals(SearchHit.COMMAND) ? commandSnippets : outputSnippets;
-                    withSnippets.add(r.withSnippet(snippets.getOrDefault(r.rowId, "")));
-                }
-                if (merged.size() > pageSize) {
-                    withSnippets.add(merged.get(pageSize));  // only its presence matters: there is a next page
-                }
-                return withSnippets;
+                return SearchMerge.pageRows(COMMANDS.read(c, match, filter, from.commandsBefore(), pageSize + 1),
+                        OUTPUT.read(c, match, filter, from.outputBefore(), pageSize + 1), pageSize, items -> {
+                            Map<Long, String> commands = COMMANDS.snippets(c, match, items);
+                            Map<Long, String> output = OUTPUT.snippets(c, match, items);
+                            return r -> (r.isCommand() ? commands : output).getOrDefault(r.rowId(), "");
+                        });
             } finally {
                 c.execute("COMMIT");
             }
         });
-        if (page.size() <= pageSize) {
-            return new Page<>(page.stream().map(Row::toHit).toList(), null);
-        }
-        List<Row> items = page.subList(0, pageSize);
-        long nextCommands = commandsBefore;
-        long nextOutput = outputBefore;
-        for (Row r : items) {
-            if (r.kind.equals(SearchHit.COMMAND)) {
-                nextCommands = Math.min(nextCommands, r.rowId);
-            } else {
-                nextOutput = Math.min(nextOutput, r.rowId);
-            }
-        }
-        return new Page<>(items.stream().map(Row::toHit).toList(), Cursors.encode(LISTING, nextCommands, nextOutput));
+        return SearchMerge.page(page, pageSize, from);
     }
 
     /**
@@ -95,7 +73,7 @@ final class SqliteSearch {
      * index itself, so with the {@code LIMIT} the walk stops once enough matches passed the filter.
      */
     private record HitStream(String kind, String fts, String table, String offset, String atNanos) {
-        List<Row> read(SqliteConnection c, String match, SessionFilter filter, long before, int limit)
+        List<Row> read(SqlConnection c, String match, SessionFilter filter, long before, int limit)
                 throws SQLException {
             List<Object> params = new ArrayList<>();
             StringBuilder sql = new StringBuilder("SELECT ").append(fts).append(".rowid AS rid, s.id AS sid, ")
@@ -111,8 +89,7 @@ final class SqliteSearch {
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(kind, rs.getLong("rid"), rs.getLong("at_ns"), rs.getString("sid"),
-                            rs.getLong("off"), rs.getString("user_name"), rs.getString("host"), null));
+                    rows.add(Row.read(kind, rs));
                 }
             }
             return rows;
@@ -124,8 +101,8 @@ final class SqliteSearch {
          * over 10 M commands), so a statement per hit would cost that 50 times. The row id range is the stretch
          * of the index the page's walk has already read; rows in it that the filter rejected get no snippet.
          */
-        Map<Long, String> snippets(SqliteConnection c, String match, List<Row> page) throws SQLException {
-            List<Long> ids = page.stream().filter(r -> r.kind.equals(kind)).map(Row::rowId).toList();
+        Map<Long, String> snippets(SqlConnection c, String match, List<Row> page) throws SQLException {
+            List<Long> ids = page.stream().filter(r -> r.kind().equals(kind)).map(Row::rowId).toList();
             Map<Long, String> out = new HashMap<>();
             if (ids.isEmpty()) {
                 return out;
@@ -144,38 +121,6 @@ final class SqliteSearch {
                 }
             }
             return out;
-        }
-    }
-
-    /** The merge of the two streams that defines the order; see the class comment. */
-    static final class Merge {
-        private Merge() {
-        }
-
-        /** The first {@code max} of the merge of two kinds' hits, each list newest first by its row id. */
-        static List<Row> newestFirst(List<Row> commands, List<Row> output, int max) {
-            List<Row> out = new ArrayList<>(Math.min(max, commands.size() + output.size()));
-            int i = 0;
-            int j = 0;
-            while (out.size() < max && (i < commands.size() || j < output.size())) {
-                boolean takeCommand = j == output.size()
-                        || i < commands.size() && commands.get(i).atNanos >= output.get(j).atNanos;
-                out.add(takeCommand ? commands.get(i++) : output.get(j++));
-            }
-            return out;
-        }
-    }
-
-    record Row(String kind, long rowId, long atNanos, String sessionId, long offset, String user, String host,
-               String snippet) {
-        Row withSnippet(String s) {
-            return new Row(kind, rowId, atNanos, sessionId, offset, user, host, s);
-        }
-
-        /** A command hit is at the command's start; an output hit at its chunk's start in the session. */
-        SearchHit toHit() {
-            return new SearchHit(UUID.fromString(sessionId), kind, EpochNanos.toInstant(atNanos), offset, snippet,
-                    user, host);
         }
     }
 }

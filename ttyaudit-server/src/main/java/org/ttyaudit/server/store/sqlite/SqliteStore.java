@@ -10,6 +10,7 @@ import org.ttyaudit.server.store.RetentionQueries;
 import org.ttyaudit.server.store.SessionQueries;
 import org.ttyaudit.server.store.Store;
 import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.jdbc.JdbcQueries;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -37,14 +38,7 @@ public final class SqliteStore implements Store {
     private final SqliteReaders readers;
     /** Null for a read-only store. */
     private final SqliteCheckpointer checkpointer;
-    private final SqliteSessionQueries sessions;
-    private final SqliteLedgerReader ledger;
-    private final SqliteAuditQueries audit;
-    private final SqliteAlertQueries alerts;
-    private final SqliteAccountStore accounts;
-    private final SqliteNotificationOutbox notifications;
-    private final SqliteRetentionQueries retention;
-    private final SqliteForwardingStore forwarding;
+    private final JdbcQueries queries;
 
     private final boolean readOnly;
 
@@ -54,14 +48,8 @@ public final class SqliteStore implements Store {
         this.checkpointer = checkpointer;
         this.writer = writer;
         this.readers = readers;
-        this.sessions = new SqliteSessionQueries(readers);
-        this.ledger = new SqliteLedgerReader(readers);
-        this.audit = new SqliteAuditQueries(readers);
-        this.alerts = new SqliteAlertQueries(readers);
-        this.accounts = new SqliteAccountStore(writer, readers);
-        this.notifications = new SqliteNotificationOutbox(writer, readers);
-        this.retention = new SqliteRetentionQueries(readers);
-        this.forwarding = new SqliteForwardingStore(writer, readers);
+        this.queries = new JdbcQueries(writer, readers, new SqliteSearch(readers),
+                column -> "date(" + column + " / 1000000000, 'unixepoch')");
     }
 
     /**
@@ -166,54 +154,47 @@ public final class SqliteStore implements Store {
         if (readOnly) {
             throw new StoreException("the store is open read-only; nothing can be written");
         }
-        return writer.transaction("a write transaction", c -> {
-            SqliteWriteTransaction tx = new SqliteWriteTransaction(c);
-            try {
-                return work.run(tx);
-            } finally {
-                tx.close();
-            }
-        });
+        return queries.write(work);
     }
 
     @Override
     public SessionQueries sessions() {
-        return sessions;
+        return queries.sessions();
     }
 
     @Override
     public LedgerReader ledger() {
-        return ledger;
+        return queries.ledger();
     }
 
     @Override
     public AuditQueries audit() {
-        return audit;
+        return queries.audit();
     }
 
     @Override
     public AlertQueries alerts() {
-        return alerts;
+        return queries.alerts();
     }
 
     @Override
     public AccountStore accounts() {
-        return accounts;
+        return queries.accounts();
     }
 
     @Override
     public RetentionQueries retention() {
-        return retention;
+        return queries.retention();
     }
 
     @Override
     public NotificationOutbox notifications() {
-        return notifications;
+        return queries.notifications();
     }
 
     @Override
     public ForwardingStore forwarding() {
-        return forwarding;
+        return queries.forwarding();
     }
 
     /** Waits for a running write, then closes every connection; reads and writes after this fail. */

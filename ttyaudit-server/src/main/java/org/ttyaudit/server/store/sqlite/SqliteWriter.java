@@ -1,6 +1,8 @@
 package org.ttyaudit.server.store.sqlite;
 
 import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.jdbc.Sql;
+import org.ttyaudit.server.store.jdbc.SqlWriter;
 
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. A transaction that throws is rolled back and the exception rethrown as it is (an
  * {@link SQLException} becomes a {@link StoreException} naming the operation).
  */
-final class SqliteWriter implements AutoCloseable {
+final class SqliteWriter implements SqlWriter, AutoCloseable {
     private final SqliteConnection connection;
     // fair: a steady stream of ingest writes must not starve an admin's account change
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -24,7 +26,8 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     /** Runs {@code work} as one durable transaction; {@code what} names it in error messages. */
-    <T> T transaction(String what, Sql.Work<T> work) {
+    @Override
+    public <T> T transaction(String what, Sql.Work<T> work) {
         if (lock.isHeldByCurrentThread()) {
             // SQLite has no nested transactions; a nested call would otherwise commit the outer work half-done
             throw new IllegalStateException("a write was started inside a write; use the transaction you were given");

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.server.store.SessionFilter;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.jdbc.JdbcSessionQueries;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,7 +60,7 @@ class SessionTagsIndexTest {
                     .allSatisfy(s -> assertThat(s.header().tags()).containsEntry("target_user", "user-7"));
         }
         List<Object> params = new ArrayList<>();
-        String sql = SqliteSessionQueries.listingSql(tagged(Map.of("target_user", "user-7", "channel", "exec")),
+        String sql = JdbcSessionQueries.listingSql(tagged(Map.of("target_user", "user-7", "channel", "exec")),
                 null, 51, params);
         assertThat(sql).doesNotContain("json_extract");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file())) {

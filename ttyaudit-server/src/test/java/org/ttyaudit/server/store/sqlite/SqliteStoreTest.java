@@ -133,28 +133,6 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
-    void aWriteInsideAWriteIsRefusedAndTheOuterOneRollsBack() {
-        assertThatThrownBy(() -> store.write(tx -> {
-            tx.insertSession(newSession(header().build()));
-            return store.write(inner -> null);
-        })).isInstanceOf(IllegalStateException.class);
-
-        assertThat(store.sessions().list(SessionFilter.all(), null, 5).items()).isEmpty();
-    }
-
-    @Test
-    void aClosedStoreRefusesWork() {
-        store.close();
-        Store closed = store;
-        store = null;
-
-        assertThatThrownBy(() -> closed.write(tx -> null)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("closed");
-        assertThatThrownBy(() -> closed.sessions().list(SessionFilter.all(), null, 1))
-                .isInstanceOf(StoreException.class).hasMessageContaining("closed");
-    }
-
-    @Test
     void aReadOnlyStoreReadsEverythingAndChangesNothing() throws Exception {
         SessionRecord s = start(header().build());
         addChunks(s.id(), 2);

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.ForwardCursor;
@@ -18,11 +18,11 @@ import java.util.UUID;
  * {@link ForwardingStore} on the {@code forward_cursors} and {@code forward_rejected} tables (and reads of
  * {@code signed_heads} and {@code commands}). Thread-safe.
  */
-final class SqliteForwardingStore implements ForwardingStore {
-    private final SqliteWriter writer;
-    private final SqliteReaders readers;
+final class JdbcForwardingStore implements ForwardingStore {
+    private final SqlWriter writer;
+    private final SqlReaders readers;
 
-    SqliteForwardingStore(SqliteWriter writer, SqliteReaders readers) {
+    JdbcForwardingStore(SqlWriter writer, SqlReaders readers) {
         this.writer = writer;
         this.readers = readers;
     }
@@ -51,8 +51,10 @@ final class SqliteForwardingStore implements ForwardingStore {
             Sql.bind(c.prepare("INSERT INTO forward_cursors (forwarder, next_leaf, head_size, forwarded, rejected,"
                     + " caught_up_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (forwarder) DO UPDATE SET"
                     + " next_leaf = excluded.next_leaf, head_size = excluded.head_size,"
-                    + " forwarded = forwarded + excluded.forwarded, rejected = rejected + excluded.rejected,"
-                    + " caught_up_at = CASE WHEN ? THEN excluded.caught_up_at ELSE caught_up_at END,"
+                    + " forwarded = forward_cursors.forwarded + excluded.forwarded,"
+                    + " rejected = forward_cursors.rejected + excluded.rejected,"
+                    + " caught_up_at = CASE WHEN ? = 1 THEN excluded.caught_up_at"
+                    + " ELSE forward_cursors.caught_up_at END,"
                     + " updated_at = excluded.updated_at"), forwarder, nextLeaf, headSize, delivered,
                     rejected.size(), now, now, caughtUp ? 1 : 0).executeUpdate();
             for (RejectedDocument r : rejected) {
@@ -82,11 +84,11 @@ final class SqliteForwardingStore implements ForwardingStore {
     public List<SignedHeadRecord> signedHeadsAbove(long treeSize, int limit) {
         return readers.read("reading signed heads", c -> {
             List<SignedHeadRecord> out = new ArrayList<>();
-            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SqliteLedgerReader.HEAD_COLUMNS + " FROM signed_heads"
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT " + JdbcLedgerReader.HEAD_COLUMNS + " FROM signed_heads"
                     + " WHERE tree_size > ? ORDER BY tree_size, signed_at, id LIMIT ?"), treeSize, limit)
                     .executeQuery()) {
                 while (rs.next()) {
-                    out.add(SqliteLedgerReader.head(rs));
+                    out.add(JdbcLedgerReader.head(rs));
                 }
             }
             return out;

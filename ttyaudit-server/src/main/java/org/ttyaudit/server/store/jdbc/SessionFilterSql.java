@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.SessionFilter;
 
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A {@link SessionFilter} as SQL conditions on the sessions table, for listing and searching alike. */
-final class SessionFilterSql {
+public final class SessionFilterSql {
     private SessionFilterSql() {
     }
 
@@ -14,7 +14,7 @@ final class SessionFilterSql {
      * Appends {@code AND …} conditions on the sessions table named {@code alias} to {@code sql}, and their values
      * to {@code params}.
      */
-    static void append(SessionFilter filter, String alias, StringBuilder sql, List<Object> params) {
+    public static void append(SessionFilter filter, String alias, StringBuilder sql, List<Object> params) {
         if (filter == null) {
             return;
         }

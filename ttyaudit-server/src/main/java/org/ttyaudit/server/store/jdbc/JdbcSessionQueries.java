@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
@@ -17,16 +17,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@link SessionQueries} on the read pool; search is {@link SqliteSearch}'s job. Thread-safe. */
-final class SqliteSessionQueries implements SessionQueries {
+/** {@link SessionQueries} on the read pool; search is the engine's {@link SessionSearch}. Thread-safe. */
+public final class JdbcSessionQueries implements SessionQueries {
     private static final String LISTING = "sessions";
 
-    private final SqliteReaders readers;
-    private final SqliteSearch search;
+    private final SqlReaders readers;
+    private final SessionSearch search;
 
-    SqliteSessionQueries(SqliteReaders readers) {
+    JdbcSessionQueries(SqlReaders readers, SessionSearch search) {
         this.readers = readers;
-        this.search = new SqliteSearch(readers);
+        this.search = search;
     }
 
     @Override
@@ -58,8 +58,8 @@ final class SqliteSessionQueries implements SessionQueries {
     }
 
     /** The listing's statement, newest first, after {@code after} (null: from the newest); its values go to params. */
-    static String listingSql(SessionFilter filter, Cursors.Key after, int limit, List<Object> params) {
-        StringBuilder sql = new StringBuilder("SELECT " + SessionRows.SESSION_COLUMNS + " FROM sessions s WHERE 1");
+    public static String listingSql(SessionFilter filter, Cursors.Key after, int limit, List<Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT " + SessionRows.SESSION_COLUMNS + " FROM sessions s WHERE 1 = 1");
         SessionFilterSql.append(filter, "s", sql, params);
         if (after != null) {
             sql.append(" AND (s.started_at, s.id) < (?, ?)");
@@ -139,7 +139,7 @@ final class SqliteSessionQueries implements SessionQueries {
     /** The sessions whose cursor {@code column} is behind their committed chunks, by id after {@code after}. */
     private List<ChunkBacklog> backlog(String column, String what, UUID afterSessionId, int limit) {
         int pageSize = Paging.pageSize(limit);
-        // the WHERE repeats the partial index's condition, so SQLite reads only that index
+        // the WHERE repeats the partial index's condition, so the engine reads only that index
         return readers.read("listing " + what, c -> {
             List<ChunkBacklog> out = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare("SELECT id, " + column + ", committed_seq FROM sessions"

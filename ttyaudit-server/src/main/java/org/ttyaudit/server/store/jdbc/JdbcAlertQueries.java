@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.AlertFilter;
 import org.ttyaudit.server.store.AlertQueries;
@@ -18,14 +18,14 @@ import java.util.UUID;
  * sessions table for the session's user and host (shown with each alert, and filtered on; a left join, so that
  * the integrity check, which lists every alert, also sees one whose session row is gone). Thread-safe.
  */
-final class SqliteAlertQueries implements AlertQueries {
+final class JdbcAlertQueries implements AlertQueries {
     private static final String LISTING = "alerts";
     private static final String COLUMNS = "a.id, a.session_id, a.at, a.offset_us, a.command_id, a.rule, a.severity,"
             + " a.description, a.trigger_kind, a.matched, a.actions_json, a.ledger_index";
 
-    private final SqliteReaders readers;
+    private final SqlReaders readers;
 
-    SqliteAlertQueries(SqliteReaders readers) {
+    JdbcAlertQueries(SqlReaders readers) {
         this.readers = readers;
     }
 
@@ -44,7 +44,7 @@ final class SqliteAlertQueries implements AlertQueries {
         int pageSize = Paging.pageSize(limit);
         Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", s.user_name, s.host FROM alerts a"
-                + " LEFT JOIN sessions s ON s.id = a.session_id WHERE 1");
+                + " LEFT JOIN sessions s ON s.id = a.session_id WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         condition(sql, params, "a.session_id = ?", filter.sessionId() == null ? null : filter.sessionId().toString());
         condition(sql, params, "a.rule = ?", filter.rule());
@@ -74,7 +74,7 @@ final class SqliteAlertQueries implements AlertQueries {
     public List<AlertRecord> forSession(UUID sessionId, int limit) {
         return query("reading the alerts of session " + sessionId, "SELECT " + COLUMNS + " FROM alerts a"
                 + " WHERE a.session_id = ? ORDER BY a.offset_us, a.id LIMIT ?",
-                List.of(sessionId.toString(), Paging.pageSize(limit)), SqliteAlertQueries::alert);
+                List.of(sessionId.toString(), Paging.pageSize(limit)), JdbcAlertQueries::alert);
     }
 
     /** A row of a result set as a value. */

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.LedgerLeaf;
 import org.ttyaudit.server.store.LedgerNode;
@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link LedgerReader} on the read pool: committed leaves, nodes and signed heads. Thread-safe. */
-final class SqliteLedgerReader implements LedgerReader {
+final class JdbcLedgerReader implements LedgerReader {
     static final String HEAD_COLUMNS = "tree_size, root_hash, signed_at, key_id, signature";
 
-    private final SqliteReaders readers;
+    private final SqlReaders readers;
 
-    SqliteLedgerReader(SqliteReaders readers) {
+    JdbcLedgerReader(SqlReaders readers) {
         this.readers = readers;
     }
 

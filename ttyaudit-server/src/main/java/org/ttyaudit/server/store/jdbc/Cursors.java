@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.StoreException;
 
@@ -12,13 +12,13 @@ import java.util.UUID;
  * cursor of another listing, a damaged one or a made-up one is a {@link StoreException} "invalid cursor", never
  * a wrong page. Cursors are not secret: they only hold values of rows the caller has already seen.
  */
-final class Cursors {
+public final class Cursors {
     private static final char SEPARATOR = '\n';
 
     private Cursors() {
     }
 
-    static String encode(String listing, Object... key) {
+    public static String encode(String listing, Object... key) {
         StringBuilder sb = new StringBuilder(listing);
         for (Object part : key) {
             sb.append(SEPARATOR).append(part);
@@ -27,7 +27,7 @@ final class Cursors {
     }
 
     /** The key parts of a cursor of {@code listing}; null when {@code cursor} is null (the first page). */
-    static Key decode(String listing, String cursor, int parts) {
+    public static Key decode(String listing, String cursor, int parts) {
         if (cursor == null) {
             return null;
         }
@@ -50,8 +50,8 @@ final class Cursors {
     }
 
     /** A decoded sort key; its typed accessors fail as an invalid cursor. */
-    record Key(List<String> parts) {
-        long longAt(int i) {
+    public record Key(List<String> parts) {
+        public long longAt(int i) {
             try {
                 return Long.parseLong(parts.get(i));
             } catch (NumberFormatException e) {
@@ -59,7 +59,7 @@ final class Cursors {
             }
         }
 
-        String uuidAt(int i) {
+        public String uuidAt(int i) {
             try {
                 UUID uuid = UUID.fromString(parts.get(i));
                 String canonical = uuid.toString();
@@ -72,7 +72,7 @@ final class Cursors {
             }
         }
 
-        String oneOf(int i, String... allowed) {
+        public String oneOf(int i, String... allowed) {
             for (String a : allowed) {
                 if (a.equals(parts.get(i))) {
                     return a;

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.OutboxEntry;
@@ -16,25 +16,25 @@ import java.util.Objects;
 /**
  * {@link NotificationOutbox} on the {@code notification_outbox} table: entries are queued inside the caller's
  * write transaction ({@link #enqueue}); each outcome of a delivery attempt is its own transaction through the
- * store's one writer (so it is serialised with ingest and durable when it returns); reads use the read pool.
+ * store's writer (so it is serialised with ingest and durable when it returns); reads use the read pool.
  * Thread-safe.
  */
-final class SqliteNotificationOutbox implements NotificationOutbox {
+final class JdbcNotificationOutbox implements NotificationOutbox {
     private static final String COLUMNS = "id, target, notice_json, queued_at, attempts, next_attempt_at, last_error,"
             + " failed_at";
     /** An entry may change only while pending; the statements below all carry this condition. */
     private static final String PENDING = "id = ? AND failed_at IS NULL";
 
-    private final SqliteWriter writer;
-    private final SqliteReaders readers;
+    private final SqlWriter writer;
+    private final SqlReaders readers;
 
-    SqliteNotificationOutbox(SqliteWriter writer, SqliteReaders readers) {
+    JdbcNotificationOutbox(SqlWriter writer, SqlReaders readers) {
         this.writer = writer;
         this.readers = readers;
     }
 
     /** Queues an entry, due at once, on the connection of a running write transaction; returns its id. */
-    static long enqueue(SqliteConnection c, String target, String noticeJson, Instant now) throws SQLException {
+    static long enqueue(SqlConnection c, String target, String noticeJson, Instant now) throws SQLException {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(noticeJson, "noticeJson");
         long at = EpochNanos.of(now);

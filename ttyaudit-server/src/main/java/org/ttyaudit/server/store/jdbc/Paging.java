@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SessionQueries;
@@ -10,12 +10,12 @@ import java.util.function.Function;
  * Keyset paging: a query fetches one row more than the page holds; when it comes back, the page has a next
  * cursor (the sort key of the page's last row), so the last page never points at an empty one.
  */
-final class Paging {
+public final class Paging {
     private Paging() {
     }
 
     /** The page size for {@code limit}: at least 1, at most {@link SessionQueries#MAX_PAGE}. */
-    static int pageSize(int limit) {
+    public static int pageSize(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("a page holds at least 1 item, not " + limit);
         }
@@ -23,7 +23,7 @@ final class Paging {
     }
 
     /** The page of {@code rows} (fetched with {@code pageSize + 1} as the SQL limit). */
-    static <T> Page<T> page(List<T> rows, int pageSize, Function<T, String> cursorOf) {
+    public static <T> Page<T> page(List<T> rows, int pageSize, Function<T, String> cursorOf) {
         if (rows.size() <= pageSize) {
             return new Page<>(rows, null);
         }

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.AuditQueries;
 import org.ttyaudit.server.store.AuditRecord;
@@ -13,14 +13,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** {@link AuditQueries} on the read pool, newest first with keyset paging on (time, id). Thread-safe. */
-final class SqliteAuditQueries implements AuditQueries {
+final class JdbcAuditQueries implements AuditQueries {
     private static final String LISTING = "audit";
 
     private static final String COLUMNS = "id, at, actor, action, session_id, detail_json, ledger_index";
 
-    private final SqliteReaders readers;
+    private final SqlReaders readers;
 
-    SqliteAuditQueries(SqliteReaders readers) {
+    JdbcAuditQueries(SqlReaders readers) {
         this.readers = readers;
     }
 
@@ -39,7 +39,7 @@ final class SqliteAuditQueries implements AuditQueries {
                                   String cursor, int limit) {
         int pageSize = Paging.pageSize(limit);
         Cursors.Key after = Cursors.decode(LISTING, cursor, 2);
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (actor != null) {
             sql.append(" AND actor = ?");

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -23,7 +23,7 @@ import java.util.UUID;
  * holds in the transaction that prunes. Storage statistics add up the per-session totals that
  * {@code insertChunk} keeps, so they cost a scan of the sessions, not of the chunks. Thread-safe.
  */
-final class SqliteRetentionQueries implements RetentionQueries {
+final class JdbcRetentionQueries implements RetentionQueries {
     static final String HOLD_COLUMNS = "id, scope, value, reason, created_by, created_at, released_by, released_at";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,10 +34,12 @@ final class SqliteRetentionQueries implements RetentionQueries {
             + " coalesce(sum(stored_bytes), 0), coalesce(sum(raw_bytes), 0),"
             + " coalesce(sum(CASE WHEN raw_bytes IS NULL THEN 0 ELSE stored_bytes END), 0)";
 
-    private final SqliteReaders readers;
+    private final SqlReaders readers;
+    private final SqlDialect dialect;
 
-    SqliteRetentionQueries(SqliteReaders readers) {
+    JdbcRetentionQueries(SqlReaders readers, SqlDialect dialect) {
         this.readers = readers;
+        this.dialect = dialect;
     }
 
     @Override
@@ -93,8 +95,7 @@ final class SqliteRetentionQueries implements RetentionQueries {
         String key = switch (by) {
             case USER -> "user_name";
             case HOST -> "host";
-            // the session's start day in UTC (started_at is nanoseconds since the epoch)
-            case DAY -> "date(started_at / 1000000000, 'unixepoch')";
+            case DAY -> dialect.utcDayOfNanos("started_at");
         };
         String order = by == Grouping.DAY ? "1 DESC" : "4 DESC, 1";
         return readers.read("adding up storage by " + by.name().toLowerCase(java.util.Locale.ROOT), c -> {
@@ -134,7 +135,7 @@ final class SqliteRetentionQueries implements RetentionQueries {
         return new StorageRow(key, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
     }
 
-    static List<LegalHold> holds(SqliteConnection c, boolean includeReleased) throws SQLException {
+    static List<LegalHold> holds(SqlConnection c, boolean includeReleased) throws SQLException {
         List<LegalHold> out = new ArrayList<>();
         try (ResultSet rs = c.prepare("SELECT " + HOLD_COLUMNS + " FROM legal_holds"
                 + (includeReleased ? "" : " WHERE released_at IS NULL") + " ORDER BY created_at DESC, id DESC")
@@ -146,7 +147,7 @@ final class SqliteRetentionQueries implements RetentionQueries {
         return out;
     }
 
-    static Optional<LegalHold> hold(SqliteConnection c, UUID id) throws SQLException {
+    static Optional<LegalHold> hold(SqlConnection c, UUID id) throws SQLException {
         try (ResultSet rs = Sql.bind(c.prepare("SELECT " + HOLD_COLUMNS + " FROM legal_holds WHERE id = ?"),
                 id.toString()).executeQuery()) {
             return rs.next() ? Optional.of(hold(rs)) : Optional.empty();

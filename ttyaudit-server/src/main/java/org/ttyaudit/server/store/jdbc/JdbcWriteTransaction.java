@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.core.model.SessionHeader;
 import org.ttyaudit.server.store.AlertRecord;
@@ -33,17 +33,17 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The writes of one {@link SqliteStore#write} transaction on the writer connection. Checks the store's own
- * constraints with explicit queries first, so that a violation has a message naming the session, seq or index
- * rather than SQLite's constraint text.
+ * The writes of one {@link org.ttyaudit.server.store.Store#write} transaction on the writer connection. Checks the
+ * store's own constraints with explicit queries first, so that a violation has a message naming the session, seq
+ * or index rather than the engine's constraint text.
  *
  * <p>Used by the one thread that runs the work; unusable once the work has returned ({@link IllegalStateException}).
  */
-final class SqliteWriteTransaction implements WriteTransaction {
-    private final SqliteConnection c;
+final class JdbcWriteTransaction implements WriteTransaction {
+    private final SqlConnection c;
     private boolean open = true;
 
-    SqliteWriteTransaction(SqliteConnection connection) {
+    JdbcWriteTransaction(SqlConnection connection) {
         this.c = connection;
     }
 
@@ -149,7 +149,7 @@ final class SqliteWriteTransaction implements WriteTransaction {
                             EpochNanos.ofNullable(cmd.endedAt()), cmd.endOffsetMicros(), cmd.exitCode())
                             .executeUpdate();
                 } catch (SQLException e) {
-                    if (Sql.isUniqueViolation(e)) {
+                    if (c.violation(e) == SqlConnection.Violation.UNIQUE) {
                         throw new StoreException("command " + cmd.commandId() + " of session " + id
                                 + " is already stored");
                     }
@@ -310,7 +310,7 @@ final class SqliteWriteTransaction implements WriteTransaction {
     public void insertLegalHold(LegalHold h) {
         run("storing legal hold " + h.id(), () -> {
             try {
-                Sql.bind(c.prepare("INSERT INTO legal_holds (" + SqliteRetentionQueries.HOLD_COLUMNS
+                Sql.bind(c.prepare("INSERT INTO legal_holds (" + JdbcRetentionQueries.HOLD_COLUMNS
                                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
                         h.id().toString(), h.scope().wireName(), h.value(), h.reason(), h.createdBy(),
                         EpochNanos.of(h.createdAt()), h.releasedBy(), EpochNanos.ofNullable(h.releasedAt()))
@@ -332,13 +332,13 @@ final class SqliteWriteTransaction implements WriteTransaction {
             if (rows == 0) {
                 return Optional.empty();
             }
-            return SqliteRetentionQueries.hold(c, id);
+            return JdbcRetentionQueries.hold(c, id);
         });
     }
 
     @Override
     public List<LegalHold> activeLegalHolds() {
-        return run("reading the legal holds", () -> SqliteRetentionQueries.holds(c, false));
+        return run("reading the legal holds", () -> JdbcRetentionQueries.holds(c, false));
     }
 
     @Override
@@ -425,7 +425,7 @@ final class SqliteWriteTransaction implements WriteTransaction {
     @Override
     public long enqueueNotification(String target, String noticeJson, Instant now) {
         return run("queueing a notification of target " + target, () ->
-                SqliteNotificationOutbox.enqueue(c, target, noticeJson, now));
+                JdbcNotificationOutbox.enqueue(c, target, noticeJson, now));
     }
 
     /** Committed seq and whether ended, or null for an unknown session. */
@@ -449,11 +449,11 @@ final class SqliteWriteTransaction implements WriteTransaction {
     }
 
     /** Rethrows a duplicate or an unknown session as a StoreException naming it, any other failure as it is. */
-    private static void rethrowConstraint(SQLException e, String duplicate, String sessionId) throws SQLException {
-        if (Sql.isUniqueViolation(e)) {
+    private void rethrowConstraint(SQLException e, String duplicate, String sessionId) throws SQLException {
+        if (c.violation(e) == SqlConnection.Violation.UNIQUE) {
             throw new StoreException(duplicate);
         }
-        if (sessionId != null && Sql.isForeignKeyViolation(e)) {
+        if (sessionId != null && c.violation(e) == SqlConnection.Violation.FOREIGN_KEY) {
             throw unknownSession(sessionId);
         }
         throw e;

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.LedgerNode;
 import org.ttyaudit.server.store.StoreException;
@@ -13,14 +13,14 @@ final class LedgerSql {
     }
 
     /** Leaves are appended only at the next index, so the size is the highest index + 1 (an index lookup). */
-    static long size(SqliteConnection c) throws SQLException {
+    static long size(SqlConnection c) throws SQLException {
         try (ResultSet rs = c.prepare("SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves").executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    static byte[] node(SqliteConnection c, int level, long index) throws SQLException {
+    static byte[] node(SqlConnection c, int level, long index) throws SQLException {
         try (ResultSet rs = Sql.bind(c.prepare("SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?"), level,
                 index).executeQuery()) {
             if (!rs.next()) {
@@ -30,7 +30,7 @@ final class LedgerSql {
         }
     }
 
-    static byte[] leafData(SqliteConnection c, long index) throws SQLException {
+    static byte[] leafData(SqlConnection c, long index) throws SQLException {
         try (ResultSet rs = Sql.bind(c.prepare("SELECT data FROM ledger_leaves WHERE idx = ?"), index)
                 .executeQuery()) {
             if (!rs.next()) {

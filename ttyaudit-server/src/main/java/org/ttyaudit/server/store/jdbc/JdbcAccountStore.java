@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.StoreException;
@@ -12,10 +12,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link AccountStore}: every change is its own transaction through the store's one writer (so it is serialised
+ * {@link AccountStore}: every change is its own transaction through the store's writer (so it is serialised
  * with ingest writes and durable when it returns); reads use the read pool. Thread-safe.
  */
-final class SqliteAccountStore implements AccountStore {
+final class JdbcAccountStore implements AccountStore {
     private static final String USER_COLUMNS = "id, name, role, password_hash, must_change_password, disabled,"
             + " created_at";
     private static final String TOKEN_COLUMNS = "id, user_id, name, token_hash, created_at, expires_at, revoked";
@@ -24,10 +24,10 @@ final class SqliteAccountStore implements AccountStore {
     private static final String SSH_KEY_COLUMNS = "user_id, fingerprint, type, public_line, comment, added_at";
     private static final String HOST_COLUMNS = "id, name, credential_hash, enrolled_at, enrollment_token_id, revoked";
 
-    private final SqliteWriter writer;
-    private final SqliteReaders readers;
+    private final SqlWriter writer;
+    private final SqlReaders readers;
 
-    SqliteAccountStore(SqliteWriter writer, SqliteReaders readers) {
+    JdbcAccountStore(SqlWriter writer, SqlReaders readers) {
         this.writer = writer;
         this.readers = readers;
     }
@@ -120,7 +120,7 @@ final class SqliteAccountStore implements AccountStore {
         long nowNanos = EpochNanos.of(now);
         return writer.transaction("enrolling host " + host.name(), c -> {
             String tokenId;
-            // the writer lock and BEGIN IMMEDIATE make this check-then-use atomic: no other write runs in between
+            // writes are serialised (SqlWriter): no other write runs between this check and the use
             try (ResultSet rs = Sql.bind(c.prepare("SELECT id FROM enrollment_tokens WHERE token_hash = ?"
                     + " AND used_at IS NULL AND expires_at > ?"), tokenHash, nowNanos).executeQuery()) {
                 if (!rs.next()) {
@@ -133,7 +133,7 @@ final class SqliteAccountStore implements AccountStore {
                         host.id(), host.name(), host.credentialHash(), EpochNanos.of(host.enrolledAt()), tokenId)
                         .executeUpdate();
             } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
+                if (c.violation(e) == SqlConnection.Violation.UNIQUE) {
                     throw new StoreException("cannot enroll host " + host.name() + ": a host with this name, id or"
                             + " credential is enrolled");
                 }
@@ -206,12 +206,24 @@ final class SqliteAccountStore implements AccountStore {
 
     /** One statement as its own transaction; a uniqueness violation becomes {@code duplicate}. Returns rows changed. */
     private int change(String what, String duplicate, String sql, Object... params) {
+        return changeOwned(what, duplicate, null, sql, params);
+    }
+
+    /**
+     * As {@link #change}, and a foreign key violation (when {@code missingParent} is not null) becomes
+     * {@code missingParent}.
+     */
+    private int changeOwned(String what, String duplicate, String missingParent, String sql, Object... params) {
         return writer.transaction(what, c -> {
             try {
                 return Sql.bind(c.prepare(sql), params).executeUpdate();
             } catch (SQLException e) {
-                if (duplicate != null && Sql.isUniqueViolation(e)) {
+                SqlConnection.Violation violation = c.violation(e);
+                if (duplicate != null && violation == SqlConnection.Violation.UNIQUE) {
                     throw new StoreException(what + ": " + duplicate, e);
+                }
+                if (missingParent != null && violation == SqlConnection.Violation.FOREIGN_KEY) {
+                    throw new StoreException(what + ": " + missingParent, e);
                 }
                 throw e;
             }
@@ -220,14 +232,7 @@ final class SqliteAccountStore implements AccountStore {
 
     /** An insert of a row that belongs to user {@code userId}: a missing user is named as such. */
     private void insertOfUser(String what, String duplicate, String userId, String sql, Object... params) {
-        try {
-            change(what, duplicate, sql, params);
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException s && Sql.isForeignKeyViolation(s)) {
-                throw new StoreException(what + ": there is no user " + userId);
-            }
-            throw e;
-        }
+        changeOwned(what, duplicate, "there is no user " + userId, sql, params);
     }
 
     private static void requireFound(int rows, String kind, String id) {

@@ -1,4 +1,4 @@
-package org.ttyaudit.server.store.sqlite;
+package org.ttyaudit.server.store.jdbc;
 
 import org.ttyaudit.server.store.StoreException;
 
@@ -9,13 +9,13 @@ import java.time.Instant;
  * model produces round-trips exactly and compares as a number. That covers the years 1677 to 2262; an instant
  * outside is refused rather than silently clamped.
  */
-final class EpochNanos {
+public final class EpochNanos {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private EpochNanos() {
     }
 
-    static long of(Instant instant) {
+    public static long of(Instant instant) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
         } catch (ArithmeticException e) {
@@ -23,15 +23,15 @@ final class EpochNanos {
         }
     }
 
-    static Long ofNullable(Instant instant) {
+    public static Long ofNullable(Instant instant) {
         return instant == null ? null : of(instant);
     }
 
-    static Instant toInstant(long nanos) {
+    public static Instant toInstant(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
     }
 
-    static Instant toInstantOrNull(Long nanos) {
+    public static Instant toInstantOrNull(Long nanos) {
         return nanos == null ? null : toInstant(nanos);
     }
 }
