@@ -1,5 +1,6 @@
 package org.ttyaudit.server.blob.fs;
 
+import org.ttyaudit.server.blob.BlobKeys;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.BlobStoreException;
 
