@@ -190,16 +190,17 @@ public record S3Settings(URI endpoint, String region, String bucket, String pref
     }
 
     private static URI endpoint(Setting s) {
+        if (s.text().contains("@")) {
+            // user info may be a key and its secret (which may hold a '/', so a URI parser does not see it as
+            // such): never echo this URL
+            throw s.error("the URL must not hold a user name or password; use access_key_id and"
+                    + " secret_access_key");
+        }
         URI uri;
         try {
             uri = new URI(s.text());
         } catch (URISyntaxException e) {
             throw s.error("not a URL: " + e.getReason());
-        }
-        if (uri.getRawUserInfo() != null) {
-            // the user info may be a key and its secret: never echo this URL
-            throw s.error("the URL must not hold a user name or password; use access_key_id and"
-                    + " secret_access_key");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
