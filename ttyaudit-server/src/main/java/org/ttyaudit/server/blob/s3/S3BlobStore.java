@@ -1,5 +1,6 @@
 package org.ttyaudit.server.blob.s3;
 
+import org.ttyaudit.server.blob.BlobBatches;
 import org.ttyaudit.server.blob.BlobKeys;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.BlobStoreException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -128,7 +128,7 @@ public final class S3BlobStore implements BlobStore {
                 puts.add(CompletableFuture.failedFuture(closedError()));
             }
         }
-        awaitAll(puts);
+        BlobBatches.awaitAll(puts);
     }
 
     private void putObject(String key, byte[] bytes) {
@@ -243,24 +243,6 @@ public final class S3BlobStore implements BlobStore {
 
     private BlobStoreException failure(String what, String key, SdkException e) {
         return new BlobStoreException(what + " (" + where(key) + ") failed: " + S3Errors.describe(e), e);
-    }
-
-    /** Waits for every task; then rethrows the first failure. */
-    private static void awaitAll(List<CompletableFuture<Void>> tasks) {
-        RuntimeException first = null;
-        for (CompletableFuture<Void> t : tasks) {
-            try {
-                t.join();
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException r ? r
-                            : new BlobStoreException("a blob write failed: " + e.getCause(), e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     private static byte[] digest(String algorithm, byte[] bytes) {
