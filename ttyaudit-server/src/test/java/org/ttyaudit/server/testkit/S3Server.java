@@ -77,7 +77,9 @@ public final class S3Server implements AutoCloseable {
         p.setProperty("s3proxy.authorization", "aws-v4");
         p.setProperty("s3proxy.identity", id);
         p.setProperty("s3proxy.credential", secret);
-        p.setProperty("jclouds.provider", "filesystem-nio2");
+        // "filesystem" writes an object to a temporary file and renames it, as S3 replaces an object whole;
+        // s3proxy's newer "filesystem-nio2" writes it in place, so a reader can see a torn object
+        p.setProperty("jclouds.provider", "filesystem");
         p.setProperty("jclouds.filesystem.basedir", baseDir.toString());
         p.setProperty("jclouds.identity", "unused");      // the backend wants them; the files need none
         p.setProperty("jclouds.credential", "unused");

@@ -167,7 +167,7 @@ public final class S3BlobStore implements BlobStore {
             }
             // Some S3-compatible servers (s3proxy's file backends) read an object's bytes and its metadata
             // separately, so a GET racing a PUT of the same key can pair old bytes with new metadata: read again.
-            // Corruption stays; only then is it an error.
+            // Corruption stays (as do the torn objects of a server that writes in place); only then is it an error.
             if (attempt == READS_BEFORE_CORRUPT) {
                 throw new BlobStoreException("reading blob " + key + " (" + where(key) + ") failed: its bytes do"
                         + " not match the SHA-256 stored with them — the object was corrupted or replaced");
