@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * certificate for localhost and 127.0.0.1 that clients trust through {@link #caFile}.
  */
 public final class S3Server implements AutoCloseable {
-    private static final Pattern CONNECTOR = Pattern.compile("Started ServerConnector@\\S*\\{([^}]*)}\\{([0-9.]+):(\\d+)}");
+    /** Jetty's line for a connector that listens, with its port: {@code …{HTTP/1.1, (http/1.1)}{127.0.0.1:43567}}. */
+    private static final Pattern CONNECTOR = Pattern.compile(
+            "Started ServerConnector@\\S*\\{([^}]*)}\\{([0-9.]+):(\\d+)}");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     public final URI endpoint;

@@ -109,8 +109,8 @@ class S3AuditServerTest {
         }
 
         assertThat(failure).isInstanceOf(BlobStoreException.class).hasMessage("the blob store"
-                + " s3://server-blobs/wrong-secret/ at " + s3.endpoint + " cannot be used: HTTP 403: Forbidden (check the access"
-                + " key id and its secret, and that they may read and write the bucket)");
+                + " s3://server-blobs/wrong-secret/ at " + s3.endpoint + " cannot be used: HTTP 403: Forbidden"
+                + " (check the access key id and its secret, and that they may read and write the bucket)");
         for (String text : List.of(stackTrace(failure), printed.toString(StandardCharsets.UTF_8),
                 logged.toString(StandardCharsets.UTF_8))) {
             assertThat(text).doesNotContain(wrong).doesNotContain(s3.secretAccessKey);

@@ -124,7 +124,8 @@ class S3BlobStoreFailureTest {
             }
 
             assertThatThrownBy(() -> blobs.get("k")).isInstanceOf(BlobStoreException.class)
-                    .hasMessageContaining("reading blob k (s3://doomed/k").hasMessageContaining("HTTP 404 NoSuchBucket");
+                    .hasMessageContaining("reading blob k (s3://doomed/k")
+                    .hasMessageContaining("HTTP 404 NoSuchBucket");
         }
     }
 }
