@@ -99,11 +99,6 @@ public final class S3BlobStore implements BlobStore {
         return new S3BlobStore(settings, s3);
     }
 
-    /** How messages name this store. */
-    public String describe() {
-        return settings.describe();
-    }
-
     @Override
     public void putAll(Map<String, byte[]> entries) {
         checkOpen();
