@@ -4,6 +4,7 @@ import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.server.AuditServer;
 import org.ttyaudit.server.ServerConfig;
+import org.ttyaudit.server.blob.BlobStoreException;
 import org.ttyaudit.server.web.WebAssets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ final class ServerCommand implements Callable<Integer> {
         AuditServer server;
         try {
             server = AuditServer.start(config, System.out);
-        } catch (ConfigException e) {
+        } catch (ConfigException | BlobStoreException e) {
             throw UserError.failure(e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);

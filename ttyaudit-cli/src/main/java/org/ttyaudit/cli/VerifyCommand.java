@@ -5,9 +5,11 @@ import org.ttyaudit.cli.remote.RemoteOptions;
 import org.ttyaudit.cli.remote.RemoteVerifier;
 import org.ttyaudit.cli.remote.ServerClient;
 import org.ttyaudit.cli.remote.ServerException;
+import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.core.format.RecordVerifier;
 import org.ttyaudit.core.format.VerifyReport;
 import org.ttyaudit.core.ledger.Ed25519Keys;
+import org.ttyaudit.server.blob.BlobStoreException;
 import org.ttyaudit.server.store.StoreException;
 import org.ttyaudit.server.verify.DataDirectoryVerifier;
 import org.ttyaudit.server.verify.StoreReport;
@@ -54,6 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "A server's data directory (as for 'ttyaudit server').")
     Path data;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "With --data: the server's settings file, when it is not server.yaml in DIR (its blobs:"
+                    + " section says where the chunk bytes are, e.g. S3).")
+    Path settings;
+
     @Option(names = "--ledger-key", paramLabel = "PEM",
             description = "The server's ledger public key (PEM, as GET /api/v1/ledger/key serves it; keep a copy"
                     + " apart from the server). Signed tree heads must verify with it; with --data, the data"
@@ -77,6 +84,9 @@ final class VerifyCommand implements Callable<Integer> {
                 || ((file == null && data == null || sessionId) && remote.resolve(context).isPresent());
         if (server && data != null) {
             throw UserError.usage("give --server or --data DIR, not both");
+        }
+        if (settings != null && data == null) {
+            throw UserError.usage("--config is for checking a server's store: give --data DIR too");
         }
         if (ledgerKey != null && data == null && !server) {
             throw UserError.usage("--ledger-key is for checking a server: give --data DIR or --server URL too");
@@ -122,10 +132,11 @@ final class VerifyCommand implements Callable<Integer> {
         PublicKey pinned = ledgerKey == null ? null : pinnedKey();
         StoreReport report;
         try {
-            report = DataDirectoryVerifier.verify(data, pinned, ledgerKey == null ? null : ledgerKey.toString());
+            report = DataDirectoryVerifier.verify(data, settings, context.env()::get, pinned,
+                    ledgerKey == null ? null : ledgerKey.toString());
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
-        } catch (StoreException e) {
+        } catch (StoreException | ConfigException | BlobStoreException e) {
             throw UserError.failure(e.getMessage());
         }
         PrintWriter to = report.intact() ? spec.commandLine().getOut() : spec.commandLine().getErr();

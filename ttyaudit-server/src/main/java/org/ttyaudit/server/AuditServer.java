@@ -21,7 +21,7 @@ import org.ttyaudit.server.auth.SecretTokens;
 import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
-import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
+import org.ttyaudit.server.blob.BlobSettings;
 import org.ttyaudit.server.forwarding.Forwarding;
 import org.ttyaudit.server.forwarding.ForwardingSettings;
 import org.ttyaudit.server.index.ChunkIndexer;
@@ -55,11 +55,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite store, directory blob
- * store) and connects the services. Data directory layout:
+ * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite store; directory or S3
+ * blob store, by server.yaml's {@code blobs:}) and connects the services. Data directory layout:
  * <pre>
  *   server.db            the SQLite store (with its -wal and -shm files)
- *   blobs/               chunk bytes
+ *   blobs/               chunk bytes (unless they are in S3)
  *   keys/ledger.key      the Ed25519 key that signs tree heads (0600)
  *   tls/cert.pem, key.pem  the self-signed certificate, when none is given (key 0600)
  * </pre>
@@ -102,9 +102,10 @@ public final class AuditServer implements AutoCloseable {
         GatewayPolicy gatewayPolicy = GatewayPolicy.load(settings.gateway());
         RetentionSettings retentionSettings = RetentionSettings.parse(settings.retention());
         ForwardingSettings forwarders = ForwardingSettings.parse(settings.forwarding());
+        BlobSettings blobSettings = BlobSettings.parse(settings.blobs(), System::getenv);
         createPrivateDirectory(config.dataDir());
         store = StoreFactory.open(settings, config.dataDir());
-        blobs = DirectoryBlobStore.open(config.dataDir().resolve(BLOBS));
+        blobs = blobSettings.open(config.dataDir().resolve(BLOBS));
         certificate = ServerCertificate.forServer(config.tlsCert(), config.tlsKey(), config.dataDir(),
                 config.certificateNames());
 

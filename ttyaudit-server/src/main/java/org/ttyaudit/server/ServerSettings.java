@@ -21,6 +21,8 @@ import java.util.Set;
  *   <li>{@code retention}: how long sessions are kept, and the pruning job
  *       ({@link org.ttyaudit.server.retention.RetentionSettings}, docs/RETENTION.md).</li>
  *   <li>{@code forwarding}: forwarders to log pipelines (syslog, Splunk HEC, Fluentd; docs/FORWARDING.md).</li>
+ *   <li>{@code blobs}: where chunk bytes are stored: the data directory, or S3-compatible object storage
+ *       ({@link org.ttyaudit.server.blob.BlobSettings}, docs/DEPLOY.md).</li>
  * </ul>
  * A missing default file means every section is empty (defaults everywhere); a missing file given explicitly is
  * an error. Immutable.
@@ -28,7 +30,7 @@ import java.util.Set;
 public final class ServerSettings {
     public static final String DEFAULT_FILE_NAME = "server.yaml";
     private static final Set<String> SECTIONS = Set.of("rules", "notify", "capture", "gateway", "retention",
-            "forwarding", "database");
+            "forwarding", "database", "blobs");
 
     private final Path file;
     private final ConfigNode root;
@@ -86,6 +88,11 @@ public final class ServerSettings {
     /** The {@code forwarding} section (an empty mapping when absent: nothing is forwarded). */
     public ConfigNode forwarding() {
         return root.mapping("forwarding");
+    }
+
+    /** The {@code blobs} section (an empty mapping when absent: chunk bytes go to the data directory). */
+    public ConfigNode blobs() {
+        return root.mapping("blobs");
     }
 
     /** The {@code capture} section (an empty mapping when absent). */

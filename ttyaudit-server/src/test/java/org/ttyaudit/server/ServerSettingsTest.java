@@ -46,6 +46,6 @@ class ServerSettingsTest {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, "rules: {}\nalerts: {}\n");
         assertThatThrownBy(() -> ServerSettings.load(config(file)))
-                .hasMessage(file + ":2: unknown key 'alerts' (expected capture, database, forwarding, gateway, notify, retention, rules)");
+                .hasMessage(file + ":2: unknown key 'alerts' (expected blobs, capture, database, forwarding, gateway, notify, retention, rules)");
     }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
  * Where chunk payloads live: immutable byte strings under string keys ({@code sessions/<id>/<seq>}: letters,
  * digits, {@code - _ . /}, no {@code .} or {@code ..} segment, no empty segment (leading, trailing or double
  * slash), at most 512 characters, at most 200 per segment; any other key is a {@link BlobStoreException} naming
- * it). A key must not be a prefix directory of another key ({@code a} and {@code a/b}). Implementations: a local
- * directory (default) and, later, S3-compatible storage; both must pass {@code BlobStoreContract} in this
- * module's test jar.
+ * it; {@link BlobKeys}). A key must not be a prefix directory of another key ({@code a} and {@code a/b}): callers
+ * never make such keys; the directory store, and S3 servers backed by a file system, refuse the second one.
+ * Implementations: a local directory (default, {@code blob.fs}) and S3-compatible storage ({@code blob.s3}),
+ * picked by {@link BlobSettings}; both pass {@code BlobStoreContract} in this module's test jar.
  *
  * <p>Thread-safe. Failures are {@link BlobStoreException}s.
  */

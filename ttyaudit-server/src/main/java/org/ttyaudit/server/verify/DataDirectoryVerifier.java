@@ -1,6 +1,11 @@
 package org.ttyaudit.server.verify;
 
+import org.ttyaudit.core.config.ConfigNode;
+import org.ttyaudit.core.config.YamlConfig;
 import org.ttyaudit.server.AuditServer;
+import org.ttyaudit.server.ServerSettings;
+import org.ttyaudit.server.blob.BlobSettings;
+import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.fs.DirectoryBlobStore;
 import org.ttyaudit.server.store.StoreException;
 import org.ttyaudit.server.store.sqlite.SqliteStore;
@@ -8,13 +13,15 @@ import org.ttyaudit.server.store.sqlite.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a server's data directory ({@link AuditServer}'s layout) without changing it: the database
- * {@code server.db} opened read-only ({@link SqliteStore#openReadOnly}), the chunk files under {@code blobs/}
- * (named in messages by their path relative to the data directory) and the signing key
- * {@code keys/ledger.key} — or a public key the user pins ({@link TrustedKey#fromDataDirectory}). The wiring of
- * {@code ttyaudit verify --data DIR}; {@link StoreVerifier} does the checking.
+ * {@code server.db} opened read-only ({@link SqliteStore#openReadOnly}), the chunk bytes — files under
+ * {@code blobs/} (named in messages by their path relative to the data directory), or objects in S3 when the
+ * server's settings file says {@code blobs: type: s3} (named {@code s3://bucket/prefix/key}; only read) — and the
+ * signing key {@code keys/ledger.key}, or a public key the user pins ({@link TrustedKey#fromDataDirectory}). The
+ * wiring of {@code ttyaudit verify --data DIR}; {@link StoreVerifier} does the checking.
  *
  * <p>Meant for a stopped server or a copy of its directory. Stateless and thread-safe.
  */
@@ -23,14 +30,25 @@ public final class DataDirectoryVerifier {
     private DataDirectoryVerifier() {
     }
 
+    /** {@link #verify(Path, Path, UnaryOperator, PublicKey, String)} with the data directory's server.yaml. */
+    public static StoreReport verify(Path dataDir, PublicKey pinned, String pinnedName) {
+        return verify(dataDir, null, System::getenv, pinned, pinnedName);
+    }
+
     /**
-     * @param pinned     the public key the signed heads must verify with, or null to use the key file's
-     * @param pinnedName how messages name the pinned key (its file), when given
+     * @param settingsFile the server's settings file, whose {@code blobs:} section says where the chunk bytes are;
+     *                     null: {@code server.yaml} in the data directory, when there is one
+     * @param env          the environment, for the settings' {@code TTYAUDIT_S3_*} overrides
+     * @param pinned       the public key the signed heads must verify with, or null to use the key file's
+     * @param pinnedName   how messages name the pinned key (its file), when given
      * @throws IllegalArgumentException when {@code dataDir} is not a server's data directory (no database)
      * @throws StoreException           when the database cannot be opened (not a ttyaudit database, another
      *                                  schema version, unreadable)
+     * @throws org.ttyaudit.core.config.ConfigException when the settings file is not valid
+     * @throws org.ttyaudit.server.blob.BlobStoreException when the S3 store cannot be reached
      */
-    public static StoreReport verify(Path dataDir, PublicKey pinned, String pinnedName) {
+    public static StoreReport verify(Path dataDir, Path settingsFile, UnaryOperator<String> env, PublicKey pinned,
+                                     String pinnedName) {
         Path database = dataDir.resolve(AuditServer.DATABASE);
         if (!Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException(dataDir + ": no such directory");
@@ -39,10 +57,16 @@ public final class DataDirectoryVerifier {
             throw new IllegalArgumentException(dataDir + " is not a ttyaudit server's data directory: it has no "
                     + AuditServer.DATABASE);
         }
+        BlobSettings blobSettings = BlobSettings.parse(blobsSection(dataDir, settingsFile), env);
         TrustedKey key = TrustedKey.fromDataDirectory(dataDir, pinned, pinnedName);
-        Path blobDir = dataDir.resolve(AuditServer.BLOBS);
-        String prefix = AuditServer.BLOBS + "/";
         try (SqliteStore store = SqliteStore.openReadOnly(database)) {
+            if (blobSettings instanceof BlobSettings.S3 s3) {
+                try (BlobStore blobs = s3.open(null)) {
+                    return new StoreVerifier(store, ChunkBlobs.of(blobs, s3.settings().location()), key).verify();
+                }
+            }
+            Path blobDir = dataDir.resolve(AuditServer.BLOBS);
+            String prefix = AuditServer.BLOBS + "/";
             if (!Files.isDirectory(blobDir)) {
                 // opening the blob store would create the directory; every chunk's blob is reported missing
                 return new StoreVerifier(store, ChunkBlobs.none(prefix), key).verify();
@@ -51,5 +75,13 @@ public final class DataDirectoryVerifier {
                 return new StoreVerifier(store, ChunkBlobs.of(blobs, prefix), key).verify();
             }
         }
+    }
+
+    private static ConfigNode blobsSection(Path dataDir, Path settingsFile) {
+        Path file = settingsFile != null ? settingsFile : dataDir.resolve(ServerSettings.DEFAULT_FILE_NAME);
+        if (settingsFile == null && !Files.exists(file)) {
+            return YamlConfig.parse("", file.toString());
+        }
+        return YamlConfig.read(file).mapping("blobs");
     }
 }

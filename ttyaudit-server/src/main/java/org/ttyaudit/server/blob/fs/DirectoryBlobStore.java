@@ -1,5 +1,7 @@
 package org.ttyaudit.server.blob.fs;
 
+import org.ttyaudit.server.blob.BlobBatches;
+import org.ttyaudit.server.blob.BlobKeys;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.BlobStoreException;
 
@@ -26,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -133,7 +134,7 @@ public final class DirectoryBlobStore implements BlobStore {
             }));
         }
         try {
-            awaitAll(writes);
+            BlobBatches.awaitAll(writes);
         } catch (BlobStoreException e) {
             staged.forEach(s -> deleteQuietly(s.temporary));   // those renamed are gone already: a no-op
             throw e;
@@ -150,7 +151,7 @@ public final class DirectoryBlobStore implements BlobStore {
                 }
             }));
         }
-        awaitAll(syncs);
+        BlobBatches.awaitAll(syncs);
     }
 
     @Override
@@ -278,24 +279,6 @@ public final class DirectoryBlobStore implements BlobStore {
             return CompletableFuture.runAsync(task, io);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new BlobStoreException("the blob store " + root + " is closed"));
-        }
-    }
-
-    /** Waits for every task; then rethrows the first failure. */
-    private static void awaitAll(List<CompletableFuture<Void>> tasks) {
-        RuntimeException first = null;
-        for (CompletableFuture<Void> t : tasks) {
-            try {
-                t.join();
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException r ? r
-                            : new BlobStoreException("a blob write failed: " + e.getCause(), e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
         }
     }
 

@@ -1,19 +1,17 @@
-package org.ttyaudit.server.blob.fs;
-
-import org.ttyaudit.server.blob.BlobStoreException;
+package org.ttyaudit.server.blob;
 
 import java.util.regex.Pattern;
 
 /**
- * The keys a {@link DirectoryBlobStore} accepts (the {@link org.ttyaudit.server.blob.BlobStore} contract): one or
- * more segments of letters, digits, {@code - _ .} separated by single slashes, no {@code .} or {@code ..}
- * segment, at most {@value #MAX_LENGTH} characters in all and {@value #MAX_SEGMENT} per segment. So a key is
- * always a relative path inside the root, and never the name of a temporary file (those contain {@code ~}).
+ * The keys every {@link BlobStore} accepts (its contract): one or more segments of letters, digits, {@code - _ .}
+ * separated by single slashes, no {@code .} or {@code ..} segment, at most {@value #MAX_LENGTH} characters in all
+ * and {@value #MAX_SEGMENT} per segment. So a key is always a relative path inside a directory store's root and
+ * never the name of its temporary files (those contain {@code ~}), and an object key below an S3 store's prefix.
  */
-final class BlobKeys {
-    static final int MAX_LENGTH = 512;
-    /** File names are at most 255 bytes; a temporary file adds a suffix of 21. */
-    static final int MAX_SEGMENT = 200;
+public final class BlobKeys {
+    public static final int MAX_LENGTH = 512;
+    /** File names are at most 255 bytes; a directory store's temporary file adds a suffix of 21. */
+    public static final int MAX_SEGMENT = 200;
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -21,7 +19,7 @@ final class BlobKeys {
     }
 
     /** @throws BlobStoreException naming the key and what is wrong with it */
-    static void check(String key) {
+    public static void check(String key) {
         if (key == null) {
             throw new BlobStoreException("a blob key is missing (null)");
         }
