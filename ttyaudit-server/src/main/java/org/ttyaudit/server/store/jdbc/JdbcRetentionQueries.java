@@ -54,7 +54,10 @@ final class JdbcRetentionQueries implements RetentionQueries {
                 + " WHERE pruned_at IS NULL AND committed_seq >= 0 AND " + AGED_FROM + " < ?");
         List<Object> params = new ArrayList<>(List.of(EpochNanos.of(agedBefore)));
         if (afterAgedFrom != null) {
-            sql.append(" AND (" + AGED_FROM + ", id) > (?, ?)");
+            // SQLite starts an index range on an expression only from a plain comparison, not from the row value:
+            // the ">=" makes each page start at the cursor instead of at the oldest candidate
+            sql.append(" AND " + AGED_FROM + " >= ? AND (" + AGED_FROM + ", id) > (?, ?)");
+            params.add(EpochNanos.of(afterAgedFrom));
             params.add(EpochNanos.of(afterAgedFrom));
             params.add(afterId.toString());
         }
