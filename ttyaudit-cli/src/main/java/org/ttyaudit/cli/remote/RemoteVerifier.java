@@ -184,8 +184,9 @@ public final class RemoteVerifier {
             }
         }
         notes.add(name + ": its content was pruned " + when + "; checked its start, " + chunkHashes.size()
-                + " chunk leaves, " + (end < 0 ? "no end (it never ended)" : "its end") + " and its tombstone (ledger leaf " + tombstoneIndex + ") against the signed"
-                + " head of " + head.head().treeSize() + " leaves; the content itself is gone and cannot be checked");
+                + " chunk leaves, " + (end < 0 ? "no end (it never ended)" : "its end") + " and its tombstone (ledger"
+                + " leaf " + tombstoneIndex + ") against the signed head of " + head.head().treeSize() + " leaves; the"
+                + " content itself is gone and cannot be checked");
         return new Report(List.copyOf(problems), List.copyOf(notes), when);
     }
 

@@ -135,7 +135,8 @@ public final class Pruner {
                 afterAgedFrom = c.agedFrom();
                 afterId = c.id();
                 Keep keep = settings.keepFor(c);
-                if (isDue(c.agedFrom(), keep, now) && holds.stream().noneMatch(h -> h.covers(c.id(), c.user(), c.host()))) {
+                if (isDue(c.agedFrom(), keep, now)
+                        && holds.stream().noneMatch(h -> h.covers(c.id(), c.user(), c.host()))) {
                     due.add(new Due(c.id(), keep));
                     if (due.size() == settings.batch()) {
                         return due;

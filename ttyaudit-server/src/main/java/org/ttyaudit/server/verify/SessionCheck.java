@@ -34,8 +34,9 @@ import java.util.UUID;
  * chain of hashes its chunk rows carry (prev hash to hash, from the header hash to its last hash), its end record
  * against those rows, every row's ledger leaf as usual, and its tombstone: a TOMBSTONE leaf after its end leaf,
  * naming its last chunk and that chunk's hash. A session whose recorder never sent an end may be pruned too (aged
- * by its last activity): it then has no end record, and its tombstone must come after its last chunk's leaf. Its blobs are not read (they are deleted, or about to be), and it
- * must have no command, event or output text rows left.
+ * by its last activity): it then has no end record, and its tombstone must come after its last chunk's leaf. Its
+ * blobs are not read (they are deleted, or about to be), and it must have no command, event or output text rows
+ * left.
  *
  * <p>A chunk's blob is read and decoded one at a time, so memory holds one chunk (≤ 64 MiB of payload) and one
  * page of chunk rows. Not thread-safe.

@@ -441,7 +441,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
         }
     }
 
-    /** A pruned session's tombstone closed its chain: nothing may follow it (ingest checks first, this is the floor). */
+    /** A pruned session's tombstone closed its chain: nothing may follow it (ingest checks first; this is a floor). */
     private static void refuseIfPruned(String id, SessionState state) {
         if (state.prunedAt != null) {
             throw new StoreException(PruneInfo.refusal(id, state.prunedAt));
