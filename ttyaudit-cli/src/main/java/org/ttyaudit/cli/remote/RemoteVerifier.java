@@ -129,6 +129,7 @@ public final class RemoteVerifier {
         Map<Long, byte[]> chunkHashes = new java.util.HashMap<>();
         long start = -1;
         long end = -1;
+        long lastChunkLeaf = -1;
         long tombstoneIndex = -1;
         LedgerEntry tombstone = null;
         for (JsonNode leaf : proofs.get("leaves")) {
@@ -139,7 +140,10 @@ public final class RemoteVerifier {
             }
             switch (entry.kind()) {
                 case SESSION_START -> start = index;
-                case CHUNK -> chunkHashes.put(entry.seq(), entry.recordHash());
+                case CHUNK -> {
+                    chunkHashes.put(entry.seq(), entry.recordHash());
+                    lastChunkLeaf = Math.max(lastChunkLeaf, index);
+                }
                 case SESSION_END -> end = index;
                 case TOMBSTONE -> {
                     tombstone = entry;
@@ -158,9 +162,6 @@ public final class RemoteVerifier {
                 problems.add(name + ": no ledger leaf for chunk " + seq + " in the signed head");
             }
         }
-        if (end < 0) {
-            problems.add(name + ": pruned, but no ledger leaf for its end in the signed head");
-        }
         if (tombstone == null) {
             problems.add(name + ": the server says it was pruned " + when + ", but the signed ledger has no"
                     + " tombstone for it");
@@ -175,10 +176,17 @@ public final class RemoteVerifier {
                 problems.add(name + ": its tombstone (ledger leaf " + tombstoneIndex + ") comes before its end"
                         + " (ledger leaf " + end + ")");
             }
+            // a session whose recorder never sent an end is pruned by its last activity: then the tombstone
+            // closes its chain, and must follow its last chunk
+            if (tombstoneIndex < lastChunkLeaf) {
+                problems.add(name + ": its tombstone (ledger leaf " + tombstoneIndex + ") comes before its last"
+                        + " chunk (ledger leaf " + lastChunkLeaf + ")");
+            }
         }
         notes.add(name + ": its content was pruned " + when + "; checked its start, " + chunkHashes.size()
-                + " chunk leaves, its end and its tombstone (ledger leaf " + tombstoneIndex + ") against the signed"
-                + " head of " + head.head().treeSize() + " leaves; the content itself is gone and cannot be checked");
+                + " chunk leaves, " + (end < 0 ? "no end (it never ended)" : "its end") + " and its tombstone (ledger"
+                + " leaf " + tombstoneIndex + ") against the signed head of " + head.head().treeSize() + " leaves; the"
+                + " content itself is gone and cannot be checked");
         return new Report(List.copyOf(problems), List.copyOf(notes), when);
     }
 

@@ -121,11 +121,16 @@ public final class ServerUnderTest implements AutoCloseable {
     void ingest(String hostCredential, RecordedSession s) throws Exception {
         byte[] frames = RecordedSession.concat(s.headerFrame(), RecordedSession.frames(
                 s.chunks.toArray(new org.ttyaudit.core.format.Chunk[0])), RecordedSession.endFrame(s.end()));
+        expect(200, postFrames(hostCredential, s, frames));
+        server.awaitOutputIndexed(Duration.ofSeconds(30));
+    }
+
+    /** POSTs {@code frames} of session {@code s} to the ingest endpoint as its host would; returns the answer. */
+    Response postFrames(String hostCredential, RecordedSession s, byte[] frames) throws Exception {
         HttpRequest r = request("/api/v1/ingest/sessions/" + s.id(), hostCredential)
                 .header("Content-Type", "application/vnd.ttyaudit.frames")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(frames)).build();
-        expect(200, send(r));
-        server.awaitOutputIndexed(Duration.ofSeconds(30));
+        return send(r);
     }
 
     Response get(String path, String token) throws Exception {

@@ -9,6 +9,10 @@ import org.ttyaudit.server.testkit.RecordedSession;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -89,6 +93,36 @@ class VerifyRemoteTest {
         assertThat(r.out()).contains("session " + s.id() + ": pruned on ")
                 .contains("by retention policy default (its ledger leaves and tombstone are intact)")
                 .contains("checked its start, 2 chunk leaves, its end and its tombstone");
+    }
+
+    @Test
+    void anAbandonedSessionPrunedByRetentionVerifiesAndItsLateChunkIsRefused() throws Exception {
+        Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(tmp.resolve("data/server.yaml"), "retention: {keep_days: 5, minimum_keep_days: 1}\n");
+        start();
+        RecordedSession s = new RecordedSession("alice", "web-1");
+        s.command("tail -f /var/log/app.log", "lines", 0);
+        byte[] frames = RecordedSession.concat(s.headerFrame(), RecordedSession.frames(s.chunks.get(0)));
+        assertThat(server.postFrames(host, s, frames).status()).isEqualTo(200);   // no end: the recorder died
+        assertThat(server.server.pruneNow()).as("its last chunk arrived just now").isZero();
+        // ten days pass without a word from its recorder (the server's clock is the real one)
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("data/server.db"));
+             Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE sessions SET last_activity = last_activity - " + Duration.ofDays(10).toNanos()
+                    + " WHERE id = '" + s.id() + "'");
+        }
+        assertThat(server.server.pruneNow()).isEqualTo(1);
+
+        Run r = verify(s.id().toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("session " + s.id() + ": pruned on ")
+                .contains("checked its start, 1 chunk leaves, no end (it never ended) and its tombstone");
+        ServerUnderTest.Response late = server.postFrames(host, s,
+                RecordedSession.frames(s.command("uptime", "up 10 days", 0)));
+        assertThat(late.status()).isEqualTo(410);
+        assertThat(late.json().get("error").asText()).startsWith("session " + s.id() + " was pruned by retention on ")
+                .endsWith("; later chunks are refused");
     }
 
     @Test

@@ -102,6 +102,7 @@ public final class FakeIngestServer implements AutoCloseable {
     private final Map<SessionId, Session> sessions = new HashMap<>();
     private final Deque<Integer> injectedStatus = new ArrayDeque<>();
     private final Deque<Integer> injectedPostStatus = new ArrayDeque<>();
+    private final Deque<String> injectedPostError = new ArrayDeque<>();
     private Runnable beforeNextPost;
     private final Deque<Drop> injectedDrops = new ArrayDeque<>();
     private final Map<String, Boolean> enrollmentTokens = new HashMap<>();
@@ -214,8 +215,14 @@ public final class FakeIngestServer implements AutoCloseable {
 
     /** The next {@code count} POSTs are answered {@code status} without being processed. */
     public synchronized void answerNextPosts(int count, int status) {
+        answerNextPosts(count, status, "injected failure");
+    }
+
+    /** The next {@code count} POSTs are answered {@code status} with the error {@code message}, unprocessed. */
+    public synchronized void answerNextPosts(int count, int status, String message) {
         for (int i = 0; i < count; i++) {
             injectedPostStatus.add(status);
+            injectedPostError.add(message);
         }
     }
 
@@ -385,7 +392,7 @@ public final class FakeIngestServer implements AutoCloseable {
         if (!injectedPostStatus.isEmpty()) {
             int status = injectedPostStatus.poll();
             log("POST " + status + " (injected)");
-            send(ex, status, error("injected failure", null));
+            send(ex, status, error(injectedPostError.poll(), null));
             return;
         }
         Drop drop = injectedDrops.poll();

@@ -71,6 +71,28 @@ class SpoolDrainerTest {
     }
 
     @Test
+    void aSessionPrunedByRetentionIsRefusedOnceKeptInTheSpoolAndNotRetried() throws Exception {
+        SessionId id = TestRecords.newId();
+        Spool.Entry entry = spoolSession(id, 2, false);
+        String pruned = "session " + id + " was pruned by retention on 2026-12-06T12:00:00Z; later chunks are refused";
+        server.answerNextPosts(1, 410, pruned);
+
+        List<SpoolDrainer.EntryReport> reports = drain(true);
+
+        assertThat(reports).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(SpoolDrainer.Status.REFUSED);
+            assertThat(r.line()).contains("410").contains(pruned).contains("the record stays in " + entry.path());
+        });
+        assertThat(entry.path()).exists();
+        assertThat(spool.failure(entry)).hasValueSatisfying(reason -> assertThat(reason).contains(pruned));
+        assertThat(sleeper.sleeps()).as("a refusal is not retried").isEmpty();
+
+        assertThat(drain(true)).as("a refused entry is not sent again").singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(SpoolDrainer.Status.REFUSED_EARLIER));
+        assertThat(server.requestLog()).containsExactly("GET 404", "POST 410 (injected)");
+    }
+
+    @Test
     void withoutWaitOneUnreachableServerIsReportedForEverySessionWithoutTryingEach() throws Exception {
         SessionId a = TestRecords.newId();
         SessionId b = TestRecords.newId();

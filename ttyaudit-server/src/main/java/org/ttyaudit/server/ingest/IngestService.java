@@ -13,6 +13,7 @@ import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.CommandRecord;
 import org.ttyaudit.server.store.NewSession;
+import org.ttyaudit.server.store.PruneInfo;
 import org.ttyaudit.server.store.SessionEndInfo;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
@@ -348,7 +349,7 @@ public final class IngestService implements AutoCloseable {
             }
             storable(batch.header().startedAt(), "the session header's started_at", null);
             p = new SessionProgress(batch.header(), batch.headerBytes(), batch.hostId(), -1, batch.headerHash(), 0,
-                    false, null);
+                    false, null, null);
         } else {
             if (!p.hostId().equals(batch.hostId())) {
                 throw foreign(id);
@@ -357,6 +358,11 @@ public final class IngestService implements AutoCloseable {
                 throw new IngestException(INVALID, "the session header differs from the one stored for session "
                         + id, p.commitPoint());
             }
+        }
+        if (p.prunedAt() != null && (!batch.chunks().isEmpty() || batch.end() != null)) {
+            // a session pruned without an end: its tombstone closed the chain, and a recorder that comes back must
+            // stop (410, a permanent refusal) rather than add to content that is gone
+            throw new IngestException(ENDED, PruneInfo.refusal(id, p.prunedAt()), p.commitPoint());
         }
         if (p.ended() && (!batch.chunks().isEmpty() || batch.end() != null)) {
             throw new IngestException(ENDED, "session " + id + " has ended; nothing more is accepted",

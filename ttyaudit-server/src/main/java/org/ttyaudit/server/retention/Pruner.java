@@ -25,8 +25,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The pruning job (docs/RETENTION.md): deletes the content of ended sessions older than their keep time that no
- * legal hold covers, and keeps what the ledger needs.
+ * The pruning job (docs/RETENTION.md): deletes the content of sessions older than their keep time that no legal
+ * hold covers, and keeps what the ledger needs. A session's age counts from its end, or, when its recorder never
+ * sent one (killed, host gone), from its last activity; the tombstone of such a session also closes it: ingest
+ * refuses any later chunk or end of a pruned session.
  *
  * <p>One {@link #round()} prunes at most a batch of sessions, in this order, so that kill -9 at any point leaves a
  * consistent store:
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       crash before that leaves blobs that nothing reads; the next round (the first one runs at start) deletes
  *       them again, which is harmless for blobs already gone.</li>
  * </ol>
- * Candidates are read in order of their end, a page at a time, from where the previous round stopped; a run ends
+ * Candidates are read in order of their age, a page at a time, from where the previous round stopped; a run ends
  * when the list is exhausted. Thread-safe: rounds run one at a time (the worker's, and {@link #pruneAll} from a
  * test or tool).
  */
@@ -62,7 +64,7 @@ public final class Pruner {
     private final AtomicLong freedBytes = new AtomicLong();
     private volatile Instant lastRunCompleted;
     /** Where the scan of candidates goes on from (the last candidate weighed), null at the start of a run. */
-    private Instant afterEndedAt;
+    private Instant afterAgedFrom;
     private UUID afterId;
 
     public Pruner(Store store, BlobStore blobs, Ledger ledger, AuditLog audit, RetentionSettings settings,
@@ -124,16 +126,17 @@ public final class Pruner {
 
     private List<Due> findDue(Instant now) {
         List<LegalHold> holds = store.retention().holds(false);
-        Instant endedBefore = now.minus(Duration.ofDays(settings.shortestKeepDays()));
+        Instant agedBefore = now.minus(Duration.ofDays(settings.shortestKeepDays()));
         List<Due> due = new ArrayList<>();
         while (due.size() < settings.batch()) {
-            List<PruneCandidate> page = store.retention().pruneCandidates(endedBefore, afterEndedAt, afterId,
+            List<PruneCandidate> page = store.retention().pruneCandidates(agedBefore, afterAgedFrom, afterId,
                     CANDIDATE_PAGE);
             for (PruneCandidate c : page) {
-                afterEndedAt = c.endedAt();
+                afterAgedFrom = c.agedFrom();
                 afterId = c.id();
                 Keep keep = settings.keepFor(c);
-                if (isDue(c, keep, now) && holds.stream().noneMatch(h -> h.covers(c.id(), c.user(), c.host()))) {
+                if (isDue(c.agedFrom(), keep, now)
+                        && holds.stream().noneMatch(h -> h.covers(c.id(), c.user(), c.host()))) {
                     due.add(new Due(c.id(), keep));
                     if (due.size() == settings.batch()) {
                         return due;
@@ -141,7 +144,7 @@ public final class Pruner {
                 }
             }
             if (page.size() < CANDIDATE_PAGE) {
-                afterEndedAt = null;
+                afterAgedFrom = null;
                 afterId = null;
                 lastRunCompleted = now;
                 break;
@@ -150,8 +153,20 @@ public final class Pruner {
         return due;
     }
 
-    static boolean isDue(PruneCandidate c, Keep keep, Instant now) {
-        return !keep.forever() && !c.endedAt().plus(Duration.ofDays(keep.days())).isAfter(now);
+    static boolean isDue(Instant agedFrom, Keep keep, Instant now) {
+        return !keep.forever() && !agedFrom.plus(Duration.ofDays(keep.days())).isAfter(now);
+    }
+
+    /**
+     * Whether {@code s} may be pruned now, checked again inside the pruning transaction: a chunk that arrived since
+     * the scan makes an unended session young again, and a hold placed since the scan wins.
+     */
+    private static boolean stillDue(SessionRecord s, Keep keep, Instant now, List<LegalHold> holds) {
+        if (s.isPruned() || s.committedSeq() < 0
+                || holds.stream().anyMatch(h -> h.covers(s.id(), s.header().user(), s.header().host()))) {
+            return false;
+        }
+        return isDue(s.ended() ? s.end().end().endedAt() : s.lastActivity(), keep, now);
     }
 
     /** The transaction of step 1; returns the sessions it pruned (a hold placed since the scan is respected). */
@@ -163,8 +178,7 @@ public final class Pruner {
             long freed = 0;
             for (Due d : due) {
                 SessionRecord s = tx.session(d.id()).orElse(null);
-                if (s == null || s.isPruned() || !s.ended() || holds.stream().anyMatch(h -> h.covers(s.id(),
-                        s.header().user(), s.header().host()))) {
+                if (s == null || !stillDue(s, d.keep(), now, holds)) {
                     continue;
                 }
                 long leaf = ledger.append(tx, new LedgerEntry(LedgerEntry.Kind.TOMBSTONE, s.id(), s.committedSeq(),

@@ -17,4 +17,12 @@ public record PruneInfo(Instant prunedAt, String policy, long ledgerIndex, long 
         Objects.requireNonNull(prunedAt, "prunedAt");
         Objects.requireNonNull(policy, "policy");
     }
+
+    /**
+     * Why a later chunk or end of a pruned session is refused: its tombstone closed its chain, which matters for a
+     * session pruned without an end (its recorder may come back). One wording for ingest and the store.
+     */
+    public static String refusal(Object sessionId, Instant prunedAt) {
+        return "session " + sessionId + " was pruned by retention on " + prunedAt + "; later chunks are refused";
+    }
 }

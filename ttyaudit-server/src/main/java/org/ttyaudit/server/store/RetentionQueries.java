@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What retention reads (docs/RETENTION.md): ended sessions old enough to be weighed for pruning, pruned sessions
+ * What retention reads (docs/RETENTION.md): sessions old enough to be weighed for pruning, pruned sessions
  * whose chunk blobs are still to be deleted, legal holds, and storage statistics.
  */
 public interface RetentionQueries {
@@ -15,11 +15,12 @@ public interface RetentionQueries {
     enum Grouping { USER, HOST, DAY }
 
     /**
-     * Ended sessions whose content is not pruned and that ended before {@code endedBefore}, oldest end first, after
-     * ({@code afterEndedAt}, {@code afterId}) when those are not null, at most {@code limit}. Sessions with no
-     * chunk are left out: they have no content to prune.
+     * Unpruned sessions whose age counts from before {@code agedBefore}, oldest first, after ({@code afterAgedFrom},
+     * {@code afterId}) when those are not null, at most {@code limit}. The age of an ended session counts from its
+     * end, that of a session without an end from its last activity ({@link PruneCandidate#agedFrom()}). Sessions
+     * with no chunk are left out: they have no content to prune.
      */
-    List<PruneCandidate> pruneCandidates(Instant endedBefore, Instant afterEndedAt, UUID afterId, int limit);
+    List<PruneCandidate> pruneCandidates(Instant agedBefore, Instant afterAgedFrom, UUID afterId, int limit);
 
     /**
      * Pruned sessions whose chunk blobs may still exist (a prune commits first and deletes the blobs after, so a

@@ -33,8 +33,10 @@ import java.util.UUID;
  * <p>A session whose content retention pruned (docs/RETENTION.md) is checked without its content: its header, the
  * chain of hashes its chunk rows carry (prev hash to hash, from the header hash to its last hash), its end record
  * against those rows, every row's ledger leaf as usual, and its tombstone: a TOMBSTONE leaf after its end leaf,
- * naming its last chunk and that chunk's hash. Its blobs are not read (they are deleted, or about to be), and it
- * must have no command, event or output text rows left.
+ * naming its last chunk and that chunk's hash. A session whose recorder never sent an end may be pruned too (aged
+ * by its last activity): it then has no end record, and its tombstone must come after its last chunk's leaf. Its
+ * blobs are not read (they are deleted, or about to be), and it must have no command, event or output text rows
+ * left.
  *
  * <p>A chunk's blob is read and decoded one at a time, so memory holds one chunk (≤ 64 MiB of payload) and one
  * page of chunk rows. Not thread-safe.
@@ -88,6 +90,8 @@ final class SessionCheck {
         long events;
         /** False after a chunk that is missing: the next chunk cannot be checked against its predecessor. */
         boolean known = true;
+        /** The ledger leaf of the last chunk row walked, -1 before the first. */
+        long lastLeaf = -1;
 
         Chain(byte[] headerHash) {
             this.lastHash = headerHash;
@@ -175,7 +179,15 @@ final class SessionCheck {
                     + " row, " + Shown.hash(chain.lastHash) + " — the session row was altered");
         }
         if (s.end() == null) {
-            problems.add(name + ": pruned, but it has no end record — retention prunes only ended sessions");
+            // pruned without an end (its recorder never sent one): allowed when it has chunks and its tombstone
+            // closes the chain after the last of them, so nothing can have been accepted after the prune
+            if (next == 0) {
+                problems.add(name + ": pruned without an end record and without chunks — retention prunes only"
+                        + " sessions with content");
+            } else if (s.pruned().ledgerIndex() <= chain.lastLeaf) {
+                problems.add(name + ": its tombstone (ledger leaf " + s.pruned().ledgerIndex() + ") comes before its"
+                        + " last chunk (ledger leaf " + chain.lastLeaf + ") — a chunk was accepted after the prune");
+            }
         } else {
             end(s, name, next, chain, whole);
             if (s.pruned().ledgerIndex() <= s.end().ledgerIndex()) {
@@ -234,6 +246,7 @@ final class SessionCheck {
                 chain.lastHash = row.hash();
                 chain.events = row.firstEventSeq() + row.eventCount();
                 chain.known = true;
+                chain.lastLeaf = row.ledgerIndex();
                 next = row.seq() + 1;
             }
             if (page.size() < CHUNK_PAGE) {

@@ -8,6 +8,7 @@ import org.ttyaudit.core.format.Chunk;
 import org.ttyaudit.core.ledger.LedgerEntry;
 import org.ttyaudit.server.auth.Principal;
 import org.ttyaudit.server.auth.Role;
+import org.ttyaudit.server.ingest.IngestException;
 import org.ttyaudit.server.ingest.IngestService;
 import org.ttyaudit.server.store.AuditRecord;
 import org.ttyaudit.server.store.ChunkRecord;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The pruning job on a real store (real ingest, ledger, blobs on disk) with an injected clock: sessions of
@@ -180,6 +182,66 @@ class PrunerTest {
                 .anyMatch(p -> p.contains("session " + old.id() + ": chunk 1: its row's prev hash")
                         && p.contains("the chunk rows were altered"))
                 .anyMatch(p -> p.contains("but the index still holds 1 commands"));
+    }
+
+    @Test
+    void anAbandonedSessionIsPrunedByItsLastActivityStillVerifiesAndRefusesLaterChunks() {
+        RecordedSession abandoned = f.abandoned("alice", "web-1", NOW.minusSeconds(60));
+        RecordedSession held = f.abandoned("frank", "web-2", NOW.minusSeconds(60));
+        f.clock.advance(Duration.ofDays(50));
+        // started as long ago as the others, but its chunks arrived 50 days later: its age counts from them
+        RecordedSession active = f.abandoned("alice", "web-1", NOW.minusSeconds(60));
+        new LegalHolds(f.store, f.audit, f.clock).place(admin, LegalHold.Scope.USER, "frank", "case 21");
+        f.clock.advance(Duration.ofDays(45));
+        Pruner pruner = f.pruner(POLICY);
+
+        assertThat(pruner.pruneAll()).as("95 days since its last chunk; the other 45, or held").isEqualTo(1);
+
+        assertPruned(abandoned, "default");
+        assertKept(held);
+        assertKept(active);
+        SessionRecord s = f.store.sessions().get(abandoned.id()).orElseThrow();
+        assertThat(s.ended()).isFalse();
+        Chunk last = abandoned.chunks.get(abandoned.chunks.size() - 1);
+        assertThat(LedgerEntry.fromLeafData(f.store.ledger().leafData(s.pruned().ledgerIndex())))
+                .isEqualTo(new LedgerEntry(LedgerEntry.Kind.TOMBSTONE, abandoned.id(), last.chunkSeq(), last.hash()));
+        StoreReport report = f.verify();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.notes()).anyMatch(n -> n.startsWith("1 sessions were pruned by retention"));
+
+        // the recorder comes back: its next chunk, and its end, are refused for good (410) with the reason
+        String refusal = "session " + abandoned.id() + " was pruned by retention on " + s.pruned().prunedAt()
+                + "; later chunks are refused";
+        byte[] late = RecordedSession.frames(abandoned.command("uptime", "up 95 days", 0));
+        assertThatThrownBy(() -> f.ingest.ingest(abandoned.id(), RetentionFixture.HOST, late))
+                .isInstanceOfSatisfying(IngestException.class,
+                        e -> assertThat(e.problem()).isEqualTo(IngestException.Problem.ENDED))
+                .hasMessage(refusal);
+        byte[] end = RecordedSession.endFrame(abandoned.end());
+        assertThatThrownBy(() -> f.ingest.ingest(abandoned.id(), RetentionFixture.HOST, end))
+                .isInstanceOf(IngestException.class).hasMessage(refusal);
+        assertThat(f.store.sessions().get(abandoned.id()).orElseThrow().committedSeq()).isEqualTo(last.chunkSeq());
+        assertThat(f.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void verifyNamesAChunkAcceptedAfterTheTombstoneOfAnAbandonedSession() throws Exception {
+        RecordedSession abandoned = f.abandoned("alice", "web-1", NOW.minusSeconds(60));
+        f.clock.advance(Duration.ofDays(100));
+        f.pruner(POLICY).pruneAll();
+        long tombstone = f.store.sessions().get(abandoned.id()).orElseThrow().pruned().ledgerIndex();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + f.dataDir.resolve("server.db"))) {
+            // the tombstone and the last chunk's leaf swap places, as if that chunk had come after the prune
+            c.createStatement().executeUpdate("UPDATE sessions SET prune_ledger_index = (SELECT ledger_index FROM"
+                    + " chunks WHERE session_id = '" + abandoned.id() + "' AND seq = 1) WHERE id = '"
+                    + abandoned.id() + "'");
+            c.createStatement().executeUpdate("UPDATE chunks SET ledger_index = " + tombstone + " WHERE session_id"
+                    + " = '" + abandoned.id() + "' AND seq = 1");
+        }
+
+        assertThat(f.verify().problems())
+                .anyMatch(p -> p.contains("session " + abandoned.id() + ": its tombstone (ledger leaf ")
+                        && p.contains("comes before its last chunk"));
     }
 
     private long bytes(RecordedSession s) {

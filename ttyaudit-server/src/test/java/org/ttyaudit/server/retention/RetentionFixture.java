@@ -70,6 +70,18 @@ final class RetentionFixture implements AutoCloseable {
         return s;
     }
 
+    /**
+     * A session whose recorder never sent an end (killed, host gone): header and two commands, which arrive now on
+     * the clock (its last activity).
+     */
+    RecordedSession abandoned(String user, String host, Instant startedAt) {
+        RecordedSession s = new RecordedSession(java.util.UUID.randomUUID(), user, host, startedAt, Map.of());
+        Chunk c0 = s.command("ls /srv", "app data", 0);
+        Chunk c1 = s.command("tail -f log", "lines of " + user, 0);
+        ingest.ingest(s.id(), HOST, RecordedSession.concat(s.headerFrame(), RecordedSession.frames(c0, c1)));
+        return s;
+    }
+
     Pruner pruner(String retentionYaml) {
         return new Pruner(store, blobs, ledger, audit, settings(retentionYaml), clock);
     }

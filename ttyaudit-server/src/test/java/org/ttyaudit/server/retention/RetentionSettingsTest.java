@@ -40,7 +40,8 @@ class RetentionSettingsTest {
     private final RetentionSettings settings = RetentionFixture.settings(RULES);
 
     private static PruneCandidate session(String user, String host, Map<String, String> tags) {
-        return new PruneCandidate(UUID.randomUUID(), user, host, tags, Instant.parse("2026-01-01T00:00:00Z"));
+        return new PruneCandidate(UUID.randomUUID(), user, host, tags, Instant.parse("2026-01-01T00:00:00Z"),
+                true);
     }
 
     @Test
@@ -89,10 +90,10 @@ class RetentionSettingsTest {
     @Test
     void aSessionIsDueWhenItsKeepTimeHasPassedSinceItsEnd() {
         PruneCandidate s = session("alice", "web-1", Map.of());
-        Instant end = s.endedAt();
-        assertThat(Pruner.isDue(s, new Keep(90, "default"), end.plus(Duration.ofDays(90)).minusSeconds(1))).isFalse();
-        assertThat(Pruner.isDue(s, new Keep(90, "default"), end.plus(Duration.ofDays(90)))).isTrue();
-        assertThat(Pruner.isDue(s, new Keep(Keep.FOREVER, "rule pci"), end.plus(Duration.ofDays(100_000))))
+        Instant end = s.agedFrom();
+        assertThat(Pruner.isDue(end, new Keep(90, "default"), end.plus(Duration.ofDays(90)).minusSeconds(1))).isFalse();
+        assertThat(Pruner.isDue(end, new Keep(90, "default"), end.plus(Duration.ofDays(90)))).isTrue();
+        assertThat(Pruner.isDue(end, new Keep(Keep.FOREVER, "rule pci"), end.plus(Duration.ofDays(100_000))))
                 .isFalse();
     }
 

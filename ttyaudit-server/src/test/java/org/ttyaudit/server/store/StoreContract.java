@@ -1925,45 +1925,81 @@ public abstract class StoreContract {
         assertThat(store.retention().blobsPendingDeletion(10)).isEmpty();
     }
 
+    /** Appends one chunk of 10 events that arrived at {@code receivedAt}: the session's last activity. */
+    private void addChunkAt(UUID id, Instant receivedAt) {
+        store.write(tx -> {
+            ChunkRecord chunk = nextChunk(tx.session(id).orElseThrow(), 10, tx.ledgerSize());
+            appendLeaf(tx, "chunk " + id + " " + chunk.seq());
+            tx.insertChunk(chunk, receivedAt);
+            return null;
+        });
+    }
+
     @Test
-    void onlyAnEndedSessionIsPrunedAndOnlyOnce() {
-        UUID live = TestData.sessionId(1, 1);
-        start(live, "alice", "web-1", T0);
-        addChunks(live, 1);
+    void aSessionWithContentIsPrunedOnceEndedOrNotAndAPrunedOneTakesNoMoreChunks() {
+        UUID abandoned = TestData.sessionId(1, 1);
+        start(abandoned, "alice", "web-1", T0);
+        addChunks(abandoned, 1);
         UUID ended = TestData.sessionId(2, 2);
         endedWithContent(ended, "bob", "web-1");
+        UUID empty = TestData.sessionId(4, 4);
+        start(empty, "carol", "web-1", T0);
         prune(ended, "default");
+        prune(abandoned, "default");
 
-        assertThatThrownBy(() -> prune(live, "default")).isInstanceOf(StoreException.class)
-                .hasMessageContaining("has not ended");
+        assertThatThrownBy(() -> prune(empty, "default")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("has no chunk");
         assertThatThrownBy(() -> prune(ended, "default")).isInstanceOf(StoreException.class)
                 .hasMessageContaining("already pruned");
         assertThatThrownBy(() -> prune(TestData.sessionId(3, 3), "default")).isInstanceOf(StoreException.class)
                 .hasMessageContaining("is not stored");
-        assertThat(store.sessions().commands(live)).isEmpty();
-        assertThat(store.sessions().get(live).orElseThrow().isPruned()).isFalse();
+        assertThatThrownBy(() -> addChunks(abandoned, 1)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("session " + abandoned + " was pruned by retention on "
+                        + T0.plusSeconds(86_400) + "; later chunks are refused");
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.endSession(TestData.end(tx.session(abandoned).orElseThrow(), appendLeaf(tx, "end " + abandoned)));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("was pruned by retention");
+        SessionRecord after = store.sessions().get(abandoned).orElseThrow();
+        assertThat(after.isPruned()).isTrue();
+        assertThat(after.ended()).isFalse();
+        assertThat(after.committedSeq()).isZero();
+        assertThat(store.sessions().get(empty).orElseThrow().isPruned()).isFalse();
     }
 
     @Test
-    void pruneCandidatesAreEndedUnprunedSessionsOldestEndFirstInPages() {
+    void pruneCandidatesAreUnprunedSessionsWithContentOldestFirstByEndOrLastActivityInPages() {
         UUID a = TestData.sessionId(1, 1);
         UUID b = TestData.sessionId(2, 2);
         UUID c = TestData.sessionId(3, 3);
-        UUID live = TestData.sessionId(4, 4);
         for (UUID id : List.of(a, b, c)) {
             endedWithContent(id, "u" + id.getLeastSignificantBits(), "h");
         }
-        start(live, "x", "h", T0);
-        addChunks(live, 1);
         prune(b, "default");
         Instant end = T0.plusSeconds(600);   // TestData.end
+        UUID abandonedOld = TestData.sessionId(4, 4);   // last chunk long before the others ended
+        start(abandonedOld, "x", "h", T0);
+        addChunkAt(abandonedOld, T0.plusSeconds(5));
+        UUID abandonedLater = TestData.sessionId(5, 5);   // last chunk after the others ended
+        start(abandonedLater, "y", "h", T0);
+        addChunkAt(abandonedLater, end.plusSeconds(100));
+        UUID recent = TestData.sessionId(6, 6);   // started long ago, but a chunk arrived recently
+        start(recent, "z", "h", T0);
+        addChunkAt(recent, T0);
+        addChunkAt(recent, end.plusSeconds(10_000));
+        start(TestData.sessionId(7, 7), "w", "h", T0);   // no chunk: nothing to prune
 
-        List<PruneCandidate> first = store.retention().pruneCandidates(end.plusSeconds(1), null, null, 1);
-        assertThat(first).extracting(PruneCandidate::id).containsExactly(a);
-        assertThat(first.get(0).endedAt()).isEqualTo(end);
-        assertThat(store.retention().pruneCandidates(end.plusSeconds(1), end, a, 10))
-                .extracting(PruneCandidate::id).containsExactly(c);
-        assertThat(store.retention().pruneCandidates(end, null, null, 10)).as("ended before").isEmpty();
+        Instant before = end.plusSeconds(1_000);
+        List<PruneCandidate> first = store.retention().pruneCandidates(before, null, null, 2);
+        assertThat(first).extracting(PruneCandidate::id).containsExactly(abandonedOld, a);
+        assertThat(first).extracting(PruneCandidate::agedFrom).containsExactly(T0.plusSeconds(5), end);
+        assertThat(first).extracting(PruneCandidate::ended).containsExactly(false, true);
+        assertThat(store.retention().pruneCandidates(before, end, a, 10))
+                .extracting(PruneCandidate::id).containsExactly(c, abandonedLater);
+        assertThat(store.retention().pruneCandidates(end, null, null, 10)).as("aged before the end")
+                .extracting(PruneCandidate::id).containsExactly(abandonedOld);
+        assertThat(store.retention().pruneCandidates(end.plusSeconds(20_000), end.plusSeconds(100), abandonedLater,
+                10)).as("a chunk that arrived recently counts").extracting(PruneCandidate::id).containsExactly(recent);
     }
 
     @Test

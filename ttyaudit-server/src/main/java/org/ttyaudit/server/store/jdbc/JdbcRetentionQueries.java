@@ -34,6 +34,9 @@ final class JdbcRetentionQueries implements RetentionQueries {
             + " coalesce(sum(stored_bytes), 0), coalesce(sum(raw_bytes), 0),"
             + " coalesce(sum(CASE WHEN raw_bytes IS NULL THEN 0 ELSE stored_bytes END), 0)";
 
+    /** When a session's age counts from: its end, or its last activity when it has none (docs/RETENTION.md). */
+    private static final String AGED_FROM = "coalesce(ended_at, last_activity)";
+
     private final SqlReaders readers;
     private final SqlDialect dialect;
 
@@ -43,23 +46,29 @@ final class JdbcRetentionQueries implements RetentionQueries {
     }
 
     @Override
-    public List<PruneCandidate> pruneCandidates(Instant endedBefore, Instant afterEndedAt, UUID afterId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, user_name, host, tags_json, ended_at FROM sessions"
-                + " WHERE pruned_at IS NULL AND end_ledger_index IS NOT NULL AND ended_at < ? AND committed_seq >= 0");
-        List<Object> params = new ArrayList<>(List.of(EpochNanos.of(endedBefore)));
-        if (afterEndedAt != null) {
-            sql.append(" AND (ended_at, id) > (?, ?)");
-            params.add(EpochNanos.of(afterEndedAt));
+    public List<PruneCandidate> pruneCandidates(Instant agedBefore, Instant afterAgedFrom, UUID afterId, int limit) {
+        // AGED_FROM is exactly the expression of the index sessions_prune_candidates_by_age, and the WHERE holds its
+        // condition, so the scan walks that index in order
+        StringBuilder sql = new StringBuilder("SELECT id, user_name, host, tags_json, " + AGED_FROM
+                + ", end_ledger_index IS NOT NULL FROM sessions"
+                + " WHERE pruned_at IS NULL AND committed_seq >= 0 AND " + AGED_FROM + " < ?");
+        List<Object> params = new ArrayList<>(List.of(EpochNanos.of(agedBefore)));
+        if (afterAgedFrom != null) {
+            // SQLite starts an index range on an expression only from a plain comparison, not from the row value:
+            // the ">=" makes each page start at the cursor instead of at the oldest candidate
+            sql.append(" AND " + AGED_FROM + " >= ? AND (" + AGED_FROM + ", id) > (?, ?)");
+            params.add(EpochNanos.of(afterAgedFrom));
+            params.add(EpochNanos.of(afterAgedFrom));
             params.add(afterId.toString());
         }
-        sql.append(" ORDER BY ended_at, id LIMIT ?");
+        sql.append(" ORDER BY " + AGED_FROM + ", id LIMIT ?");
         params.add(limit);
         return readers.read("listing sessions for retention", c -> {
             List<PruneCandidate> out = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
                 while (rs.next()) {
                     out.add(new PruneCandidate(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3),
-                            tags(rs.getString(4)), EpochNanos.toInstant(rs.getLong(5))));
+                            tags(rs.getString(4)), EpochNanos.toInstant(rs.getLong(5)), rs.getBoolean(6)));
                 }
             }
             return out;

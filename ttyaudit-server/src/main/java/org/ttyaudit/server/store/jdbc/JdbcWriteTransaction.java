@@ -93,6 +93,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
         String id = chunk.sessionId().toString();
         run("storing chunk " + chunk.seq() + " of session " + id, () -> {
             SessionState state = existingSession(id);
+            refuseIfPruned(id, state);
             if (state.ended) {
                 throw new StoreException("session " + id + " has ended; chunk " + chunk.seq() + " is not accepted");
             }
@@ -119,7 +120,9 @@ final class JdbcWriteTransaction implements WriteTransaction {
     public void endSession(SessionEndInfo end) {
         String id = end.sessionId().toString();
         run("ending session " + id, () -> {
-            if (existingSession(id).ended) {
+            SessionState state = existingSession(id);
+            refuseIfPruned(id, state);
+            if (state.ended) {
                 throw new StoreException("session " + id + " has already ended");
             }
             Sql.bind(c.prepare("UPDATE sessions SET ended_at = ?, exit_status = ?, end_signal = ?, end_reason = ?,"
@@ -346,13 +349,14 @@ final class JdbcWriteTransaction implements WriteTransaction {
         String id = sessionId.toString();
         return run("pruning session " + id, () -> {
             long storedBytes;
-            try (ResultSet rs = Sql.bind(c.prepare("SELECT end_ledger_index IS NOT NULL, pruned_at IS NOT NULL,"
+            // an unended session may be pruned too (its recorder never sent an end): its tombstone closes it
+            try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, pruned_at IS NOT NULL,"
                     + " stored_bytes FROM sessions WHERE id = ?"), id).executeQuery()) {
                 if (!rs.next()) {
                     throw unknownSession(id);
                 }
-                if (!rs.getBoolean(1)) {
-                    throw new StoreException("session " + id + " has not ended; only an ended session is pruned");
+                if (rs.getLong(1) < 0) {
+                    throw new StoreException("session " + id + " has no chunk; there is no content to prune");
                 }
                 if (rs.getBoolean(2)) {
                     throw new StoreException("session " + id + " is already pruned");
@@ -428,11 +432,19 @@ final class JdbcWriteTransaction implements WriteTransaction {
                 JdbcNotificationOutbox.enqueue(c, target, noticeJson, now));
     }
 
-    /** Committed seq and whether ended, or null for an unknown session. */
+    /** Committed seq, whether ended and when pruned (null: not), or null for an unknown session. */
     private SessionState sessionState(String id) throws SQLException {
-        try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, end_ledger_index IS NOT NULL AS ended"
-                + " FROM sessions WHERE id = ?"), id).executeQuery()) {
-            return rs.next() ? new SessionState(rs.getLong(1), rs.getBoolean(2)) : null;
+        try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, end_ledger_index IS NOT NULL AS ended,"
+                + " pruned_at FROM sessions WHERE id = ?"), id).executeQuery()) {
+            return rs.next() ? new SessionState(rs.getLong(1), rs.getBoolean(2),
+                    EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "pruned_at"))) : null;
+        }
+    }
+
+    /** A pruned session's tombstone closed its chain: nothing may follow it (ingest checks first; this is a floor). */
+    private static void refuseIfPruned(String id, SessionState state) {
+        if (state.prunedAt != null) {
+            throw new StoreException(PruneInfo.refusal(id, state.prunedAt));
         }
     }
 
@@ -470,7 +482,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
         }
     }
 
-    private record SessionState(long committedSeq, boolean ended) {
+    private record SessionState(long committedSeq, boolean ended, Instant prunedAt) {
     }
 
     @FunctionalInterface

@@ -316,8 +316,15 @@ final class PostgresSchema {
             CREATE INDEX forward_rejected_by_forwarder ON forward_rejected (forwarder, id);
             """;
 
+    /** As SqliteSchema's PRUNE_BY_AGE: retention weighs unended sessions too, by their end or last activity. */
+    private static final String PRUNE_BY_AGE = """
+            DROP INDEX sessions_prune_candidates;
+            CREATE INDEX sessions_prune_candidates_by_age ON sessions (coalesce(ended_at, last_activity), id)
+                WHERE pruned_at IS NULL AND committed_seq >= 0;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1);
+    private static final List<String> MIGRATIONS = List.of(V1, PRUNE_BY_AGE);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

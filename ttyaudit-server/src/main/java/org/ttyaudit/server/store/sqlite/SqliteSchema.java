@@ -388,9 +388,20 @@ final class SqliteSchema {
                 SELECT t.key, t.value, s.id FROM sessions s, json_each(s.tags_json) t WHERE t.type = 'text';
             """;
 
+    /**
+     * Retention also weighs sessions that never ended (docs/RETENTION.md), aged by their end or, without one, by
+     * their last activity (when their last chunk arrived): the candidate index is on that age, the same expression
+     * the query orders and pages by, so the scan reads the index in order instead of every unpruned session.
+     */
+    private static final String PRUNE_BY_AGE = """
+            DROP INDEX sessions_prune_candidates;
+            CREATE INDEX sessions_prune_candidates_by_age ON sessions (coalesce(ended_at, last_activity), id)
+                WHERE pruned_at IS NULL AND committed_seq >= 0;
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
     private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION,
-            FORWARDING, SESSION_TAGS);
+            FORWARDING, SESSION_TAGS, PRUNE_BY_AGE);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

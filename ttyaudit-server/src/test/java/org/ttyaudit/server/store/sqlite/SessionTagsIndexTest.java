@@ -26,6 +26,8 @@ import static org.ttyaudit.server.store.TestData.sessionId;
 class SessionTagsIndexTest {
     private static final int SESSIONS = 3000;
     private static final int USERS = 60;
+    /** SESSION_TAGS is step 7 of SqliteSchema.MIGRATIONS: it takes a database from version 7 to 8. */
+    private static final int VERSION_BEFORE_SESSION_TAGS = 7;
 
     @TempDir
     Path dir;
@@ -75,11 +77,15 @@ class SessionTagsIndexTest {
         try (Store store = SqliteStore.open(file())) {
             fill(store);
         }
-        // Back to the schema before the step: no session_tags table, version one less.
+        // Back to the schema before the step (version 7): no session_tags table, and the retention index of then,
+        // which the later step PRUNE_BY_AGE replaces
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
              Statement s = c.createStatement()) {
             s.execute("DROP TABLE session_tags");
-            s.execute("UPDATE schema_version SET version = " + (SqliteSchema.VERSION - 1));
+            s.execute("DROP INDEX sessions_prune_candidates_by_age");
+            s.execute("CREATE INDEX sessions_prune_candidates ON sessions (ended_at, id)"
+                    + " WHERE pruned_at IS NULL AND end_ledger_index IS NOT NULL");
+            s.execute("UPDATE schema_version SET version = " + VERSION_BEFORE_SESSION_TAGS);
         }
         try (Store store = SqliteStore.open(file())) {
             List<SessionRecord> found = store.sessions().list(tagged(Map.of("target_user", "user-8",
