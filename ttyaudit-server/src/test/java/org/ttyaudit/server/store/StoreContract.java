@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1449,28 +1448,7 @@ public abstract class StoreContract {
     void writesAreSerialisedSoReadCheckWriteIsSafe() throws Exception {
         int threads = 4;
         int appendsEach = 25;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    go.await();
-                    for (int i = 0; i < appendsEach; i++) {
-                        String data = thread + ":" + i;
-                        store.write(tx -> appendLeaf(tx, data));
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        TestData.appendLeavesConcurrently(List.of(store), threads, appendsEach, 60);
 
         assertThat(store.ledger().size()).isEqualTo(threads * appendsEach);
         Set<String> leaves = new HashSet<>();

@@ -14,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Test data for the store: builders for headers and sessions with sensible defaults, chunk and command rows that
@@ -114,6 +119,38 @@ public final class TestData {
             out.add(new LedgerNode(level, position, current));
         }
         return out;
+    }
+
+    /**
+     * Appends {@code appendsEach} leaves from each of {@code threads} threads, started together, thread {@code t}
+     * writing through {@code stores.get(t % stores.size())}; leaf data is {@code "thread:i"}, so every leaf differs.
+     * Each append is a read-check-write ({@link #appendLeaf}), so a lost or doubled leaf shows unserialised writes.
+     */
+    public static void appendLeavesConcurrently(List<Store> stores, int threads, int appendsEach, long timeoutSeconds)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Store store = stores.get(t % stores.size());
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < appendsEach; i++) {
+                        String data = thread + ":" + i;
+                        store.write(tx -> appendLeaf(tx, data));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(timeoutSeconds, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Appends the next ledger leaf with data {@code data} inside {@code tx}; returns its index. */

@@ -3,6 +3,7 @@ package org.ttyaudit.server.store.postgres;
 import org.junit.jupiter.api.Test;
 import org.ttyaudit.server.store.SessionRecord;
 import org.ttyaudit.server.store.Store;
+import org.ttyaudit.server.store.TestData;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,16 +12,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ttyaudit.server.store.TestData.appendLeaf;
@@ -43,30 +38,7 @@ class PostgresInstancesTest {
         int appendsEach = 20;
         try (Store first = PostgresStore.open(db, Clock.systemUTC());
              Store second = PostgresStore.open(db, Clock.systemUTC())) {
-            ExecutorService pool = Executors.newFixedThreadPool(2 * threadsPerInstance);
-            try {
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 2 * threadsPerInstance; t++) {
-                    Store store = t % 2 == 0 ? first : second;
-                    int thread = t;
-                    done.add(pool.submit(() -> {
-                        go.await();
-                        for (int i = 0; i < appendsEach; i++) {
-                            String data = thread + ":" + i;
-                            // read-check-write: a leaf is refused unless it is at the ledger's size
-                            store.write(tx -> appendLeaf(tx, data));
-                        }
-                        return null;
-                    }));
-                }
-                go.countDown();
-                for (Future<?> f : done) {
-                    f.get(120, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            TestData.appendLeavesConcurrently(List.of(first, second), 2 * threadsPerInstance, appendsEach, 120);
 
             long size = 2L * threadsPerInstance * appendsEach;
             assertThat(first.ledger().size()).isEqualTo(size);
