@@ -38,6 +38,7 @@ public final class S3Server implements AutoCloseable {
     private static final Pattern CONNECTOR = Pattern.compile(
             "Started ServerConnector@\\S*\\{([^}]*)}\\{([0-9.]+):(\\d+)}");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static S3Server shared;
 
     public final URI endpoint;
     public final String accessKeyId;
@@ -63,6 +64,18 @@ public final class S3Server implements AutoCloseable {
     /** A server speaking plain HTTP on 127.0.0.1, its state under {@code workDir}. */
     public static S3Server start(Path workDir) throws IOException, InterruptedException {
         return start(workDir, false);
+    }
+
+    /**
+     * One plain-HTTP server for the whole test JVM, under this module's {@code target/}: s3proxy takes seconds to
+     * start, and test classes need no server of their own when each uses buckets of its own. Never closed by a
+     * test; the JVM's exit stops it.
+     */
+    public static synchronized S3Server shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = start(Files.createTempDirectory(jar().getParent().getParent(), "s3proxy-shared-"), false);
+        }
+        return shared;
     }
 
     /** A server speaking HTTPS only, with a self-signed certificate ({@link #caFile}). */

@@ -1,6 +1,5 @@
 package org.ttyaudit.server.blob.s3;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,15 +40,8 @@ class S3AuditServerTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3Server.start(dir);
+        s3 = S3Server.shared();
         s3.createBucket("server-blobs");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
     }
 
     /** A data directory whose server.yaml puts blobs in the test bucket, the secret in a file beside it. */

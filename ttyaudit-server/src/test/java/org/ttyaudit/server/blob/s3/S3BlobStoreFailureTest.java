@@ -1,9 +1,7 @@
 package org.ttyaudit.server.blob.s3;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.server.blob.BlobStoreException;
 import org.ttyaudit.server.testkit.S3Server;
 
@@ -25,21 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that names the bucket, the endpoint and the reason, and never holds the secret access key.
  */
 class S3BlobStoreFailureTest {
-    @TempDir
-    static Path dir;
     static S3Server s3;
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3Server.start(dir);
+        s3 = S3Server.shared();
         s3.createBucket("present");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
     }
 
     private static S3Settings settings(URI endpoint, String bucket, String accessKeyId, String secret) {

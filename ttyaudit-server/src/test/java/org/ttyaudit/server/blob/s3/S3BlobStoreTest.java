@@ -1,9 +1,7 @@
 package org.ttyaudit.server.blob.s3;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.server.blob.BlobStore;
 import org.ttyaudit.server.blob.BlobStoreContract;
 import org.ttyaudit.server.blob.BlobStoreException;
@@ -26,23 +24,14 @@ class S3BlobStoreTest extends BlobStoreContract {
     static final String BUCKET = "ttyaudit-blobs";
     private static final AtomicInteger TESTS = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
     static S3Server s3;
 
     private String prefix;
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3Server.start(dir);
+        s3 = S3Server.shared();
         s3.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
     }
 
     static S3Settings settings(S3Server server, String bucket, String prefix) {
