@@ -23,6 +23,7 @@ import org.ttyaudit.server.auth.SecretTokens;
 import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.ContactSharing;
 import org.ttyaudit.server.cluster.Coordination;
 import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.blob.BlobSettings;
@@ -33,6 +34,7 @@ import org.ttyaudit.server.index.OutputTextIndexer;
 import org.ttyaudit.server.ingest.BatchParser;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
@@ -96,6 +98,8 @@ public final class AuditServer implements AutoCloseable {
     private final Retention retention;
     private final Forwarding forwarding;
     private final Leadership leadership;
+    /** Null for an instance alone with its store. */
+    private final ContactSharing contactSharing;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -157,6 +161,8 @@ public final class AuditServer implements AutoCloseable {
                     live.committed(batches);
                 });
 
+        RecorderContact contact = new RecorderContact(clock);
+        contactSharing = coordination.shared() ? new ContactSharing(contact, coordination).start() : null;
         retention = new Retention(retentionSettings, store, blobs, ledger, audit, clock).start(leadership);
         coordination.listen(new Coordination.Listener() {
             @Override
@@ -183,7 +189,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention,
+                contact, rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention,
                 forwarding);
         api.start();
         heads.start(config.headInterval());
@@ -298,6 +304,9 @@ public final class AuditServer implements AutoCloseable {
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
+        if (contactSharing != null) {
+            contactSharing.close();
+        }
         live.close();
         api.close();
         ingest.close();

@@ -25,6 +25,10 @@ public interface Coordination extends AutoCloseable {
         default void watchedElsewhere(Set<UUID> sessions) {
         }
 
+        /** Another instance heard the recorders of these sessions lately (a request or a heartbeat). */
+        default void recordersHeardElsewhere(Set<UUID> sessions) {
+        }
+
         /** A follower needs a signed tree head that covers the ledger as it is now (only the leader hears it). */
         default void signingRequested() {
         }
@@ -52,6 +56,9 @@ public interface Coordination extends AutoCloseable {
 
     /** Tells the other instances that this one has live viewers of {@code sessions}. Never throws. */
     void announceWatched(Set<UUID> sessions);
+
+    /** Tells the other instances that this one heard the recorders of {@code sessions} lately. Never throws. */
+    void announceHeard(Set<UUID> sessions);
 
     /** Asks the leader to sign a tree head covering the ledger now. Never throws. */
     void requestSigning();

@@ -36,6 +36,11 @@ final class SingleInstance implements Coordination {
     }
 
     @Override
+    public void announceHeard(Set<UUID> sessions) {
+        // nobody else shows sessions
+    }
+
+    @Override
     public void requestSigning() {
         // this instance is the leader: it signs itself
     }

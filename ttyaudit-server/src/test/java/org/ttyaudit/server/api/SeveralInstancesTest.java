@@ -45,6 +45,8 @@ class SeveralInstancesTest {
             RecordedSession s = new RecordedSession("alice", "web-1");
             a.ingest(host, s.id(), concat(s.headerFrame(), frames(s.command("ls", "before-watching", 0))));
 
+            await(() -> b.get("/api/v1/sessions/" + s.id(), adminOnB).json().get("state").asText().equals("live"),
+                    "the other instance shows the session as live");
             LiveViewTest.Viewer v = LiveViewTest.Viewer.open(b, s.id().toString(), adminOnB, b.base);
             assertThat(v.nextContaining("before-watching")).startsWith("[");
             await(() -> a.get("/api/v1/ingest/sessions/" + s.id(), host).json().get("flush_within_ms").asInt() == 200,

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  *       {@link #STAND_BACK_MILLIS} before competing again, so that a follower with a healthy link takes over.</li>
  *   <li><b>Messages</b> are {@code LISTEN/NOTIFY} on three channels: {@link #COMMITS} (sent inside each write
  *       transaction that changed session content, so it is heard only once that is committed: see
- *       {@link PostgresDialect}), {@link #WATCHED} and {@link #SIGN}. Each payload starts with the sender's
+ *       {@link PostgresDialect}), {@link #WATCHED}, {@link #HEARD} and {@link #SIGN}. Each payload starts with the sender's
  *       instance id; an instance ignores its own messages.</li>
  * </ul>
  * Thread-safe.
@@ -45,6 +45,7 @@ final class PostgresCoordination implements Coordination, Leadership {
     static final String COMMITS = "ttyaudit_commits";
     static final String WATCHED = "ttyaudit_watched";
     static final String SIGN = "ttyaudit_sign";
+    static final String HEARD = "ttyaudit_heard";
     /** How often a follower tries to lead, and how long the link waits for a message before it looks again. */
     static final int POLL_MILLIS = 500;
     private static final int MAX_BACKOFF_MILLIS = 5_000;
@@ -115,6 +116,13 @@ final class PostgresCoordination implements Coordination, Leadership {
     public void announceWatched(Set<UUID> sessions) {
         for (String payload : payloads(instanceId, sessions)) {
             publish(WATCHED, payload);
+        }
+    }
+
+    @Override
+    public void announceHeard(Set<UUID> sessions) {
+        for (String payload : payloads(instanceId, sessions)) {
+            publish(HEARD, payload);
         }
     }
 
@@ -232,7 +240,7 @@ final class PostgresCoordination implements Coordination, Leadership {
         try (Statement st = c.createStatement()) {
             // the server notices a vanished instance within ~11 s and ends its backend, releasing leadership
             st.execute("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3");
-            st.execute("LISTEN " + COMMITS + "; LISTEN " + WATCHED + "; LISTEN " + SIGN);
+            st.execute("LISTEN " + COMMITS + "; LISTEN " + WATCHED + "; LISTEN " + HEARD + "; LISTEN " + SIGN);
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -283,6 +291,7 @@ final class PostgresCoordination implements Coordination, Leadership {
             switch (channel) {
                 case COMMITS -> each(l -> l.committedElsewhere(ids(parts)));
                 case WATCHED -> each(l -> l.watchedElsewhere(ids(parts)));
+                case HEARD -> each(l -> l.recordersHeardElsewhere(ids(parts)));
                 case SIGN -> {
                     if (leading) {
                         each(Listener::signingRequested);

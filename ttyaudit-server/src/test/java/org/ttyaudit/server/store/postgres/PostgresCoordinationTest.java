@@ -119,7 +119,7 @@ class PostgresCoordinationTest {
     }
 
     @Test
-    void watchesReachTheOthersAndASigningRequestReachesOnlyTheLeader() throws Exception {
+    void watchesAndHeardRecordersReachTheOthersAndASigningRequestReachesOnlyTheLeader() throws Exception {
         PostgresSettings db = PostgresCluster.get().newDatabase();
         try (PostgresStore a = PostgresStore.open(db, Clock.systemUTC());
              PostgresStore b = PostgresStore.open(db, Clock.systemUTC());
@@ -132,10 +132,15 @@ class PostgresCoordinationTest {
 
             UUID watched = UUID.randomUUID();
             b.coordination().announceWatched(Set.of(watched));
+            UUID heardSession = UUID.randomUUID();
+            c.coordination().announceHeard(Set.of(heardSession));
             c.coordination().requestSigning();
 
             await(() -> heardByA.watched.contains(watched) && heardByC.watched.contains(watched), "the watch");
             await(() -> heardByA.signingRequests.get() == 1, "the leader hears the request");
+            await(() -> heardByA.recorders.contains(heardSession) && heardByB.recorders.contains(heardSession),
+                    "the recorders c heard");
+            assertThat(heardByC.recorders).isEmpty();
             Thread.sleep(3 * PostgresCoordination.POLL_MILLIS);
             assertThat(heardByB.watched).as("its own watch").isEmpty();
             assertThat(heardByB.signingRequests).as("a follower").hasValue(0);
@@ -162,6 +167,7 @@ class PostgresCoordinationTest {
     private static final class Heard implements Coordination.Listener {
         final Set<UUID> committed = ConcurrentHashMap.newKeySet();
         final Set<UUID> watched = ConcurrentHashMap.newKeySet();
+        final Set<UUID> recorders = ConcurrentHashMap.newKeySet();
         final AtomicInteger messages = new AtomicInteger();
         final AtomicInteger signingRequests = new AtomicInteger();
         final AtomicInteger reconnects = new AtomicInteger();
@@ -182,6 +188,11 @@ class PostgresCoordinationTest {
         @Override
         public void watchedElsewhere(Set<UUID> sessions) {
             watched.addAll(sessions);
+        }
+
+        @Override
+        public void recordersHeardElsewhere(Set<UUID> sessions) {
+            recorders.addAll(sessions);
         }
 
         @Override
