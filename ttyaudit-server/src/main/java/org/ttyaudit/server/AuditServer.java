@@ -1,8 +1,10 @@
 package org.ttyaudit.server;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.core.ledger.Ed25519Keys;
+import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
 import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.policy.CapturePolicies;
@@ -21,6 +23,9 @@ import org.ttyaudit.server.auth.SecretTokens;
 import org.ttyaudit.server.auth.SshKeyService;
 import org.ttyaudit.server.auth.WebSessions;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.ContactSharing;
+import org.ttyaudit.server.cluster.Coordination;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.blob.BlobSettings;
 import org.ttyaudit.server.forwarding.Forwarding;
 import org.ttyaudit.server.forwarding.ForwardingSettings;
@@ -29,6 +34,7 @@ import org.ttyaudit.server.index.OutputTextIndexer;
 import org.ttyaudit.server.ingest.BatchParser;
 import org.ttyaudit.server.ingest.IngestMetrics;
 import org.ttyaudit.server.ingest.IngestService;
+import org.ttyaudit.server.ingest.RecorderContact;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.ledger.LedgerProofs;
 import org.ttyaudit.server.ledger.TreeHeadPublisher;
@@ -53,6 +59,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite store; directory or S3
@@ -89,6 +97,9 @@ public final class AuditServer implements AutoCloseable {
     private final NotificationDispatcher notifications;
     private final Retention retention;
     private final Forwarding forwarding;
+    private final Leadership leadership;
+    /** Null for an instance alone with its store. */
+    private final ContactSharing contactSharing;
 
     private AuditServer(ServerConfig config, PrintStream out) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -115,9 +126,18 @@ public final class AuditServer implements AutoCloseable {
                 clock);
         Ledger ledger = new Ledger();
         AuditLog audit = new AuditLog(store, ledger, clock);
-        heads = new TreeHeadPublisher(store, TreeHeadSigner.of(ledgerKey(config.dataDir())), clock);
+        Coordination coordination = store.coordination();
+        Leadership leadership = coordination.leadership();
+        heads = new TreeHeadPublisher(store, TreeHeadSigner.of(ledgerKey(config.dataDir())), clock, coordination);
+        try {
+            heads.checkKey();   // several instances: one key signs the shared ledger
+        } catch (IllegalStateException e) {
+            blobs.close();
+            store.close();
+            throw new ConfigException(config.dataDir().resolve(LEDGER_KEY).toString(), 0, e.getMessage());
+        }
         IngestMetrics ingestMetrics = new IngestMetrics(metrics);
-        outputIndexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), OUTPUT_INDEX_POLL).start();
+        outputIndexer = new OutputTextIndexer(store, blobs, new ChunkIndexer(), OUTPUT_INDEX_POLL).start(leadership);
         // how far the background indexer is (compare with ttyaudit_ingest_chunks_total for its lag)
         CounterWithCallback.builder().name("ttyaudit_output_index_chunks_total")
                 .help("Committed chunks whose output text the background indexer has indexed since the start")
@@ -125,15 +145,15 @@ public final class AuditServer implements AutoCloseable {
         CounterWithCallback.builder().name("ttyaudit_output_index_chars_total")
                 .help("Characters of output text the background indexer has indexed since the start")
                 .callback(c -> c.call(outputIndexer.indexedChars())).register(metrics);
-        live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics);
-        notifications = new NotificationDispatcher(store.notifications(), targets, metrics, clock).start();
-        forwarding = new Forwarding(forwarders, store, blobs, metrics, clock).start();
+        live = new LiveHub(store, blobs, LiveHub.Limits.defaults(), metrics, coordination);
+        notifications = new NotificationDispatcher(store.notifications(), targets, metrics, clock).start(leadership);
+        forwarding = new Forwarding(forwarders, store, blobs, metrics, clock).start(leadership);
         heads.addListener(head -> forwarding.wake());
         ruleRunner = new RuleRunner(store, blobs, rules, new AlertWriter(ledger, clock, this::publicUrl),
                 alertMetrics, clock, raised -> {
                     notifications.wake();
                     forwarding.wake();
-                }).start();
+                }).start(leadership);
         ingest = new IngestService(store, blobs, ledger, new BatchParser(new ChunkIndexer()), clock,
                 ingestMetrics, outputIndexer::committed, batches -> {
                     ruleRunner.wake();
@@ -141,7 +161,25 @@ public final class AuditServer implements AutoCloseable {
                     live.committed(batches);
                 });
 
-        retention = new Retention(retentionSettings, store, blobs, ledger, audit, clock).start();
+        RecorderContact contact = new RecorderContact(clock);
+        contactSharing = coordination.shared() ? new ContactSharing(contact, coordination).start() : null;
+        retention = new Retention(retentionSettings, store, blobs, ledger, audit, clock).start(leadership);
+        coordination.listen(new Coordination.Listener() {
+            @Override
+            public void committedElsewhere(Set<UUID> sessions) {
+                wakeLeaderWork();   // another instance ingested: the leader's workers take it up now
+            }
+
+            @Override
+            public void reconnected() {
+                wakeLeaderWork();
+            }
+        });
+        GaugeWithCallback.builder().name("ttyaudit_cluster_leader")
+                .help("1 while this instance leads the fleet (signs tree heads, runs the background work), else 0")
+                .callback(g -> g.call(leadership.leading() ? 1 : 0)).register(metrics);
+        this.leadership = leadership;
+        coordination.start();
         new RetentionMetrics(metrics, store, retention.pruner(), clock);
 
         host = config.listen().getHostString();
@@ -151,7 +189,7 @@ public final class AuditServer implements AutoCloseable {
                 secret -> resolve(secret, accounts, webSessions), store, blobs, accounts, webSessions, audit,
                 ingest, ingestMetrics, new LedgerProofs(store.ledger()), heads, metrics,
                 this::publicUrl, config.tlsCert() == null ? certificate.fingerprint() : null, config.webRoot(), live,
-                rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention,
+                contact, rules, capturePolicies, gatewayPolicy, new SshKeyService(store.accounts(), clock), retention,
                 forwarding);
         api.start();
         heads.start(config.headInterval());
@@ -189,6 +227,14 @@ public final class AuditServer implements AutoCloseable {
     /** How people and hosts reach this server: the configured public URL, else the listen address. */
     public String publicUrl() {
         return publicUrl != null ? publicUrl : url();
+    }
+
+    /**
+     * Whether this instance leads the instances sharing its store (always, with the embedded store): the leader
+     * signs tree heads and runs rules, output indexing, forwarding, notifications and retention.
+     */
+    public boolean leading() {
+        return leadership.leading();
     }
 
     public String fingerprint() {
@@ -258,6 +304,9 @@ public final class AuditServer implements AutoCloseable {
     /** Stops taking requests, commits what is queued, signs a last tree head, and closes the stores. */
     @Override
     public void close() {
+        if (contactSharing != null) {
+            contactSharing.close();
+        }
         live.close();
         api.close();
         ingest.close();
@@ -267,9 +316,15 @@ public final class AuditServer implements AutoCloseable {
         outputIndexer.close();
         retention.close();
         heads.close();
-        heads.signNow();
+        heads.signIfLeading();
         blobs.close();
         store.close();
+    }
+
+    private void wakeLeaderWork() {
+        ruleRunner.wake();
+        forwarding.wake();
+        outputIndexer.wake();
     }
 
     private static Optional<Principal> resolve(String secret, AccountService accounts, WebSessions webSessions) {

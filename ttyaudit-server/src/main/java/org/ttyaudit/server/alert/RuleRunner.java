@@ -10,6 +10,7 @@ import org.ttyaudit.core.rules.SessionRules;
 import org.ttyaudit.server.background.CommittedChunk;
 import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.store.AlertRecord;
 import org.ttyaudit.server.store.ChunkBacklog;
 import org.ttyaudit.server.store.ChunkRecord;
@@ -84,7 +85,12 @@ public final class RuleRunner implements AutoCloseable {
     }
 
     public RuleRunner start() {
-        worker.start();
+        return start(Leadership.ALONE);
+    }
+
+    /** Starts the thread; it works only while this instance leads the fleet. */
+    public RuleRunner start(Leadership leadership) {
+        worker.start(leadership);
         return this;
     }
 

@@ -36,11 +36,11 @@ public final class Api {
                                    IngestService ingest, IngestMetrics ingestMetrics, LedgerProofs proofs,
                                    TreeHeadPublisher heads, PrometheusRegistry metrics,
                                    java.util.function.Supplier<String> publicUrl,
-                                   String fingerprint, String webRoot, LiveHub live, RuleBook rules,
+                                   String fingerprint, String webRoot, LiveHub live, RecorderContact contact,
+                                   RuleBook rules,
                                    CapturePolicies capturePolicies, GatewayPolicy gatewayPolicy,
                                    SshKeyService sshKeys, Retention retention,
                                    Forwarding forwarding) {
-        RecorderContact contact = new RecorderContact(java.time.Clock.systemUTC());
         List<Routes> groups = List.of(
                 new AccountRoutes(accounts, webSessions, audit, publicUrl, fingerprint),
                 new IngestRoutes(ingest, ingestMetrics, live, contact),

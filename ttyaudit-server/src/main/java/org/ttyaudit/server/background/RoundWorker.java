@@ -2,6 +2,7 @@ package org.ttyaudit.server.background;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ttyaudit.server.cluster.Leadership;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -24,6 +25,7 @@ public final class RoundWorker implements AutoCloseable {
     private final Duration idlePoll;
     private final Thread thread;
     private final Object signal = new Object();
+    private volatile Leadership leadership = Leadership.ALONE;
     private boolean wakeRequested;
     private long rounds;
     private volatile boolean closing;
@@ -42,6 +44,16 @@ public final class RoundWorker implements AutoCloseable {
     }
 
     public void start() {
+        start(Leadership.ALONE);
+    }
+
+    /**
+     * Starts the thread for work that one instance of the fleet does for all: rounds run only while this
+     * instance {@link Leadership#leading() leads}, and the worker looks at once when it becomes the leader.
+     */
+    public void start(Leadership leadership) {
+        this.leadership = leadership;
+        leadership.whenGained(this::wake);
         thread.start();
     }
 
@@ -99,7 +111,7 @@ public final class RoundWorker implements AutoCloseable {
         while (!closing) {
             int done;
             try {
-                done = round.getAsInt();
+                done = leadership.leading() ? round.getAsInt() : 0;
             } catch (RuntimeException e) {
                 // the store is closing or failed: say so, and try again after the idle poll
                 log.warn("{} failed, trying again shortly: {}", what, e.toString());

@@ -3,6 +3,7 @@ package org.ttyaudit.server.forwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ttyaudit.server.background.RoundWorker;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.notify.RetryPolicy;
 import org.ttyaudit.server.store.ForwardCursor;
 import org.ttyaudit.server.store.ForwardingStore;
@@ -71,10 +72,11 @@ final class ForwarderWorker implements AutoCloseable {
      *
      * @param ledgerSize   the ledger's size now, where a {@code start: latest} cursor starts
      * @param latestHead   the tree size of the latest signed head now (−1: none)
+     * @param leadership   it forwards only while this instance leads the fleet
      */
-    void start(long ledgerSize, long latestHead) {
+    void start(long ledgerSize, long latestHead, Leadership leadership) {
         load(ledgerSize, latestHead);
-        worker.start();
+        worker.start(leadership);
     }
 
     /** Loads the cursor, creating it where the settings say a new one starts (without starting the thread). */

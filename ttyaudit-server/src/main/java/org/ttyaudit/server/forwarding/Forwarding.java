@@ -2,6 +2,7 @@ package org.ttyaudit.server.forwarding;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.store.RejectedDocument;
 import org.ttyaudit.server.store.SignedHeadRecord;
 import org.ttyaudit.server.store.Store;
@@ -43,9 +44,14 @@ public final class Forwarding implements AutoCloseable {
 
     /** Loads (or creates) each forwarder's cursor and starts its thread. */
     public Forwarding start() {
+        return start(Leadership.ALONE);
+    }
+
+    /** As {@link #start()}; the forwarders work only while this instance leads the fleet. */
+    public Forwarding start(Leadership leadership) {
         long size = store.ledger().size();
         long head = store.ledger().latestSignedHead().map(SignedHeadRecord::treeSize).orElse(-1L);
-        workers.forEach(w -> w.start(size, head));
+        workers.forEach(w -> w.start(size, head, leadership));
         return this;
     }
 

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.ttyaudit.server.background.CommittedChunk;
 import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.store.ChunkRecord;
 import org.ttyaudit.server.store.OutputText;
 import org.ttyaudit.server.store.Store;
@@ -82,7 +83,12 @@ public final class OutputTextIndexer implements AutoCloseable {
 
     /** Starts the thread, which first takes up the backlog the store holds (from before a crash, say). */
     public OutputTextIndexer start() {
-        worker.start();
+        return start(Leadership.ALONE);
+    }
+
+    /** Starts the thread; it works only while this instance leads the fleet. */
+    public OutputTextIndexer start(Leadership leadership) {
+        worker.start(leadership);
         return this;
     }
 

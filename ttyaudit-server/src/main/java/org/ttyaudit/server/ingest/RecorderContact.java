@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +40,10 @@ public final class RecorderContact {
 
     private final Clock clock;
     private final Map<UUID, Instant> lastHeard = new ConcurrentHashMap<>();
+    /** Sessions whose recorder this instance heard since {@link #drainHeardHere()} last ran. */
+    private final Set<UUID> heardHere = ConcurrentHashMap.newKeySet();
+    /** Whether other instances are told ({@link #drainHeardHere()} runs); else nothing is kept for them. */
+    private volatile boolean shared;
 
     public RecorderContact(Clock clock) {
         this.clock = clock;
@@ -50,11 +55,37 @@ public final class RecorderContact {
             lastHeard.remove(sessionId);
             return;
         }
+        if (shared) {
+            heardHere.add(sessionId);
+        }
+        heardElsewhere(sessionId);
+    }
+
+    /**
+     * Another server instance heard the session's recorder (several instances share the store): it counts as
+     * heard here too, so every instance shows a session as live while any of them hears its recorder.
+     */
+    public void heardElsewhere(UUID sessionId) {
         Instant now = clock.instant();
         lastHeard.put(sessionId, now);
         if (lastHeard.size() > PRUNE_ABOVE) {
             lastHeard.values().removeIf(t -> t.isBefore(now.minus(SILENCE)));
         }
+    }
+
+    /** From now on, keeps the sessions heard here for {@link #drainHeardHere()}, which must then run regularly. */
+    public void shareWithOtherInstances() {
+        shared = true;
+    }
+
+    /** The sessions whose recorder this instance heard since the last call (to tell the other instances). */
+    public Set<UUID> drainHeardHere() {
+        Set<UUID> out = new java.util.HashSet<>();
+        for (java.util.Iterator<UUID> it = heardHere.iterator(); it.hasNext(); ) {
+            out.add(it.next());
+            it.remove();
+        }
+        return out;
     }
 
     public State state(SessionRecord s) {

@@ -6,6 +6,7 @@ import org.ttyaudit.core.ledger.MerkleTree;
 import org.ttyaudit.core.ledger.SignedTreeHead;
 import org.ttyaudit.core.ledger.TreeHead;
 import org.ttyaudit.core.ledger.TreeHeadSigner;
+import org.ttyaudit.server.cluster.Coordination;
 import org.ttyaudit.server.store.SignedHeadRecord;
 import org.ttyaudit.server.store.Store;
 
@@ -24,6 +25,11 @@ import java.util.function.Consumer;
  * so that a copy lives outside the server) get every new head. A signed head commits the server to everything
  * in the tree up to its size: later tampering with any record then contradicts a signature.
  *
+ * <p><b>One signer:</b> of several instances sharing a store, only the {@link org.ttyaudit.server.cluster.Leadership leader} signs. A
+ * follower that needs a head covering the ledger as it is now ({@link #signNow()}, for a proof) asks the leader
+ * through the {@link Coordination} and waits for the head to be stored. Every instance must hold the same key:
+ * an instance whose key differs from the one that signed the latest head refuses to sign ({@link #checkKey}).
+ *
  * <p>Thread-safe. Signing runs on its own scheduler thread; {@link #signNow()} may also be called directly.
  */
 public final class TreeHeadPublisher implements AutoCloseable {
@@ -35,11 +41,17 @@ public final class TreeHeadPublisher implements AutoCloseable {
     private final Clock clock;
     private final List<Consumer<SignedTreeHead>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
+    private final Coordination coordination;
 
     public TreeHeadPublisher(Store store, TreeHeadSigner signer, Clock clock) {
+        this(store, signer, clock, Coordination.single());
+    }
+
+    public TreeHeadPublisher(Store store, TreeHeadSigner signer, Clock clock, Coordination coordination) {
         this.store = store;
         this.signer = signer;
         this.clock = clock;
+        this.coordination = coordination;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ttyaudit-tree-head-signer");
             t.setDaemon(true);
@@ -48,13 +60,43 @@ public final class TreeHeadPublisher implements AutoCloseable {
     }
 
     public void start(Duration interval) {
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                signNow();
-            } catch (RuntimeException e) {
-                log.error("could not sign the ledger's tree head: {}", e.toString());
+        coordination.listen(new Coordination.Listener() {
+            @Override
+            public void signingRequested() {
+                scheduler.execute(TreeHeadPublisher.this::signIfLeading);
             }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        });
+        scheduler.scheduleWithFixedDelay(this::signIfLeading, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Signs (as {@link #signNow()}) when this instance leads; a follower does nothing. Logs a failure. */
+    public void signIfLeading() {
+        if (!coordination.leadership().leading()) {
+            return;
+        }
+        try {
+            signHere();
+        } catch (RuntimeException e) {
+            log.error("could not sign the ledger's tree head: {}", e.toString());
+        }
+    }
+
+    /**
+     * Checks that this instance may sign the shared ledger: the latest signed head, if any, was signed with the
+     * same key. Nothing to check for a store that one instance has to itself.
+     *
+     * @throws IllegalStateException naming both keys when they differ
+     */
+    public void checkKey() {
+        if (!coordination.shared()) {
+            return;
+        }
+        Optional<SignedHeadRecord> latest = store.ledger().latestSignedHead();
+        if (latest.isPresent() && !latest.get().keyId().equals(signer.keyId())) {
+            throw new IllegalStateException("the shared ledger is signed with key " + latest.get().keyId()
+                    + " but this instance's ledger key is " + signer.keyId() + ": every instance needs the same "
+                    + "keys/ledger.key (copy it from the first instance; docs/DEPLOY.md, \"Several instances\")");
+        }
     }
 
     public void addListener(Consumer<SignedTreeHead> listener) {
@@ -67,9 +109,49 @@ public final class TreeHeadPublisher implements AutoCloseable {
 
     /**
      * Signs the current tree head unless the latest signed head already covers the current size; returns the
-     * latest signed head either way (empty only when the ledger is empty and nothing was ever signed).
+     * latest signed head either way (empty only when the ledger is empty and nothing was ever signed). On a
+     * follower, asks the leader to sign and waits for it up to {@link #LEADER_WAIT}; when no leader signs in
+     * time (none is up), returns the latest signed head, which may not cover the newest leaves.
      */
-    public synchronized Optional<SignedTreeHead> signNow() {
+    public Optional<SignedTreeHead> signNow() {
+        return coordination.leadership().leading() ? signHere() : signedByLeader();
+    }
+
+    /** How long a follower waits for the leader to sign a head it asked for. */
+    static final Duration LEADER_WAIT = Duration.ofSeconds(5);
+
+    private Optional<SignedTreeHead> signedByLeader() {
+        long size = store.ledger().size();
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        boolean asked = false;
+        while (true) {
+            Optional<SignedHeadRecord> latest = store.ledger().latestSignedHead();
+            if (latest.isPresent() && latest.get().treeSize() >= size) {
+                return latest.map(TreeHeadPublisher::toSigned);
+            }
+            if (coordination.leadership().leading()) {
+                return signHere();   // became the leader meanwhile
+            }
+            if (System.nanoTime() - deadline > 0) {
+                log.warn("no leader signed a tree head of size {} within {} s; serving the latest signed head", size,
+                        LEADER_WAIT.toSeconds());
+                return latest.map(TreeHeadPublisher::toSigned);
+            }
+            if (!asked) {
+                coordination.requestSigning();
+                asked = true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return latest.map(TreeHeadPublisher::toSigned);
+            }
+        }
+    }
+
+    private synchronized Optional<SignedTreeHead> signHere() {
+        checkKey();
         long size = store.ledger().size();
         Optional<SignedHeadRecord> latest = store.ledger().latestSignedHead();
         if (latest.isPresent() && latest.get().treeSize() == size) {

@@ -4,16 +4,21 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.Coordination;
 import org.ttyaudit.server.ingest.CommitListener;
 import org.ttyaudit.server.ingest.ReceivedBatch;
 import org.ttyaudit.server.store.Store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,12 +31,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * point, docs/INGEST.md) to seal chunks within {@link #WATCHED_FLUSH_MILLIS} instead of the default second, so
  * that the view follows the keystrokes within a second.
  *
+ * <p><b>Several instances</b> ({@link Coordination}): a session may be ingested by one instance and watched on
+ * another. An instance that hears another committed to a watched session has its viewers read the new chunks
+ * from the store ({@link Update#FROM_STORE}); an instance with viewers tells the others so every
+ * {@link #ANNOUNCE_EVERY} (and at once when a view opens), so the instance ingesting the session asks its
+ * recorder for the short flush bound too. A watch heard from elsewhere counts for {@link #REMOTE_WATCH_TTL}.
+ *
  * <p>Thread-safe. Viewers are at most {@link Limits#maxViewers()}; each holds one thread and at most
  * {@link Limits#maxQueuedBytes()} of queued chunks (shared with ingest, not copied).
  */
 public final class LiveHub implements CommitListener, AutoCloseable {
     /** The chunk latency bound asked of a recorder whose session is watched. */
     public static final int WATCHED_FLUSH_MILLIS = 200;
+    /** How often an instance with viewers tells the others which sessions they watch. */
+    static final Duration ANNOUNCE_EVERY = Duration.ofSeconds(5);
+    /** How long a watch heard from another instance counts without being repeated. */
+    static final Duration REMOTE_WATCH_TTL = ANNOUNCE_EVERY.multipliedBy(3);
 
     /**
      * Bounds per viewer and in all.
@@ -60,11 +75,33 @@ public final class LiveHub implements CommitListener, AutoCloseable {
     private final ConcurrentHashMap<UUID, Set<LiveViewer>> bySession = new ConcurrentHashMap<>();
     private final AtomicInteger viewers = new AtomicInteger();
     private final Counter dropped;
+    private final Coordination coordination;
+    /** Sessions that other instances' viewers watch, to when that expires ({@link System#nanoTime()}). */
+    private final ConcurrentHashMap<UUID, Long> watchedElsewhere = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService announcer;
 
     public LiveHub(Store store, BlobStore blobs, Limits limits, PrometheusRegistry metrics) {
+        this(store, blobs, limits, metrics, Coordination.single());
+    }
+
+    public LiveHub(Store store, BlobStore blobs, Limits limits, PrometheusRegistry metrics,
+                   Coordination coordination) {
         this.store = store;
         this.blobs = blobs;
         this.limits = limits;
+        this.coordination = coordination;
+        if (coordination.shared()) {
+            coordination.listen(new FleetListener());
+            announcer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ttyaudit-live-announcer");
+                t.setDaemon(true);
+                return t;
+            });
+            announcer.scheduleWithFixedDelay(this::announceWatched, ANNOUNCE_EVERY.toMillis(),
+                    ANNOUNCE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            announcer = null;
+        }
         GaugeWithCallback.builder().name("ttyaudit_live_viewers").help("Live views open now")
                 .callback(g -> g.call(viewers.get())).register(metrics);
         dropped = Counter.builder().name("ttyaudit_live_viewers_dropped_total")
@@ -87,6 +124,9 @@ public final class LiveHub implements CommitListener, AutoCloseable {
             return s;
         });
         v.start();   // after registering: see LiveViewer on replay and live updates meeting
+        if (coordination.shared()) {
+            coordination.announceWatched(Set.of(sessionId));
+        }
         return Optional.of(v);
     }
 
@@ -98,7 +138,20 @@ public final class LiveHub implements CommitListener, AutoCloseable {
     /** The chunk latency bound to ask of the session's recorder: set while it is watched, else empty. */
     public OptionalInt flushWithinMillis(UUID sessionId) {
         Set<LiveViewer> set = bySession.get(sessionId);
-        return set == null || set.isEmpty() ? OptionalInt.empty() : OptionalInt.of(WATCHED_FLUSH_MILLIS);
+        boolean watched = set != null && !set.isEmpty() || watchedElsewhereNow(sessionId);
+        return watched ? OptionalInt.of(WATCHED_FLUSH_MILLIS) : OptionalInt.empty();
+    }
+
+    private boolean watchedElsewhereNow(UUID sessionId) {
+        Long until = watchedElsewhere.get(sessionId);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until > 0) {
+            watchedElsewhere.remove(sessionId, until);
+            return false;
+        }
+        return true;
     }
 
     /** Live views open now. */
@@ -120,9 +173,49 @@ public final class LiveHub implements CommitListener, AutoCloseable {
         }
     }
 
+    /** Tells the other instances which sessions this one's viewers watch (repeated while they do). */
+    private void announceWatched() {
+        Set<UUID> watched = Set.copyOf(bySession.keySet());
+        if (!watched.isEmpty()) {
+            coordination.announceWatched(watched);
+        }
+    }
+
+    /** Has the viewers of {@code sessions} read what is new from the store. */
+    private void refreshFromStore(Set<UUID> sessions) {
+        for (UUID id : sessions) {
+            Set<LiveViewer> set = bySession.get(id);
+            if (set != null) {
+                set.forEach(v -> v.offer(Update.FROM_STORE));
+            }
+        }
+    }
+
+    /** What this hub hears from the other instances. */
+    private final class FleetListener implements Coordination.Listener {
+        @Override
+        public void committedElsewhere(Set<UUID> sessions) {
+            refreshFromStore(sessions);
+        }
+
+        @Override
+        public void watchedElsewhere(Set<UUID> sessions) {
+            long until = System.nanoTime() + REMOTE_WATCH_TTL.toNanos();
+            sessions.forEach(id -> watchedElsewhere.put(id, until));
+        }
+
+        @Override
+        public void reconnected() {
+            refreshFromStore(Set.copyOf(bySession.keySet()));   // what the break hid
+        }
+    }
+
     /** Tells every viewer that the server stops (close code 1001). */
     @Override
     public void close() {
+        if (announcer != null) {
+            announcer.shutdownNow();
+        }
         bySession.values().forEach(set -> set.forEach(LiveViewer::shutDown));
     }
 

@@ -41,6 +41,8 @@ public final class LiveViewer {
     private static final Logger log = LoggerFactory.getLogger(LiveViewer.class);
     /** How long a quiet session's socket goes without a frame before the viewer pings. */
     private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** Stored chunks read at a time (replay, and updates another instance committed). */
+    private static final int STORED_PAGE = 256;
 
     private final UUID sessionId;
     private final ViewerSocket socket;
@@ -79,6 +81,9 @@ public final class LiveViewer {
         try {
             if (stopped || behind) {
                 return;
+            }
+            if (update.fromStore() && Update.FROM_STORE.equals(queue.peekLast())) {
+                return;   // one read of the store will take in both
             }
             if (queue.size() + 1 > limits.maxQueuedUpdates() || queuedBytes + update.bytes() > limits.maxQueuedBytes()) {
                 behind = true;
@@ -145,11 +150,7 @@ public final class LiveViewer {
         CastFrames frames = new CastFrames();
         send(frames.header(s.header()));
         // Replay what is stored, so a viewer joining mid-session sees the screen as it is.
-        List<ChunkRecord> stored = hub.store().sessions().chunks(sessionId);
-        for (Event e : new StoredEvents(stored, hub.blobs())) {
-            sendAll(frames.event(e));
-        }
-        long lastSeq = stored.isEmpty() ? -1 : stored.get(stored.size() - 1).seq();
+        long lastSeq = sendStored(frames, -1);
         if (s.ended()) {
             end(frames);
         }
@@ -157,6 +158,13 @@ public final class LiveViewer {
             Update u = take();
             if (u == null) {
                 socket.ping();   // a quiet session: keep the connection open (proxies, idle timeouts)
+                continue;
+            }
+            if (u.fromStore()) {
+                lastSeq = sendStored(frames, lastSeq);
+                if (hub.store().sessions().get(sessionId).map(SessionRecord::ended).orElse(true)) {
+                    end(frames);
+                }
                 continue;
             }
             for (Chunk c : u.chunks()) {
@@ -170,6 +178,23 @@ public final class LiveViewer {
             }
             if (u.ends()) {
                 end(frames);
+            }
+        }
+    }
+
+    /** Sends the stored chunks after {@code afterSeq}, a page at a time; returns the last seq sent. */
+    private long sendStored(CastFrames frames, long afterSeq) throws Stop {
+        long lastSeq = afterSeq;
+        while (true) {
+            List<ChunkRecord> page = hub.store().sessions().chunks(sessionId, lastSeq + 1, STORED_PAGE);
+            for (Event e : new StoredEvents(page, hub.blobs())) {
+                sendAll(frames.event(e));
+            }
+            if (!page.isEmpty()) {
+                lastSeq = page.get(page.size() - 1).seq();
+            }
+            if (page.size() < STORED_PAGE) {
+                return lastSeq;
             }
         }
     }

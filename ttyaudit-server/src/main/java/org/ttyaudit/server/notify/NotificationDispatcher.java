@@ -3,6 +3,7 @@ package org.ttyaudit.server.notify;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.store.NotificationOutbox;
 
 import java.time.Clock;
@@ -74,7 +75,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
 
     /** Starts one delivery thread per target; they first take up what the outbox holds from before. */
-    public synchronized NotificationDispatcher start() {
+    public NotificationDispatcher start() {
+        return start(Leadership.ALONE);
+    }
+
+    /** As {@link #start()}; the targets are delivered to only while this instance leads the fleet. */
+    public synchronized NotificationDispatcher start(Leadership leadership) {
         if (started) {
             throw new IllegalStateException("the dispatcher is already started");
         }
@@ -90,6 +96,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             log.warn("cannot list the outbox's targets: {}", e.toString());
         }
         workers.forEach((name, worker) -> {
+            worker.leadBy(leadership);
             Thread t = new Thread(worker, "ttyaudit-notify-" + name);
             t.setDaemon(true);
             threads.add(t);

@@ -2,6 +2,7 @@ package org.ttyaudit.server.notify;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.store.NotificationOutbox;
 import org.ttyaudit.server.store.OutboxEntry;
 
@@ -37,6 +38,7 @@ final class TargetWorker implements Runnable {
     private final Object signal = new Object();
     private boolean wakeRequested;
     private volatile boolean stopping;
+    private volatile Leadership leadership = Leadership.ALONE;
 
     TargetWorker(String target, Notifier notifier, NotificationOutbox outbox, RetryPolicy retry,
                  NotifyMetrics metrics, Clock clock, DoubleSupplier random, Duration idlePoll) {
@@ -48,6 +50,12 @@ final class TargetWorker implements Runnable {
         this.clock = clock;
         this.random = random;
         this.idlePoll = idlePoll;
+    }
+
+    /** Delivers only while this instance leads the fleet (set before the thread starts). */
+    void leadBy(Leadership leadership) {
+        this.leadership = leadership;
+        leadership.whenGained(this::wake);
     }
 
     /** Look at the outbox now: something was queued. Never blocks. */
@@ -70,7 +78,7 @@ final class TargetWorker implements Runnable {
         while (!stopping) {
             Duration wait;
             try {
-                wait = deliverDue();
+                wait = leadership.leading() ? deliverDue() : idlePoll;
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package org.ttyaudit.server.retention;
 import org.ttyaudit.server.audit.AuditLog;
 import org.ttyaudit.server.background.RoundWorker;
 import org.ttyaudit.server.blob.BlobStore;
+import org.ttyaudit.server.cluster.Leadership;
 import org.ttyaudit.server.ledger.Ledger;
 import org.ttyaudit.server.store.Store;
 
@@ -29,7 +30,12 @@ public final class Retention implements AutoCloseable {
     }
 
     public Retention start() {
-        worker.start();
+        return start(Leadership.ALONE);
+    }
+
+    /** Starts the pruning thread; it prunes only while this instance leads the fleet. */
+    public Retention start(Leadership leadership) {
+        worker.start(leadership);
         return this;
     }
 

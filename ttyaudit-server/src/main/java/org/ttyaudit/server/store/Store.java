@@ -1,5 +1,7 @@
 package org.ttyaudit.server.store;
 
+import org.ttyaudit.server.cluster.Coordination;
+
 /**
  * The server's database, split by job: one way to write ({@link #write}), and separate read interfaces for
  * sessions, the ledger, the audit log, accounts and the notification outbox. Implementations: SQLite (embedded,
@@ -40,6 +42,14 @@ public interface Store extends AutoCloseable {
 
     /** Forwarders' cursors and the reads of the forwarding feed. */
     ForwardingStore forwarding();
+
+    /**
+     * How the server instances sharing this store coordinate (leadership, messages); for a store that one
+     * instance has to itself, {@link Coordination#single()}. Closed with the store.
+     */
+    default Coordination coordination() {
+        return Coordination.single();
+    }
 
     @Override
     void close();

@@ -23,6 +23,7 @@ import org.ttyaudit.server.store.Store;
  */
 public final class JdbcQueries {
     private final SqlWriter writer;
+    private final SqlDialect dialect;
     private final SessionQueries sessions;
     private final LedgerReader ledger;
     private final AuditQueries audit;
@@ -34,6 +35,7 @@ public final class JdbcQueries {
 
     public JdbcQueries(SqlWriter writer, SqlReaders readers, SessionSearch search, SqlDialect dialect) {
         this.writer = writer;
+        this.dialect = dialect;
         this.sessions = new JdbcSessionQueries(readers, search);
         this.ledger = new JdbcLedgerReader(readers);
         this.audit = new JdbcAuditQueries(readers);
@@ -49,7 +51,11 @@ public final class JdbcQueries {
         return writer.transaction("a write transaction", c -> {
             JdbcWriteTransaction tx = new JdbcWriteTransaction(c);
             try {
-                return work.run(tx);
+                T result = work.run(tx);
+                if (!tx.changedSessions().isEmpty()) {
+                    dialect.announceChanged(c, tx.changedSessions());
+                }
+                return result;
             } finally {
                 tx.close();
             }

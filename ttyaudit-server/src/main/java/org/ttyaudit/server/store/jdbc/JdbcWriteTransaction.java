@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,8 @@ import java.util.UUID;
  */
 final class JdbcWriteTransaction implements WriteTransaction {
     private final SqlConnection c;
+    /** Sessions whose content this transaction changed, for {@link SqlDialect#announceChanged}. */
+    private final Set<UUID> changed = new LinkedHashSet<>();
     private boolean open = true;
 
     JdbcWriteTransaction(SqlConnection connection) {
@@ -49,6 +52,11 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     void close() {
         open = false;
+    }
+
+    /** The sessions whose content (session row, chunks, end, termination request) this transaction changed. */
+    Set<UUID> changedSessions() {
+        return changed;
     }
 
     @Override
@@ -63,6 +71,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void insertSession(NewSession s) {
+        changed.add(s.header().sessionId().uuid());
         SessionHeader h = s.header();
         String id = h.sessionId().toString();
         run("storing session " + id, () -> {
@@ -89,6 +98,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void insertChunk(ChunkRecord chunk, Instant receivedAt) {
+        changed.add(chunk.sessionId());
         Objects.requireNonNull(receivedAt, "receivedAt");
         String id = chunk.sessionId().toString();
         run("storing chunk " + chunk.seq() + " of session " + id, () -> {
@@ -118,6 +128,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void endSession(SessionEndInfo end) {
+        changed.add(end.sessionId());
         String id = end.sessionId().toString();
         run("ending session " + id, () -> {
             SessionState state = existingSession(id);
@@ -262,6 +273,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void requestTermination(UUID sessionId, String reason) {
+        changed.add(sessionId);
         Objects.requireNonNull(reason, "reason");
         run("requesting termination of session " + sessionId, () -> {
             int rows = Sql.bind(c.prepare("UPDATE sessions SET terminate_reason = ? WHERE id = ?"), reason,

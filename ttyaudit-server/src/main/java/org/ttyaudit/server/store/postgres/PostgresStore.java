@@ -2,6 +2,7 @@ package org.ttyaudit.server.store.postgres;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ttyaudit.server.cluster.Coordination;
 import org.ttyaudit.server.store.AccountStore;
 import org.ttyaudit.server.store.AlertQueries;
 import org.ttyaudit.server.store.AuditQueries;
@@ -17,6 +18,7 @@ import org.ttyaudit.server.store.jdbc.JdbcQueries;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +38,18 @@ public final class PostgresStore implements Store {
     private final PostgresDatabase db;
     private final JdbcQueries queries;
     private final Clock clock;
+    private final PostgresCoordination coordination;
     private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
 
-    private PostgresStore(PostgresDatabase db, Clock clock) {
+    private PostgresStore(PostgresDatabase db, PostgresSettings settings, Clock clock) {
         this.db = db;
+        // names this process's messages to the other instances (random: two instances on one host differ)
+        String instanceId = UUID.randomUUID().toString().substring(0, 8);
         this.clock = clock;
         // the day of a start, as text, like SQLite's date(): UTC whatever the session's time zone
-        this.queries = new JdbcQueries(db, db, new PostgresSearch(db), column ->
-                "to_char(to_timestamp(" + column + " / 1000000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+        this.queries = new JdbcQueries(db, db, new PostgresSearch(db), new PostgresDialect(instanceId));
+        this.coordination = new PostgresCoordination(settings, db, instanceId);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ttyaudit-postgres-partitions");
             t.setDaemon(true);
@@ -67,7 +72,7 @@ public final class PostgresStore implements Store {
             db.close();
             throw e;
         }
-        PostgresStore store = new PostgresStore(db, clock);
+        PostgresStore store = new PostgresStore(db, settings, clock);
         store.maintenance.scheduleWithFixedDelay(store::maintainPartitions, MAINTENANCE_HOURS, MAINTENANCE_HOURS,
                 TimeUnit.HOURS);
         return store;
@@ -148,6 +153,15 @@ public final class PostgresStore implements Store {
         return queries.forwarding();
     }
 
+    /**
+     * The instances sharing this database: leadership and messages, over a connection of its own once
+     * {@link Coordination#start() started} (a tool that only reads or copies the store never starts it).
+     */
+    @Override
+    public Coordination coordination() {
+        return coordination;
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new StoreException("the store is closed");
@@ -158,6 +172,7 @@ public final class PostgresStore implements Store {
     @Override
     public void close() {
         closed = true;
+        coordination.close();
         maintenance.shutdownNow();
         db.close();
     }
