@@ -6,15 +6,20 @@
 #   cds  where the class-data-sharing archive of that jar lives (made on first use where that place is writable).
 #
 # JVM settings favour a quick start and a small footprint (the recorder sits in front of every keystroke):
-# serial GC, a small heap, C1 only, and an AppCDS archive of the classes a session loads. The server is a
-# long-running service instead: the default collector, both JIT compilers, a larger heap (and no archive).
+# serial GC, a small heap, C1 only, and an AppCDS archive of the classes a session loads. The server and the
+# gateway are long-running services instead: the default collector, both JIT compilers (the gateway's ciphers
+# and copies run several times faster once C2 has compiled them), a larger heap (and no archive).
 
 jvm="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -Xss512k -XX:+PerfDisableSharedMem -XX:CICompilerCount=1"
 
-if [ "${1:-}" = "server" ]; then
-  # shellcheck disable=SC2086
-  exec java -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_SERVER_JAVA_OPTS:-} -jar "$jar" "$@"
-fi
+case "${1:-}" in
+  server)
+    # shellcheck disable=SC2086
+    exec java -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_SERVER_JAVA_OPTS:-} -jar "$jar" "$@" ;;
+  gateway)
+    # shellcheck disable=SC2086
+    exec java -Xms32m -Xmx512m -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_GATEWAY_JAVA_OPTS:-} -jar "$jar" "$@" ;;
+esac
 
 if [ -z "${TTYAUDIT_NO_CDS:-}" ]; then
   # An archive made for another build of the jar cannot be used: drop it (where this user may) and make it again.
