@@ -339,12 +339,27 @@ function downloads(base) {
     link(`${base}/record`, 'record file (verifiable with ttyaudit verify)', ''));
 }
 
+/**
+ * Which enrolled host credential sent the session. A recorder reports its host itself; the credential it cannot
+ * choose, so a recorder session whose reported host is not its credential's name is marked (a renamed machine,
+ * or a host that claims to be another).
+ */
+function uploadedBy(s) {
+  if (!s.uploaded_by) return null;
+  const text = `host credential ${s.uploaded_by}`;
+  if (s.kind === 'recorder' && s.uploaded_by !== s.host) {
+    return h('span', {class: 'host-mismatch'}, `${text} — not the host its recorder reported (${s.host})`);
+  }
+  return text;
+}
+
 function metadata(s) {
   const row = (k, v) => [h('dt', {}, k), h('dd', {}, v ?? '—')];
   return h('dl', {class: 'meta'},
     row('Session id', h('code', {}, s.id)),
     row('User', `${s.user} (uid ${s.uid})`),
     row('Host', s.host),
+    row('Uploaded by', uploadedBy(s)),
     row('Client address', s.client_address),
     row('Terminal', `${s.tty ?? '—'} · ${s.term ?? '—'} · ${s.cols}×${s.rows}`),
     row('Command', s.command?.length ? h('code', {}, s.command.join(' ')) : null),

@@ -72,13 +72,15 @@ final class SessionRoutes implements Routes {
         } catch (StoreException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        Json.write(ctx, 200, Views.page(page.items().stream().map(s -> Views.session(s, contact)).toList(),
-                page.nextCursor()));
+        HostNames hosts = new HostNames(store.accounts());
+        Json.write(ctx, 200, Views.page(page.items().stream().map(s -> Views.session(s, contact,
+                hosts.nameOf(s.hostId()))).toList(), page.nextCursor()));
     }
 
     private void details(Context ctx) {
         Viewed v = view(ctx, Action.SESSION_VIEW, "session.view", Map.of());
-        Json.write(ctx, 200, Views.session(v.session, contact));
+        Json.write(ctx, 200, Views.session(v.session, contact,
+                new HostNames(store.accounts()).nameOf(v.session.hostId())));
     }
 
     private void commands(Context ctx) {

@@ -53,9 +53,10 @@ final class Views {
 
     /**
      * A session with its state and duration: {@code duration_ms} is until its end, or until now while it is live,
-     * or until the last chunk received when it is incomplete.
+     * or until the last chunk received when it is incomplete. {@code uploadedBy}: the enrolled name of the host
+     * credential that sent it ({@link HostNames}), which {@code host}, what its recorder reported, may differ from.
      */
-    static Map<String, Object> session(SessionRecord s, RecorderContact contact) {
+    static Map<String, Object> session(SessionRecord s, RecorderContact contact, String uploadedBy) {
         SessionHeader h = s.header();
         RecorderContact.State state = contact.state(s);
         Instant until = switch (state) {
@@ -69,6 +70,7 @@ final class Views {
         m.put("user", h.user());
         m.put("uid", h.uid());
         m.put("host", h.host());
+        m.put("uploaded_by", uploadedBy);
         m.put("tty", h.tty());
         m.put("client_address", h.clientAddress());
         m.put("term", h.term());

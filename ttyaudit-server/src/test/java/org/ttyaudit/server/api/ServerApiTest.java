@@ -102,6 +102,7 @@ class ServerApiTest {
         assertThat(session.get("state").asText()).isEqualTo("ended");
         assertThat(session.get("commands").asLong()).isEqualTo(2);
         assertThat(session.get("host").asText()).isEqualTo("web-1");
+        assertThat(session.get("uploaded_by").asText()).isEqualTo("web-1");
         assertThat(session.get("client_address").asText()).isEqualTo("10.0.0.9 5122 10.0.0.1 22");
         assertThat(session.get("started_at").asText()).isEqualTo("2026-11-25T10:00:00Z");
         assertThat(session.get("ended_at").asText()).isEqualTo("2026-11-25T10:05:00Z");
@@ -281,6 +282,22 @@ class ServerApiTest {
         }
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).startsWith("{\"error\":");
+    }
+
+    @Test
+    void aSessionNamesTheHostCredentialThatSentItWhicheverHostItsRecorderReported() throws Exception {
+        String admin = server.admin();
+        String web1 = server.host(admin, "web-1");
+        RecordedSession claimsAnotherHost = new RecordedSession("alice", "db-9");
+        server.ingest(web1, claimsAnotherHost.id(), concat(claimsAnotherHost.headerFrame(),
+                endFrame(claimsAnotherHost.end())));
+
+        JsonNode details = server.get("/api/v1/sessions/" + claimsAnotherHost.id(), admin).json();
+        assertThat(details.get("host").asText()).isEqualTo("db-9");
+        assertThat(details.get("uploaded_by").asText()).isEqualTo("web-1");
+        JsonNode listed = server.get("/api/v1/sessions", admin).json().get("items").get(0);
+        assertThat(listed.get("uploaded_by").asText()).isEqualTo("web-1");
+
     }
 
     private static void assertStatus(Response r, int status, String message) throws Exception {

@@ -323,6 +323,18 @@ class WebUiTest {
     }
 
     @Test
+    void aRecorderSessionSentWithAnotherHostsCredentialIsMarkedSo() throws Exception {
+        RecordedSession claims = new RecordedSession("alice", "db-7");
+        claims.command("id", "uid=1000(alice)", 0);
+        server.ingest(credentialFile, claims);
+        browser.login("admin", ServerProcess.ADMIN_PASSWORD, null);
+        browser.open("#/sessions/" + claims.id());
+        assertThat(browser.awaitText("dl.meta .host-mismatch", "web-host").getText())
+                .isEqualTo("host credential web-host — not the host its recorder reported (db-7)");
+        browser.logout();
+    }
+
+    @Test
     void aUserCannotOpenAnotherUsersSessionAnAuditorCanAndTheViewingIsAudited() throws Exception {
         server.user("mallory", "user", "one-time password of mallory");
         browser.login("mallory", "one-time password of mallory", "mallory's own password");
