@@ -7,6 +7,7 @@ import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.recorder.upload.CapturePolicyCache;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
+import org.ttyaudit.recorder.upload.ServerRotation;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,8 +50,10 @@ final class CapturePolicyLookup {
         if (upload != null) {
             CapturePolicyCache cache = new CapturePolicyCache(upload.credentialFile());
             try {
-                Optional<CapturePolicy> served = new IngestClient(upload.credential(), SERVER_WAIT, SERVER_WAIT)
-                        .capturePolicy(user, groups);
+                ServerRotation rotation = new ServerRotation(upload.credential().servers(),
+                        line -> warnings.println("ttyaudit: " + line));
+                Optional<CapturePolicy> served = new IngestClient(upload.credential(), SERVER_WAIT, SERVER_WAIT,
+                        rotation).capturePolicy(user, groups);
                 if (served.isPresent()) {
                     try {
                         cache.write(user, groups, served.get());
