@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Each switch is logged once through the given sink (the same switch again, while no request succeeded in
- * between, is not repeated). The lines name servers and the reason, never the credential.
+ * between, is not repeated: an outage of every server is a line per server, not a line per retry). The lines name servers and the reason, never the credential.
  *
  * <p>Thread-safe: requests of several threads share one rotation. A failure or success reported for a server
  * the rotation has already left (a request that was in flight when another one switched) changes nothing.
@@ -50,7 +52,8 @@ public final class ServerRotation {
     private Instant awayFromPreferredSince;
     /** While trying the preferred server again: the server the client stuck to before; else -1. */
     private int stuckTo = -1;
-    private String lastLogged;
+    /** The lines logged since the last answered request: an outage that goes round the list is told once. */
+    private final Set<String> logged = new HashSet<>();
 
     /** The default policy over {@code servers}, logging to standard error. */
     public ServerRotation(List<URI> servers) {
@@ -93,7 +96,7 @@ public final class ServerRotation {
             stuckTo = -1;
         }
         failedInPass.clear();
-        lastLogged = null;
+        logged.clear();
         if (i == 0) {
             awayFromPreferredSince = null;
         } else if (awayFromPreferredSince == null) {
@@ -153,8 +156,7 @@ public final class ServerRotation {
     }
 
     private void say(String line) {
-        if (!line.equals(lastLogged)) {
-            lastLogged = line;
+        if (logged.add(line)) {
             log.accept(line);
         }
     }
