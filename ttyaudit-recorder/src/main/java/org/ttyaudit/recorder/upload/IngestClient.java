@@ -100,9 +100,9 @@ public final class IngestClient {
         }
     }
 
-    /** The server the next request goes to. */
+    /** The server in use: the one that answered last (or the preferred one before any request). */
     public URI server() {
-        return rotation.current();
+        return rotation.inUse();
     }
 
     /** Every server of the credential, preferred first. */

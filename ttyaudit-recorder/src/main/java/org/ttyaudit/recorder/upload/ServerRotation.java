@@ -75,6 +75,11 @@ public final class ServerRotation {
         return servers;
     }
 
+    /** The server in use now (for messages; it does not start a retry of the preferred one). */
+    public synchronized URI inUse() {
+        return servers.get(current);
+    }
+
     /** The server for the next request: the current one, or the preferred one when it is time to try it again. */
     public synchronized URI current() {
         if (current != 0 && stuckTo < 0 && failedInPass.isEmpty() && awayFromPreferredSince != null
