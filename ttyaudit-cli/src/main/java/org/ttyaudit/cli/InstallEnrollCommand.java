@@ -67,7 +67,8 @@ final class InstallEnrollCommand implements Callable<Integer> {
             }
             List<URI> checked = enrollment.serverUrls();
             if (dryRun) {
-                return Step.Outcome.changed("enroll with " + EnrollCommand.Enrollment.describe(checked) + " and write the credential to " + file);
+                return Step.Outcome.changed("enroll with " + EnrollCommand.Enrollment.describe(checked)
+                        + " and write the credential to " + file);
             }
             Path dir = file.getParent();
             if (!Files.isDirectory(dir)) {
