@@ -154,9 +154,10 @@ class FailoverEndToEndTest {
         Path dataB = dataDirectory("b", settings);
         a = new ServerProcess(dataA).start();
         // the documented deployment: the second instance gets the first one's certificate and ledger key
-        copyTree(dataA.resolve(ServerCertificate.DIRECTORY), dataB.resolve(ServerCertificate.DIRECTORY));
-        copyTree(dataA.resolve(AuditServer.LEDGER_KEY).getParent(), dataB.resolve(AuditServer.LEDGER_KEY)
-                .getParent());
+        RecordFixture.copyTree(dataA.resolve(ServerCertificate.DIRECTORY),
+                dataB.resolve(ServerCertificate.DIRECTORY));
+        RecordFixture.copyTree(dataA.resolve(AuditServer.LEDGER_KEY).getParent(),
+                dataB.resolve(AuditServer.LEDGER_KEY).getParent());
         b = new ServerProcess(dataB).start();
         assertThat(b.fingerprint()).as("one certificate for the fleet").isEqualTo(a.fingerprint());
     }
@@ -271,18 +272,5 @@ class FailoverEndToEndTest {
         HttpClient client = PinnedTls.of(server.fingerprint()).configure(HttpClient.newBuilder()).build();
         return client.send(HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 }

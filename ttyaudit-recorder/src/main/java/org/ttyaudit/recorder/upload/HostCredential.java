@@ -14,8 +14,8 @@ import java.util.Objects;
  * What a host needs to ship sessions to its audit server, as stored in the host credential file
  * (docs/INGEST.md, "Enrollment").
  *
- * @param servers     the base URLs of the fleet's server instances, preferred first ({@code https://audit.example:8443};
- *                    {@code http} only to a loopback address, where nothing crosses the network); at least one,
+ * @param servers     the base URLs of the fleet's server instances, preferred first
+ *                    ({@code https://audit.example:8443}; {@code http} only to a loopback address, where nothing crosses the network); at least one,
  *                    no two alike. The client fails over along this list ({@link ServerRotation}).
  * @param fingerprint the pinned server certificate ({@code sha256:…}), or null to trust the system's CAs; one pin
  *                    for every URL, as the instances of one fleet share one certificate (docs/DEPLOY.md)

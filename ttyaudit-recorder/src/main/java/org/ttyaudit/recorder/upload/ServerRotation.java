@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Each switch is logged once through the given sink (the same switch again, while no request succeeded in
- * between, is not repeated: an outage of every server is a line per server, not a line per retry). The lines name servers and the reason, never the credential.
+ * between, is not repeated: an outage of every server is a line per server, not a line per retry). The lines
+ * name servers and the reason, never the credential.
  *
  * <p>Thread-safe: requests of several threads share one rotation. A failure or success reported for a server
  * the rotation has already left (a request that was in flight when another one switched) changes nothing.

@@ -29,8 +29,8 @@ import java.util.Optional;
  * request of at most {@link Settings#maxBatchBytes()} (a larger single frame goes alone), the end record last. A
  * 409 resumes from the commit point in the answer; other 4xx answers stop the upload ({@link UploadOutcome.Refused});
  * no answer or a 5xx is retried with {@link Backoff}, except that when the client has moved to another server
- * ({@link IngestException#retryAtOnce()}) the retry, which asks that server's commit point first, goes at once. While the session is live and nothing is pending it asks
- * the commit point every {@link Settings#heartbeat()}, which is how the server's {@code terminate} arrives:
+ * ({@link IngestException#retryAtOnce()}) the retry, which asks that server's commit point first, goes at once.
+ * While the session is live and nothing is pending it asks the commit point every {@link Settings#heartbeat()}, which is how the server's {@code terminate} arrives:
  * {@link Listener#terminateRequested} is called once.
  *
  * <p>Frames come from the file through {@link FrameReader} and go on the wire unchanged; the uploader reads only
