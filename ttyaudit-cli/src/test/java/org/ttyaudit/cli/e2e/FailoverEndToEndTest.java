@@ -105,9 +105,11 @@ class FailoverEndToEndTest {
 
         for (Recorder r : List.of(one, two)) {
             String id = r == one ? idOne : idTwo;
+            // (on a slow machine the last of it may go up from the background drainer the recorder leaves)
+            awaitJson(b, token, "/api/v1/sessions/" + id, s -> !s.get("ended_at").isNull());
             assertServerHoldsExactlyTheRecord(b, token, id, r.record);
-            assertThat(new Spool(r.home.resolve(".ttyaudit-data/spool")).entries()).as("nothing left to upload")
-                    .isEmpty();
+            Spool spool = new Spool(r.home.resolve(".ttyaudit-data/spool"));
+            awaitTrue(() -> spool.entries().isEmpty(), "nothing left to upload in " + spool.dir());
         }
         assertThat(commandLines(b, token, idOne)).containsSubsequence("echo before-the-kill-1",
                 "for i in $(seq 1 30); do echo tick-$i; sleep 0.1; done; echo loop-done", "echo after-the-kill-1");
@@ -232,6 +234,20 @@ class FailoverEndToEndTest {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(path + " did not get there within " + WAIT + ": " + n);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not so within " + WAIT);
             }
             Thread.sleep(100);
         }
