@@ -7,6 +7,7 @@ import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.recorder.upload.CapturePolicyCache;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
+import org.ttyaudit.recorder.upload.ServerRotation;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ import java.util.Set;
  * session does not start with a policy other than the one root wrote.
  */
 final class CapturePolicyLookup {
-    /** How long a session start waits for the server's answer before it falls back. */
+    /** How long a session start waits for a server's answer (each server of the list) before it falls back. */
     static final Duration SERVER_WAIT = Duration.ofSeconds(1);
     static final Path DEFAULT_LOCAL_FILE = Path.of("/etc/ttyaudit/capture.yaml");
 
@@ -49,8 +50,11 @@ final class CapturePolicyLookup {
         if (upload != null) {
             CapturePolicyCache cache = new CapturePolicyCache(upload.credentialFile());
             try {
-                Optional<CapturePolicy> served = new IngestClient(upload.credential(), SERVER_WAIT, SERVER_WAIT)
-                        .capturePolicy(user, groups);
+                // Quiet: a server that is down is reported by the session's upload, which meets it too; one that
+                // is only slower than this lookup's short wait is no reason to tell the user of a switch.
+                ServerRotation rotation = new ServerRotation(upload.credential().servers(), line -> { });
+                Optional<CapturePolicy> served = new IngestClient(upload.credential(), SERVER_WAIT, SERVER_WAIT,
+                        rotation).capturePolicy(user, groups);
                 if (served.isPresent()) {
                     try {
                         cache.write(user, groups, served.get());

@@ -11,6 +11,7 @@ import org.ttyaudit.gateway.access.ServerAccessSource;
 import org.ttyaudit.recorder.session.HostFacts;
 import org.ttyaudit.recorder.spool.DataDirectory;
 import org.ttyaudit.recorder.upload.HostCredential;
+import org.ttyaudit.recorder.upload.ServerRotation;
 import org.ttyaudit.recorder.upload.IngestClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -130,13 +131,18 @@ final class GatewayCommand implements Callable<Integer> {
         }
         Path file = Credentials.location(credentialFile);
         HostCredential credential = Credentials.load(file, 1);
-        ServerAccessSource source = new ServerAccessSource(new IngestClient(credential, SERVER_WAIT, SERVER_WAIT));
+        // one rotation for both clients: a failover found by one is where the other goes too
+        ServerRotation rotation = new ServerRotation(credential.servers(),
+                line -> System.err.println("ttyaudit gateway: " + line));
+        ServerAccessSource source = new ServerAccessSource(new IngestClient(credential, SERVER_WAIT, SERVER_WAIT,
+                rotation));
         if (!source.refresh()) {
             // Not fatal: the source keeps asking, and nobody is let in until the server has answered.
             System.err.println("ttyaudit gateway: the audit server " + credential.server() + " did not answer yet; "
                     + "nobody can log in until it does");
         }
-        return new Mode(source, new IngestClient(credential), "enrolled with " + credential.server());
+        return new Mode(source, new IngestClient(credential, rotation), "enrolled with "
+                + EnrollCommand.Enrollment.describe(credential.servers()));
     }
 
     private static void printStart(PrintStream out, Gateway gateway, Gateway.Settings settings, Mode mode) {

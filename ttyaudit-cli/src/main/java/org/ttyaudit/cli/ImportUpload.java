@@ -21,7 +21,10 @@ final class ImportUpload {
     private ImportUpload() {
     }
 
-    /** The credential for {@code --server}, which must be the server this host is enrolled with; null without it. */
+    /**
+     * The credential for {@code --server}, which must be a server this host is enrolled with (any of its list: the
+     * upload fails over along it as every upload does); null without it.
+     */
     static HostCredential credential(String server, Path credentialFile) {
         if (server == null) {
             if (credentialFile != null) {
@@ -37,8 +40,9 @@ final class ImportUpload {
         }
         Path file = Credentials.location(credentialFile);
         HostCredential credential = Credentials.load(file, Main.EXIT_USAGE);
-        if (!credential.server().equals(url)) {
-            throw UserError.usage("--server: this host is enrolled with " + credential.server() + ", not " + url
+        if (!credential.servers().contains(url)) {
+            throw UserError.usage("--server: this host is enrolled with " + EnrollCommand.Enrollment.describe(
+                    credential.servers()) + ", not " + url
                     + " (" + file + "); enroll with " + url + " first, or name its credential with --credential-file");
         }
         return credential;

@@ -57,16 +57,18 @@ final class InstallEnrollCommand implements Callable<Integer> {
     }
 
     private Step enroll(Path file, SystemRoot root) {
-        enrollment.serverUrl(); // a missing or malformed --server or --token: a usage error before anything
+        enrollment.serverUrls(); // a missing or malformed --server or --token: a usage error before anything
         return dryRun -> {
             if (Files.exists(file)) {
                 HostCredential c = existing(file);
-                return Step.Outcome.already("this host is enrolled (host id " + c.hostId() + ") with " + c.server()
+                return Step.Outcome.already("this host is enrolled (host id " + c.hostId() + ") with "
+                        + EnrollCommand.Enrollment.describe(c.servers())
                         + "; credential " + file + " (to enroll again: --uninstall first)");
             }
-            URI checked = enrollment.serverUrl();
+            List<URI> checked = enrollment.serverUrls();
             if (dryRun) {
-                return Step.Outcome.changed("enroll with " + checked + " and write the credential to " + file);
+                return Step.Outcome.changed("enroll with " + EnrollCommand.Enrollment.describe(checked)
+                        + " and write the credential to " + file);
             }
             Path dir = file.getParent();
             if (!Files.isDirectory(dir)) {

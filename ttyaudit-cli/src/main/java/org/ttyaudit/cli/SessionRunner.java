@@ -12,6 +12,7 @@ import org.ttyaudit.recorder.spool.Spool;
 import org.ttyaudit.recorder.upload.HostCredential;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.LiveUpload;
+import org.ttyaudit.recorder.upload.ServerRotation;
 import org.ttyaudit.recorder.upload.UploadOutcome;
 
 import java.io.IOException;
@@ -82,8 +83,9 @@ final class SessionRunner {
         }
         RecordingOptions options = new RecordingOptions(id, r.command(), file, r.capture(), r.shellIntegration(),
                 r.login(), r.masker(), r.env(), Version.current());
-        LiveUpload upload = r.upload() == null ? null
-                : new LiveUpload(file, new IngestClient(r.upload().credential()));
+        IngestClient client = r.upload() == null ? null : new IngestClient(r.upload().credential(),
+                new ServerRotation(r.upload().credential().servers(), SessionRunner::noteOnTerminal));
+        LiveUpload upload = client == null ? null : new LiveUpload(file, client);
         Recorder recorder = new Recorder(options, System.err, Clock.systemUTC(),
                 upload == null ? DurableProgress.NONE : upload);
         if (upload != null) {
@@ -109,9 +111,18 @@ final class SessionRunner {
         }
         if (r.announcePath()) {
             System.err.println(uploaded ? "ttyaudit: session " + result.sessionId() + " uploaded to "
-                    + r.upload().credential().server() : "ttyaudit: session recorded to " + result.record());
+                    + client.server() : "ttyaudit: session recorded to " + result.record());
         }
         return result.exitStatus();
+    }
+
+    /**
+     * A line for the user while the session may hold the terminal in raw mode (a failover of the upload): on a
+     * line of its own, with CR LF, as the recorder's own notices.
+     */
+    private static void noteOnTerminal(String line) {
+        System.err.print("\r\nttyaudit: " + line + "\r\n");
+        System.err.flush();
     }
 
     /** Sessions other recorders left in the spool: start a drainer for them if none runs. */

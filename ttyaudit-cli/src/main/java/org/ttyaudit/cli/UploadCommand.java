@@ -6,6 +6,7 @@ import org.ttyaudit.recorder.upload.Backoff;
 import org.ttyaudit.recorder.upload.HostCredential;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
+import org.ttyaudit.recorder.upload.ServerRotation;
 import org.ttyaudit.recorder.upload.Sleeper;
 import org.ttyaudit.recorder.upload.SpoolDrainer;
 import picocli.CommandLine.Command;
@@ -63,7 +64,10 @@ final class UploadCommand implements Callable<Integer> {
             }
             Path file = Credentials.location(credentialFile);
             HostCredential credential = Credentials.load(file, Main.EXIT_FAILURE);
-            SpoolDrainer drainer = new SpoolDrainer(spool, new IngestClient(credential), Backoff::new,
+            // the drainer's entries share one client, so a failover found for one holds for the next
+            IngestClient client = new IngestClient(credential, new ServerRotation(credential.servers(),
+                    line -> problem(out, line)));
+            SpoolDrainer drainer = new SpoolDrainer(spool, client, Backoff::new,
                     Sleeper.SYSTEM, wait, new Progress(out));
             List<SpoolDrainer.EntryReport> reports = drainer.drain();
             long uploaded = reports.stream().filter(r -> r.status() == SpoolDrainer.Status.UPLOADED).count();
@@ -71,7 +75,7 @@ final class UploadCommand implements Callable<Integer> {
                 say(out, "nothing to upload (the sessions in the spool are still being recorded)");
             } else if (uploaded == reports.size()) {
                 say(out, "uploaded " + uploaded + " session" + (uploaded == 1 ? "" : "s") + " to "
-                        + credential.server());
+                        + client.server());
             }
             return uploaded == reports.size() ? 0 : Main.EXIT_FAILURE;
         }

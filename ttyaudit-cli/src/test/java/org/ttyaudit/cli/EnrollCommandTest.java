@@ -108,4 +108,30 @@ class EnrollCommandTest {
         assertThat(fp.exitCode()).isEqualTo(Main.EXIT_USAGE);
         assertThat(fp.err()).contains("'sha256:' followed by 64 hex digits");
     }
+
+    @Test
+    void severalServersAreKeptInOrderAndTheFirstThatAnswersEnrolls() throws Exception {
+        FakeIngestServer.Front other = server.addFront();
+        String down = "https://localhost:" + other.uri().getPort();
+        other.goDown();
+        CliRun run = CliRun.of("enroll", "--server", down, "--server", server.uri() + ",https://c.example:8443/",
+                "--token", "tte_good", "--fingerprint", server.fingerprint(), "--credential-file",
+                credentialFile.toString(), "--host", "web-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("with " + down + " (then " + server.uri() + ", https://c.example:8443)");
+        HostCredential c = HostCredentialFile.read(credentialFile);
+        assertThat(c.servers()).containsExactly(java.net.URI.create(down), server.uri(),
+                java.net.URI.create("https://c.example:8443"));
+        assertThat(c.fingerprint()).as("one pin for the fleet").isEqualTo(server.fingerprint());
+    }
+
+    @Test
+    void aServerListedTwiceIsAUsageError() {
+        CliRun run = CliRun.of("enroll", "--server", "https://a.example", "--server", "https://a.example/",
+                "--token", "t");
+        assertThat(run.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run.err()).contains("--server: the server URL https://a.example is listed twice");
+        assertThat(credentialFile).doesNotExist();
+    }
 }

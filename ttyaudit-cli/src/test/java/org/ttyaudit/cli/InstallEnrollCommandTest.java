@@ -67,6 +67,19 @@ class InstallEnrollCommandTest {
     }
 
     @Test
+    void extraServersGoIntoTheSystemCredentialAndAreNamedWhenItIsThere() throws Exception {
+        CliRun dry = install("--server", "https://audit-2.example:8443", "--dry-run");
+        assertThat(dry.out()).contains("enroll with " + server.uri() + " (then https://audit-2.example:8443)");
+
+        CliRun run = install("--server", "https://audit-2.example:8443");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(HostCredentialFile.read(credential).servers()).containsExactly(server.uri(),
+                java.net.URI.create("https://audit-2.example:8443"));
+        assertThat(install().out()).contains("with " + server.uri() + " (then https://audit-2.example:8443)");
+    }
+
+    @Test
     void groupMakesTheCredentialReadableByThatGroup() throws Exception {
         String group = Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
 

@@ -68,6 +68,26 @@ class UploadCommandTest {
     }
 
     @Test
+    void withSeveralServersTheSpoolGoesToTheOneThatAnswersAndTheSwitchIsLoggedOnce() throws Exception {
+        FakeIngestServer.Front second = server.addFront();
+        FakeIngestServer.Front first = server.addFront();
+        first.goDown();
+        HostCredentialFile.write(credentialFile, server.credential(java.util.List.of(first.uri(), second.uri())));
+        SessionId a = spooled(2);
+        SessionId b = spooled(1);
+
+        CliRun run = upload();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("uploaded 2 sessions to " + second.uri());
+        assertThat(run.out().lines().filter(l -> l.contains("switched to"))).containsExactly("ttyaudit: switched to "
+                + second.uri() + " after " + first.uri() + " failed: connection refused");
+        assertThat(server.session(a).orElseThrow().end()).isPresent();
+        assertThat(server.session(b).orElseThrow().end()).isPresent();
+        second.close();
+    }
+
+    @Test
     void anUnreachableServerExitsOneWithALinePerSession() throws Exception {
         SessionId a = spooled(1);
         SessionId b = spooled(1);

@@ -81,4 +81,18 @@ public final class RecordFixture {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content, StandardCharsets.UTF_8);
     }
+
+    /** Copies a directory tree (files with their attributes, e.g. a key's mode 0600). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
 }

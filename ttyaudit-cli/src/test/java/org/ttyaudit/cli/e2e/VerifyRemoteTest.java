@@ -149,13 +149,13 @@ class VerifyRemoteTest {
         ingest("ls");
         server.close();
         Path snapshot = tmp.resolve("snapshot");
-        copy(tmp.resolve("data"), snapshot);
+        RecordFixture.copyTree(tmp.resolve("data"), snapshot);
         start();
         ingest("rm -rf /tmp/evidence");
         assertThat(verify().exitCode()).isZero();   // remembers the larger head
         server.close();
         delete(tmp.resolve("data"));
-        copy(snapshot, tmp.resolve("data"));   // the operator restores an older copy of the store
+        RecordFixture.copyTree(snapshot, tmp.resolve("data"));   // the operator restores an older copy of the store
         start();
 
         Run r = verify();
@@ -175,19 +175,6 @@ class VerifyRemoteTest {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("signed tree head at size");
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     private static void delete(Path dir) throws Exception {

@@ -5,6 +5,8 @@ import org.ttyaudit.core.transport.CertificateFingerprint;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -12,15 +14,17 @@ import java.util.Objects;
  * What a host needs to ship sessions to its audit server, as stored in the host credential file
  * (docs/INGEST.md, "Enrollment").
  *
- * @param server      the server's base URL ({@code https://audit.example:8443}; {@code http} only to a loopback
- *                    address, where nothing crosses the network)
- * @param fingerprint the pinned server certificate ({@code sha256:…}), or null to trust the system's CAs
+ * @param servers     the base URLs of the fleet's server instances, preferred first
+ *                    ({@code https://audit.example:8443}; {@code http} only to a loopback address, where nothing crosses the network); at least one,
+ *                    no two alike. The client fails over along this list ({@link ServerRotation}).
+ * @param fingerprint the pinned server certificate ({@code sha256:…}), or null to trust the system's CAs; one pin
+ *                    for every URL, as the instances of one fleet share one certificate (docs/DEPLOY.md)
  * @param hostId      the host's id at the server
  * @param credential  the bearer credential ({@code tth_…}); secret: never logged, and {@link #toString()} hides it
  */
-public record HostCredential(URI server, String fingerprint, String hostId, String credential) {
+public record HostCredential(List<URI> servers, String fingerprint, String hostId, String credential) {
     public HostCredential {
-        server = checkServer(server);
+        servers = checkServers(servers);
         if (fingerprint != null) {
             fingerprint = CertificateFingerprint.parse(fingerprint).toString();
         }
@@ -33,6 +37,36 @@ public record HostCredential(URI server, String fingerprint, String hostId, Stri
         if (credential.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
             throw new IllegalArgumentException("credential holds characters that cannot go in an HTTP header");
         }
+    }
+
+    /** A credential for one server (the credential file's older form). */
+    public HostCredential(URI server, String fingerprint, String hostId, String credential) {
+        this(List.of(Objects.requireNonNull(server, "server")), fingerprint, hostId, credential);
+    }
+
+    /** The preferred server: the first of {@link #servers()}. */
+    public URI server() {
+        return servers.get(0);
+    }
+
+    /**
+     * Checks a list of server URLs ({@link #checkServer} each): at least one, and no URL twice.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static List<URI> checkServers(List<URI> servers) {
+        Objects.requireNonNull(servers, "servers");
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no server URL");
+        }
+        List<URI> checked = servers.stream().map(HostCredential::checkServer).toList();
+        HashSet<URI> seen = new HashSet<>();
+        for (URI u : checked) {
+            if (!seen.add(u)) {
+                throw new IllegalArgumentException("the server URL " + u + " is listed twice");
+            }
+        }
+        return checked;
     }
 
     /**
@@ -85,7 +119,7 @@ public record HostCredential(URI server, String fingerprint, String hostId, Stri
 
     @Override
     public String toString() {
-        return "HostCredential[server=" + server + ", fingerprint=" + fingerprint + ", hostId=" + hostId
+        return "HostCredential[servers=" + servers + ", fingerprint=" + fingerprint + ", hostId=" + hostId
                 + ", credential=(hidden)]";
     }
 }

@@ -10,11 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The host credential file (docs/INGEST.md, "Enrollment"): JSON
- * {@code {"server", "fingerprint", "host_id", "credential"}}, mode 0600.
+ * {@code {"server", "servers", "fingerprint", "host_id", "credential"}}, mode 0600.
+ *
+ * <p>{@code servers} (a list of URLs, preferred first) is there when the host knows several server instances; then
+ * {@code server} repeats its first URL, so that an older ttyaudit, which reads only {@code server}, keeps working
+ * with the preferred instance. A file with {@code server} alone (the older form) is a list of one.
  *
  * <p>Location: {@value #SYSTEM_PATH} for root; otherwise {@code $XDG_CONFIG_HOME/ttyaudit/host.json}, else
  * {@code ~/.config/ttyaudit/host.json}; or a path given explicitly.
@@ -66,8 +73,8 @@ public final class HostCredentialFile {
             throw new IOException(file + ": not a host credential file (not a JSON object)");
         }
         try {
-            return new HostCredential(HostCredential.parseServer(text(root, "server", false)),
-                    text(root, "fingerprint", true), text(root, "host_id", false), text(root, "credential", false));
+            return new HostCredential(servers(root), text(root, "fingerprint", true), text(root, "host_id", false),
+                    text(root, "credential", false));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": invalid host credential file: " + e.getMessage());
         }
@@ -86,6 +93,10 @@ public final class HostCredentialFile {
         }
         ObjectNode json = MAPPER.createObjectNode();
         json.put("server", credential.server().toString());
+        if (credential.servers().size() > 1) {
+            var list = json.putArray("servers");
+            credential.servers().forEach(u -> list.add(u.toString()));
+        }
         json.put("fingerprint", credential.fingerprint());
         json.put("host_id", credential.hostId());
         json.put("credential", credential.credential());
@@ -93,6 +104,35 @@ public final class HostCredentialFile {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
         PrivateFiles.replace(target, bytes);
+    }
+
+    /** {@code servers}, checked against {@code server} when both are there; else {@code server} alone. */
+    private static List<URI> servers(JsonNode root) {
+        JsonNode list = root.get("servers");
+        if (list == null || list.isNull()) {
+            return List.of(HostCredential.parseServer(text(root, "server", false)));
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException("'servers' must be a list of one or more URLs");
+        }
+        List<URI> servers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode n = list.get(i);
+            if (!n.isTextual()) {
+                throw new IllegalArgumentException("'servers' item " + (i + 1) + " must be a string");
+            }
+            try {
+                servers.add(HostCredential.parseServer(n.textValue()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'servers' item " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        String single = text(root, "server", true);
+        if (single != null && !HostCredential.parseServer(single).equals(servers.get(0))) {
+            throw new IllegalArgumentException("'server' (" + single + ") must be the first of 'servers' ("
+                    + servers.get(0) + ")");
+        }
+        return HostCredential.checkServers(servers);
     }
 
     private static String text(JsonNode root, String field, boolean nullable) {

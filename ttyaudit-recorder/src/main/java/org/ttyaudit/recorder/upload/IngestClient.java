@@ -34,7 +34,13 @@ import java.util.concurrent.Executors;
  * answers to results and {@link IngestException}s per the protocol's status table.
  *
  * <p>Every request has a connect and a request timeout. TLS is {@link PinnedTls}: the pinned certificate when the
- * credential names a fingerprint, else the system's CAs with hostname verification.
+ * credential names a fingerprint, else the system's CAs with hostname verification; one pin for every server.
+ *
+ * <p>With several servers in the credential, requests go to the one a {@link ServerRotation} names. When it
+ * cannot be reached, times out or answers 502/503/504, the rotation moves on: a request that only reads (GET) is
+ * retried at once on the next server, until one answers or all have failed; a POST is not resent by the client
+ * (whether the failed one was stored is known only from the commit point), but its {@link IngestException} says
+ * {@link IngestException#retryAtOnce()} when there is another server to resume with at once.
  *
  * <p>Thread-safe (one {@link HttpClient} underneath); requests block the calling thread and are interruptible.
  */
@@ -45,7 +51,7 @@ public final class IngestClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final URI server;
+    private final ServerRotation rotation;
     private final String authorization;
     private final HttpClient http;
     private final Duration requestTimeout;
@@ -55,7 +61,20 @@ public final class IngestClient {
     }
 
     public IngestClient(HostCredential credential, Duration connectTimeout, Duration requestTimeout) {
-        this.server = credential.server();
+        this(credential, connectTimeout, requestTimeout, new ServerRotation(credential.servers()));
+    }
+
+    /** A client whose switches between servers {@code rotation} decides and logs (over the credential's servers). */
+    public IngestClient(HostCredential credential, ServerRotation rotation) {
+        this(credential, CONNECT_TIMEOUT, REQUEST_TIMEOUT, rotation);
+    }
+
+    public IngestClient(HostCredential credential, Duration connectTimeout, Duration requestTimeout,
+                        ServerRotation rotation) {
+        if (!rotation.servers().equals(credential.servers())) {
+            throw new IllegalArgumentException("the rotation is not over the credential's servers");
+        }
+        this.rotation = rotation;
         this.authorization = "Bearer " + credential.credential();
         this.http = httpClient(PinnedTls.of(credential.fingerprint()), connectTimeout);
         this.requestTimeout = requestTimeout;
@@ -81,8 +100,14 @@ public final class IngestClient {
         }
     }
 
+    /** The server in use: the one that answered last (or the preferred one before any request). */
     public URI server() {
-        return server;
+        return rotation.inUse();
+    }
+
+    /** Every server of the credential, preferred first. */
+    public List<URI> servers() {
+        return rotation.servers();
     }
 
     /**
@@ -90,15 +115,15 @@ public final class IngestClient {
      * session (404).
      */
     public Optional<CommitPoint> commitPoint(SessionId id) throws IngestException, InterruptedException {
-        HttpRequest req = request(sessionUri(id)).GET().build();
-        HttpResponse<byte[]> res = send(http, req, server);
-        if (res.statusCode() == 404) {
+        String doing = "asking for the commit point of session " + id;
+        Answer a = read(base -> request(sessionUri(base, id)).GET().build(), doing);
+        if (a.res.statusCode() == 404) {
             return Optional.empty();
         }
-        if (res.statusCode() == 200) {
-            return Optional.of(commitPointIn(res, null));
+        if (a.res.statusCode() == 200) {
+            return Optional.of(commitPointIn(a.res, null));
         }
-        throw failure(res, "asking for the commit point of session " + id);
+        throw failure(a.res, a.server, doing);
     }
 
     /**
@@ -110,20 +135,21 @@ public final class IngestClient {
      */
     public Optional<CapturePolicy> capturePolicy(String user, List<String> groups)
             throws IngestException, InterruptedException {
-        URI uri = URI.create(server + "/api/v1/ingest/capture-policy?user=" + URLEncoder.encode(user,
-                StandardCharsets.UTF_8) + "&groups=" + URLEncoder.encode(String.join(",", groups),
-                StandardCharsets.UTF_8));
-        HttpResponse<byte[]> res = send(http, request(uri).GET().build(), server);
+        String query = "/api/v1/ingest/capture-policy?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&groups=" + URLEncoder.encode(String.join(",", groups), StandardCharsets.UTF_8);
+        String doing = "asking for the capture policy";
+        Answer a = read(base -> request(URI.create(base + query)).GET().build(), doing);
+        HttpResponse<byte[]> res = a.res;
         if (res.statusCode() == 404) {
             return Optional.empty();
         }
         if (res.statusCode() != 200) {
-            throw failure(res, "asking for the capture policy");
+            throw failure(res, a.server, doing);
         }
         try {
             return Optional.of(CapturePolicy.fromJson(json(res)));
         } catch (IllegalArgumentException e) {
-            throw new IngestException(server + " answered the capture policy with something that is not one: "
+            throw new IngestException(a.server + " answered the capture policy with something that is not one: "
                     + e.getMessage(), 200, false, null);
         }
     }
@@ -135,15 +161,16 @@ public final class IngestClient {
      *                         read it), or answers something that is not a policy
      */
     public GatewayPolicy gatewayPolicy() throws IngestException, InterruptedException {
-        HttpResponse<byte[]> res = send(http, request(URI.create(server + "/api/v1/ingest/gateway/policy")).GET()
-                .build(), server);
+        String doing = "asking for the gateway policy";
+        Answer a = read(base -> request(URI.create(base + "/api/v1/ingest/gateway/policy")).GET().build(), doing);
+        HttpResponse<byte[]> res = a.res;
         if (res.statusCode() != 200) {
-            throw failure(res, "asking for the gateway policy");
+            throw failure(res, a.server, doing);
         }
         try {
             return GatewayPolicy.fromJson(json(res));
         } catch (IllegalArgumentException e) {
-            throw new IngestException(server + " answered the gateway policy with something that is not one: "
+            throw new IngestException(a.server + " answered the gateway policy with something that is not one: "
                     + e.getMessage(), 200, false, null);
         }
     }
@@ -155,15 +182,16 @@ public final class IngestClient {
      * @throws IngestException when the server cannot be reached, refuses, or answers something that is not a list
      */
     public List<SshPublicKey> gatewayKeys(String user) throws IngestException, InterruptedException {
-        URI uri = URI.create(server + "/api/v1/ingest/gateway/keys?user=" + URLEncoder.encode(user,
-                StandardCharsets.UTF_8));
-        HttpResponse<byte[]> res = send(http, request(uri).GET().build(), server);
+        String query = "/api/v1/ingest/gateway/keys?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+        String doing = "asking for the SSH keys of " + user;
+        Answer a = read(base -> request(URI.create(base + query)).GET().build(), doing);
+        HttpResponse<byte[]> res = a.res;
         if (res.statusCode() != 200) {
-            throw failure(res, "asking for the SSH keys of " + user);
+            throw failure(res, a.server, doing);
         }
         JsonNode list = json(res);
         if (list == null || !list.isArray()) {
-            throw new IngestException(server + " answered the SSH keys of " + user + " with something that is not"
+            throw new IngestException(a.server + " answered the SSH keys of " + user + " with something that is not"
                     + " a list", 200, false, null);
         }
         List<SshPublicKey> keys = new ArrayList<>();
@@ -181,12 +209,28 @@ public final class IngestClient {
      * {@code POST /api/v1/ingest/sessions/{id}} with {@code frames} (one or more whole frames, as in the record
      * file).
      *
+     * <p>Sent once, to the current server: when it fails in a way another server may not (no answer, 502/503/504),
+     * the client moves to the next server and the exception says whether to {@linkplain
+     * IngestException#retryAtOnce() retry at once}; the caller asks the commit point there before it sends again.
+     *
      * @throws IngestException permanent for a 4xx other than 409, transient for a 5xx or no answer
      */
     public PostOutcome post(SessionId id, byte[] frames) throws IngestException, InterruptedException {
-        HttpRequest req = request(sessionUri(id)).header("Content-Type", FRAMES_MEDIA_TYPE)
+        String doing = "sending " + frames.length + " bytes of session " + id;
+        URI server = rotation.current();
+        HttpRequest req = request(sessionUri(server, id)).header("Content-Type", FRAMES_MEDIA_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(frames)).build();
-        HttpResponse<byte[]> res = send(http, req, server);
+        HttpResponse<byte[]> res;
+        try {
+            res = send(http, req, server);
+        } catch (IngestException e) {
+            throw e.retryingAtOnce(rotation.failed(server, e.reason()));
+        }
+        if (isFailover(res.statusCode())) {
+            IngestException e = failure(res, server, doing);
+            throw e.retryingAtOnce(rotation.failed(server, e.reason()));
+        }
+        rotation.succeeded(server);
         int status = res.statusCode();
         if (status == 200 || status == 201) {
             return new Committed(commitPointIn(res, null));
@@ -201,7 +245,7 @@ public final class IngestClient {
             }
             return new Conflict(commitPointIn(res, commit), errorText(res));
         }
-        throw failure(res, "sending " + frames.length + " bytes of session " + id);
+        throw failure(res, server, doing);
     }
 
     /**
@@ -212,20 +256,52 @@ public final class IngestClient {
      */
     public static Enrollment enroll(URI server, PinnedTls tls, String token, String host)
             throws IngestException, InterruptedException {
-        URI base = HostCredential.checkServer(server);
+        return enroll(List.of(server), tls, token, host);
+    }
+
+    /**
+     * {@code POST /api/v1/enroll} to the first of {@code servers} that answers: the instances of a fleet share
+     * the enrollment tokens, so any of them can trade one. The next server is tried only when one cannot be
+     * reached or answers 502/503/504 (nothing was traded there); any other answer is final.
+     *
+     * @throws IngestException as {@link #enroll(URI, PinnedTls, String, String)}; when no server answered, the
+     *                         message names each one's failure
+     */
+    public static Enrollment enroll(List<URI> servers, PinnedTls tls, String token, String host)
+            throws IngestException, InterruptedException {
+        List<URI> bases = HostCredential.checkServers(servers);
+        HttpClient http = httpClient(tls, CONNECT_TIMEOUT);
         ObjectNode body = MAPPER.createObjectNode();
         body.put("token", token);
         body.put("host", host);
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/enroll")).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        HttpResponse<byte[]> res = send(httpClient(tls, CONNECT_TIMEOUT), req, base);
+        List<IngestException> failures = new ArrayList<>();
+        for (URI base : bases) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/enroll")).timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            HttpResponse<byte[]> res;
+            try {
+                res = send(http, req, base);
+            } catch (IngestException e) {
+                failures.add(e);
+                continue;
+            }
+            if (isFailover(res.statusCode())) {
+                failures.add(failure(res, base, "enrolling"));
+                continue;
+            }
+            return enrolled(res, base, host);
+        }
+        throw allFailed(failures);
+    }
+
+    private static Enrollment enrolled(HttpResponse<byte[]> res, URI base, String host) throws IngestException {
         if (res.statusCode() == 201 || res.statusCode() == 200) {
             JsonNode n = json(res);
             String hostId = n == null ? null : textOrNull(n.get("host_id"));
             String credential = n == null ? null : textOrNull(n.get("credential"));
             if (hostId == null || credential == null) {
-                throw new IngestException(base + " answered the enrollment without host_id and credential", 
+                throw new IngestException(base + " answered the enrollment without host_id and credential",
                         res.statusCode(), true, null);
             }
             String name = textOrNull(n.get("host"));
@@ -238,12 +314,60 @@ public final class IngestClient {
         throw failure(res, base, "enrolling");
     }
 
+    /** A request and the server that answered it. */
+    private record Answer(URI server, HttpResponse<byte[]> res) {
+    }
+
+    /**
+     * Sends a request that only reads (safe to repeat) to the current server, and on to the next ones while they
+     * fail in a way another server may not; the first answer other than 502/503/504.
+     *
+     * @throws IngestException when every server failed in this pass (naming each failure); transient
+     */
+    private Answer read(java.util.function.Function<URI, HttpRequest> request, String doing)
+            throws IngestException, InterruptedException {
+        List<IngestException> failures = new ArrayList<>();
+        while (true) {
+            URI server = rotation.current();
+            IngestException failure;
+            try {
+                HttpResponse<byte[]> res = send(http, request.apply(server), server);
+                if (!isFailover(res.statusCode())) {
+                    rotation.succeeded(server);
+                    return new Answer(server, res);
+                }
+                failure = failure(res, server, doing);
+            } catch (IngestException e) {
+                failure = e;
+            }
+            failures.add(failure);
+            if (!rotation.failed(server, failure.reason()) || failures.size() >= 2 * rotation.servers().size()) {
+                throw allFailed(failures);
+            }
+        }
+    }
+
+    /** The one failure, or one naming each server's failure. */
+    private static IngestException allFailed(List<IngestException> failures) {
+        IngestException last = failures.get(failures.size() - 1);
+        if (failures.size() == 1) {
+            return last;
+        }
+        return last.withMessage("no server answered: " + String.join("; ", failures.stream()
+                .map(Throwable::getMessage).toList()));
+    }
+
+    /** Answers after which another server may do better: a proxy or load balancer with no instance behind it. */
+    private static boolean isFailover(int status) {
+        return status == 502 || status == 503 || status == 504;
+    }
+
     private HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Authorization", authorization)
                 .header("Accept", "application/json");
     }
 
-    private URI sessionUri(SessionId id) {
+    private static URI sessionUri(URI server, SessionId id) {
         return URI.create(server + "/api/v1/ingest/sessions/" + id);
     }
 
@@ -260,23 +384,25 @@ public final class IngestClient {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {
-            throw new IngestException("cannot reach " + server + ": no connection within the timeout",
-                    IngestException.NO_ANSWER, false, e);
+            throw noAnswer("cannot reach " + server + ": ", "no connection within the timeout", e);
         } catch (HttpTimeoutException e) {
-            throw new IngestException("no answer from " + server + " within the timeout", IngestException.NO_ANSWER,
-                    false, e);
+            throw new IngestException("no answer from " + server + " within the timeout", "no answer within the "
+                    + "timeout", IngestException.NO_ANSWER, false, e, false);
         } catch (ConnectException e) {
-            throw new IngestException("cannot reach " + server + ": " + connectReason(e), IngestException.NO_ANSWER,
-                    false, e);
+            throw noAnswer("cannot reach " + server + ": ", connectReason(e), e);
         } catch (IOException e) {
             Optional<String> tls = PinnedTls.describeFailure(e);
-            String why = tls.orElse("the connection failed: " + describe(e));
-            throw new IngestException((tls.isPresent() ? "cannot connect securely to " : "") + server
-                    + (tls.isPresent() ? ": " : " ") + why, IngestException.NO_ANSWER, false, e);
+            if (tls.isPresent()) {
+                throw noAnswer("cannot connect securely to " + server + ": ", tls.get(), e);
+            }
+            throw noAnswer(server + " ", "the connection failed: " + describe(e), e);
         } catch (UnresolvedAddressException e) {
-            throw new IngestException("cannot reach " + server + ": unknown host", IngestException.NO_ANSWER,
-                    false, e);
+            throw noAnswer("cannot reach " + server + ": ", "unknown host", e);
         }
+    }
+
+    private static IngestException noAnswer(String prefix, String reason, Throwable cause) {
+        return new IngestException(prefix + reason, reason, IngestException.NO_ANSWER, false, cause, false);
     }
 
     private static String connectReason(ConnectException e) {
@@ -300,16 +426,13 @@ public final class IngestClient {
         return e.getClass().getSimpleName();
     }
 
-    private IngestException failure(HttpResponse<byte[]> res, String doing) {
-        return failure(res, server, doing);
-    }
-
     /** 4xx: permanent; 5xx and anything unexpected below 400: transient. */
     private static IngestException failure(HttpResponse<byte[]> res, URI server, String doing) {
         int status = res.statusCode();
         boolean permanent = status >= 400 && status < 500;
-        return new IngestException(server + " answered " + status + " " + doing + ": " + errorText(res), status,
-                permanent, null);
+        String why = errorText(res);
+        return new IngestException(server + " answered " + status + " " + doing + ": " + why, "answered " + status
+                + " (" + why + ")", status, permanent, null, false);
     }
 
     private static CommitPoint commitPointIn(HttpResponse<byte[]> res, JsonNode node) throws IngestException {

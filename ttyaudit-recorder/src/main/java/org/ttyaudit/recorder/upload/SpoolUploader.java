@@ -28,8 +28,9 @@ import java.util.Optional;
  * session), and the frames that are durable in the file as they appear, batching what is pending into one
  * request of at most {@link Settings#maxBatchBytes()} (a larger single frame goes alone), the end record last. A
  * 409 resumes from the commit point in the answer; other 4xx answers stop the upload ({@link UploadOutcome.Refused});
- * no answer or a 5xx is retried with {@link Backoff}. While the session is live and nothing is pending it asks
- * the commit point every {@link Settings#heartbeat()}, which is how the server's {@code terminate} arrives:
+ * no answer or a 5xx is retried with {@link Backoff}, except that when the client has moved to another server
+ * ({@link IngestException#retryAtOnce()}) the retry, which asks that server's commit point first, goes at once.
+ * While the session is live and nothing is pending it asks the commit point every {@link Settings#heartbeat()}, which is how the server's {@code terminate} arrives:
  * {@link Listener#terminateRequested} is called once.
  *
  * <p>Frames come from the file through {@link FrameReader} and go on the wire unchanged; the uploader reads only
@@ -111,6 +112,7 @@ public final class SpoolUploader {
     private boolean terminateReported;
     private Integer flushWithinMillis;
     private int failures;
+    private int switchesWithoutBackoff;
 
     public SpoolUploader(Path file, RecordProgress progress, IngestClient client, Backoff backoff, Sleeper sleeper,
                          Settings settings, Listener listener) {
@@ -437,6 +439,15 @@ public final class SpoolUploader {
         if (e.permanent()) {
             throw new Stop(new UploadOutcome.Refused(id, e.getMessage(), e.credentialRefused()));
         }
+        // The client moved to another server: ask it the commit point at once. At most one such retry per other
+        // server between two backoffs, so that servers which each answer the commit point but fail the POST
+        // cannot make it spin without pause.
+        if (e.retryAtOnce() && switchesWithoutBackoff < client.servers().size() - 1) {
+            switchesWithoutBackoff++;
+            listener.retrying(e, Duration.ZERO);
+            return;
+        }
+        switchesWithoutBackoff = 0;
         failures++;
         if (failures >= settings.maxAttempts()) {
             throw new Stop(new UploadOutcome.Unreachable(id, e.getMessage()));
@@ -449,6 +460,7 @@ public final class SpoolUploader {
     /** Progress was made: the consecutive failures and the backoff start over. */
     private void succeeded() {
         failures = 0;
+        switchesWithoutBackoff = 0;
         backoff.reset();
     }
 

@@ -173,6 +173,108 @@ public final class FakeIngestServer implements AutoCloseable {
         port = https.getAddress().getPort();
     }
 
+    /**
+     * Another instance in front of this server's sessions, as a second {@code ttyaudit server} sharing the
+     * first one's store: its own loopback port and certificate-sharing HTTPS listener, going down and up on its
+     * own; requests to it are handled (and faults injected) exactly as those to this one.
+     */
+    public Front addFront() throws Exception {
+        Front f = new Front();
+        f.up();
+        return f;
+    }
+
+    /** A second listener over the same sessions ({@link #addFront()}). */
+    public final class Front implements AutoCloseable {
+        private int frontPort;
+        private HttpServer listener;
+        private ExecutorService frontExecutor;
+        private int requests;
+        private int posts;
+        private int dieAtPost;
+
+        /** Starts listening (again, on the same port after the first time). */
+        public synchronized void up() throws Exception {
+            if (listener != null) {
+                return;
+            }
+            HttpsServer https = HttpsServer.create();
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certificate(dir)
+                    .serverContext()));
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    https.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), frontPort), 0);
+                    break;
+                } catch (java.net.BindException e) {
+                    if (attempt == 50) {
+                        throw e;
+                    }
+                    Thread.sleep(20); // the port of a listener just stopped may take a moment
+                }
+            }
+            https.createContext("/api/v1/", ex -> {
+                boolean die;
+                synchronized (Front.this) {
+                    requests++;
+                    die = ex.getRequestMethod().equals("POST") && ++posts == dieAtPost;
+                }
+                if (die) {
+                    dropNextPosts(1, Drop.AFTER_COMMIT);
+                }
+                handle(ex);
+                if (die) {
+                    new Thread(this::goDown).start(); // not from its own handler thread
+                }
+            });
+            frontExecutor = Executors.newCachedThreadPool();
+            https.setExecutor(frontExecutor);
+            https.start();
+            listener = https;
+            frontPort = https.getAddress().getPort();
+        }
+
+        /** Stops answering: connections are refused until {@link #up()}. */
+        public synchronized void goDown() {
+            if (listener != null) {
+                listener.stop(0);
+                frontExecutor.shutdownNow();
+                listener = null;
+            }
+        }
+
+        public URI uri() {
+            return URI.create("https://localhost:" + frontPort);
+        }
+
+        /**
+         * The {@code nth} POST to this front (counting from its start) is processed and committed, and then the
+         * front dies without answering: an instance killed in the middle of a request. It stays down.
+         */
+        public synchronized void dieAfterCommittingPost(int nth) {
+            dieAtPost = nth;
+        }
+
+        /** Whether it listens. */
+        public synchronized boolean isUp() {
+            return listener != null;
+        }
+
+        /** How many requests this front has received. */
+        public synchronized int requests() {
+            return requests;
+        }
+
+        @Override
+        public void close() {
+            goDown();
+        }
+    }
+
+    /** The credential of the one enrolled host with several servers, preferred first, one pin for them all. */
+    public HostCredential credential(List<URI> servers) {
+        return new HostCredential(servers, certificate.fingerprint().toString(), HOST_ID, CREDENTIAL);
+    }
+
     /** Stops answering: connections are refused until {@link #up()}. */
     public synchronized void goDown() {
         if (server != null) {

@@ -2,6 +2,10 @@ package org.ttyaudit.recorder.upload;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,5 +105,59 @@ class HostCredentialFileTest {
                 .hasMessageContaining("https://HOST");
         assertThatThrownBy(() -> new HostCredential(URI.create("https://a"), "sha1:00", "h", "c"))
                 .hasMessageContaining("64 hex digits");
+    }
+
+    @Test
+    void severalServersAreWrittenAsAListAfterTheFirstOneAloneForOlderReaders() throws Exception {
+        Path file = dir.resolve("host.json");
+        HostCredential fleet = new HostCredential(List.of(URI.create("https://a.example:8443/"),
+                URI.create("https://b.example:8443")), FP, "h-42", "tth_x");
+        HostCredentialFile.write(file, fleet);
+
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("server").asText()).isEqualTo("https://a.example:8443");
+        assertThat(json.get("servers")).extracting(JsonNode::asText)
+                .containsExactly("https://a.example:8443", "https://b.example:8443");
+        HostCredential read = HostCredentialFile.read(file);
+        assertThat(read).isEqualTo(fleet);
+        assertThat(read.server()).hasToString("https://a.example:8443");
+        assertThat(read.fingerprint()).as("one pin for every server").isEqualTo(FP);
+    }
+
+    @Test
+    void aFileWithOneServerKeepsItsOldShapeAndAnOldFileReadsAsAListOfOne() throws Exception {
+        Path file = dir.resolve("host.json");
+        HostCredentialFile.write(file, credential("tth_x"));
+        assertThat(new ObjectMapper().readTree(file.toFile()).has("servers")).isFalse();
+
+        Path old = Files.writeString(dir.resolve("old.json"), "{\"server\": \"https://audit.example:8443\", "
+                + "\"fingerprint\": null, \"host_id\": \"h\", \"credential\": \"tth_x\"}");
+        assertThat(HostCredentialFile.read(old).servers()).containsExactly(URI.create("https://audit.example:8443"));
+    }
+
+    @Test
+    void aListAloneIsEnough() throws Exception {
+        Path file = Files.writeString(dir.resolve("host.json"), "{\"servers\": [\"https://a.example\", "
+                + "\"https://b.example/\"], \"host_id\": \"h\", \"credential\": \"tth_x\"}");
+        assertThat(HostCredentialFile.read(file).servers()).containsExactly(URI.create("https://a.example"),
+                URI.create("https://b.example"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"servers\": []                                                   | 'servers' must be a list of one or more URLs",
+            "\"servers\": \"https://a.example\"                                | 'servers' must be a list of one or more URLs",
+            "\"servers\": [\"https://a.example\", 7]                           | 'servers' item 2 must be a string",
+            "\"servers\": [\"https://a.example\", \"http://b.example\"]        | 'servers' item 2: the server URL must start with https://",
+            "\"servers\": [\"https://a.example\", \"https://a.example/\"]      | the server URL https://a.example is listed twice",
+            "\"server\": \"https://b.example\", \"servers\": [\"https://a.example\"] | 'server' (https://b.example) must be the first of 'servers' (https://a.example)",
+            "\"fingerprint\": null                                            | 'server' is missing",
+    })
+    void aBadListIsRefusedNamingWhatIsWrong(String fields, String problem) throws Exception {
+        Path file = Files.writeString(dir.resolve("host.json"), "{" + fields + ", \"host_id\": \"h\", "
+                + "\"credential\": \"tth_topsecret\"}");
+        assertThatThrownBy(() -> HostCredentialFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ": invalid host credential file: " + problem)
+                .hasMessageNotContaining("tth_topsecret");
     }
 }
