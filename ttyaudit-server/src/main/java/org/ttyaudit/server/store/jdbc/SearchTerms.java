@@ -92,11 +92,6 @@ public final class SearchTerms {
         return terms;
     }
 
-    /** Whether any of {@code terms} is a substring term (which searches command lines only). */
-    public static boolean hasSubstring(List<Term> terms) {
-        return terms.stream().anyMatch(Term::substring);
-    }
-
     private static void addWord(List<Term> terms, String word) {
         if (word.startsWith("*")) {
             // *text* and *text alike: a command line is not made of words, so "ends with" would mean nothing more

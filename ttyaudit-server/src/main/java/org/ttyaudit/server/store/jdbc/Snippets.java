@@ -43,11 +43,6 @@ public final class Snippets {
         return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
     }
 
-    /** The snippet of {@code text} with the matches of word and phrase terms only. */
-    public static String of(String text, List<Phrase> phrases) {
-        return of(text, phrases, List.of());
-    }
-
     /**
      * The snippet of {@code text} with the matches of {@code phrases} and of {@code substrings} (the texts of
      * substring terms, found anywhere, case-insensitively) marked.

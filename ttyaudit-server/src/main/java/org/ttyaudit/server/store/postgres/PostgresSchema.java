@@ -1,6 +1,7 @@
 package org.ttyaudit.server.store.postgres;
 
 import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.jdbc.SqlConnection;
 
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
@@ -389,8 +390,8 @@ final class PostgresSchema {
      *
      * @throws StoreException naming the extension and what a superuser must run, when one cannot be created
      */
-    private static void createExtensions(org.ttyaudit.server.store.jdbc.SqlConnection c, List<String> steps,
-                                         String displayUrl) throws SQLException {
+    private static void createExtensions(SqlConnection c, List<String> steps, String displayUrl)
+            throws SQLException {
         Set<String> wanted = new LinkedHashSet<>();
         for (String step : steps) {
             Matcher m = CREATE_EXTENSION.matcher(step);
@@ -408,8 +409,10 @@ final class PostgresSchema {
             try {
                 c.execute("CREATE EXTENSION IF NOT EXISTS " + extension);
             } catch (SQLException e) {
+                // one line: the server's message carries a newline before its hint
+                String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
                 throw new StoreException("cannot create the PostgreSQL extension " + extension + " in the database "
-                        + displayUrl + " as role " + role + " (" + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim() + "); as a superuser, run"
+                        + displayUrl + " as role " + role + " (" + reason + "); as a superuser, run"
                         + " psql -d " + database + " -c 'CREATE EXTENSION IF NOT EXISTS " + extension + "' (Debian"
                         + " and most distributions ship it with PostgreSQL, in contrib), then start ttyaudit again");
             }

@@ -59,10 +59,4 @@ class SearchTermsTest {
         assertThat(SearchTerms.parse("*abc\"d e\"")).containsExactly(new Term("abc", Kind.SUBSTRING),
                 new Term("d e", Kind.WORDS));
     }
-
-    @Test
-    void hasSubstringTellsWhetherAQuerySearchesCommandLinesOnly() {
-        assertThat(SearchTerms.hasSubstring(SearchTerms.parse("a b* \"c d\""))).isFalse();
-        assertThat(SearchTerms.hasSubstring(SearchTerms.parse("a *bcd*"))).isTrue();
-    }
 }
