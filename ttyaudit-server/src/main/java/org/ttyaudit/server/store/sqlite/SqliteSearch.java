@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  *
  * <p>Substring terms ({@code *text*}) search command lines only, through the trigram index
  * ({@code commands_trigram}): a query with one has no output hits, its command hits are walked in the trigram
- * index (the word terms, if any, are checked per hit in the word index), and their snippets are made by
- * {@link Snippets}, since neither index can mark both kinds of term.
+ * index (the word terms, if any, checked a batch at a time against the word index), and their snippets are made
+ * by {@link Snippets}, since neither index can mark both kinds of term.
  */
 final class SqliteSearch implements SessionSearch {
     private static final int SNIPPET_TOKENS = 24;
@@ -44,6 +44,9 @@ final class SqliteSearch implements SessionSearch {
     private static final HitStream OUTPUT = new HitStream(SearchHit.OUTPUT, "output_fts", "output_text", "text",
             "x.first_offset_us", "s.started_at + x.first_offset_us * 1000");
     private static final String TRIGRAMS = "commands_trigram";
+    /** Rows of the trigram walk checked against the word index at once: the first batch, and the most. */
+    private static final int MIN_BATCH = 256;
+    private static final int MAX_BATCH = 16_384;
 
     private final SqlReaders readers;
 
@@ -92,20 +95,80 @@ final class SqliteSearch implements SessionSearch {
                              String atNanos) {
         List<Row> read(SqlConnection c, String match, SessionFilter filter, long before, int limit)
                 throws SQLException {
-            return read(c, fts, match, null, filter, before, limit);
+            return read(c, fts, match, filter, before, limit);
         }
 
         /**
-         * The hits of a query with substring terms: walked in the trigram index; the word terms, if any, checked
-         * per hit in the word index (FTS5 seeks each of the query's doclists to that row id).
+         * The hits of a query with substring terms, walked in the trigram index. Its word terms, if any, are not
+         * checked row by row (a seek in every word's doclist per line: half a second for a word and a substring
+         * that rarely meet, over 1 M commands) but a batch of the walk at a time, against the word index's
+         * matches in the batch's row id range, which FTS5 reads in one pass; batches grow until the page is full.
          */
         List<Row> readSubstrings(SqlConnection c, FtsQuery q, SessionFilter filter, long before, int limit)
                 throws SQLException {
-            return read(c, TRIGRAMS, q.substrings(), q.words(), filter, before, limit);
+            if (q.words() == null) {
+                return read(c, TRIGRAMS, q.substrings(), filter, before, limit);
+            }
+            List<Row> rows = new ArrayList<>();
+            long bound = before;
+            int batch = Math.max(MIN_BATCH, 4 * limit);
+            while (rows.size() < limit) {
+                List<Long> ids = rowIds(c, TRIGRAMS, q.substrings(), bound, batch);
+                if (ids.isEmpty()) {
+                    break;
+                }
+                rows.addAll(read(c, ids, q.words(), filter, limit - rows.size()));
+                if (ids.size() < batch) {
+                    break;
+                }
+                bound = ids.get(ids.size() - 1);
+                batch = Math.min(MAX_BATCH, 4 * batch);
+            }
+            return rows;
         }
 
-        private List<Row> read(SqlConnection c, String driver, String match, String alsoWords, SessionFilter filter,
-                               long before, int limit) throws SQLException {
+        /** The row ids below {@code before} that {@code match} finds in {@code index}, newest first. */
+        private static List<Long> rowIds(SqlConnection c, String index, String match, long before, int limit)
+                throws SQLException {
+            String sql = "SELECT rowid FROM " + index + " WHERE " + index + " MATCH ? AND rowid < ?"
+                    + " ORDER BY rowid DESC LIMIT ?";
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare(sql), match, before, limit).executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
+
+        /** The hits among {@code ids} (newest first) that {@code words} finds in this kind's word index too. */
+        private List<Row> read(SqlConnection c, List<Long> ids, String words, SessionFilter filter, int limit)
+                throws SQLException {
+            List<Object> params = new ArrayList<>();
+            StringBuilder sql = new StringBuilder("SELECT x.id AS rid, s.id AS sid, ").append(offset)
+                    .append(" AS off, ").append(atNanos).append(" AS at_ns, s.user_name AS user_name,")
+                    .append(" s.host AS host FROM ").append(table)
+                    .append(" x CROSS JOIN sessions s ON s.id = x.session_id")
+                    .append(" WHERE x.id IN (SELECT value FROM json_each(?)) AND x.id IN (SELECT rowid FROM ")
+                    .append(fts).append(" WHERE ").append(fts).append(" MATCH ? AND rowid BETWEEN ? AND ?)");
+            params.add(idList(ids));
+            params.add(words);
+            params.add(ids.get(ids.size() - 1));
+            params.add(ids.get(0));
+            SessionFilterSql.append(filter, "s", sql, params);
+            sql.append(" ORDER BY x.id DESC LIMIT ?");
+            params.add(limit);
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    rows.add(Row.read(kind, rs));
+                }
+            }
+            return rows;
+        }
+
+        private List<Row> read(SqlConnection c, String driver, String match, SessionFilter filter, long before,
+                               int limit) throws SQLException {
             List<Object> params = new ArrayList<>();
             StringBuilder sql = new StringBuilder("SELECT ").append(driver).append(".rowid AS rid, s.id AS sid, ")
                     .append(offset).append(" AS off, ").append(atNanos).append(" AS at_ns, s.user_name AS user_name,")
@@ -114,11 +177,6 @@ final class SqliteSearch implements SessionSearch {
                     .append(" WHERE ").append(driver).append(" MATCH ? AND ").append(driver).append(".rowid < ?");
             params.add(match);
             params.add(before);
-            if (alsoWords != null) {
-                sql.append(" AND EXISTS (SELECT 1 FROM ").append(fts).append(" WHERE ").append(fts)
-                        .append(".rowid = x.id AND ").append(fts).append(" MATCH ?)");
-                params.add(alsoWords);
-            }
             SessionFilterSql.append(filter, "s", sql, params);
             sql.append(" ORDER BY ").append(driver).append(".rowid DESC LIMIT ?");
             params.add(limit);
