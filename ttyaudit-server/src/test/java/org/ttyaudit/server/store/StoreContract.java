@@ -695,6 +695,23 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aWordAndASubstringThatRarelyMeetAreFoundAmongManyLinesWithEither() {
+        UUID id = start(header().build()).id();
+        String[] lines = new String[700];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = i % 300 == 5 ? "kubectl get payments-" + i : i % 2 == 0 ? "grep payments-" + i
+                    : "kubectl get pods-" + i;
+        }
+        addCommands(id, lines);
+
+        List<String> expected = List.of("[[kubectl]] get p[[ayment]]s-605", "[[kubectl]] get p[[ayment]]s-305",
+                "[[kubectl]] get p[[ayment]]s-5");
+        assertThat(snippets("kubectl *ayment*")).containsExactlyElementsOf(expected);
+        assertThat(allPages(2, (cursor, limit) -> store.sessions().search("kubectl *ayment*", SessionFilter.all(),
+                cursor, limit)).stream().map(SearchHit::snippet).toList()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void substringHitsAreFilteredAndPagedNewestFirst() {
         UUID a = start(sessionId(2000, 1), "alice", "web-1", T0.plusSeconds(10)).id();
         UUID b = start(sessionId(2000, 2), "bob", "web-2", T0.plusSeconds(20)).id();
