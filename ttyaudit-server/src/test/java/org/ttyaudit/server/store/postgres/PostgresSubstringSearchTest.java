@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,7 +31,7 @@ class PostgresSubstringSearchTest {
     private static final int COMMANDS_PER_SESSION = 500;
 
     @Test
-    void aRareSubstringIsLookedUpInTheTrigramIndex() throws SQLException {
+    void aSubstringCanBeLookedUpInTheTrigramIndex() throws SQLException {
         PostgresCluster cluster = PostgresCluster.get();
         PostgresSettings db = cluster.newDatabase();
         try (PostgresStore store = PostgresStore.open(db, Clock.systemUTC())) {
@@ -57,14 +58,20 @@ class PostgresSubstringSearchTest {
         List<Object> params = new ArrayList<>();
         String sql = PostgresSearch.commandsSql("*1b2c3d*", SessionFilter.all(), 51, params);
         try (Connection c = cluster.connect(db.database())) {
+            // At 10 000 rows reading the table costs about what the index does, and the planner may take either
+            // (docs/PERFORMANCE.md has the plans over 1 M commands). What must hold is that the index can serve
+            // the query: a query whose expression or collation differs from the index's could not use it at all,
+            // whatever the planner is allowed. So only bitmap scans are allowed here.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET enable_seqscan = off; SET enable_indexscan = off; SET enable_indexonlyscan = off");
+            }
             List<String> trigramIndexes = strings(c, "SELECT indexname FROM pg_indexes WHERE tablename LIKE"
                     + " 'commands%' AND indexdef LIKE '%gin_trgm_ops%'", List.of());
             String plan = String.join("\n", strings(c, "EXPLAIN " + sql, params));
 
             assertThat(trigramIndexes).isNotEmpty();
-            // the rows are in the default partition (the sessions' UUIDv7 months are before the store's); the empty
-            // month partitions may be scanned at no cost
-            assertThat(plan).as(plan).doesNotContain("Seq Scan on commands_default");
+            // the rows are in the default partition (the sessions' UUIDv7 months are before the store's)
+            assertThat(plan).as(plan).contains("Bitmap Index Scan on commands_default_");
             assertThat(trigramIndexes).as(plan).anyMatch(name -> plan.contains("Bitmap Index Scan on " + name));
         }
     }
