@@ -158,8 +158,12 @@ final class SqliteSearch implements SessionSearch {
             SessionFilterSql.append(filter, "s", sql, params);
             sql.append(" ORDER BY x.id DESC LIMIT ?");
             params.add(limit);
+            return rows(c, sql.toString(), params);
+        }
+
+        private List<Row> rows(SqlConnection c, String sql, List<Object> params) throws SQLException {
             List<Row> rows = new ArrayList<>();
-            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
+            try (ResultSet rs = Sql.bind(c.prepare(sql), params.toArray()).executeQuery()) {
                 while (rs.next()) {
                     rows.add(Row.read(kind, rs));
                 }
@@ -173,20 +177,15 @@ final class SqliteSearch implements SessionSearch {
             StringBuilder sql = new StringBuilder("SELECT ").append(driver).append(".rowid AS rid, s.id AS sid, ")
                     .append(offset).append(" AS off, ").append(atNanos).append(" AS at_ns, s.user_name AS user_name,")
                     .append(" s.host AS host FROM ").append(driver).append(" CROSS JOIN ").append(table)
-                    .append(" x ON x.id = ").append(driver).append(".rowid CROSS JOIN sessions s ON s.id = x.session_id")
+                    .append(" x ON x.id = ").append(driver).append(".rowid")
+                    .append(" CROSS JOIN sessions s ON s.id = x.session_id")
                     .append(" WHERE ").append(driver).append(" MATCH ? AND ").append(driver).append(".rowid < ?");
             params.add(match);
             params.add(before);
             SessionFilterSql.append(filter, "s", sql, params);
             sql.append(" ORDER BY ").append(driver).append(".rowid DESC LIMIT ?");
             params.add(limit);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet rs = Sql.bind(c.prepare(sql.toString()), params.toArray()).executeQuery()) {
-                while (rs.next()) {
-                    rows.add(Row.read(kind, rs));
-                }
-            }
-            return rows;
+            return rows(c, sql.toString(), params);
         }
 
         /**
@@ -223,7 +222,8 @@ final class SqliteSearch implements SessionSearch {
             if (ids.isEmpty()) {
                 return out;
             }
-            String sql = "SELECT id, " + textColumn + " FROM " + table + " WHERE id IN (SELECT value FROM json_each(?))";
+            String sql = "SELECT id, " + textColumn + " FROM " + table
+                    + " WHERE id IN (SELECT value FROM json_each(?))";
             try (ResultSet rs = Sql.bind(c.prepare(sql), idList(ids)).executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), rs.getString(2));
