@@ -7,10 +7,15 @@ export async function render(ctx) {
   const values = {q: ctx.params.get('q') ?? '', ...readFilters(ctx.params)};
   const cursor = ctx.params.get('cursor') ?? '';
   const q = h('input', {type: 'search', name: 'q', value: values.q, required: true, autocapitalize: 'none',
-    spellcheck: 'false', placeholder: 'words, "a phrase", prefix*'});
+    spellcheck: 'false', placeholder: 'words, "a phrase", prefix*, *substring*', 'aria-describedby': 'search-help'});
+  // the query language of SessionQueries#search, in one line
+  const help = h('p', {id: 'search-help', class: 'muted small'},
+    'Words are ANDed; case and accents do not matter. "a phrase" finds its words in order; prefix* finds words ',
+    'that start so. *text* finds text anywhere in command lines (not in output), in any case, punctuation ',
+    'included: at least 3 characters, e.g. *etc/shad* or *-rf*.');
   const form = filterForm({
     values, label: 'search commands and output', submitLabel: 'Search',
-    extra: [field('Search for', q)],
+    extra: [field('Search for', q), help],
     submit: (v) => ctx.navigate(routeWith('#/search', {q: q.value.trim(), ...v})),
   });
   const section = h('section', {}, h('h1', {tabindex: '-1'}, 'Search'), form);

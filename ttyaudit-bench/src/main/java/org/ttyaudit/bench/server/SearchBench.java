@@ -122,6 +122,12 @@ public final class SearchBench {
         texts.put("prefix", List.of("kube*", "deplo*", "postgres*", "elastic*", "rollb*", "invoi*"));
         texts.put("two words", List.of("restart nginx", "logs kafka", "grep payments", "ssh web", "tar gz"));
         texts.put("no hit", List.of("zyxwvut", "nonexistentword", "qqqqqq"));
+        // substring terms (command lines only), through the trigram index
+        texts.put("substring", List.of("*/var/log/*", "*-rf*", "*ystemct*", "*nfig.ya*", "*feature/hot*"));
+        texts.put("rare substring", rare.stream().map(id -> "*" + id.substring(1, 8) + "*").toList());
+        texts.put("substring and word", List.of("sudo *ystemct*", "git *feature/hot*", "kubectl *ayment*",
+                "docker *exec*"));
+        texts.put("substring, no hit", List.of("*/etc/shadow*", "*zqzqzq*", "*rm-rf*"));
         Map<String, List<Query>> mix = new LinkedHashMap<>();
         texts.forEach((kind, list) -> {
             List<Query> qs = new ArrayList<>();

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search the command lines and output of the sessions on a server.",
-                "Words are ANDed; \"a phrase\" and prefix* work.",
+                "Words are ANDed; \"a phrase\" and prefix* work; case and accents do not matter.",
+                "*text* finds text anywhere in command lines (not in output), in any case, punctuation included:"
+                        + " at least 3 characters, e.g. '*etc/shad*' or '*-rf*' (quote it for the shell).",
                 "Prints: session id, time (your time zone), user@host, kind (command/output), snippet with the "
                         + "matches highlighted (between [[ ]] when not on a terminal)."})
 public final class SearchCommand implements Callable<Integer> {

@@ -288,6 +288,21 @@ class RemoteCommandsTest {
         assertThat(phrase.out()).contains(bobDb.id().toString()).doesNotContain(aliceWeb.id().toString());
     }
 
+    @Test
+    void searchFindsASubstringOfACommandLineAndSaysWhatTheOperatorIs() throws Exception {
+        Run r = cli(env(), "", false, tmp, "search", "*ETC/PASS*");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out().lines()).as(r.toString()).singleElement().asString()
+                .contains("  alice@web-1  command  ").endsWith("cat /[[etc/pass]]wd");
+
+        Run tooShort = cli(env(), "", false, tmp, "search", "*wd*");
+        assertThat(tooShort.exitCode()).as(tooShort.toString()).isNotZero();
+        assertThat(tooShort.err()).contains("substring term *wd* is shorter than 3 characters");
+
+        Run help = cli(env(), "", false, tmp, "search", "--help");
+        assertThat(help.out()).contains("*text* finds text anywhere in command lines (not in output)");
+    }
+
     // ---- play, commands and export by session id -----------------------------------------------------------
 
     @Test

@@ -84,6 +84,11 @@ public interface SessionQueries {
      *   <li>text in double quotes is a phrase (its words adjacent, in order); a missing closing quote ends the
      *       phrase at the end of the query;</li>
      *   <li>a word ending in {@code *} matches words that start with it ({@code pass*});</li>
+     *   <li>a word starting with {@code *} ({@code *etc/shad*}, or {@code *etc/shad}: the same) is a substring term:
+     *       it matches command lines that contain its text (between the outer stars) anywhere, inside words too,
+     *       case-insensitively but with diacritics as typed, every character literal (punctuation, {@code % _ \},
+     *       inner stars); it needs at least 3 characters. Substring terms search command lines only: a query with
+     *       one has no output hits;</li>
      *   <li>every other character is literal: punctuation such as {@code - / : . ( )} separates words just as it
      *       does in the searched text, so {@code /etc/passwd} finds the phrase "etc passwd" and {@code passwd}
      *       finds {@code cat /etc/passwd}; operators of the underlying engine ({@code OR}, {@code NOT},
@@ -92,7 +97,8 @@ public interface SessionQueries {
      *
      * @param limit as for {@link #list}
      * @throws StoreException with a message naming the problem when the query has no word to search for, is
-     *                        longer than 1000 characters or has more than 64 words, or the cursor is invalid
+     *                        longer than 1000 characters, has more than 64 words or a substring term shorter than
+     *                        3 characters, or the cursor is invalid
      */
     Page<SearchHit> search(String query, SessionFilter filter, String cursor, int limit);
 }

@@ -120,6 +120,12 @@ class ServerApiTest {
         server.awaitOutputIndexed();
         JsonNode outputHits = server.get("/api/v1/search?q=%2Fbin%2Fbash", admin).json().get("items");
         assertThat(outputHits).extracting(h -> h.get("kind").asText()).contains("output");
+        // a substring (*text*) searches command lines only; a too short one is the client's mistake
+        JsonNode substringHits = server.get("/api/v1/search?q=*-RF%20%2Ftmp*", admin).json().get("items");
+        assertThat(substringHits).extracting(h -> h.get("snippet").asText())
+                .containsExactly("rm [[-rf]] /[[tmp]]/build");
+        assertThat(server.get("/api/v1/search?q=*bin%2Fbash*", admin).json().get("items")).isEmpty();
+        assertStatus(server.get("/api/v1/search?q=*rf*", admin), 400, "shorter than 3 characters");
 
         Response record = server.get("/api/v1/sessions/" + s.id() + "/record", admin);
         assertThat(record.status()).isEqualTo(200);

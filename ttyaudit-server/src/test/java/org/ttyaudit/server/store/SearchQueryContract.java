@@ -1,11 +1,13 @@
 package org.ttyaudit.server.store;
 
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.NumericChars;
 import net.jqwik.api.constraints.StringLength;
 import net.jqwik.api.lifecycle.AfterProperty;
@@ -37,7 +39,8 @@ public abstract class SearchQueryContract {
             tx.insertCommands(List.of(
                     TestData.command(id, 0, "cat /etc/passwd", 1_000_000),
                     TestData.command(id, 1, "rm -rf /tmp/build && echo \"done\" NOT NEAR(x) OR y:z", 2_000_000),
-                    TestData.command(id, 2, "grep -i 'ÜBER straße' café.txt | 日本語", 3_000_000)));
+                    TestData.command(id, 2, "grep -i 'ÜBER straße' café.txt | 日本語", 3_000_000),
+                    TestData.command(id, 3, "printf '%s_%d\\n' 50% C:\\temp\\x [a-z]* ОТЧЁТ.log", 4_000_000)));
             tx.insertOutputText(new OutputText(id, 0, 0, "root:x:0:0:root:/root:/bin/bash\r\n$ ls\r\n"));
             return null;
         });
@@ -68,7 +71,18 @@ public abstract class SearchQueryContract {
     void textOfTheCharactersThatMatterIsAQueryOrAClearError(@ForAll("tricky") String query) {
         anyTextIsAQueryOrAClearError(query);
         if (query.codePoints().anyMatch(Character::isLetterOrDigit)) {
+            assertIsAQueryUnlessASubstringIsTooShort(query);
+        }
+    }
+
+    /** Text with a word is a query; the one error it may get is a substring term ({@code *ab*}) too short. */
+    private void assertIsAQueryUnlessASubstringIsTooShort(String query) {
+        try {
             assertThat(search(query).items()).as(query).isNotNull();
+        } catch (StoreException e) {
+            assertThat(query).contains("*");
+            assertThat(e.getMessage()).as(query).startsWith("the search query's substring term")
+                    .contains("shorter than 3 characters");
         }
     }
 
@@ -82,21 +96,61 @@ public abstract class SearchQueryContract {
     void textWithAWordInItIsAlwaysAQuery(@ForAll @StringLength(max = 30) String before,
                                          @ForAll @AlphaChars @NumericChars @StringLength(min = 1, max = 8) String word,
                                          @ForAll @StringLength(max = 30) String after) {
-        assertThat(search(before + " " + word + " " + after).items()).isNotNull();
+        assertIsAQueryUnlessASubstringIsTooShort(before + " " + word + " " + after);
     }
 
+    /**
+     * Stars only as a prefix operator right after the word: a word that starts with one is a substring term,
+     * whose punctuation is literal (and which may be too short).
+     */
     @Property(tries = 300)
-    void aWordIsFoundWhateverPunctuationSurroundsIt(@ForAll("punctuation") String before,
-                                                    @ForAll("punctuation") String after) {
-        String query = before + "passwd" + after;
+    void aWordIsFoundWhateverPunctuationSurroundsIt(@ForAll("punctuationWithoutStar") String before,
+                                                    @ForAll boolean prefix,
+                                                    @ForAll("punctuationWithoutStar") String after) {
+        String query = before + "passwd" + (prefix ? "*" : "") + after;
 
         assertThat(search(query).items()).as(query).extracting(SearchHit::snippet)
                 .contains("cat /etc/[[passwd]]");
     }
 
     @Provide
-    Arbitrary<String> punctuation() {
-        return Arbitraries.strings().withChars("-/:.,;()[]{}<>!?@#$%^&+=|\\'`~*\"_ ").ofMaxLength(6);
+    Arbitrary<String> punctuationWithoutStar() {
+        return Arbitraries.strings().withChars("-/:.,;()[]{}<>!?@#$%^&+=|\\'`~\"_ ").ofMaxLength(6);
+    }
+
+    /**
+     * Any piece of a command line (without white space or quotes, which end a word) of at least 3 characters,
+     * in any case and between stars, finds that command line, marked where it occurs: whatever punctuation,
+     * LIKE wildcards or backslashes it holds.
+     */
+    @Property(tries = 300)
+    void anyPieceOfACommandLineBetweenStarsFindsIt(@ForAll("commandLines") String line,
+                                                   @ForAll @IntRange(max = 200) int from,
+                                                   @ForAll @IntRange(min = 3, max = 12) int length,
+                                                   @ForAll boolean upperCase,
+                                                   @ForAll boolean trailingStar) {
+        int[] cps = line.codePoints().toArray();
+        int start = from % cps.length;
+        Assume.that(start + length <= cps.length);
+        String piece = new String(cps, start, length);
+        // white space and quotes end a word; stars at its ends are the operator's
+        Assume.that(piece.codePoints().noneMatch(cp -> Character.isWhitespace(cp) || cp == '"')
+                && !piece.startsWith("*") && !piece.endsWith("*"));
+        String typed = upperCase ? piece.codePoints().map(Character::toUpperCase)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
+                : piece;
+        String query = "*" + typed + (trailingStar ? "*" : "");
+
+        assertThat(search(query).items()).as(query).extracting(SearchHit::snippet).anySatisfy(s -> {
+            assertThat(s.replace("[[", "").replace("]]", "")).isEqualTo(line);
+            assertThat(s).contains("[[" + piece);
+        });
+    }
+
+    @Provide
+    Arbitrary<String> commandLines() {
+        return Arbitraries.of("cat /etc/passwd", "rm -rf /tmp/build && echo \"done\" NOT NEAR(x) OR y:z",
+                "grep -i 'ÜBER straße' café.txt | 日本語", "printf '%s_%d\\n' 50% C:\\temp\\x [a-z]* ОТЧЁТ.log");
     }
 
     @Property(tries = 200)

@@ -626,6 +626,117 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aStarredWordFindsCommandLinesThatContainItAnywhereIgnoringCase() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "cat /etc/shadow", "rm -rf /", "ls /ETC/SHADOWS", "echo shad etc", "rm -r tmp");
+
+        assertThat(snippets("*etc/shad*")).containsExactly("ls /[[ETC/SHAD]]OWS", "cat /[[etc/shad]]ow");
+        assertThat(snippets("*-rf*")).containsExactly("rm [[-rf]] /");
+        assertThat(snippets("*etc/shad")).as("a leading star alone is a substring too").hasSize(2);
+        assertThat(snippets("*ADOW*")).hasSize(2);
+        assertThat(snippets("*a*d*")).as("stars inside are literal").isEmpty();
+        assertThat(snippets("*etc/passwd*")).isEmpty();
+    }
+
+    @Test
+    void aSubstringSearchesCommandLinesButNotOutput() {
+        SessionRecord s = addChunks(start(header().build()).id(), 1);
+        addCommands(s.id(), "sudo -u postgres psql");
+        addOutput(s.id(), 0, 0, "psql: connection to server failed\r\n");
+
+        assertThat(searchAll("psql", SessionFilter.all())).extracting(SearchHit::kind)
+                .containsExactlyInAnyOrder(SearchHit.COMMAND, SearchHit.OUTPUT);
+        assertThat(searchAll("*psql*", SessionFilter.all())).extracting(SearchHit::kind)
+                .containsExactly(SearchHit.COMMAND);
+        assertThat(searchAll("*connection to*", SessionFilter.all())).isEmpty();
+    }
+
+    @Test
+    void likeWildcardsAndBackslashesInASubstringAreLiteral() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "echo 100%_done", "echo 100 done", "echo 1000xdone", "dir C:\\temp\\x", "dir C:tempx",
+                "echo a%b", "echo aXXb");
+
+        assertThat(snippets("*100%*")).containsExactly("echo [[100%]]_done");
+        assertThat(snippets("*_done*")).containsExactly("echo 100%[[_done]]");
+        assertThat(snippets("*0%_d*")).containsExactly("echo 10[[0%_d]]one");
+        assertThat(snippets("*C:\\temp*")).containsExactly("dir [[C:\\temp]]\\x");
+        assertThat(snippets("*:\\t*")).hasSize(1);
+        assertThat(snippets("*a%b*")).containsExactly("echo [[a%b]]");
+        assertThat(snippets("*%%%*")).isEmpty();
+        assertThat(snippets("*___*")).isEmpty();
+    }
+
+    @Test
+    void aSubstringIgnoresTheCaseOfEveryScriptButNotDiacritics() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "cat ÜBERSICHT.txt", "less ОТЧЁТ.log", "echo 日本語テキスト", "open café.txt", "echo 😀😀😀!");
+
+        assertThat(snippets("*übersicht*")).containsExactly("cat [[ÜBERSICHT]].txt");
+        assertThat(snippets("*отчёт.LOG*")).containsExactly("less [[ОТЧЁТ.log]]");
+        assertThat(snippets("*本語テ*")).containsExactly("echo 日[[本語テ]]キスト");
+        assertThat(snippets("*CAFÉ*")).containsExactly("open [[café]].txt");
+        assertThat(snippets("*cafe*")).as("diacritics are characters of their own in a substring").isEmpty();
+        assertThat(snippets("*😀😀😀*")).containsExactly("echo [[😀😀😀]]!");
+    }
+
+    @Test
+    void substringsAreAndedWithWordsPrefixesPhrasesAndEachOther() {
+        UUID id = start(header().build()).id();
+        addCommands(id, "sudo cat /etc/shadow", "cat /etc/shadow", "sudo vim /etc/shadow.bak", "sudoedit /etc/shadow");
+
+        assertThat(snippets("sudo *etc/shad*")).containsExactly("[[sudo]] vim /[[etc/shad]]ow.bak",
+                "[[sudo]] cat /[[etc/shad]]ow");
+        assertThat(snippets("sudo* *etc/shad*")).hasSize(3);
+        assertThat(snippets("*etc/shad* *.bak*")).containsExactly("sudo vim /[[etc/shad]]ow[[.bak]]");
+        assertThat(snippets("\"cat etc\" *shadow*")).containsExactly("[[cat /etc]]/[[shadow]]",
+                "sudo [[cat /etc]]/[[shadow]]");
+        assertThat(snippets("vim *shadow* *passwd*")).isEmpty();
+    }
+
+    @Test
+    void aWordAndASubstringThatRarelyMeetAreFoundAmongManyLinesWithEither() {
+        UUID id = start(header().build()).id();
+        String[] lines = new String[700];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = i % 300 == 5 ? "kubectl get payments-" + i : i % 2 == 0 ? "grep payments-" + i
+                    : "kubectl get pods-" + i;
+        }
+        addCommands(id, lines);
+
+        List<String> expected = List.of("[[kubectl]] get p[[ayment]]s-605", "[[kubectl]] get p[[ayment]]s-305",
+                "[[kubectl]] get p[[ayment]]s-5");
+        assertThat(snippets("kubectl *ayment*")).containsExactlyElementsOf(expected);
+        assertThat(allPages(2, (cursor, limit) -> store.sessions().search("kubectl *ayment*", SessionFilter.all(),
+                cursor, limit)).stream().map(SearchHit::snippet).toList()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void substringHitsAreFilteredAndPagedNewestFirst() {
+        UUID a = start(sessionId(2000, 1), "alice", "web-1", T0.plusSeconds(10)).id();
+        UUID b = start(sessionId(2000, 2), "bob", "web-2", T0.plusSeconds(20)).id();
+        addCommands(a, "make build-1", "make build-2", "ls");
+        addCommands(b, "make build-3", "make build-4", "make build-5");
+
+        List<String> all = allPages(2, (cursor, limit) -> store.sessions().search("*build-*", SessionFilter.all(),
+                cursor, limit)).stream().map(SearchHit::snippet).toList();
+        assertThat(all).containsExactly("make [[build-]]5", "make [[build-]]4", "make [[build-]]3",
+                "make [[build-]]2", "make [[build-]]1");
+        assertThat(searchAll("*build-*", new SessionFilter("alice", null, null, null, null)))
+                .extracting(SearchHit::sessionId).containsOnly(a).hasSize(2);
+    }
+
+    @Test
+    void aSubstringShorterThanThreeCharactersIsAClearError() {
+        for (String q : List.of("*ab*", "*a", "x *rf*", "*日本*", "*😀😀*", "\"a phrase\" *é*")) {
+            assertThatThrownBy(() -> store.sessions().search(q, SessionFilter.all(), null, 10)).as(q)
+                    .isInstanceOf(StoreException.class).hasMessageStartingWith("the search query")
+                    .hasMessageContaining("shorter than 3 characters").hasMessageContaining("command lines");
+        }
+        assertThat(store.sessions().search("*abc*", SessionFilter.all(), null, 10).items()).isEmpty();
+    }
+
+    @Test
     void outputTextIsFoundAtTheStartOfItsChunk() {
         SessionRecord s = addChunks(start(header().build()).id(), 3);
         addOutput(s.id(), 2, 2_000_000, "total 8\r\nsecret-plan.txt\r\nnotes\r\n");

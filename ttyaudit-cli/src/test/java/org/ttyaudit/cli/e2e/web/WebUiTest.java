@@ -160,6 +160,7 @@ class WebUiTest {
         browser.screenshot("sessions");
 
         browser.find("nav a[href='#/search']").click();
+        browser.awaitText("#search-help", "*text* finds text anywhere in command lines (not in output)");
         browser.fill("input[name=q]", "zebra");
         browser.find("form.filters button[type=submit]").click();
         WebElement mark = browser.await(".hits mark");

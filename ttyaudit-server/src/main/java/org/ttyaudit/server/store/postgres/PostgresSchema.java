@@ -1,8 +1,14 @@
 package org.ttyaudit.server.store.postgres;
 
 import org.ttyaudit.server.store.StoreException;
+import org.ttyaudit.server.store.jdbc.SqlConnection;
 
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL schema as ordered migrations (own versioned scripts, as for SQLite, rather than Flyway: the same
@@ -26,6 +32,12 @@ import java.util.List;
  * "cat /etc/passwd"), case and diacritics are folded (the {@code unaccent} dictionary, then {@code simple}, which
  * has no stop words and no stemming). The regular expression runs under the ICU root collation so that letters
  * are Unicode letters whatever the database's LC_CTYPE. GIN indexes over that expression serve the searches.
+ * Substring terms ({@code *text*}) are served by a trigram index (pg_trgm) on the command lines.
+ *
+ * <p>Extensions: a step that creates one ({@code CREATE EXTENSION IF NOT EXISTS}) has it created first, on its
+ * own, so that a role that may not create it gets a message saying what a superuser must run. unaccent and
+ * pg_trgm are "trusted" (PostgreSQL 13 and later): the database's owner, or a role with CREATE on it, may create
+ * them; Debian's postgresql package ships both.
  */
 final class PostgresSchema {
 
@@ -323,8 +335,21 @@ final class PostgresSchema {
                 WHERE pruned_at IS NULL AND committed_seq >= 0;
             """;
 
+    /**
+     * Substring search ({@code *text*}, command lines only): a trigram index on the command lines, with the ICU
+     * root collation that the search's {@code ILIKE} uses (so that case folds the same for every script whatever
+     * the database's LC_CTYPE; the planner uses an index only when the collations agree). Output text gets none:
+     * a trigram index of all terminal output would be several times its size and slow every ingest.
+     */
+    private static final String SUBSTRING_SEARCH = """
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE INDEX commands_substring ON commands USING gin (command_line COLLATE "und-x-icu" gin_trgm_ops);
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of(V1, PRUNE_BY_AGE);
+    private static final List<String> MIGRATIONS = List.of(V1, PRUNE_BY_AGE, SUBSTRING_SEARCH);
+
+    private static final Pattern CREATE_EXTENSION = Pattern.compile("CREATE EXTENSION IF NOT EXISTS (\\w+)");
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();
@@ -348,6 +373,7 @@ final class PostgresSchema {
                         + ", newer than this server's " + VERSION + "; run a newer ttyaudit server (or restore a"
                         + " backup made by this version)");
             }
+            createExtensions(c, MIGRATIONS.subList(version, VERSION), db.displayUrl());
             for (int v = version; v < VERSION; v++) {
                 c.execute(MIGRATIONS.get(v));
             }
@@ -357,5 +383,39 @@ final class PostgresSchema {
             }
             return null;
         });
+    }
+
+    /**
+     * Creates the extensions that {@code steps} create, each on its own, before the steps run.
+     *
+     * @throws StoreException naming the extension and what a superuser must run, when one cannot be created
+     */
+    private static void createExtensions(SqlConnection c, List<String> steps, String displayUrl)
+            throws SQLException {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String step : steps) {
+            Matcher m = CREATE_EXTENSION.matcher(step);
+            while (m.find()) {
+                wanted.add(m.group(1));
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        // asked before trying: a failed statement ends what the transaction may still ask
+        String database = c.queryString("SELECT current_database()");
+        String role = c.queryString("SELECT current_user");
+        for (String extension : wanted) {
+            try {
+                c.execute("CREATE EXTENSION IF NOT EXISTS " + extension);
+            } catch (SQLException e) {
+                // one line: the server's message carries a newline before its hint
+                String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
+                throw new StoreException("cannot create the PostgreSQL extension " + extension + " in the database "
+                        + displayUrl + " as role " + role + " (" + reason + "); as a superuser, run"
+                        + " psql -d " + database + " -c 'CREATE EXTENSION IF NOT EXISTS " + extension + "' (Debian"
+                        + " and most distributions ship it with PostgreSQL, in contrib), then start ttyaudit again");
+            }
+        }
     }
 }

@@ -1,34 +1,38 @@
 package org.ttyaudit.server.store.postgres;
 
 import org.ttyaudit.server.store.jdbc.SearchTerms;
+import org.ttyaudit.server.store.jdbc.Snippets;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * A user's search text as PostgreSQL's tsquery text, and as the word lists the snippets are marked with. Each term
- * of {@link SearchTerms} becomes its words (runs of letters and digits, as {@code ttyaudit_search_words} splits
- * the searched text) joined by {@code <->} (a phrase: adjacent, in order); a prefix term's last word gets
- * {@code :*}; the terms are ANDed with {@code &}. Every word is quoted and holds only letters and digits, so no
- * input is a tsquery operator or a syntax error.
+ * A user's search text as PostgreSQL's tsquery text and LIKE patterns, and as what the snippets are marked with.
+ * Each word or phrase term of {@link SearchTerms} becomes its words (runs of letters and digits, as
+ * {@code ttyaudit_search_words} splits the searched text) joined by {@code <->} (a phrase: adjacent, in order); a
+ * prefix term's last word gets {@code :*}; the terms are ANDed with {@code &}. Every word is quoted and holds only
+ * letters and digits, so no input is a tsquery operator or a syntax error. Each substring term becomes an
+ * {@code ILIKE} pattern {@code %text%} whose {@code % _ \} are escaped with {@code \}, so the user's text is
+ * literal.
  *
- * @param tsquery for {@code to_tsquery('ttyaudit_search', ?)}
- * @param phrases the terms' words, folded ({@link #fold}), for marking matches in snippets
+ * @param tsquery    for {@code to_tsquery('ttyaudit_search', ?)}; empty when the query has substring terms only
+ * @param phrases    the word and phrase terms' words, folded ({@link Snippets#fold}), for marking snippets
+ * @param substrings the substring terms' texts, for marking snippets
+ * @param patterns   the substring terms as {@code ILIKE ? ESCAPE '\'} patterns
  */
-record SearchQuery(String tsquery, List<Phrase> phrases) {
-
-    /** One term's folded words; the last matches as a prefix when {@code prefix}. */
-    record Phrase(List<String> words, boolean prefix) {
-    }
+record SearchQuery(String tsquery, List<Snippets.Phrase> phrases, List<String> substrings, List<String> patterns) {
 
     static SearchQuery of(String query) {
         List<String> terms = new ArrayList<>();
-        List<Phrase> phrases = new ArrayList<>();
+        List<Snippets.Phrase> phrases = new ArrayList<>();
+        List<String> substrings = new ArrayList<>();
         for (SearchTerms.Term t : SearchTerms.parse(query)) {
-            List<String> words = words(t.text());
+            if (t.substring()) {
+                substrings.add(t.text());
+                continue;
+            }
+            List<String> words = SearchTerms.words(t.text());
             if (words.isEmpty()) {
                 continue;
             }
@@ -37,32 +41,32 @@ record SearchQuery(String tsquery, List<Phrase> phrases) {
                 quoted.set(quoted.size() - 1, quoted.get(quoted.size() - 1) + ":*");
             }
             terms.add(quoted.size() == 1 ? quoted.get(0) : "(" + String.join(" <-> ", quoted) + ")");
-            phrases.add(new Phrase(words.stream().map(SearchQuery::fold).toList(), t.prefix()));
+            phrases.add(new Snippets.Phrase(words.stream().map(Snippets::fold).toList(), t.prefix()));
         }
-        return new SearchQuery(String.join(" & ", terms), phrases);
+        return new SearchQuery(String.join(" & ", terms), phrases, substrings,
+                substrings.stream().map(SearchQuery::containsPattern).toList());
     }
 
-    /** The runs of word characters of {@code text}, in order. */
-    static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        text.codePoints().forEach(cp -> {
-            if (SearchTerms.isWordCharacter(cp)) {
-                word.appendCodePoint(cp);
-            } else if (word.length() > 0) {
-                out.add(word.toString());
-                word.setLength(0);
+    /** Whether the query has word, phrase or prefix terms (a tsquery to match). */
+    boolean hasWords() {
+        return !tsquery.isEmpty();
+    }
+
+    /** Whether the query has substring terms, which search command lines only. */
+    boolean hasSubstrings() {
+        return !substrings.isEmpty();
+    }
+
+    /** The LIKE pattern of text that contains {@code text}: {@code %text%}, its wildcards and {@code \} escaped. */
+    static String containsPattern(String text) {
+        StringBuilder p = new StringBuilder(text.length() + 2).append('%');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '%' || ch == '_' || ch == '\\') {
+                p.append('\\');
             }
-        });
-        if (word.length() > 0) {
-            out.add(word.toString());
+            p.append(ch);
         }
-        return out;
-    }
-
-    /** Case and diacritics folded, as the unaccent and simple dictionaries fold a word. */
-    static String fold(String word) {
-        String decomposed = Normalizer.normalize(word, Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
+        return p.append('%').toString();
     }
 }

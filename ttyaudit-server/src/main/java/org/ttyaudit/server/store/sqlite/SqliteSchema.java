@@ -399,9 +399,37 @@ final class SqliteSchema {
                 WHERE pruned_at IS NULL AND committed_seq >= 0;
             """;
 
+    /**
+     * Substring search ({@code *text*}, command lines only): an FTS5 index of the command lines with the trigram
+     * tokenizer (case folded, diacritics kept, as PostgreSQL's {@code ILIKE}), whose phrase query of a text's
+     * trigrams finds the lines that contain it, newest first by row id as the word index does. External content
+     * (the text is kept once, in {@code commands}), kept in step by triggers; the existing command lines are
+     * indexed here ({@code 'rebuild'}). Output text gets none: a trigram index of all terminal output would be
+     * several times its size and slow every ingest.
+     */
+    private static final String SUBSTRING_SEARCH = """
+            CREATE VIRTUAL TABLE commands_trigram USING fts5 (
+                command_line, content = 'commands', content_rowid = 'id',
+                tokenize = 'trigram case_sensitive 0'
+            );
+            CREATE TRIGGER commands_trigram_insert AFTER INSERT ON commands BEGIN
+                INSERT INTO commands_trigram (rowid, command_line) VALUES (new.id, new.command_line);
+            END;
+            CREATE TRIGGER commands_trigram_delete AFTER DELETE ON commands BEGIN
+                INSERT INTO commands_trigram (commands_trigram, rowid, command_line)
+                VALUES ('delete', old.id, old.command_line);
+            END;
+            CREATE TRIGGER commands_trigram_update AFTER UPDATE OF command_line ON commands BEGIN
+                INSERT INTO commands_trigram (commands_trigram, rowid, command_line)
+                VALUES ('delete', old.id, old.command_line);
+                INSERT INTO commands_trigram (rowid, command_line) VALUES (new.id, new.command_line);
+            END;
+            INSERT INTO commands_trigram (commands_trigram) VALUES ('rebuild');
+            """;
+
     /** Step i takes the schema from version i to i + 1. Append new steps; never edit a released one. */
     private static final List<String> MIGRATIONS = List.of(V1, V2, V3, NOTIFICATION_OUTBOX, SSH_KEYS, RETENTION,
-            FORWARDING, SESSION_TAGS, PRUNE_BY_AGE);
+            FORWARDING, SESSION_TAGS, PRUNE_BY_AGE, SUBSTRING_SEARCH);
 
     /** The version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

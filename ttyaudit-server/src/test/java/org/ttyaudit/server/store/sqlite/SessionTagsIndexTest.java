@@ -77,10 +77,14 @@ class SessionTagsIndexTest {
         try (Store store = SqliteStore.open(file())) {
             fill(store);
         }
-        // Back to the schema before the step (version 7): no session_tags table, and the retention index of then,
-        // which the later step PRUNE_BY_AGE replaces
+        // Back to the schema before the step (version 7): no session_tags table, the retention index of then,
+        // which the later step PRUNE_BY_AGE replaces, and no trigram index (SUBSTRING_SEARCH, later too)
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
              Statement s = c.createStatement()) {
+            for (String t : List.of("insert", "delete", "update")) {
+                s.execute("DROP TRIGGER commands_trigram_" + t);
+            }
+            s.execute("DROP TABLE commands_trigram");
             s.execute("DROP TABLE session_tags");
             s.execute("DROP INDEX sessions_prune_candidates_by_age");
             s.execute("CREATE INDEX sessions_prune_candidates ON sessions (ended_at, id)"
