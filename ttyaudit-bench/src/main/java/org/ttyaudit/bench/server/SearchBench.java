@@ -85,8 +85,8 @@ public final class SearchBench {
         out.println("search: /proc/loadavg after: " + IngestLoad.loadAverage());
     }
 
-    /** A query: its text, its filter, and a label for the report. */
-    private record Query(String text, SessionFilter filter) {
+    /** A query: its text and its filter. */
+    record Query(String text, SessionFilter filter) {
         Map<String, String> params() {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("q", text);
@@ -96,24 +96,30 @@ public final class SearchBench {
             if (filter.host() != null) {
                 p.put("host", filter.host());
             }
+            if (filter.since() != null) {
+                p.put("since", filter.since().toString());
+            }
+            if (filter.until() != null) {
+                p.put("until", filter.until().toString());
+            }
             return p;
         }
     }
 
     @FunctionalInterface
-    private interface Search {
+    interface Search {
         int run(Query q) throws Exception;
     }
 
     /** One query of each kind: a warm-up that loads the pages and compiles the code without doubling the run. */
-    private static Map<String, List<Query>> firstOfEach(Map<String, List<Query>> mix) {
+    static Map<String, List<Query>> firstOfEach(Map<String, List<Query>> mix) {
         Map<String, List<Query>> first = new LinkedHashMap<>();
         mix.forEach((k, v) -> first.put(k, v.subList(0, 1)));
         return first;
     }
 
     /** The query mix: {@code n} queries of each kind, cycling through the kind's examples. */
-    private static Map<String, List<Query>> mix(List<String> rare, int n) {
+    static Map<String, List<Query>> mix(List<String> rare, int n) {
         Map<String, List<String>> texts = new LinkedHashMap<>();
         texts.put("common word", List.of("git", "sudo", "kubectl", "status", "nginx", "docker", "ls", "cat"));
         texts.put("rare word", rare);
@@ -144,8 +150,9 @@ public final class SearchBench {
         return mix;
     }
 
-    private static void run(String title, Map<String, List<Query>> mix, Search search, PrintStream out,
-                            boolean quiet) throws Exception {
+    /** Runs the mix, prints a line per kind (unless {@code quiet}), and returns the latency of all its queries. */
+    static Latencies.Summary run(String title, Map<String, List<Query>> mix, Search search, PrintStream out,
+                                 boolean quiet) throws Exception {
         Latencies all = new Latencies();
         if (!quiet) {
             out.println("search: " + title);
@@ -170,11 +177,12 @@ public final class SearchBench {
                         s.p99(), s.max(), firstHits);
             }
         }
+        Latencies.Summary s = all.summary();
         if (!quiet) {
-            Latencies.Summary s = all.summary();
             out.printf("search:   %-25s %4d %8.1f %8.1f %8.1f %8.1f%n", "ALL", s.count(), s.p50(), s.p95(), s.p99(),
                     s.max());
         }
+        return s;
     }
 
     private static void httpSearch(Path work, Path data, Path serverJar, Map<String, List<Query>> mix, int n,
