@@ -61,11 +61,15 @@ final class BenchPostgres implements AutoCloseable {
         this.password = password;
     }
 
-    /** Makes and starts a cluster under {@code dir} (created; it must not exist yet). */
-    static BenchPostgres start(Path dir) throws IOException {
+    /**
+     * Makes and starts a cluster in a new directory under the system's temporary directory (not under the caller's
+     * work directory: as root, the {@code postgres} user must reach it, and a work directory may lie below one only
+     * its owner can enter); {@link #close} deletes it.
+     */
+    static BenchPostgres start() throws IOException {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
-        Files.createDirectories(dir);
+        Path dir = Files.createTempDirectory("ttyaudit-pgbench-");
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
@@ -114,6 +118,11 @@ final class BenchPostgres implements AutoCloseable {
         }
     }
 
+    /** Where the cluster lives (deleted by {@link #close}). */
+    Path directory() {
+        return dir;
+    }
+
     /** The cluster's data directory (for its size on disk). */
     Path dataDirectory() {
         return dir.resolve("data");
@@ -126,6 +135,11 @@ final class BenchPostgres implements AutoCloseable {
                     "stop"), root);
         } catch (IOException | RuntimeException e) {
             System.err.println("stopping the benchmark's PostgreSQL failed: " + e.getMessage());
+        }
+        try {
+            run(List.of("rm", "-rf", dir.toString()), false);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("removing " + dir + " failed: " + e.getMessage());
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * five output rows of 400 bytes per session), as the server's {@code JdbcWriteTransaction} would store them; they
  * have no chunks, blobs or ledger leaves (their ledger indexes lie far beyond the real ledger), so they serve
  * search and sizing, not verification. The schema's indexes stay in place: their maintenance is part of the cost.
+ * Two connections copy halves of the sessions at once.
  */
 final class PgCopyFill {
     private static final Pattern HEX_ID = Pattern.compile("\\b[0-9a-f]{10}\\b");
@@ -37,6 +38,7 @@ final class PgCopyFill {
     private static final int HOSTS = 500;
     private static final int OUTPUT_ROWS_PER_SESSION = 5;
     private static final int SESSIONS_PER_COPY = 2000;
+    private static final int THREADS = 2;
 
     private PgCopyFill() {
     }
@@ -46,18 +48,48 @@ final class PgCopyFill {
      * {@code to}; notes a few rare words in {@code rare}. Each batch of {@value #SESSIONS_PER_COPY} sessions is one
      * transaction.
      */
-    static void fill(Connection c, long commands, int perSession, Instant from, Instant to, long ledgerBase,
-                     List<String> rare, PrintStream out) throws SQLException {
+    static void fill(BenchPostgres db, long commands, int perSession, Instant from, Instant to, long ledgerBase,
+                     List<String> rare, PrintStream out) throws Exception {
         long sessions = (commands + perSession - 1) / perSession;
-        long spacingMillis = Duration.between(from, to).toMillis() / Math.max(1, sessions);
-        Random r = new Random(17);
-        SyntheticTerminal terminal = new SyntheticTerminal(4 * 1024 * 1024, 13);
         long t0 = System.nanoTime();
-        long made = 0;
+        java.util.concurrent.atomic.AtomicLong made = new java.util.concurrent.atomic.AtomicLong();
+        // two connections: one core generates and sends while PostgreSQL indexes on the other
+        List<java.util.concurrent.Future<Void>> parts = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
+        try {
+            for (int k = 0; k < THREADS; k++) {
+                long first = sessions * k / THREADS;
+                long end = sessions * (k + 1) / THREADS;
+                int seed = k;
+                parts.add(pool.submit(() -> {
+                    try (Connection c = db.connect("ttyaudit")) {
+                        fillRange(c, first, end, sessions, commands, perSession, from, to, ledgerBase, seed, rare,
+                                made, t0, out);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : parts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Sessions {@code [firstSession, endSession)} of {@code sessions}; {@code made} counts every thread's commands. */
+    private static void fillRange(Connection c, long firstSession, long endSession, long sessions, long commands,
+                                  int perSession, Instant from, Instant to, long ledgerBase, int seed,
+                                  List<String> rare, java.util.concurrent.atomic.AtomicLong made, long t0,
+                                  PrintStream out) throws SQLException {
+        long spacingMillis = Duration.between(from, to).toMillis() / Math.max(1, sessions);
+        Random r = new Random(17 + seed);
+        SyntheticTerminal terminal = new SyntheticTerminal(4 * 1024 * 1024, 13 + seed);
         c.setAutoCommit(false);
         PGConnection pg = c.unwrap(PGConnection.class);
-        for (long first = 0; first < sessions; first += SESSIONS_PER_COPY) {
-            long last = Math.min(sessions, first + SESSIONS_PER_COPY);
+        for (long first = firstSession; first < endSession; first += SESSIONS_PER_COPY) {
+            long last = Math.min(endSession, first + SESSIONS_PER_COPY);
+            long batch = 0;
             StringBuilder sessionRows = new StringBuilder();
             StringBuilder commandRows = new StringBuilder();
             StringBuilder outputRows = new StringBuilder();
@@ -70,14 +102,14 @@ final class PgCopyFill {
                 String hash = "\\\\x" + HexFormat.of().formatHex(Sha256.of(headerBytes));
                 String id = h.sessionId().uuid().toString();
                 long startNanos = nanos(start);
-                int count = (int) Math.min(perSession, commands - made);
+                int count = (int) Math.min(perSession, commands - i * perSession);
                 row(sessionRows, id, h.kind(), h.user(), h.uid(), h.host(), h.tty(), null, h.term(), h.cols(),
                         h.rows(), startNanos, "[\"/bin/bash\"]", h.capture(), h.recorderVersion(), "{}",
                         "\\\\x" + HexFormat.of().formatHex(headerBytes), hash, null, ledgerBase + i, startNanos, -1,
                         hash, 0, count, startNanos);
                 for (int k = 0; k < count; k++) {
                     String line = CommandHistory.next(r);
-                    if ((made + k) % 200_000 == 0 && rare.size() < 50) {
+                    if ((i * perSession + k) % 200_000 == 0 && rare.size() < 50) {
                         Matcher m = HEX_ID.matcher(line);
                         if (m.find()) {
                             rare.add(m.group());
@@ -90,7 +122,7 @@ final class PgCopyFill {
                 for (int o = 0; o < OUTPUT_ROWS_PER_SESSION; o++) {
                     row(outputRows, id, o, o * 400_000_000L, TerminalText.strip(terminal.output(r, 400)));
                 }
-                made += count;
+                batch += count;
             }
             copy(pg, "COPY sessions (id, kind, user_name, uid, host, tty, client_address, term, term_cols, term_rows,"
                     + " started_at, command_json, capture, recorder_version, tags_json, header_bytes, header_hash,"
@@ -100,8 +132,9 @@ final class PgCopyFill {
                     + " ended_at, end_offset_us, exit_code) FROM STDIN", commandRows);
             copy(pg, "COPY output_text (session_id, chunk_seq, first_offset_us, text) FROM STDIN", outputRows);
             c.commit();
-            if (last % 20_000 == 0 || last == sessions) {
-                out.printf("pgbench: copied %d of %d commands (%.0f s)%n", made, commands,
+            long total = made.addAndGet(batch);
+            if (last % 20_000 == 0 || last == endSession) {
+                out.printf("pgbench: copied %d of %d commands (%.0f s)%n", total, commands,
                         (System.nanoTime() - t0) / 1e9);
             }
         }

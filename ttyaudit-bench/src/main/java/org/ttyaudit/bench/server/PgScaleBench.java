@@ -122,8 +122,8 @@ public final class PgScaleBench {
         out.printf("pgbench: work %s; %d cores; /proc/loadavg %s%n", work, Runtime.getRuntime().availableProcessors(),
                 IngestLoad.loadAverage());
         long t0 = System.nanoTime();
-        try (BenchPostgres pg = BenchPostgres.start(work.resolve("pg"))) {
-            out.printf("pgbench: PostgreSQL on port %d (%.1f s), settings: %s%n", pg.port,
+        try (BenchPostgres pg = BenchPostgres.start()) {
+            out.printf("pgbench: PostgreSQL in %s on port %d (%.1f s), settings: %s%n", pg.directory(), pg.port,
                     (System.nanoTime() - t0) / 1e9, String.join(" ", BenchPostgres.SETTINGS));
             Path passwordFile = work.resolve("db-password");
             Files.writeString(passwordFile, pg.password + "\n");
@@ -272,9 +272,7 @@ public final class PgScaleBench {
             from = to.minus(Duration.ofDays(1));
         }
         long t0 = System.nanoTime();
-        try (Connection c = pg.connect("ttyaudit")) {
-            PgCopyFill.fill(c, missing, 100, from, to, FILL_LEDGER_BASE, rare, out);
-        }
+        PgCopyFill.fill(pg, missing, 100, from, to, FILL_LEDGER_BASE, rare, out);
         double s = (System.nanoTime() - t0) / 1e9;
         long now = count(pg, "SELECT count(*) FROM commands");
         out.printf("pgbench: loaded %d commands in %.0f s (%.0f commands/s); the database holds %d%n", missing, s,
@@ -282,13 +280,13 @@ public final class PgScaleBench {
         return now;
     }
 
-    /** Waits (at most 20 minutes) until the servers' output indexers have indexed every committed chunk. */
+    /** Waits (at most 10 minutes) until the servers' output indexers have indexed every committed chunk. */
     private static void waitForOutputIndex(BenchPostgres pg, PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         String backlog = "SELECT count(*) FROM sessions WHERE text_indexed_seq < committed_seq";
         long left = count(pg, backlog);
         out.printf("pgbench: output index: %d sessions with chunks not indexed yet%n", left);
-        while (left > 0 && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(20)) {
+        while (left > 0 && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
             Thread.sleep(2000);
             left = count(pg, backlog);
         }
