@@ -43,7 +43,16 @@ final class BenchPostgres implements AutoCloseable {
             "jit=off",                          // short OLTP queries: JIT compilation would cost more than it saves
             "max_connections=100",
             "synchronous_commit=on",            // a commit point is durable before the server answers it
-            "fsync=on");
+            "fsync=on",
+            "shared_preload_libraries=auto_explain",   // the plans of slow statements go to postgres.log
+            "auto_explain.log_min_duration=5s",
+            "log_min_duration_statement=5s");
+
+    /**
+     * Set on the benchmark's database: a search that runs longer is cancelled, so that a query the client gave up
+     * on does not keep a core busy under the next measurements.
+     */
+    static final String STATEMENT_TIMEOUT = "50s";
 
     final String host = "127.0.0.1";
     final int port;
@@ -88,6 +97,7 @@ final class BenchPostgres implements AutoCloseable {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "120",
                 "-l", dir.resolve("postgres.log").toString(), "-o", options.toString(), "start"), root);
         pg.execute("postgres", "CREATE DATABASE ttyaudit");
+        pg.execute("postgres", "ALTER DATABASE ttyaudit SET statement_timeout = '" + STATEMENT_TIMEOUT + "'");
         return pg;
     }
 
@@ -126,6 +136,15 @@ final class BenchPostgres implements AutoCloseable {
     /** The cluster's data directory (for its size on disk). */
     Path dataDirectory() {
         return dir.resolve("data");
+    }
+
+    /** Copies the server's log (slow statements and their plans) to {@code target}. */
+    void copyLog(Path target) {
+        try {
+            Files.copy(dir.resolve("postgres.log"), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            System.err.println("cannot copy PostgreSQL's log: " + e.getMessage());
+        }
     }
 
     @Override

@@ -107,12 +107,12 @@ public final class SearchBench {
     }
 
     @FunctionalInterface
-    interface Search {
+    private interface Search {
         int run(Query q) throws Exception;
     }
 
     /** One query of each kind: a warm-up that loads the pages and compiles the code without doubling the run. */
-    static Map<String, List<Query>> firstOfEach(Map<String, List<Query>> mix) {
+    private static Map<String, List<Query>> firstOfEach(Map<String, List<Query>> mix) {
         Map<String, List<Query>> first = new LinkedHashMap<>();
         mix.forEach((k, v) -> first.put(k, v.subList(0, 1)));
         return first;
@@ -150,9 +150,8 @@ public final class SearchBench {
         return mix;
     }
 
-    /** Runs the mix, prints a line per kind (unless {@code quiet}), and returns the latency of all its queries. */
-    static Latencies.Summary run(String title, Map<String, List<Query>> mix, Search search, PrintStream out,
-                                 boolean quiet) throws Exception {
+    private static void run(String title, Map<String, List<Query>> mix, Search search, PrintStream out,
+                            boolean quiet) throws Exception {
         Latencies all = new Latencies();
         if (!quiet) {
             out.println("search: " + title);
@@ -177,12 +176,11 @@ public final class SearchBench {
                         s.p99(), s.max(), firstHits);
             }
         }
-        Latencies.Summary s = all.summary();
         if (!quiet) {
+            Latencies.Summary s = all.summary();
             out.printf("search:   %-25s %4d %8.1f %8.1f %8.1f %8.1f%n", "ALL", s.count(), s.p50(), s.p95(), s.p99(),
                     s.max());
         }
-        return s;
     }
 
     private static void httpSearch(Path work, Path data, Path serverJar, Map<String, List<Query>> mix, int n,
