@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 
 /**
  * Ingest throughput and search latency of {@code ttyaudit server} on PostgreSQL with one and with two server
- * instances, in one run on one machine (docs/PERFORMANCE.md, "PostgreSQL: one and two instances").
+ * instances, in one run on one machine (docs/PERFORMANCE.md, "PostgreSQL: one and two server instances").
  *
  * <p>It starts a private PostgreSQL cluster ({@link BenchPostgres}), then {@code ttyaudit server} processes from
  * the packaged jar that share one data directory: the same TLS certificate, ledger key and directory blob store
@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * java -cp ttyaudit-bench/target/benchmarks.jar org.ttyaudit.bench.server.PgScaleBench \
  *     [--commands 10000000] [--phases 1,2] [--phase-seconds 300] [--warmup 30] [--sessions 200] [--per-chunk 10]
  *     [--hosts 50] [--queries 20] [--producers 2] [--client-threads 4] [--work target/pgbench/TIME]
- *     [--server-jar ttyaudit-cli/target/ttyaudit.jar] [--server-jvm OPTION]... [--keep]
+ *     [--server-jar ttyaudit-cli/target/ttyaudit.jar] [--server-jvm OPTION]... [--sample 30]
  * </pre>
  */
 public final class PgScaleBench {
@@ -102,6 +102,7 @@ public final class PgScaleBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        // as IngestLoad: on fewer than 3 cores CompletableFuture would start a thread per HTTP response
         System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
                 System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2"));
         Options o;
@@ -127,6 +128,9 @@ public final class PgScaleBench {
             out.printf("pgbench: PostgreSQL in %s on port %d (%.1f s), settings: %s%n", pg.directory(), pg.port,
                     (System.nanoTime() - t0) / 1e9, String.join(" ", BenchPostgres.SETTINGS));
             Path passwordFile = work.resolve("db-password");
+            Files.deleteIfExists(passwordFile);
+            Files.createFile(passwordFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwordFile, pg.password + "\n");
             Files.writeString(data.resolve("server.yaml"), """
                     database:
