@@ -114,19 +114,49 @@ final class LoadSession {
                 terminalBytes += b == '\r' ? 3 : 2;
                 t += 40_000 + r.nextInt(80_000);
             }
-            long id = ++commandId;
-            events.add(new CommandStartEvent(t, id, line, "/home/alice", CommandSource.SHELL_INTEGRATION));
-            events.add(new ExecEvent(t + 200, 4000 + (int) id, 3999, List.of(line.split(" ")), "/home/alice"));
             byte[] output = terminal.output(r, SyntheticTerminal.commandOutputSize(r));
-            events.add(new OutputEvent(t + 5_000, output));
-            t += 5_000 + output.length / 10;
-            events.add(new CommandEndEvent(t, id, r.nextInt(10) == 0 ? 1 : 0));
-            events.add(new OutputEvent(t + 100, PROMPT));
             terminalBytes += output.length + PROMPT.length;
-            lastOffset = t + 100;
+            lastOffset = appendRun(events, line, output, t, r);
             s = seal(events, terminalBytes);
         }
         ship(s);
+    }
+
+    /**
+     * Seals one chunk holding {@code lines}, each pasted (one input event and its echo), run, and printing
+     * {@code outputSize} bytes: a recorder's chunk of a second in which a script or a quick typist ran several
+     * commands. The command events are those of {@link #typeCommand}.
+     */
+    void runCommands(SyntheticTerminal terminal, Random r, List<String> lines, java.util.function.IntSupplier outputSize) {
+        Sealed s;
+        synchronized (sealLock) {
+            long t = Math.max(lastOffset + 1, elapsedMicros() - 900_000);
+            List<Event> events = new ArrayList<>(lines.size() * 8);
+            long terminalBytes = 0;
+            for (String line : lines) {
+                byte[] typed = (line + "\r").getBytes(StandardCharsets.UTF_8);
+                events.add(new InputEvent(t, typed));
+                events.add(new OutputEvent(t + 300, (line + "\r\n").getBytes(StandardCharsets.UTF_8)));
+                byte[] output = terminal.output(r, outputSize.getAsInt());
+                terminalBytes += typed.length + typed.length + 1 + output.length + PROMPT.length;
+                t = appendRun(events, line, output, t + 1_000, r) + 1;
+            }
+            lastOffset = t;
+            s = seal(events, terminalBytes);
+        }
+        ship(s);
+    }
+
+    /** Appends a command's events (start, exec, its output, end, the prompt) from {@code t}; returns the last offset. */
+    private long appendRun(List<Event> events, String line, byte[] output, long t, Random r) {
+        long id = ++commandId;
+        events.add(new CommandStartEvent(t, id, line, "/home/alice", CommandSource.SHELL_INTEGRATION));
+        events.add(new ExecEvent(t + 200, 4000 + (int) id, 3999, List.of(line.split(" ")), "/home/alice"));
+        events.add(new OutputEvent(t + 5_000, output));
+        t += 5_000 + output.length / 10;
+        events.add(new CommandEndEvent(t, id, r.nextInt(10) == 0 ? 1 : 0));
+        events.add(new OutputEvent(t + 100, PROMPT));
+        return t + 100;
     }
 
     /** Seals a chunk of bulk output ({@code bytes} of text in reads of {@code readSize}) and ships it. */

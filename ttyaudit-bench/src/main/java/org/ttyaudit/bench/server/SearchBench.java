@@ -85,8 +85,8 @@ public final class SearchBench {
         out.println("search: /proc/loadavg after: " + IngestLoad.loadAverage());
     }
 
-    /** A query: its text, its filter, and a label for the report. */
-    private record Query(String text, SessionFilter filter) {
+    /** A query: its text and its filter. */
+    record Query(String text, SessionFilter filter) {
         Map<String, String> params() {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("q", text);
@@ -95,6 +95,12 @@ public final class SearchBench {
             }
             if (filter.host() != null) {
                 p.put("host", filter.host());
+            }
+            if (filter.since() != null) {
+                p.put("since", filter.since().toString());
+            }
+            if (filter.until() != null) {
+                p.put("until", filter.until().toString());
             }
             return p;
         }
@@ -113,7 +119,7 @@ public final class SearchBench {
     }
 
     /** The query mix: {@code n} queries of each kind, cycling through the kind's examples. */
-    private static Map<String, List<Query>> mix(List<String> rare, int n) {
+    static Map<String, List<Query>> mix(List<String> rare, int n) {
         Map<String, List<String>> texts = new LinkedHashMap<>();
         texts.put("common word", List.of("git", "sudo", "kubectl", "status", "nginx", "docker", "ls", "cat"));
         texts.put("rare word", rare);

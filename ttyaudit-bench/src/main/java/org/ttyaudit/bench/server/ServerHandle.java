@@ -53,10 +53,17 @@ interface ServerHandle extends AutoCloseable {
      * @throws IOException when it does not start, or exits or stays silent for 60 s before it is ready
      */
     static ServerHandle child(Path serverJar, Path dataDir, List<String> jvmOptions) throws IOException {
+        return child(serverJar, dataDir, jvmOptions, dataDir.toAbsolutePath().getParent().resolve("server.log"));
+    }
+
+    /**
+     * As {@link #child(Path, Path, List)}, its output to {@code log}: several instances that share one data
+     * directory (and so its TLS certificate and ledger key) each need a log of their own.
+     */
+    static ServerHandle child(Path serverJar, Path dataDir, List<String> jvmOptions, Path log) throws IOException {
         if (!Files.isRegularFile(serverJar)) {
             throw new IOException("no server jar at " + serverJar + " (build it: mvn -o -q package -DskipTests)");
         }
-        Path log = dataDir.toAbsolutePath().getParent().resolve("server.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
