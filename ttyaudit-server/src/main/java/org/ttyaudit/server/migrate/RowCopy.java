@@ -104,7 +104,11 @@ final class RowCopy {
             return written;
         } finally {
             if (in.isActive()) {
-                in.cancelCopy();
+                try {
+                    in.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the failure that got us here is the one to report
+                }
             }
         }
     }

@@ -14,15 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The embedded store opened for copying it elsewhere ({@code ttyaudit migrate}): one read-only connection that
- * holds SQLite's EXCLUSIVE lock on the database file for as long as it is open.
+ * The embedded store opened for copying it elsewhere ({@code ttyaudit migrate}): one connection that holds
+ * SQLite's EXCLUSIVE lock on the database file for as long as it is open, and runs only queries.
  *
  * <p>Why that lock: every connection of a running server holds a SHARED lock on the file (in WAL mode, from its
  * first read until it closes), so taking EXCLUSIVE fails at once while a server has the store open, and a server
- * started during the copy cannot open it (its first read waits, then fails). The connection is read-only
- * (SQLite's open flag and {@code query_only}): it never checkpoints or deletes the WAL, so the files are left as
- * they were. In exclusive locking mode SQLite keeps the WAL index in this process's memory and needs no
- * {@code -shm} file.
+ * started during the copy cannot open it (its first read waits, then fails). In exclusive locking mode SQLite
+ * keeps the WAL index in this process's memory and needs no {@code -shm} file.
+ *
+ * <p>Nothing is written: the connection is {@code query_only}. It cannot be opened read-only, because a POSIX
+ * write lock (EXCLUSIVE) needs a file opened for writing; the one thing SQLite may then do is what the server's
+ * own last connection does when it stops: when this connection closes, fold a WAL left by a killed server into
+ * the database file (the same rows, in the file instead of beside it). After a clean stop there is no such WAL
+ * and the database file is not touched.
  *
  * <p>Not thread-safe: one thread reads through {@link #jdbc()}.
  */
@@ -47,14 +51,13 @@ public final class SqliteExport implements AutoCloseable {
             throw new StoreException("cannot open the database " + file + ": no such file");
         }
         SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
         config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
         config.setBusyTimeout(0);
         Connection c;
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
         } catch (SQLException e) {
-            throw new StoreException("cannot open the database " + file + " read-only: " + e.getMessage(), e);
+            throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
         }
         try {
             try (Statement s = c.createStatement()) {
