@@ -79,6 +79,7 @@ class MigrateCommandTest {
         }
         PostgresSettings db = pg.newDatabase();
         Path yaml = settings(db, pg.password());
+        Map<String, String> before = digests(data);
 
         Run migrate = migrate(data, db, yaml);
 
@@ -87,6 +88,7 @@ class MigrateCommandTest {
                         + db.displayUrl() + ":", "  sessions: 3 rows", "  blobs: 7 in s3://" + BUCKET + "/chunks/",
                 "ledger: root of ", "signature valid (key ");
         assertThat(migrate.err()).contains("migrate: blobs: 7 to do", "migrate: ledger_leaves: ");
+        assertThat(digests(data)).as("the source's files are unchanged").isEqualTo(before);
         assertSameRows(data, db.database());
         assertEveryBlobCopied(data);
 
@@ -108,6 +110,32 @@ class MigrateCommandTest {
                     .contains("consistent with the head verified before");
         }
         assertThat(data.resolve("server.db")).doesNotExist();
+    }
+
+    @Test
+    void sessionsPrunedByRetentionMoveWithTheirLedgerLeavesAndWithoutBlobs() throws Exception {
+        Path data = copyOfTheStore();
+        // the test sessions ended on 2026-11-25: alice's and bob's are older than 5 days; carol's never ended
+        Files.writeString(data.resolve("server.yaml"), "retention: {keep_days: 5, minimum_keep_days: 1}\n");
+        try (ServerUnderTest pruning = new ServerUnderTest(data)) {
+            pruning.server.pruneNow();
+        }
+        Files.delete(data.resolve("server.yaml"));
+        PostgresSettings db = pg.newDatabase();
+        Path yaml = settings(db, pg.password());
+
+        Run migrate = migrate(data, db, yaml);
+
+        assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+        assertThat(migrate.out()).contains("  blobs: 2 in s3://" + BUCKET + "/chunks/");
+        assertSameRows(data, db.database());
+        try (Connection c = pg.connect(db.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sessions WHERE pruned_at IS NOT NULL")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(2);
+        }
+        Run verify = cli(Map.of(), "", false, tmp, "verify", "--data", data.toString(), "--config", yaml.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
     }
 
     @Test
@@ -195,7 +223,8 @@ class MigrateCommandTest {
         Run cut = migrate(data, db, yaml);
 
         assertThat(cut.exitCode()).as(cut.toString()).isEqualTo(1);
-        assertThat(cut.err()).contains("ttyaudit: migrate: ");
+        assertThat(cut.err()).contains("ttyaudit: migrate: copying into " + db.displayUrl() + " failed: ")
+                .contains("no row was committed: run the same command again to continue");
         assertThat(count(db.database(), "sessions")).as("the rows are all or nothing").isZero();
         assertThat(count(db.database(), "ledger_leaves")).isZero();
 
@@ -243,6 +272,20 @@ class MigrateCommandTest {
             }
         }
         return copy;
+    }
+
+    /** Every file of the directory and the SHA-256 of its bytes. */
+    private static Map<String, String> digests(Path dir) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    out.put(dir.relativize(f).toString(), HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+                }
+            }
+        }
+        return out;
     }
 
     private static void assertSameRows(Path data, String database) throws SQLException {

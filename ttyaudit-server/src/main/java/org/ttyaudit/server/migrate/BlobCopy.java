@@ -13,12 +13,16 @@ import java.util.Map;
  * Copies the blob of every chunk row of the embedded store, in (session, seq) order, in batches: each batch is
  * durable in the target ({@link BlobStore#putAll}) before the marker moves past it, so a rerun continues after the
  * last batch that finished (putting a blob again is a no-op, so the batch in flight when a run died is simply
- * copied again). Blobs that no chunk row names (left by a crash before their commit, or by a prune whose
- * deletion is pending) are not chunks of the store and are not copied.
+ * copied again). Chunks of sessions that retention pruned keep their rows (the hash chain) but not their blobs:
+ * they are not copied, nor are blobs that no chunk row names (left by a crash before their commit).
  */
 final class BlobCopy {
     private static final int BATCH_BLOBS = 64;
     private static final long BATCH_BYTES = 32L * 1024 * 1024;
+
+    /** The chunks whose blobs the store keeps: those of sessions that were not pruned. */
+    static final String CONTENT_CHUNKS = "SELECT count(*) FROM chunks c JOIN sessions s ON s.id = c.session_id"
+            + " WHERE s.pruned_at IS NULL";
 
     private final Connection source;
     private final BlobStore from;
@@ -39,7 +43,7 @@ final class BlobCopy {
 
     /**
      * @param state where an earlier run of the same migration stopped
-     * @param total the chunk rows of the source
+     * @param total the chunks with content in the source ({@link #CONTENT_CHUNKS})
      * @return the blobs in the target: those copied before and now
      */
     long copy(MigrationMarker.State state, long total) throws SQLException {
@@ -47,8 +51,9 @@ final class BlobCopy {
         progress.phase("blobs", total);
         progress.advance(done);
         String after = state.blobsAfterSession() == null ? "" : state.blobsAfterSession();
-        try (PreparedStatement ps = source.prepareStatement("SELECT session_id, seq, blob_key FROM chunks"
-                + " WHERE (session_id, seq) > (?, ?) ORDER BY session_id, seq")) {
+        try (PreparedStatement ps = source.prepareStatement("SELECT c.session_id, c.seq, c.blob_key FROM chunks c"
+                + " JOIN sessions s ON s.id = c.session_id WHERE s.pruned_at IS NULL AND (c.session_id, c.seq) > (?, ?)"
+                + " ORDER BY c.session_id, c.seq")) {
             ps.setString(1, after);
             ps.setLong(2, state.blobsAfterSession() == null ? Long.MIN_VALUE : state.blobsAfterSeq());
             try (ResultSet rs = ps.executeQuery()) {

@@ -92,7 +92,8 @@ public final class Migration {
                 return migrate(source, target, counts);
             }
         } catch (SQLException e) {
-            throw new MigrationException("migration failed: " + e.getMessage(), e);
+            throw new MigrationException("copying into " + database.displayUrl() + " failed: " + reasons(e)
+                    + "; no row was committed: run the same command again to continue", e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class Migration {
                     + " blobs are already copied; the rows are copied again");
         }
         createPartitions(source, target);
-        long chunks = counts.get("chunks");
+        long chunks = contentChunks(source);
         long blobCount;
         String blobPlace;
         if (sourceBlobs instanceof BlobSettings.S3 already) {
@@ -134,11 +135,17 @@ public final class Migration {
             progress.note("blobs: type directory: the chunk files stay in " + dataDir.resolve(AuditServer.BLOBS)
                     + "; run the server on PostgreSQL with --data " + dataDir);
         }
-        new RowCopy(source, target, progress).copyAll(counts, () -> marker.finished(clock.instant()));
+        try {
+            new RowCopy(source, target, progress).copyAll(counts, () -> marker.finished(clock.instant()));
+        } catch (StoreException e) {
+            // a statement of the copy failed (the connection too, perhaps): the transaction is gone
+            throw new MigrationException(e.getMessage() + "; no row was committed: run the same command again to"
+                    + " continue", e);
+        }
         Map<String, Long> copied = check(target, counts);
         if (blobCount != chunks) {
             throw new MigrationException("blobs: " + blobCount + " in the target, the source has " + chunks
-                    + " chunks");
+                    + " chunks with content");
         }
         String ledger;
         try (PostgresStore store = PostgresStore.open(database, clock)) {
@@ -207,6 +214,24 @@ public final class Migration {
         }
         throw new MigrationException("the database " + target.displayUrl() + " is not empty: "
                 + String.join(", ", filled) + "; migrate only into a new database (or drop and recreate it)");
+    }
+
+    /** The message and its causes' (a lost connection's is in the cause: "Connection reset", "terminating …"). */
+    private static String reasons(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !b.toString().contains(t.getMessage())) {
+                b.append(": ").append(t.getMessage());
+            }
+        }
+        return b.toString();
+    }
+
+    private static long contentChunks(SqliteExport source) throws SQLException {
+        try (Statement s = source.jdbc().createStatement(); ResultSet rs = s.executeQuery(BlobCopy.CONTENT_CHUNKS)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static Map<String, Long> counts(SqliteExport source) throws SQLException {
