@@ -112,8 +112,8 @@ final class MigrateCommand implements Callable<Integer> {
         report.rows().forEach((table, n) -> out.println("  " + table + ": " + n + " rows"));
         out.println("  blobs: " + report.blobs() + " in " + report.blobPlace());
         out.println("  " + report.ledger());
-        out.println("checked: every table has the source's row count, every chunk has its blob, the ledger"
-                + " matches its signed head.");
+        out.println("checked: every table has the source's row count, every chunk with content has its blob"
+                + " (copied or in place), the ledger's root matches its latest signed head.");
         out.println("Next: run the server with --data " + from + " (it keeps the ledger key) and these settings;"
                 + " check it with 'ttyaudit verify --data " + from + (config == null ? "" : " --config " + config)
                 + "'.");
