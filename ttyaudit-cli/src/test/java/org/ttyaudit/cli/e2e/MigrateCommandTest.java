@@ -110,6 +110,17 @@ class MigrateCommandTest {
                     .contains("consistent with the head verified before");
         }
         assertThat(data.resolve("server.db")).doesNotExist();
+
+        // verify --data reads the PostgreSQL store the settings name (there is no server.db any more) ...
+        Run target = cli(Map.of(), "", false, tmp, "verify", "--data", data.toString(), "--config", yaml.toString());
+        assertThat(target.exitCode()).as(target.toString()).isZero();
+        assertThat(target.out()).contains(data + ": intact: 3 sessions, 7 chunks, ");
+        // ... and finds a change made there
+        pg.execute(db.database(), "UPDATE commands SET command_line = 'true' WHERE command_line = 'cat /etc/passwd'");
+        Run tampered = cli(Map.of(), "", false, tmp, "verify", "--data", data.toString(), "--config",
+                yaml.toString());
+        assertThat(tampered.exitCode()).as(tampered.toString()).isEqualTo(1);
+        assertThat(tampered.err()).contains("session " + alice);
     }
 
     @Test
