@@ -39,7 +39,7 @@ public final class PostgresStore implements Store {
     private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
 
-    private PostgresStore(PostgresDatabase db, Clock clock) {
+    private PostgresStore(PostgresDatabase db, PostgresSettings settings, Clock clock) {
         this.db = db;
         this.clock = clock;
         // the day of a start, as text, like SQLite's date(): UTC whatever the session's time zone
@@ -67,7 +67,7 @@ public final class PostgresStore implements Store {
             db.close();
             throw e;
         }
-        PostgresStore store = new PostgresStore(db, clock);
+        PostgresStore store = new PostgresStore(db, settings, clock);
         store.maintenance.scheduleWithFixedDelay(store::maintainPartitions, MAINTENANCE_HOURS, MAINTENANCE_HOURS,
                 TimeUnit.HOURS);
         return store;
@@ -88,7 +88,7 @@ public final class PostgresStore implements Store {
             db.close();
             throw e;
         }
-        return new PostgresStore(db, clock);
+        return new PostgresStore(db, settings, clock);
     }
 
     /** The connections (for maintenance and tests in this package). */
