@@ -26,8 +26,6 @@ import java.util.Properties;
 public final class PostgresImport implements AutoCloseable {
     /** The advisory lock every write of the store takes ({@link PostgresDatabase#WRITE_LOCK}). */
     public static final long WRITE_LOCK = PostgresDatabase.WRITE_LOCK;
-    /** The tables whose rows are partitioned by session id, by month ({@link ContentPartitions}). */
-    public static final List<String> PARTITIONED_TABLES = ContentPartitions.TABLES;
 
     private final PostgresSettings settings;
     private final Connection connection;
