@@ -27,7 +27,7 @@ public final class Main {
             ServerCommand.class, GatewayCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
             LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
             CommandsCommand.class, FilesCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class,
-            ImportCommand.class, IngestAuditCommand.class, InstallCommand.class,
+            ImportCommand.class, IngestAuditCommand.class, InstallCommand.class, MigrateCommand.class,
             VerifyCommand.class,
             InfoCommand.class, CommandLine.HelpCommand.class);
 

@@ -58,7 +58,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "With --data: the server's settings file, when it is not server.yaml in DIR (its blobs:"
-                    + " section says where the chunk bytes are, e.g. S3).")
+                    + " section says where the chunk bytes are, e.g. S3; its database: section, or"
+                    + " TTYAUDIT_DATABASE_URL, selects a PostgreSQL store, which is then checked instead of"
+                    + " DIR/server.db).")
     Path settings;
 
     @Option(names = "--ledger-key", paramLabel = "PEM",

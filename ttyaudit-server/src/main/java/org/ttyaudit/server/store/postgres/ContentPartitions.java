@@ -58,9 +58,7 @@ final class ContentPartitions {
                 try {
                     db.transaction("creating the partition " + name, c -> {
                         if (c.queryString("SELECT to_regclass('" + name + "')") == null) {
-                            c.execute("CREATE TABLE " + name + " PARTITION OF " + table + " FOR VALUES FROM ('"
-                                    + idPrefix(start(month)) + "') TO ('" + idPrefix(start(month.plusMonths(1)))
-                                    + "')");
+                            c.execute(createStatement(table, month));
                         }
                         return null;
                     });
@@ -70,6 +68,12 @@ final class ContentPartitions {
                 }
             }
         }
+    }
+
+    /** The statement that makes {@code table}'s partition of {@code month}. */
+    static String createStatement(String table, YearMonth month) {
+        return "CREATE TABLE " + partitionName(table, month) + " PARTITION OF " + table + " FOR VALUES FROM ('"
+                + idPrefix(start(month)) + "') TO ('" + idPrefix(start(month.plusMonths(1))) + "')";
     }
 
     /**

@@ -358,6 +358,28 @@ final class PostgresSchema {
     }
 
     /**
+     * Checks, without changing anything, that the database has exactly {@link #VERSION} (for checking a store with
+     * {@code ttyaudit verify}, which must not migrate it).
+     *
+     * @throws StoreException naming the database when it has no ttyaudit schema or another version
+     */
+    static void requireCurrent(PostgresDatabase db) {
+        String stored = db.read("reading the schema version of " + db.displayUrl(), c ->
+                c.queryString("SELECT CASE WHEN to_regclass('ttyaudit_schema_version') IS NULL THEN NULL"
+                        + " ELSE (SELECT coalesce(max(version), 0)::text FROM ttyaudit_schema_version) END"));
+        if (stored == null) {
+            throw new StoreException("the database " + db.displayUrl() + " is not a ttyaudit database (it has no"
+                    + " schema version)");
+        }
+        int version = Integer.parseInt(stored);
+        if (version != VERSION) {
+            throw new StoreException("the database " + db.displayUrl() + " has schema version " + version
+                    + ", this version's is " + VERSION + (version < VERSION ? "; start this version's server on it"
+                    + " once to migrate it" : "; use a newer ttyaudit"));
+        }
+    }
+
+    /**
      * Brings the database to {@link #VERSION}, all steps in one transaction under the write lock (so concurrent
      * starts of several instances migrate once, and a crash leaves the old version).
      *

@@ -78,6 +78,24 @@ public final class PostgresStore implements Store {
         return store;
     }
 
+    /**
+     * Connects to a store that exists, without changing it: the schema must be this version's (it is not
+     * migrated) and no partition is made or dropped. For checking a store ({@code ttyaudit verify --data}).
+     *
+     * @throws StoreException naming the database (never its password) when it cannot be reached, refuses the
+     *                        login, or is not a ttyaudit store of this version
+     */
+    public static PostgresStore openExisting(PostgresSettings settings, Clock clock) {
+        PostgresDatabase db = PostgresDatabase.connect(settings);
+        try {
+            PostgresSchema.requireCurrent(db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new PostgresStore(db, settings, clock);
+    }
+
     /** The connections (for maintenance and tests in this package). */
     PostgresDatabase database() {
         return db;
