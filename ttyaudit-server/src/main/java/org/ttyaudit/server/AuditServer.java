@@ -63,8 +63,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite store; directory or S3
- * blob store, by server.yaml's {@code blobs:}) and connects the services. Data directory layout:
+ * The wiring of {@code ttyaudit server}: the one place that picks implementations (SQLite or PostgreSQL store, by
+ * server.yaml's {@code database:}; directory or S3 blob store, by its {@code blobs:}) and connects the services.
+ * With a shared store, the fleet-wide workers run only while this instance leads ({@link Coordination}).
+ * Data directory layout:
  * <pre>
  *   server.db            the SQLite store (with its -wal and -shm files)
  *   blobs/               chunk bytes (unless they are in S3)
