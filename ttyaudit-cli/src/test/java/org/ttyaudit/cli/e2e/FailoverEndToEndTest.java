@@ -138,20 +138,7 @@ class FailoverEndToEndTest {
             throw e.getCause() instanceof RuntimeException r ? r : e; // e.g. PostgreSQL is not installed: skipped
         }
         Path password = Files.writeString(tmp.resolve("db-password"), db.password() + "\n");
-        String settings = """
-                database:
-                  url: postgres://%s:%d/%s
-                  user: %s
-                  password_file: %s
-                  tls: disable
-                blobs:
-                  type: s3
-                  endpoint: %s
-                  bucket: fleet
-                  access_key_id: %s
-                  secret_access_key: {file: s3-secret}
-                """.formatted(db.host(), db.port(), db.database(), db.user(), password, s3.endpoint,
-                s3.accessKeyId);
+        String settings = PostgresCluster.databaseSection(db, password) + s3.blobsSection("fleet", null, "s3-secret");
         Path dataA = dataDirectory("a", settings);
         Path dataB = dataDirectory("b", settings);
         a = new ServerProcess(dataA).start();

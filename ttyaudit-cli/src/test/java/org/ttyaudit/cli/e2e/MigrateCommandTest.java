@@ -263,11 +263,9 @@ class MigrateCommandTest {
         Path etc = Files.createDirectories(tmp.resolve("etc"));
         Files.writeString(etc.resolve("db-password"), password + "\n");
         Files.writeString(etc.resolve("s3-secret"), s3.secretAccessKey + "\n");
-        return Files.writeString(etc.resolve("server-" + db.database() + ".yaml"), "database:\n  url: postgres://"
-                + db.host() + ":" + db.port() + "/" + db.database() + "\n  user: " + db.user()
-                + "\n  password_file: " + etc.resolve("db-password") + "\n  tls: disable\n"
-                + "blobs:\n  type: s3\n  endpoint: " + s3.endpoint + "\n  bucket: " + BUCKET + "\n  prefix: chunks\n"
-                + "  access_key_id: " + s3.accessKeyId + "\n  secret_access_key: {file: " + etc.resolve("s3-secret") + "}\n");
+        return Files.writeString(etc.resolve("server-" + db.database() + ".yaml"),
+                PostgresCluster.databaseSection(db, etc.resolve("db-password"))
+                        + s3.blobsSection(BUCKET, "chunks", etc.resolve("s3-secret").toString()));
     }
 
     private Path copyOfTheStore() throws IOException {

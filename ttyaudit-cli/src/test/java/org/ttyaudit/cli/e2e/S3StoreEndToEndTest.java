@@ -46,8 +46,7 @@ class S3StoreEndToEndTest {
     }
 
     private static String settings(String secretFile) {
-        return "blobs:\n  type: s3\n  endpoint: " + s3.endpoint + "\n  bucket: e2e\n  prefix: chunks\n"
-                + "  access_key_id: " + s3.accessKeyId + "\n  secret_access_key: {file: " + secretFile + "}\n";
+        return s3.blobsSection("e2e", "chunks", secretFile);
     }
 
     @Test

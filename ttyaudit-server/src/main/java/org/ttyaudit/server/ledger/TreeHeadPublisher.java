@@ -88,11 +88,14 @@ public final class TreeHeadPublisher implements AutoCloseable {
      * @throws IllegalStateException naming both keys when they differ
      */
     public void checkKey() {
-        if (!coordination.shared()) {
-            return;
+        if (coordination.shared()) {
+            requireSameKey(store.ledger().latestSignedHead());
         }
-        Optional<SignedHeadRecord> latest = store.ledger().latestSignedHead();
-        if (latest.isPresent() && !latest.get().keyId().equals(signer.keyId())) {
+    }
+
+    /** {@link #checkKey()} against the latest signed head already read. */
+    private void requireSameKey(Optional<SignedHeadRecord> latest) {
+        if (coordination.shared() && latest.isPresent() && !latest.get().keyId().equals(signer.keyId())) {
             throw new IllegalStateException("the shared ledger is signed with key " + latest.get().keyId()
                     + " but this instance's ledger key is " + signer.keyId() + ": every instance needs the same "
                     + "keys/ledger.key (copy it from the first instance; docs/DEPLOY.md, \"Several instances\")");
@@ -151,9 +154,9 @@ public final class TreeHeadPublisher implements AutoCloseable {
     }
 
     private synchronized Optional<SignedTreeHead> signHere() {
-        checkKey();
         long size = store.ledger().size();
         Optional<SignedHeadRecord> latest = store.ledger().latestSignedHead();
+        requireSameKey(latest);
         if (latest.isPresent() && latest.get().treeSize() == size) {
             return latest.map(TreeHeadPublisher::toSigned);
         }

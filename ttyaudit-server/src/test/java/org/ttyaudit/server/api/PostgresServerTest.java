@@ -38,13 +38,7 @@ class PostgresServerTest {
         PostgresSettings db = cluster.newDatabase();
         Path data = Files.createDirectories(dir.resolve("data"));
         Path passwordFile = Files.writeString(dir.resolve("db-password"), db.password() + "\n");
-        Files.writeString(data.resolve("server.yaml"), """
-                database:
-                  url: postgres://%s:%d/%s
-                  user: %s
-                  password_file: %s
-                  tls: disable
-                """.formatted(db.host(), db.port(), db.database(), db.user(), passwordFile));
+        Files.writeString(data.resolve("server.yaml"), PostgresCluster.databaseSection(db, passwordFile));
 
         try (ServerFixture server = new ServerFixture(data)) {
             String admin = server.admin();

@@ -125,20 +125,8 @@ class SeveralInstancesTest {
         String bucket = s3.createBucket("fleet-" + UUID.randomUUID().toString().substring(0, 8));
         Path dbPassword = Files.writeString(dir.resolve("db-password"), db.password() + "\n");
         Path s3Secret = Files.writeString(dir.resolve("s3-secret"), s3.secretAccessKey + "\n");
-        return Files.writeString(dir.resolve("server.yaml"), """
-                database:
-                  url: postgres://%s:%d/%s
-                  user: %s
-                  password_file: %s
-                  tls: disable
-                blobs:
-                  type: s3
-                  endpoint: %s
-                  bucket: %s
-                  access_key_id: %s
-                  secret_access_key: {file: %s}
-                """.formatted(db.host(), db.port(), db.database(), db.user(), dbPassword, s3.endpoint, bucket,
-                s3.accessKeyId, s3Secret));
+        return Files.writeString(dir.resolve("server.yaml"), PostgresCluster.databaseSection(db, dbPassword)
+                + s3.blobsSection(bucket, null, s3Secret.toString()));
     }
 
     /** An instance with its own data directory; with {@code keyFrom}'s ledger key, as every instance must have. */

@@ -194,6 +194,16 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code blobs:} section of a server.yaml that keeps chunk bytes in {@code bucket} of this server, under
+     * {@code prefix} (null: none), with the secret key read from {@code secretFile} (as the settings name it).
+     */
+    public String blobsSection(String bucket, String prefix, String secretFile) {
+        return "blobs:\n  type: s3\n  endpoint: " + endpoint + "\n  bucket: " + bucket + "\n"
+                + (prefix == null ? "" : "  prefix: " + prefix + "\n")
+                + "  access_key_id: " + accessKeyId + "\n  secret_access_key: {file: " + secretFile + "}\n";
+    }
+
     /** Creates an empty bucket (a directory of the backend). */
     public String createBucket(String name) throws IOException {
         Files.createDirectories(baseDir.resolve(name));

@@ -48,9 +48,8 @@ class S3AuditServerTest {
     static Path dataDirectory(Path dataDir, String secret) throws IOException {
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("s3-secret"), secret + "\n");
-        Files.writeString(dataDir.resolve("server.yaml"), "blobs:\n  type: s3\n  endpoint: " + s3.endpoint + "\n"
-                + "  bucket: server-blobs\n  prefix: " + dataDir.getFileName() + "\n  access_key_id: "
-                + s3.accessKeyId + "\n  secret_access_key: {file: s3-secret}\n");
+        Files.writeString(dataDir.resolve("server.yaml"),
+                s3.blobsSection("server-blobs", dataDir.getFileName().toString(), "s3-secret"));
         return dataDir;
     }
 

@@ -72,6 +72,12 @@ public final class PostgresCluster {
         return instance;
     }
 
+    /** The {@code database:} section of a server.yaml connecting to {@code db}, the password in a file. */
+    public static String databaseSection(PostgresSettings db, java.nio.file.Path passwordFile) {
+        return "database:\n  url: postgres://" + db.host() + ":" + db.port() + "/" + db.database() + "\n  user: "
+                + db.user() + "\n  password_file: " + passwordFile + "\n  tls: disable\n";
+    }
+
     /** A new empty database with the current schema; its settings connect as the cluster's role without TLS. */
     public PostgresSettings newDatabase() {
         String name = prefix + DATABASES.incrementAndGet();
