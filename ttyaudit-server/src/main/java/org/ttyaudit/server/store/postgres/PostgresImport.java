@@ -84,12 +84,16 @@ public final class PostgresImport implements AutoCloseable {
                 + " AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname COLLATE \"C\"");
     }
 
-    /** The columns of {@code table} and their data types ({@code information_schema} names), in their order. */
+    /**
+     * The columns of {@code table} that a copy writes, and their data types ({@code information_schema} names), in
+     * their order. Generated columns (the stored search words) are not among them: PostgreSQL computes them, and
+     * {@code COPY} may not name them.
+     */
     public Map<String, String> columnTypes(String table) {
         Map<String, String> types = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT column_name, data_type FROM"
                 + " information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
-                + " ORDER BY ordinal_position")) {
+                + " AND is_generated = 'NEVER' ORDER BY ordinal_position")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Full-text search on PostgreSQL: each kind's matches ({@code ttyaudit_search_words(text) @@ tsquery}, served by
- * the GIN indexes of {@link PostgresSchema}) newest arrival first, merged and paged by {@link SearchMerge} exactly
+ * Full-text search on PostgreSQL: each kind's matches ({@code search_words @@ tsquery}, the stored words of
+ * {@link PostgresSchema} and their GIN indexes) newest arrival first, merged and paged by {@link SearchMerge} exactly
  * as on SQLite; then the texts of the page's hits only are read and their snippets made by {@link Snippets}. All
  * in one read-only snapshot, so the streams and the texts agree.
  *
@@ -30,20 +30,36 @@ import java.util.Map;
  * planner can use it, and ICU folds the case of every script whatever the database's LC_CTYPE); a query with one
  * has no output hits.
  *
- * <p>The planner chooses per query between walking the arrival index backwards, filtering each row by the match
- * (cheap for common words: it stops after a page), and a bitmap scan of the GIN index followed by a sort (cheap for
- * rare words); with table statistics it picks the right one.
+ * <p>Each kind's page is read in at most two statements, because a GIN index has no order and the planner cannot
+ * know how a word's matches spread over the arrival order. The first <em>walks</em> the newest rows, at most
+ * {@code walkRows} of them, and checks each: a word that is common among recent rows fills the page there, at a
+ * bounded cost (a full page from the walk is exact: every row it did not read is older). Only when it does not fill
+ * the page does the second statement run, which the planner may not serve by walking the arrival index (its order
+ * is {@code id + 0}, which no index gives): it collects all matches from the GIN indexes, or from the sessions a
+ * filter selects, and sorts them, which is cheap exactly when matches are rare. Left to itself the planner walked
+ * the whole table for a word it wrongly thought common (a command word that hardly occurs in output, a prefix):
+ * 22–29 s over 10 M commands (docs/PERFORMANCE.md).
  */
 final class PostgresSearch implements SessionSearch {
-    private static final HitStream COMMANDS = new HitStream(SearchHit.COMMAND, "commands", "command_line",
-            "x.start_offset_us", "x.started_at");
-    private static final HitStream OUTPUT = new HitStream(SearchHit.OUTPUT, "output_text", "text",
-            "x.first_offset_us", "s.started_at + x.first_offset_us * 1000");
+    /** Rows each walk may read: about 20 ms of commands, 15 ms of output text (larger rows) on a 2-core machine. */
+    static final int COMMAND_WALK_ROWS = 20_000;
+    static final int OUTPUT_WALK_ROWS = 5_000;
 
     private final PostgresDatabase db;
+    private final HitStream commands;
+    private final HitStream output;
 
     PostgresSearch(PostgresDatabase db) {
+        this(db, COMMAND_WALK_ROWS, OUTPUT_WALK_ROWS);
+    }
+
+    /** With other walk lengths (tests reach the second statement with a few rows). */
+    PostgresSearch(PostgresDatabase db, int commandWalkRows, int outputWalkRows) {
         this.db = db;
+        this.commands = commands(commandWalkRows);
+        this.output = new HitStream(SearchHit.OUTPUT, "output_text", "text", "first_offset_us",
+                "s.started_at + x.first_offset_us * 1000", "id, session_id, first_offset_us, text, search_words",
+                outputWalkRows);
     }
 
     @Override
@@ -52,27 +68,49 @@ final class PostgresSearch implements SessionSearch {
         int pageSize = Paging.pageSize(limit);
         SearchMerge.Position from = SearchMerge.Position.of(cursor);
         List<Row> page = db.readSnapshot("searching for " + query, c -> SearchMerge.pageRows(
-                COMMANDS.read(c, q, filter, from.commandsBefore(), pageSize + 1),
-                q.hasSubstrings() ? List.of() : OUTPUT.read(c, q, filter, from.outputBefore(), pageSize + 1),
+                commands.read(c, q, filter, from.commandsBefore(), pageSize + 1),
+                q.hasSubstrings() ? List.of() : output.read(c, q, filter, from.outputBefore(), pageSize + 1),
                 pageSize, items -> {
-                    Map<Long, String> commands = COMMANDS.texts(c, items);
-                    Map<Long, String> output = OUTPUT.texts(c, items);
-                    return r -> Snippets.of((r.isCommand() ? commands : output).getOrDefault(r.rowId(), ""),
+                    Map<Long, String> commandTexts = commands.texts(c, items);
+                    Map<Long, String> outputTexts = output.texts(c, items);
+                    return r -> Snippets.of((r.isCommand() ? commandTexts : outputTexts).getOrDefault(r.rowId(), ""),
                             q.phrases(), q.substrings());
                 }));
         return SearchMerge.page(page, pageSize, from);
     }
 
-    /** The statement that reads the command hits of {@code query}'s first page (for EXPLAIN in tests). */
-    static String commandsSql(String query, SessionFilter filter, int limit, List<Object> params) {
-        return COMMANDS.sql(SearchQuery.of(query), filter, Long.MAX_VALUE, limit, params);
+    /**
+     * The statement that reads the command hits of {@code query}'s first page from the indexes, when the walk of
+     * the newest rows did not fill it (for EXPLAIN in tests).
+     */
+    static String commandsIndexSql(String query, SessionFilter filter, int limit, List<Object> params) {
+        return commands(COMMAND_WALK_ROWS).indexSql(SearchQuery.of(query), filter, Long.MAX_VALUE, limit, params);
     }
 
-    private record HitStream(String kind, String table, String textColumn, String offset, String atNanos) {
+    private static HitStream commands(int walkRows) {
+        return new HitStream(SearchHit.COMMAND, "commands", "command_line", "start_offset_us", "x.started_at",
+                "id, session_id, start_offset_us, started_at, command_line, search_words", walkRows);
+    }
+
+    /**
+     * One kind of hit: its table, its searched column, its offset column and instant (an expression over {@code x}
+     * and the session {@code s}), and the columns those need (what the walk's subquery passes on).
+     */
+    private record HitStream(String kind, String table, String textColumn, String offsetColumn, String atNanos,
+                             String columns, int walkRows) {
+        /** The newest {@code limit} matches before {@code before}: from the walk if it finds them all, else the indexes. */
         List<Row> read(SqlConnection c, SearchQuery q, SessionFilter filter, long before, int limit)
                 throws SQLException {
             List<Object> params = new ArrayList<>();
-            String sql = sql(q, filter, before, limit, params);
+            List<Row> newest = rows(c, walkSql(q, filter, before, limit, params), params);
+            if (newest.size() >= limit) {
+                return newest;
+            }
+            params.clear();
+            return rows(c, indexSql(q, filter, before, limit, params), params);
+        }
+
+        private List<Row> rows(SqlConnection c, String sql, List<Object> params) throws SQLException {
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = Sql.bind(c.prepare(sql), params.toArray()).executeQuery()) {
                 while (rs.next()) {
@@ -82,16 +120,41 @@ final class PostgresSearch implements SessionSearch {
             return rows;
         }
 
-        /** The statement of {@link #read}, its parameters added to {@code params} (for EXPLAIN in tests too). */
-        String sql(SearchQuery q, SessionFilter filter, long before, int limit, List<Object> params) {
-            StringBuilder sql = new StringBuilder("SELECT x.id AS rid, s.id AS sid, ").append(offset)
-                    .append(" AS off, ").append(atNanos).append(" AS at_ns, s.user_name AS user_name,")
-                    .append(" s.host AS host FROM ").append(table).append(" x JOIN sessions s ON s.id = x.session_id")
-                    .append(" WHERE x.id < ?");
+        /**
+         * The matches among the newest {@link #walkRows} rows before {@code before}: the subquery's LIMIT keeps the
+         * conditions out of it (PostgreSQL pushes none into a subquery with a LIMIT), so it reads exactly those rows
+         * backwards along the arrival index, whatever the planner thinks of the words.
+         */
+        String walkSql(SearchQuery q, SessionFilter filter, long before, int limit, List<Object> params) {
+            StringBuilder sql = select().append(" FROM (SELECT ").append(columns).append(" FROM ").append(table)
+                    .append(" WHERE id < ? ORDER BY id DESC LIMIT ?) x")
+                    .append(" JOIN sessions s ON s.id = x.session_id WHERE true");
             params.add(before);
+            params.add(walkRows);
+            conditions(sql, q, filter, params).append(" ORDER BY x.id DESC LIMIT ?");
+            params.add(limit);
+            return sql.toString();
+        }
+
+        /** All matches before {@code before}, sorted: {@code id + 0} keeps the planner off the arrival index. */
+        String indexSql(SearchQuery q, SessionFilter filter, long before, int limit, List<Object> params) {
+            StringBuilder sql = select().append(" FROM ").append(table)
+                    .append(" x JOIN sessions s ON s.id = x.session_id WHERE x.id < ?");
+            params.add(before);
+            conditions(sql, q, filter, params).append(" ORDER BY x.id + 0 DESC LIMIT ?");
+            params.add(limit);
+            return sql.toString();
+        }
+
+        private StringBuilder select() {
+            return new StringBuilder("SELECT x.id AS rid, s.id AS sid, x.").append(offsetColumn).append(" AS off, ")
+                    .append(atNanos).append(" AS at_ns, s.user_name AS user_name, s.host AS host");
+        }
+
+        /** The query's and the filter's conditions on {@code x} and {@code s}. */
+        private StringBuilder conditions(StringBuilder sql, SearchQuery q, SessionFilter filter, List<Object> params) {
             if (q.hasWords()) {
-                sql.append(" AND ttyaudit_search_words(x.").append(textColumn)
-                        .append(") @@ to_tsquery('ttyaudit_search', ?)");
+                sql.append(" AND x.search_words @@ to_tsquery('ttyaudit_search', ?)");
                 params.add(q.tsquery());
             }
             for (String pattern : q.patterns()) {
@@ -100,9 +163,7 @@ final class PostgresSearch implements SessionSearch {
                 params.add(pattern);
             }
             SessionFilterSql.append(filter, "s", sql, params);
-            sql.append(" ORDER BY x.id DESC LIMIT ?");
-            params.add(limit);
-            return sql.toString();
+            return sql;
         }
 
         /** The texts of this kind's rows among {@code page}, by row id. */

@@ -56,7 +56,7 @@ class PostgresSubstringSearchTest {
         cluster.execute(db.database(), "ANALYZE");
 
         List<Object> params = new ArrayList<>();
-        String sql = PostgresSearch.commandsSql("*1b2c3d*", SessionFilter.all(), 51, params);
+        String sql = PostgresSearch.commandsIndexSql("*1b2c3d*", SessionFilter.all(), 51, params);
         try (Connection c = cluster.connect(db.database())) {
             // At 10 000 rows reading the table costs about what the index does, and the planner may take either
             // (docs/PERFORMANCE.md has the plans over 1 M commands). What must hold is that the index can serve
