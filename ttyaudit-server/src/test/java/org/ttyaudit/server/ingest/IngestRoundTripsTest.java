@@ -46,6 +46,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,7 +115,84 @@ class IngestRoundTripsTest {
 
         assertThat(real.sessions().commands(s.id())).hasSize((chunks + 1) * COMMANDS_PER_CHUNK)
                 .allSatisfy(c -> assertThat(c.endedAt()).isNotNull());
-        assertThat(perChunk).isLessThanOrEqualTo(8);
+        assertThat(perChunk).isLessThanOrEqualTo(15);
+    }
+
+    @Test
+    void aGroupOfRequestsSharesItsBatches() throws Exception {
+        int sessions = 30;
+        List<RecordedSession> recorded = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            RecordedSession s = new RecordedSession("user" + i, "web-1");
+            ingest.ingest(s.id(), HOST, RecordedSession.concat(s.headerFrame(), RecordedSession.frames(
+                    tenCommands(s, 0))));
+            recorded.add(s);
+        }
+        // hold the committer in its next transaction until every request has queued behind it: one group
+        ExecutorService senders = Executors.newFixedThreadPool(sessions);
+        try {
+            long before = store.roundTrips;
+            long transactionsBefore = store.transactions;
+            CountDownLatch gate = new CountDownLatch(1);
+            store.gate = gate;
+            List<Future<CommitPoint>> answers = new ArrayList<>();
+            List<Thread> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (RecordedSession s : recorded) {
+                byte[] body = RecordedSession.frames(tenCommands(s, 1));
+                answers.add(senders.submit(() -> {
+                    waiting.add(Thread.currentThread());
+                    return ingest.ingest(s.id(), HOST, body);
+                }));
+            }
+            // the first request is in the held transaction; the others wait for their answers in the queue
+            while (waiting.size() < sessions || waiting.stream().filter(t -> t.getState() == Thread.State.WAITING
+                    || t.getState() == Thread.State.TIMED_WAITING).count() < sessions) {
+                Thread.sleep(10);
+            }
+            gate.countDown();
+            for (Future<CommitPoint> a : answers) {
+                assertThat(a.get(60, TimeUnit.SECONDS).committedSeq()).isEqualTo(1);
+            }
+            long transactions = store.transactions - transactionsBefore;
+            double perRequest = (store.roundTrips - before) / (double) sessions;
+            System.out.printf("%d requests in %d transactions: %.1f round trips per request of one chunk of %d"
+                    + " commands%n", sessions, transactions, perRequest, COMMANDS_PER_CHUNK);
+            assertThat(transactions).isLessThanOrEqualTo(2);
+            assertThat(perRequest).isLessThanOrEqualTo(4);
+        } finally {
+            senders.shutdownNow();
+        }
+        for (RecordedSession s : recorded) {
+            assertThat(real.sessions().commands(s.id())).hasSize(2 * COMMANDS_PER_CHUNK)
+                    .allSatisfy(c -> assertThat(c.exitCode()).isNotNull());
+        }
+    }
+
+    @Test
+    void commandsEndingInALaterChunkOfTheRequestOrInALaterRequestGetTheirEnd() {
+        IngestService direct = new IngestService(real, blobs, new Ledger(), new BatchParser(new ChunkIndexer()),
+                Clock.systemUTC(), new IngestMetrics(new PrometheusRegistry()));
+        try {
+            RecordedSession s = new RecordedSession("alice", "web-1");
+            Chunk a = s.events(List.of(
+                    new CommandStartEvent(100, 1, "make", "/src", CommandSource.SHELL_INTEGRATION),
+                    new ExecEvent(110, 4242, 4000, List.of("make"), "/src")));
+            Chunk b = s.events(List.of(
+                    new CommandEndEvent(200, 1, 2),
+                    new CommandStartEvent(300, 2, "ls", "/src", CommandSource.SHELL_INTEGRATION),
+                    new CommandEndEvent(310, 2, 0),
+                    new CommandStartEvent(400, 3, "sleep 9", "/src", CommandSource.SHELL_INTEGRATION)));
+            direct.ingest(s.id(), HOST, RecordedSession.concat(s.headerFrame(), RecordedSession.frames(a, b)));
+            Chunk c = s.events(List.of(new CommandEndEvent(9_000_400, 3, 130)));
+            direct.ingest(s.id(), HOST, RecordedSession.frames(c));
+
+            assertThat(real.sessions().commands(s.id()))
+                    .extracting(x -> x.commandId() + " " + x.exitCode() + " " + x.endOffsetMicros())
+                    .containsExactly("1 2 200", "2 0 310", "3 130 9000400");
+            assertThat(real.sessions().get(s.id()).orElseThrow().commandCount()).isEqualTo(3);
+        } finally {
+            direct.close();
+        }
     }
 
     /** Seals a chunk of ten commands, each with its exec event and output, started and ended in the chunk. */
@@ -136,8 +218,11 @@ class IngestRoundTripsTest {
     private static final class CountingStore implements Store {
         private final PostgresStore real;
         private final JdbcQueries writes;
-        long roundTrips;
-        long batchedRows;
+        volatile long roundTrips;
+        volatile long batchedRows;
+        volatile long transactions;
+        /** When set, the next write waits for it (counted before it waits). */
+        volatile CountDownLatch gate;
 
         CountingStore(PostgresStore real, Connection jdbc) {
             this.real = real;
@@ -166,6 +251,16 @@ class IngestRoundTripsTest {
 
         @Override
         public <T> T write(WriteWork<T> work) {
+            transactions++;
+            CountDownLatch held = gate;
+            if (held != null) {
+                gate = null;
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return writes.write(work);
         }
 

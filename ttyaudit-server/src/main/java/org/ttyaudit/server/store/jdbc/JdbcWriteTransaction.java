@@ -458,6 +458,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
                             + " prune_blobs_pending = 1, text_indexed_seq = committed_seq, rules_seq = committed_seq"
                             + " WHERE id = ?"),
                     EpochNanos.of(info.prunedAt()), info.policy(), info.ledgerIndex(), id).executeUpdate();
+            states.remove(id);   // pruned now: read again if this transaction goes on with the session
             return storedBytes;
         });
     }
