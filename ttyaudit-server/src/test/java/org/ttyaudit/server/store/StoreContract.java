@@ -505,6 +505,128 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aCommandStartedAndEndedInOneTransactionIsStoredCompleteAndOneEndedLaterIsUpdated() {
+        UUID id = start(header().build()).id();
+        store.write(tx -> {
+            tx.insertCommands(List.of(command(id, 0, "make", 1_000), command(id, 1, "sleep 99", 2_000)));
+            assertThat(tx.completeCommand(id, 0, T0.plusSeconds(5), 5_000_000, 2)).isTrue();
+            assertThat(tx.completeCommand(id, 0, T0.plusSeconds(6), 6_000_000, 3)).as("the last end wins").isTrue();
+            assertThat(tx.storedCommandIds(id, List.of(0L, 1L, 2L))).containsExactlyInAnyOrder(0L, 1L);
+            return null;
+        });
+        // the second one ends in a later transaction; a third starts, is read back (rows written), then ends
+        store.write(tx -> {
+            assertThat(tx.completeCommand(id, 1, T0.plusSeconds(99), 99_000_000, null)).isTrue();
+            tx.insertCommands(List.of(command(id, 2, "ls", 100_000_000)));
+            assertThat(tx.session(id).orElseThrow().commandCount()).isEqualTo(3);
+            assertThat(tx.completeCommand(id, 2, T0.plusSeconds(101), 101_000_000, 0)).isTrue();
+            return null;
+        });
+
+        List<CommandRecord> commands = store.sessions().commands(id);
+        assertThat(commands).extracting(CommandRecord::exitCode).containsExactly(3, null, 0);
+        assertThat(commands).extracting(CommandRecord::endOffsetMicros)
+                .containsExactly(6_000_000L, 99_000_000L, 101_000_000L);
+        assertThat(commands.get(0).endedAt()).isEqualTo(T0.plusSeconds(6));
+        assertThat(commands.get(1).endedAt()).isEqualTo(T0.plusSeconds(99));
+        assertThat(store.sessions().get(id).orElseThrow().commandCount()).isEqualTo(3);
+    }
+
+    @Test
+    void storedCommandIdsAnswersForManyIdsAtOnce() {
+        UUID id = start(header().build()).id();
+        List<CommandRecord> commands = new ArrayList<>();
+        for (int i = 0; i < 1200; i += 2) {   // the even ids
+            commands.add(command(id, i, "c" + i, i));
+        }
+        store.write(tx -> {
+            tx.insertCommands(commands);
+            return null;
+        });
+        List<Long> asked = new ArrayList<>();
+        for (long i = 0; i < 1300; i++) {
+            asked.add(i);
+        }
+
+        Set<Long> stored = store.write(tx -> tx.storedCommandIds(id, asked));
+
+        assertThat(stored).hasSize(600).allSatisfy(i -> assertThat(i % 2).isZero());
+    }
+
+    @Test
+    void aRowThatViolatesAConstraintAmongManyIsNamedAndNothingOfTheTransactionIsStored() {
+        SessionRecord s = start(header().build());
+        UUID id = s.id();
+        store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(id, 7, 700, "marker", "{}")));
+            return null;
+        });
+        long ledgerBefore = store.ledger().size();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            ChunkRecord chunk = nextChunk(tx.session(id).orElseThrow(), 20, tx.ledgerSize());
+            appendLeaf(tx, "chunk 0");
+            tx.insertChunk(chunk, T0.plusSeconds(1));
+            List<CommandRecord> commands = new ArrayList<>();
+            List<SessionEventRecord> events = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                commands.add(command(id, i, "cmd " + i, i * 1_000L));
+                events.add(new SessionEventRecord(id, i, i * 1_000L, "exec", "{}"));   // event 7 is stored
+            }
+            tx.insertCommands(commands);
+            tx.insertSessionEvents(events);
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("event 7 of session " + id);
+
+        SessionRecord after = store.sessions().get(id).orElseThrow();
+        assertThat(after.committedSeq()).isEqualTo(-1);
+        assertThat(after.commandCount()).isZero();
+        assertThat(store.sessions().commands(id)).isEmpty();
+        assertThat(store.sessions().events(id, List.of())).extracting(SessionEventRecord::eventSeq).containsExactly(7L);
+        assertThat(store.ledger().size()).isEqualTo(ledgerBefore);
+        // and the store goes on: the same rows without the duplicate are stored
+        addChunks(id, 1);
+        assertThat(store.sessions().get(id).orElseThrow().committedSeq()).isZero();
+    }
+
+    @Test
+    void aDuplicateWithinOneTransactionsPendingRowsIsNamed() {
+        UUID id = start(header().build()).id();
+
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertSessionEvents(List.of(new SessionEventRecord(id, 3, 300, "marker", "{}"),
+                    new SessionEventRecord(id, 3, 301, "exec", "{}")));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("event 3 of session " + id);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.insertCommands(List.of(command(id, 4, "a", 1)));
+            tx.insertCommands(List.of(command(id, 4, "b", 2)));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("command 4 of session " + id);
+        assertThat(store.sessions().events(id, List.of())).isEmpty();
+        assertThat(store.sessions().commands(id)).isEmpty();
+    }
+
+    @Test
+    void leavesAppendedInOneTransactionHashTheirParentsFromTheNodesAppendedBefore() {
+        store.write(tx -> {
+            for (int i = 0; i < 13; i++) {
+                appendLeaf(tx, "leaf " + i);   // reads left siblings appended earlier in this transaction
+            }
+            return null;
+        });
+        reopen();
+
+        for (int i = 0; i < 13; i++) {
+            assertThat(store.ledger().leafData(i)).asString(StandardCharsets.UTF_8).isEqualTo("leaf " + i);
+        }
+        // the root of the first 8 leaves, recomputed from the stored nodes below it, is the stored one
+        List<LedgerNode> completedBy7 = TestData.completedNodes(7, hash("leaf:leaf 7"), store.ledger()::node);
+        assertThat(completedBy7.get(3).hash()).isEqualTo(store.ledger().node(3, 0));
+        assertThat(store.ledger().size()).isEqualTo(13);
+    }
+
+    @Test
     void aCommandOfAnUnknownSessionIsRefused() {
         UUID unknown = UUID.randomUUID();
 

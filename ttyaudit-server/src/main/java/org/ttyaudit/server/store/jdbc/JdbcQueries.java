@@ -52,6 +52,7 @@ public final class JdbcQueries {
             JdbcWriteTransaction tx = new JdbcWriteTransaction(c);
             try {
                 T result = work.run(tx);
+                tx.flush();   // the rows it held back for one batch per statement
                 if (!tx.changedSessions().isEmpty()) {
                     dialect.announceChanged(c, tx.changedSessions());
                 }

@@ -18,13 +18,14 @@ import org.ttyaudit.server.store.SignedHeadRecord;
 import org.ttyaudit.server.store.StoreException;
 import org.ttyaudit.server.store.WriteTransaction;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,50 @@ import java.util.UUID;
  * store's own constraints with explicit queries first, so that a violation has a message naming the session, seq
  * or index rather than the engine's constraint text.
  *
+ * <p><b>Few round trips:</b> the rows of a group commit (chunks, commands, events, ledger leaves and nodes, output
+ * text, and the session counters they advance) wait in {@link PendingRows} and go to the database as one batch per
+ * statement when the work ends or a statement that could see them runs ({@link #flush}). What the checks need
+ * is kept here instead of read per row: the state of the sessions this transaction read or wrote, the ledger's
+ * size and the nodes appended in it, and the pending commands, whose end is filled in when it arrives in the same
+ * transaction (a command is inserted complete, not inserted and then updated). This is sound because a write
+ * transaction is the only writer while it runs (the store serialises them). Reads that the pending rows could
+ * change, and every write not named above, flush first.
+ *
  * <p>Used by the one thread that runs the work; unusable once the work has returned ({@link IllegalStateException}).
  */
 final class JdbcWriteTransaction implements WriteTransaction {
+    private static final String INSERT_CHUNK = "INSERT INTO chunks (" + SessionRows.CHUNK_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** An unknown raw size makes the session's unknown (NULL + n is NULL). */
+    private static final String ADVANCE_SESSION = "UPDATE sessions SET committed_seq = ?, last_hash = ?,"
+            + " event_count = event_count + ?, last_activity = ?, stored_bytes = stored_bytes + ?,"
+            + " raw_bytes = raw_bytes + ? WHERE id = ?";
+    private static final String INSERT_COMMAND = "INSERT INTO commands (" + SessionRows.COMMAND_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Where a command's end is in its {@link #INSERT_COMMAND} parameters: ended_at, end_offset_us, exit_code. */
+    private static final int COMMAND_ENDED_AT = 7;
+    private static final String COUNT_COMMANDS = "UPDATE sessions SET command_count = command_count + ? WHERE id = ?";
+    private static final String INSERT_EVENT = "INSERT INTO session_events (session_id, event_seq, offset_us, kind,"
+            + " detail_json) VALUES (?, ?, ?, ?, ?)";
+    private static final String INSERT_OUTPUT_TEXT = "INSERT INTO output_text (session_id, chunk_seq,"
+            + " first_offset_us, text) VALUES (?, ?, ?, ?)";
+    private static final String INSERT_LEAF = "INSERT INTO ledger_leaves (idx, data) VALUES (?, ?)";
+    private static final String INSERT_NODE = "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)";
+    /** Command ids per lookup: well below every engine's limit of parameters. */
+    private static final int IDS_PER_LOOKUP = 500;
+
     private final SqlConnection c;
     /** Sessions whose content this transaction changed, for {@link SqlDialect#announceChanged}. */
     private final Set<UUID> changed = new LinkedHashSet<>();
+    private final PendingRows pending = new PendingRows();
+    /** The sessions this transaction read or wrote, as they are in it (pending rows included). */
+    private final Map<String, SessionState> states = new HashMap<>();
+    /** The parameters of the pending command rows, by session and command id (ends are filled in there). */
+    private final Map<String, Map<Long, Object[]>> pendingCommands = new HashMap<>();
+    /** The ledger's size in this transaction, once read (only this transaction appends while it runs). */
+    private Long ledgerSize;
+    /** The nodes this transaction appended (the left siblings the next leaves' parents are hashed from). */
+    private final Map<NodePosition, byte[]> appendedNodes = new HashMap<>();
     private boolean open = true;
 
     JdbcWriteTransaction(SqlConnection connection) {
@@ -54,6 +93,24 @@ final class JdbcWriteTransaction implements WriteTransaction {
         open = false;
     }
 
+    /**
+     * Writes the pending rows (one batch per statement). Runs when the work has returned, before the commit, and
+     * before any statement that could see them.
+     */
+    void flush() {
+        run("writing " + pending.size() + " pending row(s)", () -> {
+            flushPending();
+            return null;
+        });
+    }
+
+    private void flushPending() throws SQLException {
+        if (!pending.isEmpty()) {
+            pending.flush(c);
+            pendingCommands.clear();   // stored now: their ends are updates from here on
+        }
+    }
+
     /** The sessions whose content (session row, chunks, end, termination request) this transaction changed. */
     Set<UUID> changedSessions() {
         return changed;
@@ -62,9 +119,16 @@ final class JdbcWriteTransaction implements WriteTransaction {
     @Override
     public Optional<SessionRecord> session(UUID sessionId) {
         return run("reading session " + sessionId, () -> {
+            flushPending();   // its counters may be pending
             try (ResultSet rs = Sql.bind(c.prepare("SELECT " + SessionRows.SESSION_COLUMNS
                     + " FROM sessions WHERE id = ?"), sessionId.toString()).executeQuery()) {
-                return rs.next() ? Optional.of(SessionRows.session(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                SessionRecord s = SessionRows.session(rs);
+                states.put(sessionId.toString(), new SessionState(s.committedSeq(), s.ended(),
+                        s.pruned() == null ? null : s.pruned().prunedAt()));
+                return Optional.of(s);
             }
         });
     }
@@ -92,6 +156,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
                 Sql.bind(c.prepare("INSERT INTO session_tags (name, value, session_id) VALUES (?, ?, ?)"),
                         tag.getKey(), tag.getValue(), id).executeUpdate();
             }
+            states.put(id, new SessionState(-1, false, null));
             return null;
         });
     }
@@ -111,17 +176,14 @@ final class JdbcWriteTransaction implements WriteTransaction {
                 throw new StoreException("chunk " + chunk.seq() + " of session " + id + " is not the next one: the"
                         + " session's last stored chunk is " + state.committedSeq);
             }
-            Sql.bind(c.prepare("INSERT INTO chunks (" + SessionRows.CHUNK_COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    id, chunk.seq(), chunk.firstEventSeq(), chunk.eventCount(), chunk.firstOffsetMicros(),
-                    chunk.lastOffsetMicros(), chunk.prevHash(), chunk.hash(), chunk.blobKey(), chunk.storedBytes(),
-                    chunk.ledgerIndex(), chunk.rawBytes() < 0 ? null : chunk.rawBytes()).executeUpdate();
-            // an unknown raw size makes the session's unknown (NULL + n is NULL)
-            Sql.bind(c.prepare("UPDATE sessions SET committed_seq = ?, last_hash = ?, event_count = event_count + ?,"
-                            + " last_activity = ?, stored_bytes = stored_bytes + ?, raw_bytes = raw_bytes + ?"
-                            + " WHERE id = ?"),
-                    chunk.seq(), chunk.hash(), chunk.eventCount(), EpochNanos.of(receivedAt), chunk.storedBytes(),
-                    chunk.rawBytes() < 0 ? null : chunk.rawBytes(), id).executeUpdate();
+            Object rawBytes = chunk.rawBytes() < 0 ? null : chunk.rawBytes();
+            pending.add(INSERT_CHUNK, new PendingRows.Row(new Object[] {id, chunk.seq(), chunk.firstEventSeq(),
+                    chunk.eventCount(), chunk.firstOffsetMicros(), chunk.lastOffsetMicros(), chunk.prevHash(),
+                    chunk.hash(), chunk.blobKey(), chunk.storedBytes(), chunk.ledgerIndex(), rawBytes},
+                    "chunk " + chunk.seq() + " of session " + id + " is already stored", id));
+            pending.add(ADVANCE_SESSION, new PendingRows.Row(new Object[] {chunk.seq(), chunk.hash(),
+                    chunk.eventCount(), EpochNanos.of(receivedAt), chunk.storedBytes(), rawBytes, id}, null, null));
+            states.put(id, new SessionState(chunk.seq(), false, null));
             return null;
         });
     }
@@ -142,6 +204,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
                     EpochNanos.of(end.end().endedAt()), end.end().exitStatus(), end.end().signal(),
                     end.end().reason(), end.chunkCount(), end.eventCount(), end.finalHash(), end.endHash(),
                     end.recordBytes(), end.ledgerIndex(), id).executeUpdate();
+            states.put(id, new SessionState(state.committedSeq, true, null));
             return null;
         });
     }
@@ -149,31 +212,27 @@ final class JdbcWriteTransaction implements WriteTransaction {
     @Override
     public void insertCommands(List<CommandRecord> commands) {
         run("storing commands", () -> {
-            Map<String, Integer> added = new HashMap<>();
+            Map<String, Integer> added = new LinkedHashMap<>();
             for (CommandRecord cmd : commands) {
                 String id = cmd.sessionId().toString();
                 if (!added.containsKey(id)) {
                     existingSession(id);
                 }
-                try {
-                    Sql.bind(c.prepare("INSERT INTO commands (" + SessionRows.COMMAND_COLUMNS
-                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                            id, cmd.commandId(), cmd.commandLine(), cmd.cwd(), cmd.source(),
-                            EpochNanos.of(cmd.startedAt()), cmd.startOffsetMicros(),
-                            EpochNanos.ofNullable(cmd.endedAt()), cmd.endOffsetMicros(), cmd.exitCode())
-                            .executeUpdate();
-                } catch (SQLException e) {
-                    if (c.violation(e) == SqlConnection.Violation.UNIQUE) {
-                        throw new StoreException("command " + cmd.commandId() + " of session " + id
-                                + " is already stored");
-                    }
-                    throw e;
+                // a duplicate of a stored command fails when the rows are written; one of a pending one, here
+                String duplicate = "command " + cmd.commandId() + " of session " + id + " is already stored";
+                Map<Long, Object[]> ofSession = pendingCommands.computeIfAbsent(id, k -> new HashMap<>());
+                if (ofSession.containsKey(cmd.commandId())) {
+                    throw new StoreException(duplicate);
                 }
+                Object[] row = {id, cmd.commandId(), cmd.commandLine(), cmd.cwd(), cmd.source(),
+                        EpochNanos.of(cmd.startedAt()), cmd.startOffsetMicros(), EpochNanos.ofNullable(cmd.endedAt()),
+                        cmd.endOffsetMicros(), cmd.exitCode()};
+                ofSession.put(cmd.commandId(), row);
+                pending.add(INSERT_COMMAND, new PendingRows.Row(row, duplicate, id));
                 added.merge(id, 1, Integer::sum);
             }
             for (Map.Entry<String, Integer> e : added.entrySet()) {
-                Sql.bind(c.prepare("UPDATE sessions SET command_count = command_count + ? WHERE id = ?"),
-                        e.getValue(), e.getKey()).executeUpdate();
+                pending.add(COUNT_COMMANDS, new PendingRows.Row(new Object[] {e.getValue(), e.getKey()}, null, null));
             }
             return null;
         });
@@ -181,13 +240,30 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public Set<Long> storedCommandIds(UUID sessionId, Collection<Long> commandIds) {
-        return run("reading command ids of session " + sessionId, () -> {
+        String id = sessionId.toString();
+        return run("reading command ids of session " + id, () -> {
             Set<Long> stored = new HashSet<>();
-            for (Long commandId : new HashSet<>(commandIds)) {   // one indexed lookup each: a chunk holds few
-                try (ResultSet rs = Sql.bind(c.prepare("SELECT 1 FROM commands WHERE session_id = ?"
-                        + " AND command_id = ?"), sessionId.toString(), commandId).executeQuery()) {
-                    if (rs.next()) {
-                        stored.add(commandId);
+            List<Long> toLookUp = new ArrayList<>();
+            Map<Long, Object[]> ofSession = pendingCommands.getOrDefault(id, Map.of());
+            for (Long commandId : new LinkedHashSet<>(commandIds)) {
+                if (ofSession.containsKey(commandId)) {
+                    stored.add(commandId);   // pending: not in the table yet
+                } else {
+                    toLookUp.add(commandId);
+                }
+            }
+            // one query for the chunk's ids, not one per id (an IN list: both engines read it alike)
+            for (int from = 0; from < toLookUp.size(); from += IDS_PER_LOOKUP) {
+                List<Long> slice = toLookUp.subList(from, Math.min(toLookUp.size(), from + IDS_PER_LOOKUP));
+                Object[] values = new Object[slice.size() + 1];
+                values[0] = id;
+                for (int i = 0; i < slice.size(); i++) {
+                    values[i + 1] = slice.get(i);
+                }
+                try (ResultSet rs = Sql.bind(c.prepare("SELECT command_id FROM commands WHERE session_id = ?"
+                        + " AND command_id IN (" + "?, ".repeat(slice.size() - 1) + "?)"), values).executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getLong(1));
                     }
                 }
             }
@@ -199,11 +275,19 @@ final class JdbcWriteTransaction implements WriteTransaction {
     public boolean completeCommand(UUID sessionId, long commandId, Instant endedAt, long endOffsetMicros,
                                    Integer exitCode) {
         Objects.requireNonNull(endedAt, "endedAt");
-        return run("completing command " + commandId + " of session " + sessionId, () ->
-                Sql.bind(c.prepare("UPDATE commands SET ended_at = ?, end_offset_us = ?, exit_code = ?"
-                                + " WHERE session_id = ? AND command_id = ?"),
-                        EpochNanos.of(endedAt), endOffsetMicros, exitCode, sessionId.toString(), commandId)
-                        .executeUpdate() == 1);
+        return run("completing command " + commandId + " of session " + sessionId, () -> {
+            Object[] pendingRow = pendingCommands.getOrDefault(sessionId.toString(), Map.of()).get(commandId);
+            if (pendingRow != null) {   // started in this transaction: it is inserted complete
+                pendingRow[COMMAND_ENDED_AT] = EpochNanos.of(endedAt);
+                pendingRow[COMMAND_ENDED_AT + 1] = endOffsetMicros;
+                pendingRow[COMMAND_ENDED_AT + 2] = exitCode;
+                return true;
+            }
+            return Sql.bind(c.prepare("UPDATE commands SET ended_at = ?, end_offset_us = ?, exit_code = ?"
+                            + " WHERE session_id = ? AND command_id = ?"),
+                    EpochNanos.of(endedAt), endOffsetMicros, exitCode, sessionId.toString(), commandId)
+                    .executeUpdate() == 1;
+        });
     }
 
     @Override
@@ -211,13 +295,9 @@ final class JdbcWriteTransaction implements WriteTransaction {
         run("storing session events", () -> {
             for (SessionEventRecord e : events) {
                 String id = e.sessionId().toString();
-                try {
-                    Sql.bind(c.prepare("INSERT INTO session_events (session_id, event_seq, offset_us, kind,"
-                                    + " detail_json) VALUES (?, ?, ?, ?, ?)"),
-                            id, e.eventSeq(), e.offsetMicros(), e.kind(), e.detailJson()).executeUpdate();
-                } catch (SQLException x) {
-                    rethrowConstraint(x, "event " + e.eventSeq() + " of session " + id + " is already stored", id);
-                }
+                pending.add(INSERT_EVENT, new PendingRows.Row(new Object[] {id, e.eventSeq(), e.offsetMicros(),
+                        e.kind(), e.detailJson()}, "event " + e.eventSeq() + " of session " + id + " is already stored",
+                        id));
             }
             return null;
         });
@@ -227,13 +307,9 @@ final class JdbcWriteTransaction implements WriteTransaction {
     public void insertOutputText(OutputText text) {
         String id = text.sessionId().toString();
         run("storing output text of session " + id, () -> {
-            try {
-                Sql.bind(c.prepare("INSERT INTO output_text (session_id, chunk_seq, first_offset_us, text)"
-                                + " VALUES (?, ?, ?, ?)"),
-                        id, text.chunkSeq(), text.firstOffsetMicros(), text.text()).executeUpdate();
-            } catch (SQLException e) {
-                rethrowConstraint(e, "output text of chunk " + text.chunkSeq() + " is already stored", id);
-            }
+            pending.add(INSERT_OUTPUT_TEXT, new PendingRows.Row(new Object[] {id, text.chunkSeq(),
+                    text.firstOffsetMicros(), text.text()},
+                    "output text of chunk " + text.chunkSeq() + " is already stored", id));
             return null;
         });
     }
@@ -251,7 +327,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
     /** Advances a background worker's per-session cursor {@code column} (see {@link ChunkBacklog}). */
     private void advanceCursor(String column, String what, String done, UUID sessionId, long throughSeq) {
         String id = sessionId.toString();
-        run("advancing the cursor " + column + " of session " + id, () -> {
+        runFlushed("advancing the cursor " + column + " of session " + id, () -> {
             try (ResultSet rs = Sql.bind(c.prepare("SELECT " + column + ", committed_seq FROM sessions"
                     + " WHERE id = ?"), id).executeQuery()) {
                 if (!rs.next()) {
@@ -275,7 +351,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
     public void requestTermination(UUID sessionId, String reason) {
         changed.add(sessionId);
         Objects.requireNonNull(reason, "reason");
-        run("requesting termination of session " + sessionId, () -> {
+        runFlushed("requesting termination of session " + sessionId, () -> {
             int rows = Sql.bind(c.prepare("UPDATE sessions SET terminate_reason = ? WHERE id = ?"), reason,
                     sessionId.toString()).executeUpdate();
             if (rows == 0) {
@@ -287,7 +363,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void insertAuditEvent(AuditRecord e) {
-        run("storing audit event " + e.id(), () -> {
+        runFlushed("storing audit event " + e.id(), () -> {
             try {
                 Sql.bind(c.prepare("INSERT INTO audit_events (id, at, actor, action, session_id, detail_json,"
                                 + " ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)"),
@@ -303,7 +379,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void insertAlert(AlertRecord a) {
-        run("storing alert " + a.id(), () -> {
+        runFlushed("storing alert " + a.id(), () -> {
             String session = a.sessionId().toString();
             try {
                 Sql.bind(c.prepare("INSERT INTO alerts (id, session_id, at, offset_us, command_id, rule, severity,"
@@ -323,7 +399,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public void insertLegalHold(LegalHold h) {
-        run("storing legal hold " + h.id(), () -> {
+        runFlushed("storing legal hold " + h.id(), () -> {
             try {
                 Sql.bind(c.prepare("INSERT INTO legal_holds (" + JdbcRetentionQueries.HOLD_COLUMNS
                                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -340,7 +416,7 @@ final class JdbcWriteTransaction implements WriteTransaction {
     @Override
     public Optional<LegalHold> releaseLegalHold(UUID id, String releasedBy, Instant releasedAt) {
         Objects.requireNonNull(releasedBy, "releasedBy");
-        return run("releasing legal hold " + id, () -> {
+        return runFlushed("releasing legal hold " + id, () -> {
             int rows = Sql.bind(c.prepare("UPDATE legal_holds SET released_by = ?, released_at = ?"
                     + " WHERE id = ? AND released_at IS NULL"), releasedBy, EpochNanos.of(releasedAt),
                     id.toString()).executeUpdate();
@@ -353,13 +429,13 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public List<LegalHold> activeLegalHolds() {
-        return run("reading the legal holds", () -> JdbcRetentionQueries.holds(c, false));
+        return runFlushed("reading the legal holds", () -> JdbcRetentionQueries.holds(c, false));
     }
 
     @Override
     public long pruneSession(UUID sessionId, PruneInfo info) {
         String id = sessionId.toString();
-        return run("pruning session " + id, () -> {
+        return runFlushed("pruning session " + id, () -> {
             long storedBytes;
             // an unended session may be pruned too (its recorder never sent an end): its tombstone closes it
             try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, pruned_at IS NOT NULL,"
@@ -382,54 +458,55 @@ final class JdbcWriteTransaction implements WriteTransaction {
                             + " prune_blobs_pending = 1, text_indexed_seq = committed_seq, rules_seq = committed_seq"
                             + " WHERE id = ?"),
                     EpochNanos.of(info.prunedAt()), info.policy(), info.ledgerIndex(), id).executeUpdate();
+            states.remove(id);   // pruned now: read again if this transaction goes on with the session
             return storedBytes;
         });
     }
 
     @Override
     public void prunedBlobsDeleted(UUID sessionId) {
-        run("recording the deleted blobs of session " + sessionId, () -> Sql.bind(c.prepare(
+        runFlushed("recording the deleted blobs of session " + sessionId, () -> Sql.bind(c.prepare(
                 "UPDATE sessions SET prune_blobs_pending = 0 WHERE id = ?"), sessionId.toString()).executeUpdate());
     }
 
     @Override
     public long ledgerSize() {
-        return run("reading the ledger size", () -> LedgerSql.size(c));
+        return run("reading the ledger size", this::currentLedgerSize);
     }
 
     @Override
     public byte[] ledgerNode(int level, long index) {
-        return run("reading ledger node (" + level + ", " + index + ")", () -> LedgerSql.node(c, level, index));
+        return run("reading ledger node (" + level + ", " + index + ")", () -> {
+            byte[] appended = appendedNodes.get(new NodePosition(level, index));
+            return appended != null ? appended.clone() : LedgerSql.node(c, level, index);
+        });
     }
 
     @Override
     public void appendLedgerLeaf(long index, byte[] leafData, List<LedgerNode> completedNodes) {
         Objects.requireNonNull(leafData, "leafData");
         run("appending ledger leaf " + index, () -> {
-            long size = LedgerSql.size(c);
+            long size = currentLedgerSize();
             if (index != size) {
                 throw new StoreException("ledger leaf " + index + " is not the next one: the ledger has " + size
                         + " leaves");
             }
             LedgerSql.checkCompletedNodes(index, completedNodes);
-            Sql.bind(c.prepare("INSERT INTO ledger_leaves (idx, data) VALUES (?, ?)"), index, leafData)
-                    .executeUpdate();
-            PreparedStatement insertNode = c.prepare("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)");
+            pending.add(INSERT_LEAF, new PendingRows.Row(new Object[] {index, leafData.clone()},
+                    "ledger leaf " + index + " is already stored", null));
             for (LedgerNode n : completedNodes) {
-                try {
-                    Sql.bind(insertNode, n.level(), n.index(), n.hash()).executeUpdate();
-                } catch (SQLException e) {
-                    rethrowConstraint(e, "ledger node (" + n.level() + ", " + n.index() + ") is already stored",
-                            null);
-                }
+                pending.add(INSERT_NODE, new PendingRows.Row(new Object[] {n.level(), n.index(), n.hash().clone()},
+                        "ledger node (" + n.level() + ", " + n.index() + ") is already stored", null));
+                appendedNodes.put(new NodePosition(n.level(), n.index()), n.hash().clone());
             }
+            ledgerSize = size + 1;
             return null;
         });
     }
 
     @Override
     public void insertSignedHead(SignedHeadRecord head) {
-        run("storing the signed head of size " + head.treeSize(), () -> {
+        runFlushed("storing the signed head of size " + head.treeSize(), () -> {
             Sql.bind(c.prepare("INSERT INTO signed_heads (tree_size, root_hash, signed_at, key_id, signature)"
                             + " VALUES (?, ?, ?, ?, ?)"),
                     head.treeSize(), head.rootHash(), EpochNanos.of(head.signedAt()), head.keyId(), head.signature())
@@ -440,16 +517,36 @@ final class JdbcWriteTransaction implements WriteTransaction {
 
     @Override
     public long enqueueNotification(String target, String noticeJson, Instant now) {
-        return run("queueing a notification of target " + target, () ->
+        return runFlushed("queueing a notification of target " + target, () ->
                 JdbcNotificationOutbox.enqueue(c, target, noticeJson, now));
     }
 
-    /** Committed seq, whether ended and when pruned (null: not), or null for an unknown session. */
+    /** Read once per transaction: appends keep it from then on. */
+    private long currentLedgerSize() throws SQLException {
+        if (ledgerSize == null) {
+            ledgerSize = LedgerSql.size(c);
+        }
+        return ledgerSize;
+    }
+
+    /**
+     * Committed seq, whether ended and when pruned (null: not), or null for an unknown session; read once per
+     * transaction, then kept by the writes of this class.
+     */
     private SessionState sessionState(String id) throws SQLException {
+        SessionState known = states.get(id);
+        if (known != null) {
+            return known;
+        }
         try (ResultSet rs = Sql.bind(c.prepare("SELECT committed_seq, end_ledger_index IS NOT NULL AS ended,"
                 + " pruned_at FROM sessions WHERE id = ?"), id).executeQuery()) {
-            return rs.next() ? new SessionState(rs.getLong(1), rs.getBoolean(2),
-                    EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "pruned_at"))) : null;
+            if (!rs.next()) {
+                return null;
+            }
+            SessionState s = new SessionState(rs.getLong(1), rs.getBoolean(2),
+                    EpochNanos.toInstantOrNull(Sql.longOrNull(rs, "pruned_at")));
+            states.put(id, s);
+            return s;
         }
     }
 
@@ -483,6 +580,17 @@ final class JdbcWriteTransaction implements WriteTransaction {
         throw e;
     }
 
+    /**
+     * {@link #run} after writing the pending rows: for the statements that could see them, and the rarer writes
+     * (cursors, alerts, holds, pruning, audit events), which gain nothing from waiting.
+     */
+    private <T> T runFlushed(String what, SqlAction<T> action) {
+        return run(what, () -> {
+            flushPending();
+            return action.run();
+        });
+    }
+
     private <T> T run(String what, SqlAction<T> action) {
         if (!open) {
             throw new IllegalStateException("the transaction has ended: use it only inside the work it was given to");
@@ -495,6 +603,9 @@ final class JdbcWriteTransaction implements WriteTransaction {
     }
 
     private record SessionState(long committedSeq, boolean ended, Instant prunedAt) {
+    }
+
+    private record NodePosition(int level, long index) {
     }
 
     @FunctionalInterface
