@@ -13,7 +13,8 @@ import java.util.Map;
  * Writes of a write transaction that none of its reads needs yet, held back and sent as one JDBC batch per
  * statement when {@link #flush flushed}: on PostgreSQL a batch is one round trip for all its rows (pgjdbc
  * pipelines them), where a statement per row made the group committer and its backend wait on each other per
- * row (docs/PERFORMANCE.md, "Where the bottleneck is"). On SQLite, in-process, it changes nothing but the call.
+ * row (docs/PERFORMANCE.md, "Where the bottleneck was (first run)"). On SQLite, in-process, it changes nothing
+ * but the call.
  *
  * <p>Only writes whose effect no later statement of the transaction depends on may wait here: inserts of rows
  * that refer to a stored session, and updates of a stored session's columns that nothing reads before the flush.
