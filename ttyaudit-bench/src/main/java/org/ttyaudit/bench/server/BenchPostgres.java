@@ -58,6 +58,7 @@ final class BenchPostgres implements AutoCloseable {
     final int port;
     final String user = "ttyaudit";
     final String password;
+    private boolean kept;
     private final Path dir;
     private final Path bin;
     private final boolean root;
@@ -147,8 +148,16 @@ final class BenchPostgres implements AutoCloseable {
         }
     }
 
+    /** Leaves the cluster running and its directory in place when closed (to look at its plans afterwards). */
+    void keep() {
+        kept = true;
+    }
+
     @Override
     public void close() {
+        if (kept) {
+            return;
+        }
         try {
             run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
                     "stop"), root);

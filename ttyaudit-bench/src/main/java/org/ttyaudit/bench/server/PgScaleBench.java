@@ -62,9 +62,9 @@ public final class PgScaleBench {
     /** The options; see the class comment. */
     record Options(long commands, List<Integer> phases, int phaseSeconds, int warmupSeconds, int sessions,
                    int perChunk, int hosts, int queries, int producers, int clientThreads, Path work, Path serverJar,
-                   List<String> serverJvm, int sampleSeconds) {
+                   List<String> serverJvm, int sampleSeconds, boolean keepDatabase) {
         static Options parse(String[] argv) {
-            Args a = new Args(argv, Set.of());
+            Args a = new Args(argv, Set.of("keep-database"));
             Options o = new Options(Long.parseLong(a.text("commands", "10000000")),
                     a.text("phases", "1,2").equals("none") ? List.of()
                             : Arrays.stream(a.text("phases", "1,2").split(",")).map(String::trim)
@@ -75,7 +75,7 @@ public final class PgScaleBench {
                     Path.of(a.text("work", "target/pgbench/" + LocalDateTime.now().format(
                             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))),
                     Path.of(a.text("server-jar", "ttyaudit-cli/target/ttyaudit.jar")), a.all("server-jvm"),
-                    a.number("sample", 30));
+                    a.number("sample", 30), a.flag("keep-database"));
             if (!a.unknown().isEmpty()) {
                 throw new IllegalArgumentException("unknown option(s): " + String.join(" ", a.unknown()));
             }
@@ -170,6 +170,12 @@ public final class PgScaleBench {
                 }
                 sizes(pg, data, inDatabase, out);
                 summary(phases, out);
+                if (o.keepDatabase()) {
+                    pg.keep();
+                    out.printf("pgbench: the database is kept: psql -h 127.0.0.1 -p %d -U ttyaudit ttyaudit"
+                            + " (password in %s); stop it with pg_ctl -D %s stop, then remove %s%n", pg.port,
+                            passwordFile, pg.dataDirectory(), pg.directory());
+                }
                 return new Result(phases, inDatabase, search);
             } finally {
                 pg.copyLog(work.resolve("postgres.log"));

@@ -27,7 +27,7 @@ class PgScaleBenchTest {
         assumeTrue(Files.isRegularFile(SERVER_JAR), "no packaged server jar (mvn verify builds it)");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PgScaleBench.Options o = new PgScaleBench.Options(5000, List.of(1, 2), 2, 1, 6, 5, 3, 1, 1, 2,
-                work.resolve("run"), SERVER_JAR, List.of(), 1);
+                work.resolve("run"), SERVER_JAR, List.of(), 1, false);
 
         PgScaleBench.Result r = PgScaleBench.run(o, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
