@@ -3,6 +3,8 @@ package org.ttyaudit.server.forwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
+
 /**
  * How large a request body one HTTP receiver takes, as far as its forwarder knows: at most the target's
  * {@code max_batch_bytes}, and lower once the receiver (or a proxy in front of it: nginx's
@@ -80,7 +82,9 @@ final class RequestSizeLimit {
      * ({@code answer}: the receiver's answer, as far as it says anything).
      */
     String tooLarge(long document, long body, String answer) {
-        return answer + " (too large): the document alone is " + document + " bytes (a request of " + body
+        String said = answer.toLowerCase(Locale.ROOT).contains("too large") ? answer
+                : answer + " (too large)";
+        return said + ": the document alone is " + document + " bytes (a request of " + body
                 + " bytes) and " + receiver + " takes less, by its own limit or a proxy's (Elasticsearch's"
                 + " http.max_content_length, nginx's client_max_body_size)"
                 + (largestTaken > 0 ? "; the largest request it took was " + largestTaken + " bytes" : "");
