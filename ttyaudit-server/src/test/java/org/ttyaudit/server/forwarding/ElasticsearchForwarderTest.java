@@ -220,11 +220,11 @@ class ElasticsearchForwarderTest {
             es.answer(behindProxy(max));
             Forwarder f = target(es.url(), "").open(Clock.systemUTC());
             List<ForwardedEvent> first = events("a", 16, 400);
-            assertThat(ElasticsearchForwarder.body(first, IndexName.parse("ttyaudit"))).hasSizeGreaterThan(4 * max);
+            assertThat(ElasticsearchForwarder.body(first, IndexName.parse("ttyaudit")).length).isGreaterThan(3 * max);
 
             assertThat(f.send(first).rejected()).isEmpty();
             List<HecReceiver.Request> firstBulks = bulks(es.requests());
-            assertThat(firstBulks.get(0).body()).hasSizeGreaterThan(max);
+            assertThat(firstBulks.get(0).body().length).isGreaterThan(max);
             // every document went in, once: halves of halves, in feed order
             assertThat(taken(firstBulks, max)).containsExactlyElementsOf(first.stream().map(ForwardedEvent::id)
                     .toList());
@@ -281,7 +281,7 @@ class ElasticsearchForwarderTest {
             assertThat(taken(bulks, 2048)).containsExactlyElementsOf(batch.stream().map(ForwardedEvent::id).toList());
             // a document larger than max_batch_bytes alone is still sent (the cluster's limit decides)
             assertThat(f.send(List.of(event("big", 4000))).rejected()).isEmpty();
-            assertThat(es.requests().get(es.requests().size() - 1).body()).hasSizeGreaterThan(4000);
+            assertThat(es.requests().get(es.requests().size() - 1).body().length).isGreaterThan(4000);
         }
     }
 

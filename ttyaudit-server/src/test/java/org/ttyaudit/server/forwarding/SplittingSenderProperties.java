@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SplittingSenderProperties {
 
-    @Property(tries = 500)
+    @Property(tries = 200)
     void everyDocumentIsTakenOnceInOrderOrRejectedWhenTooLargeAlone(
             @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 1, max = 6000) Integer> sizes,
             @ForAll @IntRange(min = 300, max = 30_000) int receiverLimit,
