@@ -34,6 +34,11 @@ import java.util.Set;
  * 404 when indices are not created automatically) a {@link ForwardException}, as is a whole answer other than 2xx
  * (honouring {@code Retry-After}). The worker then sends the whole batch again: the SPI has no "retry only these",
  * and the {@code _id}s make that safe, since the items that went in come back as 409s.
+ * <p>
+ * Size: a batch goes in one request up to {@code max_batch_bytes}, in several beyond ({@link SplittingSender}).
+ * A request answered 413 (larger than the cluster's {@code http.max_content_length} or a proxy's limit) is sent
+ * again in halves, and later batches are cut under what was learnt; a document refused as too large even alone is
+ * rejected, naming its size, like a 400: it could never be indexed, and forwarding must go on.
  */
 final class ElasticsearchForwarder implements Forwarder {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,11 +53,15 @@ final class ElasticsearchForwarder implements Forwarder {
     private final byte[] template;
     /** The indices batches went to after the template was checked (the newest few: old days come back rarely). */
     private final Set<String> checkedIndices = new LinkedHashSet<>();
+    private final SplittingSender sender;
 
     ElasticsearchForwarder(ElasticsearchTarget target, Clock clock) {
         this.target = target;
         this.http = new ForwardingHttp(target.settings().timeout(), target.tls(), clock);
         this.template = template(target.index().templatePattern());
+        RequestSizeLimit limit = new RequestSizeLimit(target.settings().name(), target.base() + "/_bulk",
+                target.maxBatchBytes());
+        this.sender = new SplittingSender(limit, e -> lines(e, target.index()), this::bulk);
     }
 
     @Override
@@ -66,25 +75,36 @@ final class ElasticsearchForwarder implements Forwarder {
                 checkedIndices.remove(checkedIndices.iterator().next());
             }
         }
+        return sender.send(batch);
+    }
+
+    /** One {@code _bulk} request of {@code piece}, whose NDJSON is {@code body}. */
+    private SplittingSender.Outcome bulk(List<ForwardedEvent> piece, byte[] body)
+            throws ForwardException, InterruptedException {
         ForwardingHttp.Reply reply = http.send(authorized(http.request(target.bulkUri()))
                 .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(batch, target.index()))).build(),
-                BULK_ANSWER_BYTES);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), BULK_ANSWER_BYTES);
+        if (reply.status() == 413) {
+            return SplittingSender.Outcome.tooLarge(describe(reply));
+        }
         if (!reply.ok()) {
             throw reply.failure(describe(reply));
         }
-        return items(batch, reply.body);
+        return SplittingSender.Outcome.taken(items(piece, reply.body).rejected());
     }
 
     /** The NDJSON body of {@code batch}: an action line and a document line per event, each ending in a newline. */
     static byte[] body(List<ForwardedEvent> batch, IndexName index) {
         StringBuilder b = new StringBuilder();
-        for (ForwardedEvent e : batch) {
-            ObjectNode action = JSON.createObjectNode();
-            action.putObject("create").put("_index", index.at(e.timestamp())).put("_id", e.id());
-            b.append(action).append('\n').append(e.json()).append('\n');
-        }
+        batch.forEach(e -> b.append(new String(lines(e, index), StandardCharsets.UTF_8)));
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The two lines of {@code e} in a bulk body: its {@code create} action and the document. */
+    static byte[] lines(ForwardedEvent e, IndexName index) {
+        ObjectNode action = JSON.createObjectNode();
+        action.putObject("create").put("_index", index.at(e.timestamp())).put("_id", e.id());
+        return (action + "\n" + e.json() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The template's body: the resource with {@code index_patterns} set to {@code pattern}. */
@@ -174,7 +194,7 @@ final class ElasticsearchForwarder implements Forwarder {
     }
 
     private static String describe(ForwardingHttp.Reply reply) {
-        String text = reply.body.strip();
+        String text = reply.shownBody();
         try {
             JsonNode j = JSON.readTree(text);
             if (j != null && j.has("error")) {

@@ -20,9 +20,11 @@ import java.util.function.UnaryOperator;
  * @param authorization the {@code Authorization} header ({@code Basic …} or {@code ApiKey …}), null for none;
  *                      never logged or shown
  * @param tls           the trust for https (null for http)
+ * @param maxBatchBytes the most bytes a {@code _bulk} request of several documents holds ({@code max_batch_bytes})
  */
 public record ElasticsearchTarget(ForwarderSettings settings, URI base, IndexName index, String template,
-                                  String authorization, SSLContext tls) implements ForwarderTarget {
+                                  String authorization, SSLContext tls, long maxBatchBytes)
+        implements ForwarderTarget {
     static final String DEFAULT_INDEX = "ttyaudit-%{+yyyy.MM.dd}";
 
     public ElasticsearchTarget {
@@ -30,11 +32,14 @@ public record ElasticsearchTarget(ForwarderSettings settings, URI base, IndexNam
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(template, "template");
+        if (maxBatchBytes < 1) {
+            throw new IllegalArgumentException("max batch bytes must be positive: " + maxBatchBytes);
+        }
     }
 
     static ElasticsearchTarget parse(ConfigNode f, String name, UnaryOperator<String> env) {
         f.allowOnly(ForwardingSettings.keys("url", "index", "template", "user", "password", "api_key", "ca_file",
-                "fingerprint", "allow_insecure"));
+                "fingerprint", "allow_insecure", "max_batch_bytes"));
         URI url = ForwardingHttp.url(f, name, "the cluster");
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String path = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
@@ -52,7 +57,7 @@ public record ElasticsearchTarget(ForwarderSettings settings, URI base, IndexNam
         }
         ForwarderSettings common = ForwardingSettings.common(f, name, "elasticsearch", base.toString());
         return new ElasticsearchTarget(common, base, index, template, authorization(f, env),
-                scheme.equals("https") ? ForwardingTls.context(f) : null);
+                scheme.equals("https") ? ForwardingTls.context(f) : null, ForwardingHttp.maxBatchBytes(f));
     }
 
     /** {@code user:} with {@code password:} (HTTP basic), or {@code api_key:} (its encoded form), or neither. */

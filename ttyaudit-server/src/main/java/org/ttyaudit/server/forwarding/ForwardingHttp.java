@@ -1,6 +1,7 @@
 package org.ttyaudit.server.forwarding;
 
 import org.ttyaudit.core.config.ConfigNode;
+import org.ttyaudit.core.policy.ByteSize;
 import org.ttyaudit.server.notify.DeliveryFailures;
 import org.ttyaudit.server.notify.NotifyTarget;
 
@@ -19,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP side of the forwarders that speak HTTP (Splunk HEC, Elasticsearch/OpenSearch): one JDK client per
@@ -26,6 +29,14 @@ import java.util.Locale;
  * answer become {@link ForwardException}s naming the address, never the credentials. Used by one worker thread.
  */
 final class ForwardingHttp {
+    /**
+     * {@code max_batch_bytes} when not set: Elastic's guidance for a bulk request is 5–15 MB, and 5 MiB stays
+     * under the limits usually met in front of a receiver (Splunk HEC's old 1 MB default aside: set it there).
+     */
+    static final long DEFAULT_MAX_BATCH_BYTES = 5L << 20;
+    private static final long MIN_BATCH_BYTES = 1L << 10;
+    private static final long MAX_BATCH_BYTES = 1L << 30;
+    private static final Pattern HTML_TITLE = Pattern.compile("<title>([^<]*)</title>", Pattern.CASE_INSENSITIVE);
     private final HttpClient client;
     private final Duration timeout;
     private final Clock clock;
@@ -68,6 +79,27 @@ final class ForwardingHttp {
             }
         }
         return url;
+    }
+
+    /**
+     * {@code max_batch_bytes} of the forwarder {@code f}: the most a request body of several documents may hold
+     * ({@code 5MiB}, {@code 1048576}; 1 KiB to 1 GiB). A larger batch is sent in several requests.
+     */
+    static long maxBatchBytes(ConfigNode f) {
+        if (f.get("max_batch_bytes").isEmpty()) {
+            return DEFAULT_MAX_BATCH_BYTES;
+        }
+        long bytes;
+        try {
+            bytes = ByteSize.parse(f.text("max_batch_bytes"));
+        } catch (IllegalArgumentException e) {
+            throw f.require("max_batch_bytes").error("max_batch_bytes: " + e.getMessage());
+        }
+        if (bytes < MIN_BATCH_BYTES || bytes > MAX_BATCH_BYTES) {
+            throw f.require("max_batch_bytes").error("max_batch_bytes: " + f.text("max_batch_bytes")
+                    + " is outside 1KiB..1GiB");
+        }
+        return bytes;
     }
 
     /** A request builder for {@code uri} with the forwarder's timeout. */
@@ -118,6 +150,19 @@ final class ForwardingHttp {
 
         boolean ok() {
             return status() / 100 == 2;
+        }
+
+        /**
+         * The body as a reason to show: an HTML page (a proxy's error page, nginx's "413 Request Entity Too
+         * Large") by its title, anything else as it is.
+         */
+        String shownBody() {
+            String text = body.strip();
+            if (text.startsWith("<")) {
+                Matcher title = HTML_TITLE.matcher(text);
+                return title.find() ? title.group(1).strip() : "";
+            }
+            return text;
         }
 
         /** A failure to retry saying {@code what} the receiver answered, with its {@code Retry-After} if any. */

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,13 +23,17 @@ import java.util.List;
  * server's own events; {@code index} only when configured). Answers:
  * <ul>
  *   <li>2xx: delivered.</li>
- *   <li>400 (or 413): the collector refused the data. The batch is sent again one event at a time, and an event
- *   that is refused on its own is {@linkplain Delivery#rejected rejected} (kept in the store, counted, not sent
- *   again): it would never be taken, and waiting for it would stop the forwarder for good.</li>
+ *   <li>400: the collector refused the data. The batch is sent again one event at a time, and an event that is
+ *   refused on its own is {@linkplain Delivery#rejected rejected} (kept in the store, counted, not sent again): it
+ *   would never be taken, and waiting for it would stop the forwarder for good.</li>
+ *   <li>413: the request was larger than the collector takes ({@code max_content_length} of its
+ *   {@code [http_input]}, or a proxy's limit). It is sent again in halves, and later batches are cut under what was
+ *   learnt ({@link SplittingSender}); an event refused as too large even alone is rejected, naming its size.</li>
  *   <li>anything else (401/403 a bad or disabled token, 429, 503 server busy, 5xx, no connection): the batch is
  *   tried again later, honouring {@code Retry-After}.</li>
  * </ul>
- * Indexer acknowledgement is not used (a token with it enabled refuses requests without a channel: use a token
+ * A batch goes in one request up to {@code max_batch_bytes}, in several beyond. Indexer acknowledgement is not
+ * used (a token with it enabled refuses requests without a channel: use a token
  * without it).
  */
 final class SplunkHecForwarder implements Forwarder {
@@ -39,59 +42,64 @@ final class SplunkHecForwarder implements Forwarder {
 
     private final SplunkHecTarget target;
     private final ForwardingHttp http;
+    private final SplittingSender sender;
 
     SplunkHecForwarder(SplunkHecTarget target, Clock clock) {
         this.target = target;
         this.http = new ForwardingHttp(target.settings().timeout(), target.tls(), clock);
+        RequestSizeLimit limit = new RequestSizeLimit(target.settings().name(), target.endpoint().toString(),
+                target.maxBatchBytes());
+        this.sender = new SplittingSender(limit, e -> event(e, target), this::post);
     }
 
     @Override
     public Delivery send(List<ForwardedEvent> batch) throws ForwardException, InterruptedException {
-        Answer answer = post(batch);
-        if (answer.ok()) {
-            return Delivery.ALL;
-        }
-        if (!answer.refusesData()) {
-            throw answer.failure();
-        }
-        List<Rejection> rejected = new ArrayList<>();
-        for (ForwardedEvent e : batch) {
-            Answer one = batch.size() == 1 ? answer : post(List.of(e));
-            if (one.refusesData()) {
-                rejected.add(new Rejection(e, one.describe()));
-            } else if (!one.ok()) {
-                throw one.failure();
-            }
-        }
-        return new Delivery(rejected);
+        return sender.send(batch);
     }
 
     /** The request body: the batch's events, concatenated. */
     static byte[] body(List<ForwardedEvent> batch, SplunkHecTarget target) {
         StringBuilder b = new StringBuilder();
-        for (ForwardedEvent e : batch) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("time", BigDecimal.valueOf(e.timestamp().toEpochMilli()).movePointLeft(3));
-            if (e.hostName() != null) {
-                o.put("host", e.hostName());
-            }
-            o.put("source", target.source());
-            o.put("sourcetype", target.sourcetype());
-            if (target.index() != null) {
-                o.put("index", target.index());
-            }
-            o.set("event", e.document());
-            b.append(o);
-        }
+        batch.forEach(e -> b.append(new String(event(e, target), StandardCharsets.UTF_8)));
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private Answer post(List<ForwardedEvent> batch) throws ForwardException, InterruptedException {
+    /** One event of a request body. */
+    static byte[] event(ForwardedEvent e, SplunkHecTarget target) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("time", BigDecimal.valueOf(e.timestamp().toEpochMilli()).movePointLeft(3));
+        if (e.hostName() != null) {
+            o.put("host", e.hostName());
+        }
+        o.put("source", target.source());
+        o.put("sourcetype", target.sourcetype());
+        if (target.index() != null) {
+            o.put("index", target.index());
+        }
+        o.set("event", e.document());
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One request of {@code piece}, whose body is {@code body}. */
+    private SplittingSender.Outcome post(List<ForwardedEvent> piece, byte[] body)
+            throws ForwardException, InterruptedException {
         HttpRequest request = http.request(target.endpoint())
                 .header("Authorization", "Splunk " + target.token())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(batch, target))).build();
-        return new Answer(http.send(request, ERROR_BODY_CHARS));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        Answer answer = new Answer(http.send(request, ERROR_BODY_CHARS));
+        if (answer.ok()) {
+            return SplittingSender.Outcome.taken(List.of());
+        }
+        if (answer.status() == 413) {
+            return SplittingSender.Outcome.tooLarge(answer.describe());
+        }
+        if (answer.status() != 400) {
+            throw answer.failure();
+        }
+        // invalid data, no event, blank event: which event, alone, is refused?
+        return piece.size() > 1 ? SplittingSender.Outcome.oneByOne()
+                : SplittingSender.Outcome.taken(List.of(new Rejection(piece.get(0), answer.describe())));
     }
 
     @Override
@@ -111,13 +119,12 @@ final class SplunkHecForwarder implements Forwarder {
             return reply.ok();
         }
 
-        /** 400 Bad Request (invalid data, no event, blank event) or 413: the data itself is what is refused. */
-        boolean refusesData() {
-            return reply.status() == 400 || reply.status() == 413;
+        int status() {
+            return reply.status();
         }
 
         String describe() {
-            String text = reply.body.strip();
+            String text = reply.shownBody();
             try {
                 JsonNode j = JSON.readTree(text);
                 if (j.hasNonNull("text")) {

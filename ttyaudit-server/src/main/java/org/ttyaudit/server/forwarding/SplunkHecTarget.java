@@ -19,9 +19,10 @@ import java.util.function.UnaryOperator;
  * @param source     the events' {@code source}
  * @param sourcetype the events' {@code sourcetype}
  * @param tls        the trust for https (null for http)
+ * @param maxBatchBytes the most bytes a request of several events holds ({@code max_batch_bytes})
  */
 public record SplunkHecTarget(ForwarderSettings settings, URI endpoint, String token, String index, String source,
-                              String sourcetype, SSLContext tls) implements ForwarderTarget {
+                              String sourcetype, SSLContext tls, long maxBatchBytes) implements ForwarderTarget {
     static final String EVENT_PATH = "/services/collector/event";
 
     public SplunkHecTarget {
@@ -30,11 +31,14 @@ public record SplunkHecTarget(ForwarderSettings settings, URI endpoint, String t
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(sourcetype, "sourcetype");
+        if (maxBatchBytes < 1) {
+            throw new IllegalArgumentException("max batch bytes must be positive: " + maxBatchBytes);
+        }
     }
 
     static SplunkHecTarget parse(ConfigNode f, String name, UnaryOperator<String> env) {
         f.allowOnly(ForwardingSettings.keys("url", "token", "index", "source", "sourcetype", "ca_file", "fingerprint",
-                "allow_insecure"));
+                "allow_insecure", "max_batch_bytes"));
         URI url = ForwardingHttp.url(f, name, "the collector");
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String path = url.getPath() == null || url.getPath().isEmpty() || url.getPath().equals("/") ? EVENT_PATH
@@ -43,7 +47,8 @@ public record SplunkHecTarget(ForwarderSettings settings, URI endpoint, String t
         String token = SettingValues.secret(f.require("token"), "token", env);
         ForwarderSettings common = ForwardingSettings.common(f, name, "splunk_hec", endpoint.toString());
         return new SplunkHecTarget(common, endpoint, token, f.text("index", null), f.text("source", "ttyaudit"),
-                f.text("sourcetype", "_json"), scheme.equals("https") ? ForwardingTls.context(f) : null);
+                f.text("sourcetype", "_json"), scheme.equals("https") ? ForwardingTls.context(f) : null,
+                ForwardingHttp.maxBatchBytes(f));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The Elasticsearch/OpenSearch forwarder against an HTTP server in the test: the template check and put, the
  * exact {@code _bulk} NDJSON (action line with index by the document's date and {@code _id} = event.id, then the
- * document), the headers, and the answers item by item: 409 is delivered, 400 rejected, 429/5xx tried again.
- * ElasticsearchForwardingTest runs it against a real OpenSearch node.
+ * document), the headers, and the answers item by item: 409 is delivered, 400 rejected, 429/5xx tried again;
+ * requests cut under {@code max_batch_bytes}, and a 413 (as a proxy gives it) answered by halving, learning the
+ * size for later batches, and rejecting a document too large alone. ElasticsearchForwardingTest runs it against a
+ * real OpenSearch node.
  */
 class ElasticsearchForwarderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +39,49 @@ class ElasticsearchForwarderTest {
         doc.putObject("event").put("id", id).put("action", "command-end");
         doc.putObject("process").put("command_line", "echo \"hi\" ✓");
         return new ForwardedEvent(id, Instant.parse(instant), "command-end", "web-1", doc);
+    }
+
+    /** A document whose command line is {@code size} characters long. */
+    private static ForwardedEvent event(String id, int size) {
+        ForwardedEvent e = event(id, "2026-11-25T10:00:00Z");
+        ((ObjectNode) e.document().get("process")).put("command_line", "x".repeat(size));
+        return e;
+    }
+
+    private static List<ForwardedEvent> events(String prefix, int count, int size) {
+        List<ForwardedEvent> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(event(prefix + i, size));
+        }
+        return out;
+    }
+
+    /**
+     * A cluster behind a proxy that takes request bodies of at most {@code max} bytes and answers larger ones 413
+     * with its HTML page, as nginx does with {@code client_max_body_size}; bulk requests it lets through succeed.
+     */
+    private static Function<HecReceiver.Request, HecReceiver.Answer> behindProxy(int max) {
+        return cluster(r -> r.body().length > max ? new HecReceiver.Answer(413, "<html>\r\n<head><title>413 Request"
+                + " Entity Too Large</title></head>\r\n<body><center><h1>413 Request Entity Too Large</h1></center>"
+                + "<hr><center>nginx</center></body></html>", Map.of()) : new HecReceiver.Answer(200, BULK_OK, Map.of()));
+    }
+
+    /** The {@code _id}s of the bulk requests in {@code requests} whose body is at most {@code max} bytes. */
+    private static List<String> taken(List<HecReceiver.Request> requests, int max) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (HecReceiver.Request r : requests) {
+            if (r.method().equals("POST") && r.body().length <= max) {
+                String[] lines = r.text().split("\n");
+                for (int i = 0; i < lines.length; i += 2) {
+                    ids.add(JSON.readTree(lines[i]).at("/create/_id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static List<HecReceiver.Request> bulks(List<HecReceiver.Request> requests) {
+        return requests.stream().filter(r -> r.method().equals("POST")).toList();
     }
 
     private static ElasticsearchTarget target(String url, String extra) {
@@ -168,6 +214,78 @@ class ElasticsearchForwarderTest {
     }
 
     @Test
+    void aBatchTheProxyFindsTooLargeGoesInHalvesAndLaterBatchesAreCutUnderTheLearntSize() throws Exception {
+        int max = 2500;
+        try (HecReceiver es = new HecReceiver()) {
+            es.answer(behindProxy(max));
+            Forwarder f = target(es.url(), "").open(Clock.systemUTC());
+            List<ForwardedEvent> first = events("a", 16, 400);
+            assertThat(ElasticsearchForwarder.body(first, IndexName.parse("ttyaudit")).length).isGreaterThan(3 * max);
+
+            assertThat(f.send(first).rejected()).isEmpty();
+            List<HecReceiver.Request> firstBulks = bulks(es.requests());
+            assertThat(firstBulks.get(0).body().length).isGreaterThan(max);
+            // every document went in, once: halves of halves, in feed order
+            assertThat(taken(firstBulks, max)).containsExactlyElementsOf(first.stream().map(ForwardedEvent::id)
+                    .toList());
+
+            // the next batch is cut under what the 413s taught at once: no request is refused
+            int before = es.requests().size();
+            List<ForwardedEvent> second = events("b", 16, 400);
+            assertThat(f.send(second).rejected()).isEmpty();
+            List<HecReceiver.Request> secondBulks = bulks(es.requests().subList(before, es.requests().size()));
+            assertThat(secondBulks).allSatisfy(r -> assertThat(r.body().length).isLessThanOrEqualTo(max));
+            assertThat(secondBulks).hasSizeLessThan(16);
+            assertThat(taken(secondBulks, max)).containsExactlyElementsOf(second.stream().map(ForwardedEvent::id)
+                    .toList());
+        }
+    }
+
+    @Test
+    void aDocumentTooLargeEvenAloneIsRejectedWithItsSizeAndTheOthersDelivered() throws Exception {
+        int max = 2500;
+        try (HecReceiver es = new HecReceiver()) {
+            es.answer(behindProxy(max));
+            Forwarder f = target(es.url(), "").open(Clock.systemUTC());
+            List<ForwardedEvent> batch = new ArrayList<>(events("a", 3, 400));
+            ForwardedEvent huge = event("huge", 5000);
+            batch.add(1, huge);
+            Forwarder.Delivery d = f.send(batch);
+
+            assertThat(d.rejected()).extracting(r -> r.event().id()).containsExactly("huge");
+            int size = huge.json().getBytes(StandardCharsets.UTF_8).length;
+            assertThat(d.rejected().get(0).reason()).startsWith("HTTP 413: 413 Request Entity Too Large: the document"
+                    + " alone is " + size + " bytes (a request of ").contains(es.url() + "/_bulk takes less")
+                    .contains("http.max_content_length").doesNotContain("<");
+            assertThat(taken(bulks(es.requests()), max)).containsExactly("a0", "a1", "a2");
+        }
+    }
+
+    @Test
+    void maxBatchBytesCutsABatchIntoRequestsAndAFailedPieceFailsTheBatch() throws Exception {
+        try (HecReceiver es = new HecReceiver()) {
+            int[] bulk = {0};
+            // the third request fails once (a busy cluster): the batch fails, and goes again whole later
+            es.answer(cluster(r -> ++bulk[0] == 3 ? new HecReceiver.Answer(503, "{\"error\":\"busy\"}", Map.of())
+                    : new HecReceiver.Answer(200, BULK_OK, Map.of())));
+            Forwarder f = target(es.url(), ", max_batch_bytes: 2KiB").open(Clock.systemUTC());
+            List<ForwardedEvent> batch = events("a", 10, 400);
+            assertThatThrownBy(() -> f.send(batch)).isInstanceOf(ForwardException.class).hasMessageContaining(
+                    "HTTP 503: busy");
+            int before = es.requests().size();
+            assertThat(f.send(batch).rejected()).isEmpty();
+
+            List<HecReceiver.Request> bulks = bulks(es.requests().subList(before, es.requests().size()));
+            assertThat(bulks).hasSizeGreaterThan(2).allSatisfy(r -> assertThat(r.body().length)
+                    .isLessThanOrEqualTo(2048));
+            assertThat(taken(bulks, 2048)).containsExactlyElementsOf(batch.stream().map(ForwardedEvent::id).toList());
+            // a document larger than max_batch_bytes alone is still sent (the cluster's limit decides)
+            assertThat(f.send(List.of(event("big", 4000))).rejected()).isEmpty();
+            assertThat(es.requests().get(es.requests().size() - 1).body().length).isGreaterThan(4000);
+        }
+    }
+
+    @Test
     void theIndexIsFixedOrDatedByTheDocumentsTimeInUtc() {
         IndexName dated = IndexName.parse("audit-%{+yyyy.MM}-tty");
         assertThat(dated.at(Instant.parse("2026-12-31T23:30:00Z"))).isEqualTo("audit-2026.12-tty");
@@ -190,6 +308,10 @@ class ElasticsearchForwarderTest {
         assertThat(error(", user: elastic")).contains("give user and password together");
         assertThat(error(", api_key: k, user: u, password: p")).contains("either api_key or user");
         assertThat(error(", template: 'Bad Name'")).contains("template:");
+        assertThat(error(", max_batch_bytes: 100")).contains("max_batch_bytes: 100 is outside 1KiB..1GiB");
+        assertThat(error(", max_batch_bytes: lots")).contains("max_batch_bytes:").contains("not a size");
+        assertThat(target("http://127.0.0.1:9200", "").maxBatchBytes()).isEqualTo(5L << 20);
+        assertThat(target("http://127.0.0.1:9200", ", max_batch_bytes: 1MiB").maxBatchBytes()).isEqualTo(1L << 20);
         assertThatThrownBy(() -> target("http://es.example:9200", "")).hasMessageContaining("unencrypted");
         assertThatThrownBy(() -> target("http://u:p@127.0.0.1:9200", "")).hasMessageContaining("without credentials");
     }

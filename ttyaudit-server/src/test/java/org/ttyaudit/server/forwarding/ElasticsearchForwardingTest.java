@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.FAST_RETRY;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.WAIT;
+import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.awaitStatus;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.idsOf;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.session;
 import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.settings;
@@ -34,9 +35,13 @@ import static org.ttyaudit.server.forwarding.RsyslogForwardingTest.settings;
  * sessions, commands and its own events it accepts, and the test queries the node back: the index template is
  * there and gave the indices the ECS mapping, the documents are found by {@code user.name} and
  * {@code process.command_line}, there are as many as were delivered, and a second forwarder that sends the whole
- * history again adds none (create with {@code _id} = event.id: every resent document is a 409).
+ * history again adds none (create with {@code _id} = event.id: every resent document is a 409). The node takes
+ * requests of at most {@value #MAX_CONTENT} ({@code http.max_content_length}, 100mb by default): a batch larger than
+ * that is sent in pieces, each document once, and a document larger on its own is rejected with its size, across a
+ * restart of the server.
  */
 class ElasticsearchForwardingTest {
+    private static final String MAX_CONTENT = "16kb";
     private static OpenSearchNode node;
     private static long startMillis;
 
@@ -47,7 +52,8 @@ class ElasticsearchForwardingTest {
     static void startNode(@TempDir Path home) throws Exception {
         long t = System.nanoTime();
         try {
-            node = OpenSearchNode.start(home, Duration.ofSeconds(60));
+            node = OpenSearchNode.start(home, Duration.ofSeconds(60), Map.of("http.max_content_length",
+                    MAX_CONTENT));
         } catch (IOException e) {
             // only a node that cannot start here skips, and it says why (its output's last lines)
             assumeTrue(false, "an OpenSearch node cannot start on this machine: " + e.getMessage());
@@ -78,7 +84,7 @@ class ElasticsearchForwardingTest {
             expected.addAll(idsOf(ls, 2));
             expected.addAll(idsOf(session(server, host, "echo hi"), 1));
             server.server.awaitForwarded(WAIT);
-            awaitCount(() -> forwarded(server, admin, 0));
+            awaitCount("ttyaudit-*", () -> forwarded(server, admin, 0));
             assertThat(status(server, admin, 0).get("rejected").asLong()).isZero();
         }
 
@@ -111,7 +117,7 @@ class ElasticsearchForwardingTest {
             String admin = apiToken;
             server.server.awaitForwarded(WAIT);
             // everything "again" delivered was already there or is new since: still one document per event
-            awaitCount(() -> forwarded(server, admin, 1));
+            awaitCount("ttyaudit-*", () -> forwarded(server, admin, 1));
             JsonNode again = status(server, admin, 1);
             assertThat(again.get("forwarded").asLong()).isGreaterThanOrEqualTo(ids.size());
             assertThat(again.get("rejected").asLong()).isZero();
@@ -122,6 +128,58 @@ class ElasticsearchForwardingTest {
         // as many documents as distinct event ids: none twice, not even in two indices
         assertThat(all.at("/hits/total/value").asLong()).isEqualTo(all.at("/aggregations/ids/value").asLong());
         assertThat(ids()).containsAll(ids);
+    }
+
+    @Test
+    void aBatchOverTheNodesContentLimitGoesInPiecesAndADocumentTooLargeAloneIsRejected() throws Exception {
+        String forwarder = "    - {name: small, type: elasticsearch, url: '" + node.url + "', batch_size: 20,"
+                + " index: 'small-%{+yyyy.MM.dd}', template: small}\n";
+        Path data = settings(dir, forwarder + FAST_RETRY);
+        // about 1.6 KiB a command: a batch of 20 documents is far over the node's 16 KiB
+        String[] commands = new String[8];
+        for (int i = 0; i < commands.length; i++) {
+            commands[i] = "echo " + i + " " + "word ".repeat(320);
+        }
+        // 20,000 characters: its start, exec and end are each larger than the node takes
+        String huge = "printf " + "y".repeat(20_000);
+        Set<String> expected = new HashSet<>();
+        Set<String> tooLarge = new HashSet<>();
+        String apiToken;
+        try (ServerFixture server = new ServerFixture(data)) {
+            String admin = server.admin();
+            apiToken = server.post("/api/v1/tokens", admin, Map.of("name", "test")).json().get("token").asText();
+            String host = server.host(admin, "web-1");
+            expected.addAll(idsOf(session(server, host, commands), commands.length));
+            RecordedSession withHuge = session(server, host, "ls", huge, "pwd");
+            Set<String> ids = idsOf(withHuge, 3);
+            tooLarge.addAll(List.of(withHuge.id() + ":4", withHuge.id() + ":5", withHuge.id() + ":7"));
+            ids.removeAll(tooLarge);
+            expected.addAll(ids);
+            // the server stops once a first batch is in, with more pending, in pieces or not yet sent
+            awaitStatus(server, admin, st -> st.get("forwarded").asLong() > 0);
+        }
+        try (ServerFixture server = new ServerFixture(data)) {
+            server.server.awaitForwarded(WAIT);
+            JsonNode status = status(server, apiToken, 0);
+            assertThat(status.get("failures").asInt()).isZero();
+            assertThat(status.get("rejected").asLong()).isEqualTo(3);
+            assertThat(status.get("recent_rejections").findValuesAsText("event_id")).containsExactlyInAnyOrderElementsOf(
+                    tooLarge);
+            assertThat(status.get("recent_rejections").findValuesAsText("reason")).allSatisfy(reason ->
+                    assertThat(reason).startsWith("HTTP 413").contains("the document alone is")
+                            .contains(node.url + "/_bulk takes less"));
+            assertThat(server.get("/metrics", null).text())
+                    .contains("ttyaudit_forward_rejected_total{forwarder=\"small\"} 3.0");
+            awaitCount("small-*", () -> forwarded(server, apiToken, 0));
+            node.call("POST", "/small-*/_refresh", null);
+            JsonNode all = node.call("POST", "/small-*/_search", "{\"size\":1000,\"_source\":false,"
+                    + "\"track_total_hits\":true}").json().get("hits");
+            Set<String> inIndex = new HashSet<>();
+            all.get("hits").forEach(h -> inIndex.add(h.get("_id").asText()));
+            // every document once (none twice, even those sent again after the restart), none of the refused
+            assertThat(all.at("/total/value").asLong()).isEqualTo(inIndex.size());
+            assertThat(inIndex).containsAll(expected).doesNotContainAnyElementsOf(tooLarge);
+        }
     }
 
     private static JsonNode status(ServerFixture server, String token, int index) throws Exception {
@@ -137,16 +195,16 @@ class ElasticsearchForwardingTest {
     }
 
     /**
-     * Waits until the node holds as many documents as {@code delivered} says (a head signed meanwhile is one more
-     * on both sides); fails with both numbers.
+     * Waits until the node holds in {@code indices} as many documents as {@code delivered} says (a head signed
+     * meanwhile is one more on both sides); fails with both numbers.
      */
-    private static void awaitCount(LongSupplier delivered) throws Exception {
+    private static void awaitCount(String indices, LongSupplier delivered) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         long count;
         long sent;
         do {
-            node.call("POST", "/ttyaudit-*/_refresh", null);
-            count = node.call("GET", "/ttyaudit-*/_count", null).json().get("count").asLong();
+            node.call("POST", "/" + indices + "/_refresh", null);
+            count = node.call("GET", "/" + indices + "/_count", null).json().get("count").asLong();
             sent = delivered.getAsLong();
             if (count == sent) {
                 return;

@@ -52,12 +52,19 @@ final class OpenSearchNode implements AutoCloseable {
      * address within {@code timeout}.
      */
     static OpenSearchNode start(Path home, Duration timeout) throws IOException, InterruptedException {
+        return start(home, timeout, Map.of());
+    }
+
+    /** {@link #start(Path, Duration)} with node {@code settings} of the test's ({@code http.max_content_length}). */
+    static OpenSearchNode start(Path home, Duration timeout, Map<String, String> settings)
+            throws IOException, InterruptedException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xms256m", "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xms256m", "-Xmx512m",
                 "-XX:+UseSerialGC", "-Dopensearch.set.netty.runtime.available.processors=false",
                 "-Dlog4j2.disable.jmx=true", "-cp", System.getProperty("java.class.path"),
-                OpenSearchNode.class.getName(), home.toString()).redirectErrorStream(true);
-        Process p = pb.start();
+                OpenSearchNode.class.getName(), home.toString()));
+        settings.forEach((k, v) -> command.add(k + "=" + v));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -142,9 +149,16 @@ final class OpenSearchNode implements AutoCloseable {
         }
     }
 
-    /** Runs a node with home {@code args[0]}, prints its HTTP address, and stops when standard input closes. */
+    /**
+     * Runs a node with home {@code args[0]} and the settings {@code KEY=VALUE} that follow, prints its HTTP address,
+     * and stops when standard input closes.
+     */
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
+        Settings.Builder more = Settings.builder();
+        for (String a : List.of(args).subList(1, args.length)) {
+            more.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
         Settings settings = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", home.resolve("data").toString())
@@ -160,6 +174,7 @@ final class OpenSearchNode implements AutoCloseable {
                 .put("node.processors", 1)
                 // a nearly full disk of a developer's machine must not block the test's shards
                 .put("cluster.routing.allocation.disk.threshold_enabled", false)
+                .put(more.build())
                 .build();
         Node node = new ClasspathNode(settings, List.of(Netty4Plugin.class));
         node.start();

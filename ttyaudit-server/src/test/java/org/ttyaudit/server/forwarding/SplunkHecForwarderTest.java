@@ -1,5 +1,7 @@
 package org.ttyaudit.server.forwarding;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.ttyaudit.core.config.YamlConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The Splunk HEC forwarder against an HTTP server in the test, checked against Splunk's documented format: the
  * request (method, path, {@code Authorization: Splunk TOKEN}, the body's exact bytes: event objects one after the
- * other) and the answers: 400 refuses an event for good, 503 and 401 are tried again.
+ * other) and the answers: 400 refuses an event for good, 503 and 401 are tried again, 413 (too large) halves the
+ * request, cuts later batches under the learnt size and refuses an event too large alone for good.
  */
 class SplunkHecForwarderTest {
 
@@ -27,6 +31,27 @@ class SplunkHecForwarderTest {
         doc.putObject("event").put("id", id).put("action", "command-end");
         doc.putObject("process").put("command_line", "echo \"hi\" ✓");
         return new ForwardedEvent(id, Instant.parse("2026-11-25T10:00:00." + millis + "Z"), "command-end", host, doc);
+    }
+
+    private static ForwardedEvent big(String id, int size) {
+        ForwardedEvent e = event(id, "web-1", "001");
+        ((ObjectNode) e.document().get("process")).put("command_line", "x".repeat(size));
+        return e;
+    }
+
+    /** The event ids in the bodies of the requests the collector took (at most {@code max} bytes), in order. */
+    private static List<String> taken(List<HecReceiver.Request> requests, int max) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> ids = new ArrayList<>();
+        for (HecReceiver.Request r : requests) {
+            if (r.body().length <= max) {
+                var it = json.readValues(json.getFactory().createParser(r.body()), JsonNode.class);
+                while (it.hasNext()) {
+                    ids.add(it.next().at("/event/event/id").asText());
+                }
+            }
+        }
+        return ids;
     }
 
     private static SplunkHecTarget target(String url, String extra) {
@@ -99,6 +124,42 @@ class SplunkHecForwarderTest {
             assertThatThrownBy(() -> f.send(List.of(event("a", "h", "001"))))
                     .isInstanceOf(ForwardException.class).hasMessageContaining("HTTP 403: Invalid token (code 4)")
                     .hasMessageNotContaining("11111111");
+        }
+    }
+
+    @Test
+    void aRequestTooLargeGoesInHalvesAndAnEventTooLargeAloneIsRejectedWithItsSize() throws Exception {
+        int max = 2000;
+        try (HecReceiver hec = new HecReceiver()) {
+            // Splunk's own answer to a body over [http_input] max_content_length
+            hec.answer(r -> r.body().length > max ? new HecReceiver.Answer(413, "{\"text\":\"Content-Length of "
+                    + r.body().length + " too large (maximum is " + max + ")\",\"code\":27}", Map.of())
+                    : HecReceiver.Answer.SUCCESS);
+            Forwarder f = target(hec.url(), "").open(Clock.systemUTC());
+            List<ForwardedEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                batch.add(big("a" + i, 300));
+            }
+            ForwardedEvent huge = big("huge", 3000);
+            batch.add(4, huge);
+            Forwarder.Delivery d = f.send(batch);
+
+            assertThat(d.rejected()).extracting(r -> r.event().id()).containsExactly("huge");
+            assertThat(d.rejected().get(0).reason()).matches("HTTP 413: Content-Length of \\d+ too large \\(maximum is"
+                    + " 2000\\) \\(code 27\\): the document alone is \\d+ bytes \\(a request of \\d+ bytes\\) and "
+                    + hec.url() + "/services/collector/event takes less.*");
+            assertThat(taken(hec.requests(), max)).containsExactly("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7");
+
+            // later batches are cut under the learnt size: nothing is refused
+            int before = hec.requests().size();
+            List<ForwardedEvent> next = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                next.add(big("b" + i, 300));
+            }
+            assertThat(f.send(next).rejected()).isEmpty();
+            List<HecReceiver.Request> later = hec.requests().subList(before, hec.requests().size());
+            assertThat(later).hasSizeLessThan(8).allSatisfy(r -> assertThat(r.body().length).isLessThanOrEqualTo(max));
+            assertThat(taken(later, max)).containsExactly("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7");
         }
     }
 
