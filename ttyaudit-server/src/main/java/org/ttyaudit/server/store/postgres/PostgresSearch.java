@@ -67,16 +67,31 @@ final class PostgresSearch implements SessionSearch {
         SearchQuery q = SearchQuery.of(query);
         int pageSize = Paging.pageSize(limit);
         SearchMerge.Position from = SearchMerge.Position.of(cursor);
-        List<Row> page = db.readSnapshot("searching for " + query, c -> SearchMerge.pageRows(
-                commands.read(c, q, filter, from.commandsBefore(), pageSize + 1),
-                q.hasSubstrings() ? List.of() : output.read(c, q, filter, from.outputBefore(), pageSize + 1),
-                pageSize, items -> {
-                    Map<Long, String> commandTexts = commands.texts(c, items);
-                    Map<Long, String> outputTexts = output.texts(c, items);
-                    return r -> Snippets.of((r.isCommand() ? commandTexts : outputTexts).getOrDefault(r.rowId(), ""),
-                            q.phrases(), q.substrings());
-                }));
+        List<Row> page = db.readSnapshot("searching for " + query, c -> {
+            serial(c);
+            return SearchMerge.pageRows(
+                    commands.read(c, q, filter, from.commandsBefore(), pageSize + 1),
+                    q.hasSubstrings() ? List.of() : output.read(c, q, filter, from.outputBefore(), pageSize + 1),
+                    pageSize, items -> {
+                        Map<Long, String> commandTexts = commands.texts(c, items);
+                        Map<Long, String> outputTexts = output.texts(c, items);
+                        return r -> Snippets.of((r.isCommand() ? commandTexts : outputTexts)
+                                .getOrDefault(r.rowId(), ""), q.phrases(), q.substrings());
+                    });
+        });
         return SearchMerge.page(page, pageSize, from);
+    }
+
+    /**
+     * Makes the statements of the search's transaction run without parallel workers. Measured over 10 M commands
+     * (docs/PERFORMANCE.md): starting workers cost a rare word's GIN statement 40 ms of its 44, and parallel plans
+     * chosen for a user's or a few hours' sessions took 3–4 times as long as the serial ones (300 against 30 ms,
+     * 400 against 100 ms); only a window holding a sixth of all commands was faster in parallel (2 against 8 s).
+     * A search is interactive and shares the cores with ingest, so it takes one core.
+     */
+    static SqlConnection serial(SqlConnection c) throws SQLException {
+        c.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+        return c;
     }
 
     /**

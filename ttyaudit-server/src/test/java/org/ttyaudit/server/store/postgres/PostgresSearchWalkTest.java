@@ -97,6 +97,43 @@ class PostgresSearchWalkTest {
         return explainOrQuery(c, "SELECT indexdef FROM pg_indexes WHERE indexname = ?", List.of(index));
     }
 
+    @Test
+    void theSearchTransactionStartsNoParallelWorkers() throws SQLException {
+        PostgresCluster cluster = PostgresCluster.get();
+        // parallel plans for free: the planner then takes them wherever it can
+        for (String setting : List.of("parallel_setup_cost = 0", "parallel_tuple_cost = 0",
+                "min_parallel_table_scan_size = 0", "min_parallel_index_scan_size = 0")) {
+            cluster.execute(db.database(), "ALTER DATABASE " + db.database() + " SET " + setting);
+        }
+        cluster.execute(db.database(), "ANALYZE");
+        List<Object> params = new ArrayList<>();
+        String sql = PostgresSearch.commandsIndexSql("git", SessionFilter.all(), 51, params);
+        try (PostgresDatabase database = PostgresDatabase.connect(db)) {
+            String asIs = database.readSnapshot("explaining", c -> explain(c, sql, params));
+            String inSearch = database.readSnapshot("explaining", c -> explain(PostgresSearch.serial(c), sql, params));
+
+            assertThat(asIs).as("the settings make a parallel plan").contains("Gather");
+            assertThat(inSearch).as(inSearch).doesNotContain("Gather").doesNotContain("Parallel");
+        } finally {
+            for (String setting : List.of("parallel_setup_cost", "parallel_tuple_cost",
+                    "min_parallel_table_scan_size", "min_parallel_index_scan_size")) {
+                cluster.execute(db.database(), "ALTER DATABASE " + db.database() + " RESET " + setting);
+            }
+        }
+    }
+
+    private static String explain(org.ttyaudit.server.store.jdbc.SqlConnection c, String sql, List<Object> params)
+            throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rs = org.ttyaudit.server.store.jdbc.Sql.bind(c.prepare("EXPLAIN " + sql), params.toArray())
+                .executeQuery()) {
+            while (rs.next()) {
+                lines.add(rs.getString(1));
+            }
+        }
+        return String.join("\n", lines);
+    }
+
     private static List<SearchHit> allPages(PostgresSearch search, String query, SessionFilter filter) {
         List<SearchHit> hits = new ArrayList<>();
         String cursor = null;
