@@ -8,15 +8,17 @@ import org.ttyaudit.server.store.Page;
 import org.ttyaudit.server.store.SearchHit;
 import org.ttyaudit.server.store.SessionFilter;
 import org.ttyaudit.server.store.TestData;
+import org.ttyaudit.server.store.jdbc.Sql;
+import org.ttyaudit.server.store.jdbc.SqlConnection;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ttyaudit.server.store.TestData.command;
@@ -122,10 +124,10 @@ class PostgresSearchWalkTest {
         }
     }
 
-    private static String explain(org.ttyaudit.server.store.jdbc.SqlConnection c, String sql, List<Object> params)
+    private static String explain(SqlConnection c, String sql, List<Object> params)
             throws SQLException {
         List<String> lines = new ArrayList<>();
-        try (ResultSet rs = org.ttyaudit.server.store.jdbc.Sql.bind(c.prepare("EXPLAIN " + sql), params.toArray())
+        try (ResultSet rs = Sql.bind(c.prepare("EXPLAIN " + sql), params.toArray())
                 .executeQuery()) {
             while (rs.next()) {
                 lines.add(rs.getString(1));
@@ -146,8 +148,8 @@ class PostgresSearchWalkTest {
     }
 
     private static void addSession(PostgresStore store, int n, String user,
-                                   java.util.function.IntFunction<String> line,
-                                   java.util.function.IntFunction<String> output) {
+                                   IntFunction<String> line,
+                                   IntFunction<String> output) {
         UUID id = TestData.sessionId(1_000L * n, n);
         int commands = n == 1 ? 30 : n == 2 ? 40 : 20;
         store.write(tx -> {
@@ -170,17 +172,6 @@ class PostgresSearchWalkTest {
 
     /** The first column of every row of {@code sql}, one line each. */
     private static String explainOrQuery(Connection c, String sql, List<Object> params) throws SQLException {
-        List<String> lines = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    lines.add(rs.getString(1));
-                }
-            }
-        }
-        return String.join("\n", lines);
+        return String.join("\n", PostgresSubstringSearchTest.strings(c, sql, params));
     }
 }

@@ -104,7 +104,8 @@ class PostgresSubstringSearchTest {
         }
     }
 
-    private static List<String> strings(Connection c, String sql, List<Object> params) throws SQLException {
+    /** The first column of every row of {@code sql} with {@code params}. */
+    static List<String> strings(Connection c, String sql, List<Object> params) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
