@@ -85,7 +85,7 @@ final class PostgresSearch implements SessionSearch {
     /**
      * Makes the statements of the search's transaction run without parallel workers. Measured over 10 M commands
      * (docs/PERFORMANCE.md): starting workers cost a rare word's GIN statement 40 ms of its 44, and parallel plans
-     * chosen for a user's or a few hours' sessions took 3–4 times as long as the serial ones (300 against 30 ms,
+     * chosen for a user's or a few hours' sessions took 4–10 times as long as the serial ones (300 against 30 ms,
      * 400 against 100 ms); only a window holding a sixth of all commands was faster in parallel (2 against 8 s).
      * A search is interactive and shares the cores with ingest, so it takes one core.
      */
