@@ -1,8 +1,8 @@
 package org.ttyaudit.bench.server;
 
+import org.ttyaudit.server.store.postgres.PostgresCommands;
+
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +12,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A private PostgreSQL cluster for {@link PgScaleBench}, tuned for a benchmark rather than for tests: unlike the
@@ -172,39 +171,14 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     private static Path findBin() throws IOException {
-        Path base = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(base)) {
-            throw new IOException("PostgreSQL is not installed (no " + base + "; apt-get install postgresql)");
-        }
-        try (var versions = Files.list(base)) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(java.util.Comparator.comparing(b -> b.getParent().getFileName().toString(),
-                            java.util.Comparator.comparingInt(v -> Integer.parseInt(v.replaceAll("\\D", "0")))))
-                    .orElseThrow(() -> new IOException("no initdb under " + base));
-        }
+        return PostgresCommands.newestBin();
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return PostgresCommands.freePort();
     }
 
     private static void run(List<String> command, boolean asPostgres) throws IOException {
-        List<String> full = new ArrayList<>();
-        if (asPostgres) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(command);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", full) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", full), e);
-        }
+        PostgresCommands.run(command, asPostgres, Duration.ofSeconds(180));
     }
 }

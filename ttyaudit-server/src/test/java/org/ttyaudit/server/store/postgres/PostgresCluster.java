@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +13,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL for tests, one per test JVM: either the cluster that {@code TTYAUDIT_TEST_POSTGRES_URL} names
@@ -192,39 +187,17 @@ public final class PostgresCluster {
     }
 
     private static Path findBin() throws IOException {
-        Path base = Path.of("/usr/lib/postgresql");
         // as for the project's other tools: a test whose tool is missing is skipped and says why
-        Assumptions.assumeTrue(Files.isDirectory(base), "PostgreSQL is not installed (no " + base
-                + "; apt-get install postgresql), and " + URL_VARIABLE + " is not set");
-        try (Stream<Path> versions = Files.list(base)) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparing(p -> Integer.parseInt(p.getParent().getFileName().toString()
-                            .replaceAll("\\D", "0"))))
-                    .orElseThrow(() -> new IllegalStateException("no initdb under " + base));
-        }
+        Assumptions.assumeTrue(Files.isDirectory(PostgresCommands.INSTALL_BASE), "PostgreSQL is not installed (no "
+                + PostgresCommands.INSTALL_BASE + "; apt-get install postgresql), and " + URL_VARIABLE + " is not set");
+        return PostgresCommands.newestBin();
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return PostgresCommands.freePort();
     }
 
     private static void run(List<String> command, boolean asPostgres) throws IOException {
-        List<String> full = new ArrayList<>();
-        if (asPostgres) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(command);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", full) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + String.join(" ", full));
-        }
+        PostgresCommands.run(command, asPostgres, Duration.ofSeconds(120));
     }
 }
