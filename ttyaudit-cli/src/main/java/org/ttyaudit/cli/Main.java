@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Entry point of the {@code ttyaudit} command: the wiring of every program. Exit codes: the recorded command's
@@ -22,14 +24,16 @@ public final class Main {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    /** The subcommands, in the order help lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, ShellCommand.class,
-            ServerCommand.class, GatewayCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
-            LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
-            CommandsCommand.class, FilesCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class,
-            ImportCommand.class, IngestAuditCommand.class, InstallCommand.class, MigrateCommand.class,
-            VerifyCommand.class,
-            InfoCommand.class, CommandLine.HelpCommand.class);
+    /** The subcommands, in the order help lists them (made when picocli is used: it names one of picocli's). */
+    private static List<Class<?>> subcommands() {
+        return List.of(RecordCommand.class, ShellCommand.class,
+                ServerCommand.class, GatewayCommand.class, EnrollCommand.class, UploadCommand.class, EnrollmentTokenCommand.class,
+                LoginCommand.class, LogoutCommand.class, SessionsCommand.class, SearchCommand.class,
+                CommandsCommand.class, FilesCommand.class, RulesCommand.class, PlayCommand.class, ExportCommand.class,
+                ImportCommand.class, IngestAuditCommand.class, InstallCommand.class, MigrateCommand.class,
+                VerifyCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -37,7 +41,9 @@ public final class Main {
 
     /** Runs the command line in this process's context and returns the exit status (used by tests too). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(args, out, err, CliContext.system());
+        Callable<Integer> session = plainSessionCommand(args);
+        // The context (time zone, console) serves picocli's commands only: a session does not wait for it.
+        return session != null ? call(session, err) : runWithPicocli(args, out, err, CliContext.system());
     }
 
     /**
@@ -45,14 +51,28 @@ public final class Main {
      * their own) and returns the exit status.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, CliContext context) {
+        Callable<Integer> session = plainSessionCommand(args);
+        return session != null ? call(session, err) : runWithPicocli(args, out, err, context);
+    }
+
+    private static int call(Callable<Integer> command, PrintWriter err) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return reportFailure(e, err);
+        }
+    }
+
+    private static int runWithPicocli(String[] args, PrintWriter out, PrintWriter err, CliContext context) {
         ContextFactory factory = new ContextFactory(context);
         CommandLine cli = new CommandLine(new Main(), factory);
-        // picocli reads every registered command's annotations at start-up; a session's recorder pays for that
-        // before the shell starts, so a run of one named subcommand registers only that one.
-        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
+        // picocli reads every registered command's annotations at start-up, so a run of one named subcommand
+        // registers only that one.
+        List<Class<?>> subcommands = subcommands();
+        Class<?> named = args.length == 0 ? null : subcommands.stream()
                 .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(args[0])).findFirst()
                 .orElse(null);
-        for (Class<?> c : SUBCOMMANDS) {
+        for (Class<?> c : subcommands) {
             if (named == null || c == named) {
                 cli.addSubcommand(nameOf(c), c);
             }
@@ -64,15 +84,40 @@ public final class Main {
             err.println("Try 'ttyaudit " + subcommandName(e.getCommandLine()) + "--help' for more information.");
             return EXIT_USAGE;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError u) {
-                err.println("ttyaudit: " + u.getMessage());
-                return u.exitCode();
-            }
-            err.println("ttyaudit: " + describe(e));
-            return EXIT_FAILURE;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> reportFailure(e, err));
         return cli.execute(args);
+    }
+
+    /**
+     * {@code record} or {@code shell} read from a plain command line without picocli, or null for picocli to read
+     * the line: these two start every recorded session, and picocli's start-up would delay each first prompt by
+     * about 100 ms (see {@link PlainCommandLine}). The names are written out rather than read from the
+     * annotations, which would make annotation proxies, the slow part; MainTest checks that they agree.
+     */
+    static Callable<Integer> plainSessionCommand(String[] args) {
+        if (args.length == 0) {
+            return null;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (args[0].equals("record")) {
+            RecordCommand record = new RecordCommand();
+            return record.plainReader().read(rest) ? record : null;
+        }
+        if (args[0].equals("shell")) {
+            ShellCommand shell = new ShellCommand();
+            return shell.plainReader().read(rest) ? shell : null;
+        }
+        return null;
+    }
+
+    /** How a command's failure is reported: one line, never a stack trace; the exit status of a UserError. */
+    private static int reportFailure(Exception e, PrintWriter err) {
+        if (e instanceof UserError u) {
+            err.println("ttyaudit: " + u.getMessage());
+            return u.exitCode();
+        }
+        err.println("ttyaudit: " + describe(e));
+        return EXIT_FAILURE;
     }
 
     /** Makes commands, handing the {@link CliContext} to those whose constructor takes it. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,23 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CMD", arity = "0..*",
             description = "The command and its arguments (put them after --). Default: $SHELL, else the passwd shell.")
     List<String> command;
+
+    /**
+     * This command's options for reading a plain command line without picocli, before every session (see
+     * {@link PlainCommandLine}); the annotations above stay what help shows and what reads every other line.
+     */
+    PlainCommandLine plainReader() {
+        return new PlainCommandLine()
+                .option(v -> output = Path.of(v), "-o", "--output")
+                .option(v -> capture = v, "--capture")
+                .option(v -> dataDir = Path.of(v), "--data")
+                .option(v -> masking = Path.of(v), "--masking")
+                .flag(() -> noShellIntegration = true, "--no-shell-integration")
+                .flag(() -> login = true, "-l", "--login")
+                .flag(() -> upload = true, "--upload")
+                .option(v -> credentialFile = Path.of(v), "--credential-file")
+                .operands(v -> command = new ArrayList<>(v));
+    }
 
     @Override
     public Integer call() {

@@ -35,6 +35,14 @@ final class ShellCommand implements Callable<Integer> {
     @Option(names = "-l", description = "Accepted for compatibility: the session is always a login session.")
     boolean login;
 
+    /** This command's options for reading a plain command line without picocli (see {@link PlainCommandLine}). */
+    PlainCommandLine plainReader() {
+        return new PlainCommandLine()
+                .option(v -> config = Path.of(v), "--config")
+                .option(v -> commandString = v, "-c")
+                .flag(() -> login = true, "-l");
+    }
+
     @Override
     public Integer call() {
         ShellPolicy policy = ShellPolicy.load(config == null ? ShellPolicy.DEFAULT_FILE : config);

@@ -48,8 +48,17 @@ final class LibC {
     static final int LFLAG_ICANON = 0x2;
     static final int LFLAG_ECHO = 0x8;
 
+    /** glibc's soname, which the dynamic loader finds by itself. */
+    private static final String LIBC = "libc.so.6";
+
     static {
-        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+        // Unless this property names the library directories, JNA learns them by running `/sbin/ldconfig -p` when
+        // it is first used: a process start in front of every session's first prompt (about 14 ms here). libc,
+        // the only library bound here, is opened by its soname and needs none of them.
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "");
+        }
+        Native.register(LibC.class, NativeLibrary.getInstance(LIBC));
     }
 
     private LibC() {
@@ -105,7 +114,7 @@ final class LibC {
 
     /** Calls with variable-length or string-array arguments, used once per session. */
     interface Spawn extends Library {
-        Spawn INSTANCE = Native.load("c", Spawn.class);
+        Spawn INSTANCE = LibC.bind(Spawn.class); // through LibC: its set-up above comes first
 
         int posix_spawn_file_actions_init(Pointer actions);
 
@@ -134,6 +143,10 @@ final class LibC {
         int posix_spawnp(IntByReference pid, String file, Pointer actions, Pointer attr, String[] argv, String[] envp);
 
         String strerror(int errnum);
+    }
+
+    private static <T extends Library> T bind(Class<T> calls) {
+        return Native.load(LIBC, calls);
     }
 
     static String errorText(int errno) {
