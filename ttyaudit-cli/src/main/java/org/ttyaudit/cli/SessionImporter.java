@@ -95,6 +95,7 @@ final class SessionImporter {
         // A log with keystrokes has its command lines on the screen, as a gateway session does: read them off it.
         Commands commands = header.capture().equals("full") ? new Commands(header, masker) : null;
         try (ChunkSink sink = MaskingChunkSink.interactive(RecordFileSink.create(file, header), masker)) {
+            sink.start();
             List<Event> batch = new ArrayList<>();
             long batchBytes = 0;
             for (Event e = source.next(); e != null; e = source.next()) {

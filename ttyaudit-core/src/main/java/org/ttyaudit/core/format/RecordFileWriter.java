@@ -14,7 +14,8 @@ import org.ttyaudit.core.model.SessionHeader;
 /**
  * Writes one session to a new record file (the local spool): file header and session header, then one frame per
  * chunk, then the end record. Append-only; every frame goes out in a single write and is fsync'd before the call
- * returns, so after a crash the file is a valid prefix, at worst with a torn last frame that readers cut.
+ * returns (the headers of {@link #createUnsynced} with the next sync), so after a crash the file is a valid prefix,
+ * at worst with a torn last frame that readers cut.
  *
  * <p>Not thread-safe: one writer per session, driven by one thread.
  *
@@ -45,6 +46,24 @@ public final class RecordFileWriter implements Closeable {
      * @throws java.nio.file.FileAlreadyExistsException if the file exists: a record is never overwritten
      */
     public static RecordFileWriter create(Path file, SessionHeader header) throws IOException {
+        RecordFileWriter writer = createUnsynced(file, header);
+        try {
+            writer.sync();
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        return writer;
+    }
+
+    /**
+     * Creates {@code file} (it must not exist) and writes the file header and session header without waiting for
+     * the disk: {@link #sync} (or the first chunk, whose sync covers them) makes them durable. For a recorder that
+     * must not keep a session's first prompt waiting for an fsync (tens of milliseconds on a busy disk).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists: a record is never overwritten
+     */
+    public static RecordFileWriter createUnsynced(Path file, SessionHeader header) throws IOException {
         ChunkEncoder encoder = new ChunkEncoder(header);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         RecordFileWriter writer = new RecordFileWriter(file, channel, encoder);
@@ -55,12 +74,19 @@ public final class RecordFileWriter implements Closeable {
             RecordFile.openFrame(b);
             b.writeBytes(encoder.headerRecordBytes());
             RecordFile.closeFrame(b, start, RecordFile.TYPE_SESSION_HEADER);
-            writer.writeAndSync();
+            writer.write();
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         return writer;
+    }
+
+    /** Makes everything written so far durable (fsync of the data); {@link #durableLength} then covers it. */
+    public void sync() throws IOException {
+        checkUsable();
+        channel.force(false);
+        durableLength = channel.position();
     }
 
     public Path file() {
@@ -131,12 +157,24 @@ public final class RecordFileWriter implements Closeable {
         }
     }
 
-    /**
-     * One write call for the whole frame (looping only if the OS writes less), then fsync of the data. When the
-     * write fails (a full disk), what reached the file of this frame is cut off again, so the file still ends at
-     * its last complete frame: it verifies as intact but incomplete instead of ending in a torn frame.
-     */
+    /** {@link #write} then fsync of the data; a failed fsync cuts the frame off again, as a failed write does. */
     private void writeAndSync() throws IOException {
+        long before = write();
+        try {
+            sync();
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            cutBackTo(before, e);
+            throw e;
+        }
+    }
+
+    /**
+     * One write call for the whole frame (looping only if the OS writes less). When the write fails (a full disk),
+     * what reached the file of this frame is cut off again, so the file still ends at its last complete frame: it
+     * verifies as intact but incomplete instead of ending in a torn frame. Returns where the frame starts.
+     */
+    private long write() throws IOException {
         long before = -1;
         try {
             before = channel.position();
@@ -144,8 +182,7 @@ public final class RecordFileWriter implements Closeable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            channel.force(false);
-            durableLength = channel.position();
+            return before;
         } catch (IOException | RuntimeException e) {
             failed = true;
             cutBackTo(before, e);

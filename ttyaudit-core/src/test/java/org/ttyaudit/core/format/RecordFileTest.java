@@ -55,6 +55,22 @@ class RecordFileTest {
     }
 
     @Test
+    void headersWrittenUnsyncedAreReadableAndBecomeDurableWithTheNextSync() throws Exception {
+        Path file = dir.resolve("unsynced.tty");
+        try (RecordFileWriter w = RecordFileWriter.createUnsynced(file, Fixtures.header())) {
+            assertThat(w.durableLength()).isZero();
+            assertThat(RecordFileReader.open(file).header()).isEqualTo(Fixtures.header());
+            w.sync();
+            assertThat(w.durableLength()).isEqualTo(Files.size(file));
+            w.appendChunk(Fixtures.sampleChunks().get(0));
+            assertThat(w.durableLength()).isEqualTo(Files.size(file));
+        }
+        assertThat(RecordFileReader.open(file).chunks()).hasSize(1);
+        assertThatThrownBy(() -> RecordFileWriter.createUnsynced(file, Fixtures.header()))
+                .isInstanceOf(FileAlreadyExistsException.class);
+    }
+
+    @Test
     void writerReturnsTheChunksAsTheReaderSeesThem() throws Exception {
         Path file = dir.resolve("s.tty");
         List<Chunk> written = new ArrayList<>();

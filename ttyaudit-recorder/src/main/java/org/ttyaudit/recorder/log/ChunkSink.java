@@ -11,6 +11,13 @@ import java.util.List;
  * {@link SessionLog}'s writer thread only. {@link #writeChunk} returns once the chunk is durable.
  */
 public interface ChunkSink extends AutoCloseable {
+    /**
+     * Called first, on the writer thread: makes durable what the sink was created with (a record file's headers),
+     * so that making the sink, before the session starts, need not wait for the disk.
+     */
+    default void start() throws IOException {
+    }
+
     void writeChunk(List<Event> events) throws IOException;
 
     /** Writes the session-end record and closes the sink. */

@@ -70,6 +70,11 @@ public final class MaskingChunkSink implements ChunkSink {
     }
 
     @Override
+    public void start() throws IOException {
+        next.start();
+    }
+
+    @Override
     public void writeChunk(List<Event> events) throws IOException {
         long newest = lastOffset;
         for (Event e : events) {

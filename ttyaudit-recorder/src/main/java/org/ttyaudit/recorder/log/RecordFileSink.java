@@ -23,7 +23,10 @@ public final class RecordFileSink implements ChunkSink {
         this.progress = progress;
     }
 
-    /** Creates the record file and writes the session header (so an unwritable path fails before the session). */
+    /**
+     * Creates the record file and writes the session header (so an unwritable path fails before the session);
+     * {@link #start} syncs it.
+     */
     public static RecordFileSink create(Path file, SessionHeader header) throws IOException {
         return create(file, header, DurableProgress.NONE);
     }
@@ -31,9 +34,14 @@ public final class RecordFileSink implements ChunkSink {
     /** The same, telling {@code progress} what is durable, starting with the session header. */
     public static RecordFileSink create(Path file, SessionHeader header, DurableProgress progress)
             throws IOException {
-        RecordFileSink sink = new RecordFileSink(RecordFileWriter.create(file, header), progress);
-        progress.durable(sink.writer.durableLength());
-        return sink;
+        return new RecordFileSink(RecordFileWriter.createUnsynced(file, header), progress);
+    }
+
+    /** Syncs the headers (a session's shell starts meanwhile) and tells the progress they are durable. */
+    @Override
+    public void start() throws IOException {
+        writer.sync();
+        progress.durable(writer.durableLength());
     }
 
     @Override

@@ -224,6 +224,13 @@ public final class SessionLog {
     }
 
     private void writeLoop() {
+        try {
+            sink.start();
+        } catch (IOException | RuntimeException e) {
+            fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
+            closeQuietly();
+            return;
+        }
         while (true) {
             List<Event> batch;
             boolean last;

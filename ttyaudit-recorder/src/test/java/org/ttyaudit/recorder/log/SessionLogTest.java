@@ -24,7 +24,7 @@ class SessionLogTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     /** Records what it is given; can be made to block or fail. */
-    static final class RecordingSink implements ChunkSink {
+    static class RecordingSink implements ChunkSink {
         final List<List<Event>> chunks = new ArrayList<>();
         SessionEnd end;
         boolean closed;
@@ -197,5 +197,23 @@ class SessionLogTest {
                 .hasMessageContaining("cannot be written");
         assertThatThrownBy(() -> log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit")))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aSinkThatCannotStartFailsTheLogAsAFailedChunkWould() throws Exception {
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void start() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        };
+        SessionLog log = log(sink, 10, SECOND, 1 << 20);
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (log.failure() == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(log.failure()).hasMessageContaining("Input/output error");
+        assertThatThrownBy(() -> output(log, 1)).isInstanceOf(IOException.class);
+        assertThat(sink.chunks).isEmpty();
     }
 }
