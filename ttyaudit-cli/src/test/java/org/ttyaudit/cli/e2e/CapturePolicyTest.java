@@ -154,7 +154,9 @@ class CapturePolicyTest {
         long stored = zeros(events);
         // What dd wrote after the shell took the terminal back is the shell's (stored); the rest is accounted for.
         assertThat(stored + droppedBytes(markers)).isEqualTo(total);
-        assertThat(stored).as("far fewer bytes than dd wrote").isBetween(16384L, 16384L + 256 * 1024);
+        // The kept head may begin with the shell's last bytes before dd's (its command-start marker and line end,
+        // 11 bytes in one run under load), when one read after dd took the terminal returned them with dd's first.
+        assertThat(stored).as("far fewer bytes than dd wrote").isBetween(16384L - 64, 16384L + 256 * 1024);
         assertThat(RecorderRobustnessTest.outputText(events)).contains("after-dd");
     }
 
