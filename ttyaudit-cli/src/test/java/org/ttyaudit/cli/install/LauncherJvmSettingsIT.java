@@ -28,7 +28,8 @@ class LauncherJvmSettingsIT {
     @Test
     void theRecorderRunsWithC1OnlyAndTheSerialCollector() throws Exception {
         String flags = flagsOf("record", "TTYAUDIT_JAVA_OPTS");
-        assertThat(flags).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:MaxHeapSize=67108864");
+        assertThat(flags).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:MaxHeapSize=67108864",
+                "-XX:Tier3InvocationThreshold=50");
     }
 
     @Test
