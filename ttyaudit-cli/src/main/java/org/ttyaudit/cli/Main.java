@@ -92,7 +92,8 @@ public final class Main {
      * {@code record} or {@code shell} read from a plain command line without picocli, or null for picocli to read
      * the line: these two start every recorded session, and picocli's start-up would delay each first prompt by
      * about 100 ms (see {@link PlainCommandLine}). The names are written out rather than read from the
-     * annotations, which would make annotation proxies, the slow part; MainTest checks that they agree.
+     * annotations, which would make annotation proxies, the slow part; PlainCommandLineAgreesWithPicocliTest checks
+     * that they agree.
      */
     static Callable<Integer> plainSessionCommand(String[] args) {
         if (args.length == 0) {
