@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * and cost about twice the CPU, and compilation competes with the session for the CPU. Touches no session state; costs some tens of milliseconds of CPU once, at start-up.
  */
 final class KeystrokePathWarmUp {
-    private static final int ROUNDS = 400;
+    private static final int ROUNDS = 100;
 
     private KeystrokePathWarmUp() {
     }
