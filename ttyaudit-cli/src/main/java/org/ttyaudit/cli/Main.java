@@ -13,6 +13,7 @@ import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Entry point of the {@code ttyaudit} command: the wiring of every program. Exit codes: the recorded command's
@@ -41,9 +42,7 @@ public final class Main {
 
     /** Runs the command line in this process's context and returns the exit status (used by tests too). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        Callable<Integer> session = plainSessionCommand(args);
-        // The context (time zone, console) serves picocli's commands only: a session does not wait for it.
-        return session != null ? call(session, err) : runWithPicocli(args, out, err, CliContext.system());
+        return run(args, out, err, CliContext::system);
     }
 
     /**
@@ -51,13 +50,17 @@ public final class Main {
      * their own) and returns the exit status.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, CliContext context) {
-        Callable<Integer> session = plainSessionCommand(args);
-        return session != null ? call(session, err) : runWithPicocli(args, out, err, context);
+        return run(args, out, err, () -> context);
     }
 
-    private static int call(Callable<Integer> command, PrintWriter err) {
+    /** The context (time zone, console) serves picocli's commands only: a session does not wait for it. */
+    private static int run(String[] args, PrintWriter out, PrintWriter err, Supplier<CliContext> context) {
+        Callable<Integer> session = plainSessionCommand(args);
+        if (session == null) {
+            return runWithPicocli(args, out, err, context.get());
+        }
         try {
-            return command.call();
+            return session.call();
         } catch (Exception e) {
             return reportFailure(e, err);
         }

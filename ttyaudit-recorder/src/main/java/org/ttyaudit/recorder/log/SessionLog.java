@@ -227,8 +227,7 @@ public final class SessionLog {
         try {
             sink.start();
         } catch (IOException | RuntimeException e) {
-            fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
-            closeQuietly();
+            abandon(e);
             return;
         }
         while (true) {
@@ -270,8 +269,7 @@ public final class SessionLog {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
-                closeQuietly();
+                abandon(e);
                 return;
             } finally {
                 lock.lock();
@@ -311,6 +309,12 @@ public final class SessionLog {
         }
         long now = nanoClock.getAsLong();
         return !pending.isEmpty() && (now - oldestPendingNanos >= maxLatencyNanos || now - promptSealNanos >= 0);
+    }
+
+    /** The sink failed: reports it (later appends fail with it) and closes the sink; the writer thread then ends. */
+    private void abandon(Exception e) {
+        fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
+        closeQuietly();
     }
 
     private void fail(IOException e) {
