@@ -34,6 +34,12 @@ public final class OutputFilter {
     private static final long RATE_RECOVERY_NANOS = 1_000_000_000L;
     /** While no bulk program is in the foreground, its leader's name is read again at most this often. */
     private static final long NAME_RECHECK_NANOS = 50_000_000L;
+    /**
+     * How long a new group whose leader still has the previous leader's name (forked, not yet exec'd) has its
+     * name read at every piece of output: a bulk program writes hundreds of KiB in the 50 ms of a slow recheck
+     * on a loaded machine (seen in CI: 404 KiB stored of a 16 KiB head). A subshell keeps its name; this bounds it.
+     */
+    private static final long AWAITING_EXEC_NANOS = 1_000_000_000L;
 
     private final boolean storesOutput;
     private final BulkRule bulk;
@@ -48,6 +54,8 @@ public final class OutputFilter {
     private Span rateSpan;
     private long lastRateDropNanos;
     private long lastNameCheckNanos;
+    private String currentName = "";
+    private long awaitingExecUntilNanos;
 
     /** The bytes of one span of dropping: a bulk program's turn, or a time over the rate limit. */
     private static final class Span {
@@ -91,14 +99,19 @@ public final class OutputFilter {
             int group = foreground.processGroup();
             // The name is read again a little later too: a new process group's leader is briefly still the shell
             // that forked it (before its exec), and output may be read in that instant.
-            boolean recheck = bulkSpan == null && group > 0 && now - lastNameCheckNanos >= NAME_RECHECK_NANOS;
+            boolean recheck = bulkSpan == null && group > 0
+                    && (now - awaitingExecUntilNanos < 0 || now - lastNameCheckNanos >= NAME_RECHECK_NANOS);
             if (group != currentGroup || recheck) {
+                String name = group > 0 ? foreground.name(group) : "";
                 if (group != currentGroup) {
                     endBulkSpan();
                     currentGroup = group;
+                    awaitingExecUntilNanos = name.equals(currentName) ? now + AWAITING_EXEC_NANOS : now;
+                } else if (!name.equals(currentName)) {
+                    awaitingExecUntilNanos = now;   // it has exec'd: back to the slow recheck
                 }
+                currentName = name;
                 lastNameCheckNanos = now;
-                String name = group > 0 ? foreground.name(group) : "";
                 if (bulk.covers(name)) {
                     bulkSpan = new Span("reason=bulk program=" + name + " pid=" + group + " keep_head="
                             + bulk.keepHead() + " then=" + bulk.then().configName(), now);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ class OutputFilterTest {
     private final ByteArrayOutputStream stored = new ByteArrayOutputStream();
     private final List<String> markers = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
+    private final AtomicInteger asked = new AtomicInteger();
 
     private OutputFilter filter(CapturePolicy policy) {
         return new OutputFilter(policy, new Foreground() {
@@ -34,6 +36,7 @@ class OutputFilterTest {
 
             @Override
             public String name(int pid) {
+                asked.incrementAndGet();
                 return names.getOrDefault(pid, "");
             }
         }, new StoredOutput() {
@@ -118,6 +121,32 @@ class OutputFilterTest {
         f.finish();
         assertThat(stored.size()).isEqualTo(2 + 10);
         assertThat(markers).singleElement().asString().contains("program=rsync pid=400", "dropped=990");
+    }
+
+    @Test
+    void aForkedLeaderIsAskedAgainAtOnceUntilItExecs() throws Exception {
+        OutputFilter f = filter(bulk(BulkRule.Then.DROP, 10));
+        f.offer(bytes(3, 0));            // the shell's prompt: bash is known
+        group = 400;
+        names.put(400, "bash");          // forked, not yet exec'd: the echo of Enter is read now
+        f.offer(bytes(2, 0));
+        names.put(400, "rsync");         // no time passes: the next piece is already rsync's
+        f.offer(bytes(1000, 0));
+        f.finish();
+        assertThat(stored.size()).isEqualTo(3 + 2 + 10);
+        assertThat(markers).singleElement().asString().contains("program=rsync pid=400", "dropped=990");
+    }
+
+    @Test
+    void aLeaderThatExecedIsNotAskedAgainAtEveryPiece() throws Exception {
+        OutputFilter f = filter(bulk(BulkRule.Then.DROP, 10));
+        f.offer(bytes(3, 0));
+        group = 300;                     // cat, already exec'd when first seen
+        for (int i = 0; i < 100; i++) {
+            f.offer(bytes(1, 0));
+            now.addAndGet(100_000L);     // 10 ms in all
+        }
+        assertThat(asked.get()).as("once for bash, once for cat").isEqualTo(2);
     }
 
     @Test
