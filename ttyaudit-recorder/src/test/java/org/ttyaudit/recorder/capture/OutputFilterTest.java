@@ -150,6 +150,25 @@ class OutputFilterTest {
     }
 
     @Test
+    void aLeaderThatKeepsTheShellsNameIsAskedAtEveryPieceForOneSecondOnly() throws Exception {
+        OutputFilter f = filter(bulk(BulkRule.Then.DROP, 10));
+        f.offer(bytes(3, 0));            // bash
+        group = 500;
+        names.put(500, "bash");          // a subshell: it never execs
+        f.offer(bytes(1, 0));
+        f.offer(bytes(1, 0));
+        assertThat(asked.get()).as("bash, the new group, and again at once").isEqualTo(3);
+        now.addAndGet(1_000_000_000L);   // a second later: back to one look per 50 ms
+        f.offer(bytes(1, 0));
+        int afterASecond = asked.get();
+        for (int i = 0; i < 10; i++) {
+            now.addAndGet(1_000_000L);   // 10 ms in all
+            f.offer(bytes(1, 0));
+        }
+        assertThat(asked.get()).isEqualTo(afterASecond);
+    }
+
+    @Test
     void aBulkProgramThatPrintsLittleLeavesNoMarker() throws Exception {
         OutputFilter f = filter(bulk(BulkRule.Then.DROP, 1000));
         group = 200;
