@@ -1,14 +1,16 @@
 package org.ttyaudit.recorder.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ttyaudit.core.json.JsonTrees;
 import org.ttyaudit.core.policy.CapturePolicy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,6 @@ import java.util.Optional;
  */
 public final class CapturePolicyCache {
     public static final String FILE_NAME = "capture-policy.json";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path file;
 
@@ -38,9 +39,8 @@ public final class CapturePolicyCache {
     /** The cached policy for this user and groups, if there is one. */
     public Optional<CapturePolicy> read(String user, List<String> groups) {
         try {
-            JsonNode n = MAPPER.readTree(Files.readAllBytes(file));
-            if (n == null || !user.equals(n.path("user").asText(null))
-                    || !groups.equals(MAPPER.convertValue(n.path("groups"), List.class))) {
+            JsonNode n = JsonTrees.read(Files.readAllBytes(file));
+            if (!user.equals(n.path("user").asText(null)) || !groups.equals(texts(n.path("groups")))) {
                 return Optional.empty();
             }
             return Optional.of(CapturePolicy.fromJson(n.get("policy")));
@@ -55,10 +55,29 @@ public final class CapturePolicyCache {
      * @throws IOException when the file cannot be written (e.g. a user's recorder next to root's credential)
      */
     public void write(String user, List<String> groups, CapturePolicy policy) throws IOException {
-        ObjectNode n = MAPPER.createObjectNode();
+        // Nodes and JsonTrees, not an ObjectMapper: this runs on the session's start (docs/PERFORMANCE.md).
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("user", user);
         groups.forEach(n.putArray("groups")::add);
         n.set("policy", policy.toJson());
-        PrivateFiles.replace(file, (n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] json = JsonTrees.write(n);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        PrivateFiles.replace(file, line);
+    }
+
+    /** The strings of a JSON array; null (never equal to a list of groups) when it is anything else. */
+    private static List<String> texts(JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonNode element : array) {
+            if (!element.isTextual()) {
+                return null;
+            }
+            texts.add(element.textValue());
+        }
+        return texts;
     }
 }

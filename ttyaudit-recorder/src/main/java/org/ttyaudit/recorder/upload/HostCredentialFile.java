@@ -3,6 +3,7 @@ package org.ttyaudit.recorder.upload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ttyaudit.core.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -35,8 +36,6 @@ public final class HostCredentialFile {
     /** Where root keeps the host's credential; {@code ttyaudit shell} uploads only when it exists. */
     public static final Path SYSTEM_LOCATION = Path.of(SYSTEM_PATH);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private HostCredentialFile() {
     }
 
@@ -64,7 +63,7 @@ public final class HostCredentialFile {
         byte[] bytes = Files.readAllBytes(file);
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = JsonTrees.read(bytes); // no ObjectMapper: this runs before every uploading session starts
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a host credential file (invalid JSON at line "
                     + e.getLocation().getLineNr() + ")");
@@ -91,7 +90,8 @@ public final class HostCredentialFile {
             String mode = target.equals(SYSTEM_LOCATION) ? "rwxr-xr-x" : "rwx------";
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
         }
-        ObjectNode json = MAPPER.createObjectNode();
+        ObjectMapper mapper = new ObjectMapper(); // enrolling only: not worth keeping one for the session start
+        ObjectNode json = mapper.createObjectNode();
         json.put("server", credential.server().toString());
         if (credential.servers().size() > 1) {
             var list = json.putArray("servers");
@@ -100,7 +100,7 @@ public final class HostCredentialFile {
         json.put("fingerprint", credential.fingerprint());
         json.put("host_id", credential.hostId());
         json.put("credential", credential.credential());
-        byte[] bytes = (MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
+        byte[] bytes = (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
         PrivateFiles.replace(target, bytes);

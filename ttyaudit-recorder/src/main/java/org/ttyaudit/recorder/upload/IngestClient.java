@@ -1,9 +1,10 @@
 package org.ttyaudit.recorder.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.json.JsonTrees;
 import org.ttyaudit.core.gateway.SshKeyFormatException;
 import org.ttyaudit.core.gateway.SshPublicKey;
 import org.ttyaudit.core.model.SessionId;
@@ -49,7 +50,6 @@ public final class IngestClient {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ServerRotation rotation;
     private final String authorization;
@@ -271,7 +271,7 @@ public final class IngestClient {
             throws IngestException, InterruptedException {
         List<URI> bases = HostCredential.checkServers(servers);
         HttpClient http = httpClient(tls, CONNECT_TIMEOUT);
-        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("token", token);
         body.put("host", host);
         List<IngestException> failures = new ArrayList<>();
@@ -448,7 +448,8 @@ public final class IngestClient {
 
     private static JsonNode json(HttpResponse<byte[]> res) {
         try {
-            return res.body() == null || res.body().length == 0 ? null : MAPPER.readTree(res.body());
+            // No ObjectMapper: the capture policy is read this way before every uploading session starts.
+            return res.body() == null || res.body().length == 0 ? null : JsonTrees.read(res.body());
         } catch (IOException e) {
             return null;
         }
