@@ -55,7 +55,9 @@ public final class OutputFilter {
     private long lastRateDropNanos;
     private long lastNameCheckNanos;
     private String currentName = "";
-    private long awaitingExecUntilNanos;
+    /** Whether the current group's leader still had the previous leader's name when last read. */
+    private boolean awaitingExec;
+    private long groupSeenNanos;
 
     /** The bytes of one span of dropping: a bulk program's turn, or a time over the rate limit. */
     private static final class Span {
@@ -99,16 +101,18 @@ public final class OutputFilter {
             int group = foreground.processGroup();
             // The name is read again a little later too: a new process group's leader is briefly still the shell
             // that forked it (before its exec), and output may be read in that instant.
+            boolean eager = awaitingExec && now - groupSeenNanos < AWAITING_EXEC_NANOS;
             boolean recheck = bulkSpan == null && group > 0
-                    && (now - awaitingExecUntilNanos < 0 || now - lastNameCheckNanos >= NAME_RECHECK_NANOS);
+                    && (eager || now - lastNameCheckNanos >= NAME_RECHECK_NANOS);
             if (group != currentGroup || recheck) {
                 String name = group > 0 ? foreground.name(group) : "";
                 if (group != currentGroup) {
                     endBulkSpan();
                     currentGroup = group;
-                    awaitingExecUntilNanos = name.equals(currentName) ? now + AWAITING_EXEC_NANOS : now;
+                    groupSeenNanos = now;
+                    awaitingExec = name.equals(currentName);
                 } else if (!name.equals(currentName)) {
-                    awaitingExecUntilNanos = now;   // it has exec'd: back to the slow recheck
+                    awaitingExec = false;   // it has exec'd: back to the slow recheck
                 }
                 currentName = name;
                 lastNameCheckNanos = now;
