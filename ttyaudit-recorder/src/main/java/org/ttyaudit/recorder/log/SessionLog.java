@@ -226,7 +226,7 @@ public final class SessionLog {
     private void writeLoop() {
         try {
             sink.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             abandon(e);
             return;
         }
@@ -268,7 +268,9 @@ public final class SessionLog {
                         sink.close();
                     }
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // A LinkageError too: zstd-jni's native library fails to load where the temporary directory is
+                // mounted noexec, and a writer thread that dies of it unnoticed lets the session run unrecorded.
                 abandon(e);
                 return;
             } finally {
@@ -312,8 +314,10 @@ public final class SessionLog {
     }
 
     /** The sink failed: reports it (later appends fail with it) and closes the sink; the writer thread then ends. */
-    private void abandon(Exception e) {
-        fail(e instanceof IOException io ? io : new IOException(e.toString(), e));
+    private void abandon(Throwable e) {
+        fail(e instanceof IOException io ? io
+                : new IOException(e instanceof LinkageError ? "a library cannot be loaded: " + e.getMessage()
+                        : e.toString(), e));
         closeQuietly();
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -215,5 +216,25 @@ class SessionLogTest {
         assertThat(log.failure()).hasMessageContaining("Input/output error");
         assertThatThrownBy(() -> output(log, 1)).isInstanceOf(IOException.class);
         assertThat(sink.chunks).isEmpty();
+    }
+
+    @Test
+    void aLibraryThatCannotBeLoadedFailsTheLogAndTellsTheOwner() throws Exception {
+        // What zstd-jni throws where the temporary directory is mounted noexec: an Error, not an IOException.
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public synchronized void writeChunk(List<Event> events) {
+                throw new UnsatisfiedLinkError("/tmp/libzstd-jni.so: failed to map segment from shared object");
+            }
+        };
+        SessionLog log = log(sink, 10, SECOND, 1 << 20);
+        CompletableFuture<IOException> told = new CompletableFuture<>();
+        log.onFailure(told::complete);
+        output(log, 100);
+        IOException failure = told.get(5, TimeUnit.SECONDS);
+        assertThat(failure).hasMessage("a library cannot be loaded: /tmp/libzstd-jni.so: failed to map segment from "
+                + "shared object").hasCauseInstanceOf(UnsatisfiedLinkError.class);
+        assertThatThrownBy(() -> output(log, 1)).isInstanceOf(IOException.class).hasMessageContaining("cannot be written");
+        assertThat(sink.closed).as("the sink is closed, as after any failure").isTrue();
     }
 }
