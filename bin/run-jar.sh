@@ -27,6 +27,21 @@ case "${1:-}" in
     exec java -Xms32m -Xmx512m -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_GATEWAY_JAVA_OPTS:-} -jar "$jar" "$@" ;;
 esac
 
+# The native libraries of zstd-jni and JNA, copied out of the jar once next to the archive (NativeLibraries.java)
+# where this user may write (the package's postinst, as root), so that no session unpacks them: zstd-jni would
+# unpack into /tmp, and where /tmp is mounted noexec it could not be loaded and no session could be recorded.
+natives="${cds%.jsa}-native"
+if [ -d "$natives" ] && [ "$jar" -nt "$natives/libzstd-jni.so" ]; then
+  rm -rf "$natives" 2>/dev/null || true
+fi
+if [ ! -f "$natives/libzstd-jni.so" ] && [ -w "$(dirname "$natives")" ]; then
+  java -XX:TieredStopAtLevel=1 -cp "$jar" org.ttyaudit.cli.NativeLibraries "$natives" >/dev/null 2>&1 \
+    || rm -rf "$natives"
+fi
+if [ -f "$natives/libzstd-jni.so" ] && [ -f "$natives/libjnidispatch.so" ]; then
+  jvm="$jvm -DZstdNativePath=$natives/libzstd-jni.so -Djna.boot.library.path=$natives"
+fi
+
 if [ -z "${TTYAUDIT_NO_CDS:-}" ]; then
   # An archive made for another build of the jar cannot be used: drop it (where this user may) and make it again.
   if [ -f "$cds" ] && [ "$jar" -nt "$cds" ]; then

@@ -3,20 +3,24 @@ package org.ttyaudit.cli.install;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The JVM settings the shared launcher script ({@code bin/run-jar.sh}, also the Debian package's) gives each
  * command, read back from the real JVM ({@code -XX:+PrintCommandLineFlags}): the recorder starts small and
  * quick (serial GC, C1 only); the server and the gateway, long-running services, get both JIT compilers and
- * their larger heaps.
+ * their larger heaps. And the recorder loads the native libraries the launcher copied out of the jar once,
+ * rather than unpacking them into /tmp at every start (which fails where /tmp is mounted noexec).
  */
 class LauncherJvmSettingsIT {
     private static final Path JAR = Path.of("target/ttyaudit.jar");
@@ -46,19 +50,61 @@ class LauncherJvmSettingsIT {
                 .doesNotContain("TieredStopAtLevel", "UseSerialGC");
     }
 
-    /** The flags the JVM reports when the launcher runs {@code COMMAND --help}, with the command's options variable. */
-    private String flagsOf(String command, String optionsVariable) throws IOException, InterruptedException {
-        assertThat(JAR).as("the packaged jar (mvn package)").exists();
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "jar=\"$1\"; cds=\"$2\"; shift 2; . \"$0\"",
-                SCRIPT.toAbsolutePath().toString(), JAR.toAbsolutePath().toString(),
-                dir.resolve("ttyaudit.jsa").toString(), command, "--help");
-        pb.environment().put("TTYAUDIT_NO_CDS", "1");
-        pb.environment().put(optionsVariable, "-XX:+PrintCommandLineFlags");
+    @Test
+    void aSessionRecordsWhereTheTemporaryDirectoryIsMountedNoexec() throws Exception {
+        // Unpacked into a noexec /tmp, zstd-jni's and JNA's libraries cannot be loaded (the session would fail
+        // closed, or not start): it records only because the launcher points both at the copies next to the archive.
+        Path noexec = Files.createDirectory(dir.resolve("noexec-tmp"));
+        assumeTrue(run(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs",
+                noexec.toString())) == 0, "mounting a noexec tmpfs needs root");
+        try {
+            Path record = dir.resolve("r.tta");
+            ProcessBuilder pb = launcher(dir.resolve("ttyaudit.jsa"), "record", "-o", record.toString(), "--",
+                    "sh", "-c", "echo native-libraries-loaded");
+            pb.environment().put("TTYAUDIT_NO_CDS", "1");
+            pb.environment().put("TTYAUDIT_JAVA_OPTS", "-Djava.io.tmpdir=" + noexec + " -Djna.tmpdir=" + noexec);
+            assertThat(output(pb)).contains("native-libraries-loaded");
+            assertThat(dir.resolve("ttyaudit-native/libzstd-jni.so")).isRegularFile();
+            assertThat(dir.resolve("ttyaudit-native/libjnidispatch.so")).isRegularFile();
+            ProcessBuilder verify = launcher(dir.resolve("ttyaudit.jsa"), "verify", record.toString());
+            verify.environment().put("TTYAUDIT_NO_CDS", "1");
+            assertThat(output(verify)).contains("intact, complete: 1 chunks");
+        } finally {
+            run(new ProcessBuilder("umount", noexec.toString()));
+        }
+    }
+
+    private ProcessBuilder launcher(Path cds, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "jar=\"$1\"; cds=\"$2\"; shift 2; . \"$0\"",
+                SCRIPT.toAbsolutePath().toString(), JAR.toAbsolutePath().toString(), cds.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return pb;
+    }
+
+    /** What the process printed; it must exit 0. */
+    private static String output(ProcessBuilder pb) throws IOException, InterruptedException {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static int run(ProcessBuilder pb) throws IOException, InterruptedException {
+        Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    /** The flags the JVM reports when the launcher runs {@code COMMAND --help}, with the command's options variable. */
+    private String flagsOf(String command, String optionsVariable) throws IOException, InterruptedException {
+        assertThat(JAR).as("the packaged jar (mvn package)").exists();
+        ProcessBuilder pb = launcher(dir.resolve("ttyaudit.jsa"), command, "--help");
+        pb.environment().put("TTYAUDIT_NO_CDS", "1");
+        pb.environment().put(optionsVariable, "-XX:+PrintCommandLineFlags");
+        String out = output(pb);
         String flags = out.lines().filter(l -> l.startsWith("-XX:")).findFirst().orElse("");
         assertThat(flags).as("the JVM printed its flags: " + out).isNotEmpty();
         return flags;

@@ -1,0 +1,96 @@
+package org.ttyaudit.cli;
+
+import com.sun.jna.Platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Enumeration;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Copies the native libraries the recorder loads out of the jar into a directory, once, for the launcher
+ * ({@code bin/run-jar.sh}, run where it may write next to the class-data archive: the Debian package's postinst
+ * as root): zstd-jni's ({@code libzstd-jni.so}) and JNA's ({@code libjnidispatch.so}). The launcher then points
+ * the libraries there ({@code -DZstdNativePath}, {@code -Djna.boot.library.path}).
+ *
+ * <p>Why: by default each library unpacks itself at every start, zstd-jni into {@code java.io.tmpdir}. Where
+ * {@code /tmp} is mounted noexec (a common hardening) that library cannot be loaded and no session could be
+ * recorded; and unpacking costs each session a megabyte written and loaded.
+ *
+ * <p>Not a subcommand: {@code java -cp ttyaudit.jar org.ttyaudit.cli.NativeLibraries DIR}. Writes each file under
+ * a temporary name and renames it, mode 0644; exits 1 with a one-line reason when it cannot.
+ */
+public final class NativeLibraries {
+    static final String ZSTD = "libzstd-jni.so";
+    static final String JNA = "libjnidispatch.so";
+
+    private NativeLibraries() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: java -cp ttyaudit.jar " + NativeLibraries.class.getName() + " DIR");
+            System.exit(2);
+        }
+        try {
+            extract(jarOfThisClass(), Path.of(args[0]));
+        } catch (IOException e) {
+            System.err.println("ttyaudit: cannot copy the native libraries to " + args[0] + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Copies this platform's zstd-jni and JNA libraries out of {@code jar} into {@code dir}. */
+    static void extract(Path jar, Path dir) throws IOException {
+        String arch = System.getProperty("os.arch");
+        // zstd-jni: linux/<os.arch>/libzstd-jni-<version>.so; JNA: com/sun/jna/<platform prefix>/libjnidispatch.so
+        Pattern zstd = Pattern.compile("linux/" + Pattern.quote(arch) + "/libzstd-jni-[^/]+\\.so");
+        String jna = "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + JNA;
+        Files.createDirectories(dir);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry zstdEntry = null;
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (zstd.matcher(entry.getName()).matches()) {
+                    zstdEntry = entry;
+                    break;
+                }
+            }
+            ZipEntry jnaEntry = zip.getEntry(jna);
+            if (zstdEntry == null || jnaEntry == null) {
+                throw new IOException(jar + " holds no " + (zstdEntry == null ? "zstd-jni library for " + arch
+                        : jna));
+            }
+            copy(zip, zstdEntry, dir.resolve(ZSTD));
+            copy(zip, jnaEntry, dir.resolve(JNA));
+        }
+    }
+
+    private static void copy(ZipFile zip, ZipEntry entry, Path target) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        try {
+            try (InputStream in = zip.getInputStream(entry)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path jarOfThisClass() throws IOException {
+        try {
+            return Path.of(NativeLibraries.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | SecurityException e) {
+            throw new IOException("cannot tell which jar this is: " + e.getMessage());
+        }
+    }
+}
