@@ -121,6 +121,10 @@ class DebianPackageInstallIT {
         }
         // postinst made the recorder's class-data-sharing archive, readable by every user
         assertThat(mode("/var/cache/ttyaudit/ttyaudit.jsa")).isEqualTo("rw-r--r-- root:root");
+        // and copied the native libraries out of the jar, for every user to load (not unpacked into /tmp)
+        assertThat(mode("/var/cache/ttyaudit/ttyaudit-native")).isEqualTo("rwxr-xr-x root:root");
+        assertThat(mode("/var/cache/ttyaudit/ttyaudit-native/libzstd-jni.so")).isEqualTo("rw-r--r-- root:root");
+        assertThat(mode("/var/cache/ttyaudit/ttyaudit-native/libjnidispatch.so")).isEqualTo("rw-r--r-- root:root");
 
         // the installed launcher works, for a user who cannot write anything of the package's
         assertThat(DebianPackage.run("/usr/bin/ttyaudit", "--version").ok().output())
