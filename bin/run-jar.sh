@@ -18,18 +18,10 @@ jvm="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -Xss512k -XX:+PerfD
 -XX:Tier3InvocationThreshold=50 -XX:Tier3MinInvocationThreshold=25 -XX:Tier3CompileThreshold=500 \
 -XX:Tier3BackEdgeThreshold=15000"
 
-case "${1:-}" in
-  server)
-    # shellcheck disable=SC2086
-    exec java -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_SERVER_JAVA_OPTS:-} -jar "$jar" "$@" ;;
-  gateway)
-    # shellcheck disable=SC2086
-    exec java -Xms32m -Xmx512m -XX:+ExitOnOutOfMemoryError ${TTYAUDIT_GATEWAY_JAVA_OPTS:-} -jar "$jar" "$@" ;;
-esac
-
 # The native libraries of zstd-jni and JNA, copied out of the jar once next to the archive (NativeLibraries.java)
-# where this user may write (the package's postinst, as root), so that no session unpacks them: zstd-jni would
-# unpack into /tmp, and where /tmp is mounted noexec it could not be loaded and no session could be recorded.
+# where this user may write (the package's postinst, as root), so that no JVM unpacks them: zstd-jni would unpack
+# into /tmp, and where /tmp is mounted noexec it could not be loaded (no session recorded; for the services, a
+# PrivateTmp= on such a /tmp is the same). A service's read-only /var/cache only reads them.
 natives="${cds%.jsa}-native"
 if [ -d "$natives" ] && [ "$jar" -nt "$natives/libzstd-jni.so" ]; then
   rm -rf "$natives" 2>/dev/null || true
@@ -38,10 +30,25 @@ if [ ! -f "$natives/libzstd-jni.so" ] && [ -w "$(dirname "$natives")" ]; then
   java -XX:TieredStopAtLevel=1 -cp "$jar" org.ttyaudit.cli.NativeLibraries "$natives" >/dev/null 2>&1 \
     || rm -rf "$natives"
 fi
-if [ -f "$natives/libzstd-jni.so" ] && [ -f "$natives/libjnidispatch.so" ]; then
-  jvm="$jvm -DZstdNativePath=$natives/libzstd-jni.so -Djna.boot.library.path=$natives"
+natives_opts=
+# Copies made from an older jar (that this user could not replace) are not used: they would not link.
+if [ -f "$natives/libzstd-jni.so" ] && [ -f "$natives/libjnidispatch.so" ] \
+    && [ ! "$jar" -nt "$natives/libzstd-jni.so" ]; then
+  natives_opts="-DZstdNativePath=$natives/libzstd-jni.so -Djna.boot.library.path=$natives"
 fi
 
+case "${1:-}" in
+  server)
+    # shellcheck disable=SC2086
+    exec java -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError $natives_opts ${TTYAUDIT_SERVER_JAVA_OPTS:-} \
+      -jar "$jar" "$@" ;;
+  gateway)
+    # shellcheck disable=SC2086
+    exec java -Xms32m -Xmx512m -XX:+ExitOnOutOfMemoryError $natives_opts ${TTYAUDIT_GATEWAY_JAVA_OPTS:-} \
+      -jar "$jar" "$@" ;;
+esac
+
+jvm="$jvm $natives_opts"
 if [ -z "${TTYAUDIT_NO_CDS:-}" ]; then
   # An archive made for another build of the jar cannot be used: drop it (where this user may) and make it again.
   if [ -f "$cds" ] && [ "$jar" -nt "$cds" ]; then

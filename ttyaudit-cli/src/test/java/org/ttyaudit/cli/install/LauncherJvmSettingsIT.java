@@ -37,6 +37,23 @@ class LauncherJvmSettingsIT {
     }
 
     @Test
+    void everyCommandLoadsTheNativeLibrariesFromTheCopiesNextToTheArchive() throws Exception {
+        for (String command : List.of("record", "server", "gateway")) {
+            ProcessBuilder pb = launcher(dir.resolve("ttyaudit.jsa"), command, "--help");
+            pb.environment().put("TTYAUDIT_NO_CDS", "1");
+            String options = switch (command) {
+                case "server" -> "TTYAUDIT_SERVER_JAVA_OPTS";
+                case "gateway" -> "TTYAUDIT_GATEWAY_JAVA_OPTS";
+                default -> "TTYAUDIT_JAVA_OPTS";
+            };
+            pb.environment().put(options, "-XshowSettings:properties");
+            assertThat(output(pb)).as(command)
+                    .contains("ZstdNativePath = " + dir.resolve("ttyaudit-native/libzstd-jni.so"))
+                    .contains("jna.boot.library.path = " + dir.resolve("ttyaudit-native"));
+        }
+    }
+
+    @Test
     void theGatewayRunsAsAServiceWithBothCompilersAndHalfAGigabyteOfHeap() throws Exception {
         String flags = flagsOf("gateway", "TTYAUDIT_GATEWAY_JAVA_OPTS");
         assertThat(flags).contains("-XX:MaxHeapSize=536870912", "-XX:+ExitOnOutOfMemoryError")
