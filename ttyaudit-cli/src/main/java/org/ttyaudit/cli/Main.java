@@ -55,14 +55,20 @@ public final class Main {
 
     /** The context (time zone, console) serves picocli's commands only: a session does not wait for it. */
     private static int run(String[] args, PrintWriter out, PrintWriter err, Supplier<CliContext> context) {
-        Callable<Integer> session = plainSessionCommand(args);
-        if (session == null) {
-            return runWithPicocli(args, out, err, context.get());
-        }
         try {
-            return session.call();
-        } catch (Exception e) {
-            return reportFailure(e, err);
+            Callable<Integer> session = plainSessionCommand(args);
+            if (session == null) {
+                return runWithPicocli(args, out, err, context.get());
+            }
+            try {
+                return session.call();
+            } catch (Exception e) {
+                return reportFailure(e, err);
+            }
+        } catch (LinkageError e) {
+            // A native library that cannot be loaded (JNA's, zstd-jni's): one line, not a stack trace.
+            err.println("ttyaudit: a library cannot be loaded: " + describe(e));
+            return EXIT_FAILURE;
         }
     }
 

@@ -176,6 +176,21 @@ class RecorderRobustnessTest {
     }
 
     @Test
+    void aNativeLibraryThatCannotBeLoadedIsOneLineNotAStackTrace() throws Exception {
+        List<String> command = new ArrayList<>(TerminalSession.ttyauditCommand(List.of("record", "-o",
+                home.resolve("nolib.tta").toString(), "--", "true")));
+        // JNA told to look for its library only where there is none, and not to unpack its own.
+        command.addAll(1, List.of("-Djna.boot.library.path=" + home.resolve("no-such-dir"), "-Djna.nounpack=true"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(1);
+        assertThat(out.strip()).startsWith("ttyaudit: a library cannot be loaded: ").doesNotContain("\tat ")
+                .hasLineCount(1);
+    }
+
+    @Test
     void usageErrorsExitTwoWithOneLine() {
         RecordFixture.CliResult bad = cli("record", "--capture", "everything", "--", "true");
         assertThat(bad.exitCode()).isEqualTo(2);
