@@ -18,10 +18,11 @@ jvm="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -Xss512k -XX:+PerfD
 -XX:Tier3InvocationThreshold=50 -XX:Tier3MinInvocationThreshold=25 -XX:Tier3CompileThreshold=500 \
 -XX:Tier3BackEdgeThreshold=15000"
 
-# The native libraries of zstd-jni and JNA, copied out of the jar once next to the archive (NativeLibraries.java)
-# where this user may write (the package's postinst, as root), so that no JVM unpacks them: zstd-jni would unpack
-# into /tmp, and where /tmp is mounted noexec it could not be loaded (no session recorded; for the services, a
-# PrivateTmp= on such a /tmp is the same). A service's read-only /var/cache only reads them.
+# The native libraries of zstd-jni, JNA and sqlite-jdbc, copied out of the jar once next to the archive
+# (NativeLibraries.java) where this user may write (the package's postinst, as root), so that no JVM unpacks them:
+# zstd-jni and sqlite-jdbc would unpack into /tmp, and where /tmp is mounted noexec they could not be loaded (no
+# session recorded, no server; for the services, a PrivateTmp= on such a /tmp is the same). A service, whose
+# /var/cache is read-only, only reads them.
 natives="${cds%.jsa}-native"
 if [ -d "$natives" ] && [ "$jar" -nt "$natives/libzstd-jni.so" ]; then
   rm -rf "$natives" 2>/dev/null || true
@@ -32,9 +33,10 @@ if [ ! -f "$natives/libzstd-jni.so" ] && [ -w "$(dirname "$natives")" ]; then
 fi
 natives_opts=
 # Copies made from an older jar (that this user could not replace) are not used: they would not link.
-if [ -f "$natives/libzstd-jni.so" ] && [ -f "$natives/libjnidispatch.so" ] \
+if [ -f "$natives/libzstd-jni.so" ] && [ -f "$natives/libjnidispatch.so" ] && [ -f "$natives/libsqlitejdbc.so" ] \
     && [ ! "$jar" -nt "$natives/libzstd-jni.so" ]; then
-  natives_opts="-DZstdNativePath=$natives/libzstd-jni.so -Djna.boot.library.path=$natives"
+  natives_opts="-DZstdNativePath=$natives/libzstd-jni.so -Djna.boot.library.path=$natives \
+-Dorg.sqlite.lib.path=$natives -Dorg.sqlite.lib.name=libsqlitejdbc.so"
 fi
 
 case "${1:-}" in

@@ -1,6 +1,7 @@
 package org.ttyaudit.cli;
 
 import com.sun.jna.Platform;
+import org.sqlite.util.OSInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +18,13 @@ import java.util.zip.ZipFile;
 /**
  * Copies the native libraries the recorder loads out of the jar into a directory, once, for the launcher
  * ({@code bin/run-jar.sh}, run where it may write next to the class-data archive: the Debian package's postinst
- * as root): zstd-jni's ({@code libzstd-jni.so}) and JNA's ({@code libjnidispatch.so}). The launcher then points
- * the libraries there ({@code -DZstdNativePath}, {@code -Djna.boot.library.path}).
+ * as root): zstd-jni's ({@code libzstd-jni.so}), JNA's ({@code libjnidispatch.so}) and sqlite-jdbc's
+ * ({@code libsqlitejdbc.so}, the server's embedded store). The launcher then points the libraries there
+ * ({@code -DZstdNativePath}, {@code -Djna.boot.library.path}, {@code -Dorg.sqlite.lib.path}).
  *
- * <p>Why: by default each library unpacks itself at every start, zstd-jni into {@code java.io.tmpdir}. Where
- * {@code /tmp} is mounted noexec (a common hardening) that library cannot be loaded and no session could be
- * recorded; and unpacking costs each session a megabyte written and loaded.
+ * <p>Why: by default each library unpacks itself at every start, zstd-jni and sqlite-jdbc into
+ * {@code java.io.tmpdir}. Where {@code /tmp} is mounted noexec (a common hardening) they cannot be loaded: no
+ * session could be recorded, the server would not start; and unpacking costs each session a megabyte written.
  *
  * <p>Not a subcommand: {@code java -cp ttyaudit.jar org.ttyaudit.cli.NativeLibraries DIR}. Writes each file under
  * a temporary name and renames it, mode 0644; exits 1 with a one-line reason when it cannot.
@@ -30,6 +32,7 @@ import java.util.zip.ZipFile;
 public final class NativeLibraries {
     static final String ZSTD = "libzstd-jni.so";
     static final String JNA = "libjnidispatch.so";
+    static final String SQLITE = "libsqlitejdbc.so";
 
     private NativeLibraries() {
     }
@@ -47,12 +50,13 @@ public final class NativeLibraries {
         }
     }
 
-    /** Copies this platform's zstd-jni and JNA libraries out of {@code jar} into {@code dir}. */
+    /** Copies this platform's zstd-jni, JNA and sqlite-jdbc libraries out of {@code jar} into {@code dir}. */
     static void extract(Path jar, Path dir) throws IOException {
         String arch = System.getProperty("os.arch");
         // zstd-jni: linux/<os.arch>/libzstd-jni-<version>.so; JNA: com/sun/jna/<platform prefix>/libjnidispatch.so
         Pattern zstd = Pattern.compile("linux/" + Pattern.quote(arch) + "/libzstd-jni-[^/]+\\.so");
         String jna = "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + JNA;
+        String sqlite = "org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + SQLITE;
         Files.createDirectories(dir);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry zstdEntry = null;
@@ -63,14 +67,21 @@ public final class NativeLibraries {
                     break;
                 }
             }
-            ZipEntry jnaEntry = zip.getEntry(jna);
-            if (zstdEntry == null || jnaEntry == null) {
-                throw new IOException(jar + " holds no " + (zstdEntry == null ? "zstd-jni library for " + arch
-                        : jna));
+            if (zstdEntry == null) {
+                throw new IOException(jar + " holds no zstd-jni library for " + arch);
             }
             copy(zip, zstdEntry, dir.resolve(ZSTD));
-            copy(zip, jnaEntry, dir.resolve(JNA));
+            copy(zip, entry(zip, jna), dir.resolve(JNA));
+            copy(zip, entry(zip, sqlite), dir.resolve(SQLITE));
         }
+    }
+
+    private static ZipEntry entry(ZipFile zip, String name) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new IOException(zip.getName() + " holds no " + name);
+        }
+        return entry;
     }
 
     private static void copy(ZipFile zip, ZipEntry entry, Path target) throws IOException {

@@ -125,6 +125,7 @@ class DebianPackageInstallIT {
         assertThat(mode("/var/cache/ttyaudit/ttyaudit-native")).isEqualTo("rwxr-xr-x root:root");
         assertThat(mode("/var/cache/ttyaudit/ttyaudit-native/libzstd-jni.so")).isEqualTo("rw-r--r-- root:root");
         assertThat(mode("/var/cache/ttyaudit/ttyaudit-native/libjnidispatch.so")).isEqualTo("rw-r--r-- root:root");
+        assertThat(mode("/var/cache/ttyaudit/ttyaudit-native/libsqlitejdbc.so")).isEqualTo("rw-r--r-- root:root");
 
         // the installed launcher works, for a user who cannot write anything of the package's
         assertThat(DebianPackage.run("/usr/bin/ttyaudit", "--version").ok().output())

@@ -3,8 +3,10 @@ package org.ttyaudit.cli.install;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,8 @@ class LauncherJvmSettingsIT {
             pb.environment().put(options, "-XshowSettings:properties");
             assertThat(output(pb)).as(command)
                     .contains("ZstdNativePath = " + dir.resolve("ttyaudit-native/libzstd-jni.so"))
-                    .contains("jna.boot.library.path = " + dir.resolve("ttyaudit-native"));
+                    .contains("jna.boot.library.path = " + dir.resolve("ttyaudit-native"))
+                    .contains("org.sqlite.lib.path = " + dir.resolve("ttyaudit-native"));
         }
     }
 
@@ -68,9 +71,10 @@ class LauncherJvmSettingsIT {
     }
 
     @Test
-    void aSessionRecordsWhereTheTemporaryDirectoryIsMountedNoexec() throws Exception {
+    void aSessionRecordsAndTheServerStartsWhereTheTemporaryDirectoryIsMountedNoexec() throws Exception {
         // Unpacked into a noexec /tmp, zstd-jni's and JNA's libraries cannot be loaded (the session would fail
-        // closed, or not start): it records only because the launcher points both at the copies next to the archive.
+        // closed, or not start), nor sqlite-jdbc's (no server): they load because the launcher points them at the
+        // copies next to the archive.
         Path noexec = Files.createDirectory(dir.resolve("noexec-tmp"));
         assumeTrue(run(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs",
                 noexec.toString())) == 0, "mounting a noexec tmpfs needs root");
@@ -86,8 +90,30 @@ class LauncherJvmSettingsIT {
             ProcessBuilder verify = launcher(dir.resolve("ttyaudit.jsa"), "verify", record.toString());
             verify.environment().put("TTYAUDIT_NO_CDS", "1");
             assertThat(output(verify)).contains("intact, complete: 1 chunks");
+            assertThat(dir.resolve("ttyaudit-native/libsqlitejdbc.so")).isRegularFile();
+            assertThat(serverStarts(noexec)).as("the server opens its embedded store (sqlite-jdbc)").isTrue();
         } finally {
             run(new ProcessBuilder("umount", noexec.toString()));
+        }
+    }
+
+    /** Whether a server started through the launcher with its temporary directory in {@code tmp} comes up. */
+    private boolean serverStarts(Path tmp) throws IOException, InterruptedException {
+        ProcessBuilder pb = launcher(dir.resolve("ttyaudit.jsa"), "server", "--data", dir.resolve("server").toString(),
+                "--listen", "127.0.0.1:0");
+        pb.environment().put("TTYAUDIT_SERVER_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+        Process p = pb.start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("ttyaudit server listening on")) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
