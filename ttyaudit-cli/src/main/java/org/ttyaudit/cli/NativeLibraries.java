@@ -27,7 +27,8 @@ import java.util.zip.ZipFile;
  * session could be recorded, the server would not start; and unpacking costs each session a megabyte written.
  *
  * <p>Not a subcommand: {@code java -cp ttyaudit.jar org.ttyaudit.cli.NativeLibraries DIR}. Writes each file under
- * a temporary name and renames it, mode 0644; exits 1 with a one-line reason when it cannot.
+ * a temporary name and renames it, mode 0644 in a directory of mode 0755 (whatever the umask); exits 1 with a
+ * one-line reason when it cannot.
  */
 public final class NativeLibraries {
     static final String ZSTD = "libzstd-jni.so";
@@ -58,6 +59,8 @@ public final class NativeLibraries {
         String jna = "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + JNA;
         String sqlite = "org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + SQLITE;
         Files.createDirectories(dir);
+        // Every user's recorder loads them: readable by all whatever the umask (a hardened root may have 077).
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry zstdEntry = null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
@@ -85,12 +88,12 @@ public final class NativeLibraries {
     }
 
     private static void copy(ZipFile zip, ZipEntry entry, Path target) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             try (InputStream in = zip.getInputStream(entry)) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
