@@ -3,9 +3,10 @@ package org.ttyaudit.recorder.upload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.ttyaudit.core.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ttyaudit.core.json.JsonTrees;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,6 +68,9 @@ public final class HostCredentialFile {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a host credential file (invalid JSON at line "
                     + e.getLocation().getLineNr() + ")");
+        } catch (CharConversionException e) {
+            // Bytes Jackson cannot read as text in any of JSON's encodings (leading NULs look like UTF-32).
+            throw new IOException(file + ": not a host credential file (not JSON text)");
         }
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": not a host credential file (not a JSON object)");

@@ -88,6 +88,10 @@ class HostCredentialFileTest {
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"credential\": \"tth_topsecret\", ");
         assertThatThrownBy(() -> HostCredentialFile.read(broken)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not a host credential file").hasMessageNotContaining("tth_topsecret");
+        Path binary = Files.write(dir.resolve("binary.json"), "\u0000\u0000\u0000{\"credential\": \"tth_topsecret\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> HostCredentialFile.read(binary)).isInstanceOf(IOException.class)
+                .hasMessage(binary + ": not a host credential file (not JSON text)");
         assertThatThrownBy(() -> HostCredentialFile.read(dir.resolve("missing.json")))
                 .isInstanceOf(NoSuchFileException.class);
     }
