@@ -54,7 +54,8 @@ public final class NativeLibraries {
     /** Copies this platform's zstd-jni, JNA and sqlite-jdbc libraries out of {@code jar} into {@code dir}. */
     static void extract(Path jar, Path dir) throws IOException {
         String arch = System.getProperty("os.arch");
-        // zstd-jni: linux/<os.arch>/libzstd-jni-<version>.so; JNA: com/sun/jna/<platform prefix>/libjnidispatch.so
+        // zstd-jni: linux/<os.arch>/libzstd-jni-<version>.so; JNA: com/sun/jna/<platform prefix>/libjnidispatch.so;
+        // sqlite-jdbc: org/sqlite/native/<its OS and arch folder>/libsqlitejdbc.so
         Pattern zstd = Pattern.compile("linux/" + Pattern.quote(arch) + "/libzstd-jni-[^/]+\\.so");
         String jna = "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + JNA;
         String sqlite = "org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + SQLITE;
