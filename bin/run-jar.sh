@@ -28,7 +28,7 @@ if [ -d "$natives" ] && [ "$jar" -nt "$natives/libzstd-jni.so" ]; then
   rm -rf "$natives" 2>/dev/null || true
 fi
 if [ ! -f "$natives/libzstd-jni.so" ] && [ -w "$(dirname "$natives")" ]; then
-  java -XX:TieredStopAtLevel=1 -cp "$jar" org.ttyaudit.cli.NativeLibraries "$natives" >/dev/null 2>&1 \
+  java -XX:TieredStopAtLevel=1 -cp "$jar" org.ttyaudit.cli.install.NativeLibraries "$natives" >/dev/null 2>&1 \
     || rm -rf "$natives"
 fi
 natives_opts=

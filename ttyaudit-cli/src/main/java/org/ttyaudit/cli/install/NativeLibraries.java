@@ -1,4 +1,4 @@
-package org.ttyaudit.cli;
+package org.ttyaudit.cli.install;
 
 import com.sun.jna.Platform;
 import org.sqlite.util.OSInfo;
@@ -6,11 +6,7 @@ import org.sqlite.util.OSInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Enumeration;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -26,14 +22,14 @@ import java.util.zip.ZipFile;
  * {@code java.io.tmpdir}. Where {@code /tmp} is mounted noexec (a common hardening) they cannot be loaded: no
  * session could be recorded, the server would not start; and unpacking costs each session a megabyte written.
  *
- * <p>Not a subcommand: {@code java -cp ttyaudit.jar org.ttyaudit.cli.NativeLibraries DIR}. Writes each file under
- * a temporary name and renames it, mode 0644 in a directory of mode 0755 (whatever the umask); exits 1 with a
- * one-line reason when it cannot.
+ * <p>Not a subcommand: {@code java -cp ttyaudit.jar org.ttyaudit.cli.install.NativeLibraries DIR}. Writes each
+ * file atomically ({@link AtomicFiles}), mode 0644, in a directory made with mode 0755; exits 1 with a one-line
+ * reason when it cannot.
  */
 public final class NativeLibraries {
-    static final String ZSTD = "libzstd-jni.so";
-    static final String JNA = "libjnidispatch.so";
-    static final String SQLITE = "libsqlitejdbc.so";
+    private static final String ZSTD = "libzstd-jni.so";
+    private static final String JNA = "libjnidispatch.so";
+    private static final String SQLITE = "libsqlitejdbc.so";
 
     private NativeLibraries() {
     }
@@ -59,21 +55,9 @@ public final class NativeLibraries {
         Pattern zstd = Pattern.compile("linux/" + Pattern.quote(arch) + "/libzstd-jni-[^/]+\\.so");
         String jna = "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + JNA;
         String sqlite = "org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + SQLITE;
-        Files.createDirectories(dir);
-        // Every user's recorder loads them: readable by all whatever the umask (a hardened root may have 077).
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            ZipEntry zstdEntry = null;
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                ZipEntry entry = e.nextElement();
-                if (zstd.matcher(entry.getName()).matches()) {
-                    zstdEntry = entry;
-                    break;
-                }
-            }
-            if (zstdEntry == null) {
-                throw new IOException(jar + " holds no zstd-jni library for " + arch);
-            }
+            ZipEntry zstdEntry = zip.stream().filter(e -> zstd.matcher(e.getName()).matches()).findFirst()
+                    .orElseThrow(() -> new IOException(jar + " holds no zstd-jni library for " + arch));
             copy(zip, zstdEntry, dir.resolve(ZSTD));
             copy(zip, entry(zip, jna), dir.resolve(JNA));
             copy(zip, entry(zip, sqlite), dir.resolve(SQLITE));
@@ -88,16 +72,10 @@ public final class NativeLibraries {
         return entry;
     }
 
+    /** Every user's recorder loads them: the directory is made 0755 and the files 0644, whatever the umask. */
     private static void copy(ZipFile zip, ZipEntry entry, Path target) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (InputStream in = zip.getInputStream(entry)) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (InputStream in = zip.getInputStream(entry)) {
+            AtomicFiles.write(target, in.readAllBytes(), "rw-r--r--");
         }
     }
 
