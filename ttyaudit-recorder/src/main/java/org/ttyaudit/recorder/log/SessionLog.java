@@ -315,9 +315,13 @@ public final class SessionLog {
 
     /** The sink failed: reports it (later appends fail with it) and closes the sink; the writer thread then ends. */
     private void abandon(Throwable e) {
-        fail(e instanceof IOException io ? io
-                : new IOException(e instanceof LinkageError ? "a library cannot be loaded: " + e.getMessage()
-                        : e.toString(), e));
+        if (e instanceof IOException io) {
+            fail(io);
+        } else if (e instanceof LinkageError) {
+            fail(new IOException("a library cannot be loaded: " + e.getMessage(), e));
+        } else {
+            fail(new IOException(e.toString(), e));
+        }
         closeQuietly();
     }
 
