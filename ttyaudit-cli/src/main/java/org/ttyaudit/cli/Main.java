@@ -57,14 +57,9 @@ public final class Main {
     private static int run(String[] args, PrintWriter out, PrintWriter err, Supplier<CliContext> context) {
         try {
             Callable<Integer> session = plainSessionCommand(args);
-            if (session == null) {
-                return runWithPicocli(args, out, err, context.get());
-            }
-            try {
-                return session.call();
-            } catch (Exception e) {
-                return reportFailure(e, err);
-            }
+            return session == null ? runWithPicocli(args, out, err, context.get()) : session.call();
+        } catch (Exception e) {
+            return reportFailure(e, err);
         } catch (LinkageError e) {
             // A native library that cannot be loaded (JNA's, zstd-jni's): one line, not a stack trace.
             err.println("ttyaudit: a library cannot be loaded: " + describe(e));
