@@ -110,14 +110,17 @@ final class GatewayCommand implements Callable<Integer> {
 
     private Mode standalone(Path dir) {
         ConfigNode gatewaySection;
+        ConfigNode captureSection;
         try {
-            gatewaySection = YamlConfig.read(config).require("gateway");
+            ConfigNode root = YamlConfig.read(config);
+            gatewaySection = root.require("gateway");
+            captureSection = root.mapping("capture");
         } catch (ConfigException e) {
             throw UserError.usage(e.getMessage());
         }
         String keys = authorizedKeys != null ? authorizedKeys : dir.resolve("authorized_keys").resolve("%u").toString();
         try {
-            return new Mode(new LocalAccessSource(gatewaySection, keys), null,
+            return new Mode(new LocalAccessSource(gatewaySection, captureSection, keys), null,
                     "standalone (policy " + config + ", keys " + keys + ", records in " + dir.resolve("sessions") + ")");
         } catch (ConfigException | IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());

@@ -1,5 +1,8 @@
 package org.ttyaudit.gateway;
 
+import org.ttyaudit.core.policy.CapturePolicies;
+import org.ttyaudit.core.policy.CapturePolicy;
+
 import java.security.PublicKey;
 import java.util.List;
 
@@ -34,6 +37,14 @@ public interface GatewayAccess {
     /** The groups the policy knows for {@code user}, sorted (a tag on the record; rules match it). */
     default List<String> groupsOf(String user) {
         return List.of();
+    }
+
+    /**
+     * What the record of {@code user}'s session on {@code target} keeps (docs/CAPTURE.md): the capture policy that
+     * matches the user, the user's groups and the target's name, as for a login on that host.
+     */
+    default CapturePolicy capturePolicy(String user, String target) {
+        return CapturePolicies.BUILT_IN;
     }
 
     /** A target in the menu, and the remote users allowed there (first: the default). */

@@ -28,13 +28,14 @@ final class GatewayChild implements AutoCloseable {
         this.identityLine = identityLine;
     }
 
-    static GatewayChild start(Path work, int targetPort, String remoteUser, String userKeyLine, List<String> jvm)
-            throws IOException {
+    /** @param capture {@code full} or {@code built-in} ({@link GatewayProcess}) */
+    static GatewayChild start(Path work, int targetPort, String remoteUser, String userKeyLine, String capture,
+                              List<String> jvm) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvm);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayProcess.class.getName(),
-                work.resolve("gw").toString(), Integer.toString(targetPort), remoteUser, userKeyLine));
+                work.resolve("gw").toString(), Integer.toString(targetPort), remoteUser, userKeyLine, capture));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Writer log = Files.newBufferedWriter(work.resolve("gateway.log"));

@@ -53,14 +53,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       client ({@link OpenSshBulk}: the cipher users' clients negotiate).</li>
  * </ol>
  * {@code --phases} picks some of them ({@code typing}, {@code idle}, {@code bulk}; default all three), and
- * {@code --bulk-clients} the bulk clients ({@code mina}, {@code openssh}; default both).
+ * {@code --bulk-clients} the bulk clients ({@code mina}, {@code openssh}; default both). {@code --capture} is the
+ * capture policy of the sessions: {@code full} (default: every byte stored, the worst case, as in the runs before
+ * the gateway applied capture policies) or {@code built-in} (the policy a gateway applies when none is configured:
+ * output stored at 4 MiB/s after a 64 MiB burst).
  *
  * <pre>
  * flock -x /tmp/ttyaudit-cpu.lock java -cp ttyaudit-bench/target/benchmarks.jar \
  *     org.ttyaudit.bench.gateway.GatewayLoad [--sessions 200] [--warmup 15] [--duration 60] [--key-ms 200]
  *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR] [--profile]
  *     [--client-ciphers aes128-gcm@openssh.com,...] [--phases typing,idle,bulk] [--bulk-clients mina,openssh]
- *     [--bulk-warmup]
+ *     [--bulk-warmup] [--capture full|built-in]
  * </pre>
  */
 public final class GatewayLoad {
@@ -86,6 +89,7 @@ public final class GatewayLoad {
     private final String clientCiphers;
     private final Set<String> phases;
     private final Set<String> bulkClients;
+    private final String capture;
     private final SshClient client = SshClient.setUpDefaultClient();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     private KeyPair userKey;
@@ -105,6 +109,10 @@ public final class GatewayLoad {
         clientCiphers = args.text("client-ciphers", "");
         phases = choices("phases", "typing,idle,bulk");
         bulkClients = choices("bulk-clients", "mina,openssh");
+        capture = args.text("capture", "full");
+        if (!Set.of("full", "built-in").contains(capture)) {
+            throw new IllegalArgumentException("--capture: full or built-in");
+        }
         work = Path.of(args.text("work", "target/gwload/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
     }
@@ -147,14 +155,14 @@ public final class GatewayLoad {
 
     private void run(List<String> jvm) throws Exception {
         Files.createDirectories(work);
-        say("work %s; %d sessions, key every %d ms, command every %d ms; /proc/loadavg %s", work, sessions, keyMs,
-                pauseMs, loadAverage());
+        say("work %s; %d sessions, key every %d ms, command every %d ms, capture %s; /proc/loadavg %s", work, sessions,
+                keyMs, pauseMs, capture, loadAverage());
         Path key = Keys.generate(work.resolve("user_key"), "ed25519");
         userKey = KeyFiles.load(key);
         sshd = Sshd.start(work.resolve("sshd"), List.of("MaxStartups 1000", "MaxSessions 1000"));
         sshd.authorize(Keys.publicLine(key));
         String remoteUser = System.getProperty("user.name");
-        gateway = GatewayChild.start(work, sshd.port(), remoteUser, Keys.publicLine(key), jvm);
+        gateway = GatewayChild.start(work, sshd.port(), remoteUser, Keys.publicLine(key), capture, jvm);
         sshd.authorize(gateway.identityLine);
         Files.writeString(work.resolve("gw/known_hosts"), sshd.knownHostsLine() + "\n");
         Path knownHosts = work.resolve("client_known_hosts");

@@ -3,6 +3,9 @@ package org.ttyaudit.cli.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.core.format.RecordFileReader;
+import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.gateway.testkit.GatewayHarness;
 import org.ttyaudit.gateway.testkit.Keys;
 import org.ttyaudit.gateway.testkit.Run;
@@ -93,6 +96,22 @@ class GatewayEndToEndTest {
                 assertThat(ended.out()).doesNotContain("not-reached");
                 assertThat(ended.err()).contains("the audit server ended this session").contains("no forbidden tools");
                 assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
+
+                // The server's capture policy for db*: commands only. The user gets the output; the record keeps the
+                // command and no output.
+                Run quiet = Run.of(ssh(aliceKey, clientKnownHosts, again.port, "alice%db1",
+                        "echo db-output-$((6*7))"), null);
+                assertThat(quiet.out()).as(quiet.err()).isEqualTo("db-output-42\n");
+                JsonNode db = awaitEndedSessionOn(server, "db1");
+                assertThat(db.get("capture").asText()).isEqualTo("commands");
+                String dbId = db.get("id").asText();
+                assertThat(server.getJson("/api/v1/sessions/" + dbId + "/commands").toString())
+                        .contains("echo db-output-$((6*7))");
+                Path dbRecord = Files.write(dir.resolve("db.tta"),
+                        server.getBytes("/api/v1/sessions/" + dbId + "/record"));
+                List<Event> dbEvents = new ArrayList<>();
+                RecordFileReader.open(dbRecord).events().forEach(dbEvents::add);
+                assertThat(dbEvents).isNotEmpty().noneMatch(OutputEvent.class::isInstance);
             } finally {
                 again.close();
             }
@@ -106,11 +125,16 @@ class GatewayEndToEndTest {
                   file: rules.yaml
                 gateway:
                   targets:
-                    web1: {address: 127.0.0.1, port: %d}
+                    web1: {address: 127.0.0.1, port: %1$d}
+                    db1: {address: 127.0.0.1, port: %1$d}
                   rules:
                     - users: [alice]
-                      targets: [web1]
-                      remote_users: [%s]
+                      targets: [web1, db1]
+                      remote_users: [%2$s]
+                capture:
+                  policies:
+                    - match: {hosts: ['db*']}
+                      mode: commands
                 """.formatted(targetPort, REMOTE_USER));
         Files.writeString(serverData.resolve("rules.yaml"), """
                 rules:
@@ -135,6 +159,22 @@ class GatewayEndToEndTest {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("expected " + n + " gateway sessions on the server, have " + ids);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The first gateway session on {@code host} that has ended. */
+    private static JsonNode awaitEndedSessionOn(ServerProcess server, String host) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            for (JsonNode s : server.getJson("/api/v1/sessions?kind=gateway&host=" + host).get("items")) {
+                if (!s.get("ended_at").isNull()) {
+                    return s;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no ended gateway session on " + host + " reached the server");
             }
             Thread.sleep(200);
         }

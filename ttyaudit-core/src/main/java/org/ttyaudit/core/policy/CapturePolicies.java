@@ -1,5 +1,9 @@
 package org.ttyaudit.core.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.core.config.ConfigNode;
 
@@ -30,6 +34,13 @@ import java.util.function.Function;
  * {@code output_rate: off} turns the limit off. The bulk rule applies to every policy. Without a section the
  * {@linkplain #BUILT_IN built-in default} is in force: {@code full}, at most 4 MiB/s of output stored after a burst
  * of 64 MiB, no bulk rule.
+ *
+ * <p>Its JSON form ({@link #toJson()}) is what an enrolled SSH gateway fetches to resolve the policy of each
+ * session it relays (docs/CAPTURE.md, "Sessions through the SSH gateway"):
+ * <pre>
+ * {"default": {CapturePolicy's JSON form},
+ *  "policies": [{"match": {"users": ["backup"], "groups": [], "hosts": ["db-*"]}, "policy": {...}}]}
+ * </pre>
  *
  * <p>Immutable and thread-safe. Every mistake is a {@link ConfigException} naming file, line and reason.
  */
@@ -124,6 +135,77 @@ public final class CapturePolicies {
     /** How many policies (besides the default) there are. */
     public int size() {
         return entries.size();
+    }
+
+    /** The JSON form: the default, then each policy with its match, in order (see the class comment). */
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.set("default", fallback.toJson());
+        ArrayNode list = n.putArray("policies");
+        for (Entry e : entries) {
+            ObjectNode item = list.addObject();
+            ObjectNode match = item.putObject("match");
+            e.match.users().forEach(match.putArray("users")::add);
+            e.match.groups().forEach(match.putArray("groups")::add);
+            e.match.hosts().forEach(match.putArray("hosts")::add);
+            item.set("policy", e.policy.toJson());
+        }
+        return n;
+    }
+
+    /**
+     * Reads the JSON form.
+     *
+     * @throws IllegalArgumentException naming what is missing or wrong
+     */
+    public static CapturePolicies fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("capture policies must be a JSON object");
+        }
+        CapturePolicy fallback = CapturePolicy.fromJson(n.get("default"));
+        JsonNode list = n.get("policies");
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException("policies must be an array");
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (JsonNode item : list) {
+            JsonNode match = item.get("match");
+            if (match == null || !match.isObject()) {
+                throw new IllegalArgumentException("policies[" + entries.size() + "].match must be an object");
+            }
+            String at = "policies[" + entries.size() + "]";
+            entries.add(new Entry(new PolicyMatch(jsonNames(match, "users", at), jsonNames(match, "groups", at),
+                    jsonNames(match, "hosts", at)), CapturePolicy.fromJson(item.get("policy"))));
+        }
+        return new CapturePolicies(entries, fallback);
+    }
+
+    private static List<String> jsonNames(JsonNode match, String key, String at) {
+        JsonNode v = match.get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(at + ".match." + key + " must be an array of strings");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : v) {
+            if (!name.isTextual()) {
+                throw new IllegalArgumentException(at + ".match." + key + " must be an array of strings");
+            }
+            names.add(name.textValue());
+        }
+        return names;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CapturePolicies other && entries.equals(other.entries) && fallback.equals(other.fallback);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(entries, fallback);
     }
 
     private static CapturePolicy settings(ConfigNode n, CapturePolicy base, BulkRule bulk, String source) {

@@ -93,6 +93,36 @@ class CapturePoliciesTest {
     }
 
     @Test
+    void theWholeSectionRoundTripsThroughJsonAndResolvesAlike() {
+        CapturePolicies p = parse(EXAMPLE);
+        CapturePolicies back = CapturePolicies.fromJson(p.toJson());
+        assertThat(back).isEqualTo(p);
+        CapturePolicy backup = back.resolve("backup", List.of("dba"), "db-1");
+        assertThat(backup).isEqualTo(p.resolve("backup", List.of("dba"), "db-1"));
+        assertThat(backup.mode()).isEqualTo(CaptureMode.COMMANDS);
+        assertThat(CapturePolicies.fromJson(CapturePolicies.builtIn().toJson())).isEqualTo(CapturePolicies.builtIn());
+        assertThat(p.toJson().get("policies").get(0).get("match").toString())
+                .isEqualTo("{\"users\":[\"backup\"],\"groups\":[\"dba\"],\"hosts\":[\"db-*\"]}");
+    }
+
+    @Test
+    void jsonThatIsNotPoliciesIsRefusedWithWhatIsWrong() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = parse(EXAMPLE).toJson();
+        n.withArray("policies").addObject().put("match", "everyone");
+        assertThatThrownBy(() -> CapturePolicies.fromJson(n)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("policies[4].match must be an object");
+        com.fasterxml.jackson.databind.node.ObjectNode m = parse(EXAMPLE).toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("policies").get(1).get("match")).put("groups", 3);
+        assertThatThrownBy(() -> CapturePolicies.fromJson(m)).hasMessage("policies[1].match.groups must be an array"
+                + " of strings");
+        assertThatThrownBy(() -> CapturePolicies.fromJson(null)).hasMessage("capture policies must be a JSON object");
+        com.fasterxml.jackson.databind.node.ObjectNode noDefault = parse(EXAMPLE).toJson();
+        noDefault.remove("default");
+        assertThatThrownBy(() -> CapturePolicies.fromJson(noDefault)).hasMessage("a capture policy must be a JSON"
+                + " object");
+    }
+
+    @Test
     void mistakesNameFileLineAndReason() {
         assertError("capture:\n  default: {mode: everything}\n",
                 "server.yaml:2: mode: unknown capture mode 'everything' (expected full, output or commands)");

@@ -1,6 +1,7 @@
 package org.ttyaudit.gateway.access;
 
 import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.policy.CapturePolicies;
 
 import java.security.PublicKey;
 import java.util.List;
@@ -24,6 +25,9 @@ public interface AccessSource extends AutoCloseable {
 
     /** The groups {@code user} is in, for the policy's rules. */
     Set<String> groupsOf(String user);
+
+    /** The capture policies in force now, which the gateway resolves for each session's target (never null). */
+    CapturePolicies capturePolicies();
 
     /** Stops any background work; by default there is none. */
     @Override

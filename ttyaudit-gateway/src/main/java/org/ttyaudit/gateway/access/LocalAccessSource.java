@@ -4,6 +4,7 @@ import org.ttyaudit.core.config.ConfigNode;
 import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.gateway.SshKeyFormatException;
 import org.ttyaudit.core.gateway.SshPublicKey;
+import org.ttyaudit.core.policy.CapturePolicies;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The access facts of a standalone gateway: the policy from its own configuration's {@code gateway:} section, and
+ * The access facts of a standalone gateway: the policy from its own configuration's {@code gateway:} section (and
+ * the capture policies from its {@code capture:} section), and
  * each user's keys from an {@code authorized_keys}-style file found by a pattern in which {@code %u} stands for the
  * user name, as in sshd's {@code AuthorizedKeysFile} ({@code /etc/ttyaudit/keys/%u}).
  *
@@ -47,18 +49,21 @@ public final class LocalAccessSource implements AccessSource {
     }
 
     private final GatewayPolicy policy;
+    private final CapturePolicies capture;
     private final String keysFilePattern;
     private final Map<Path, Loaded> files = new ConcurrentHashMap<>();
 
     /**
      * @param gatewaySection  the configuration's {@code gateway:} section
+     * @param captureSection  the configuration's {@code capture:} section (an empty mapping: the built-in policy)
      * @param keysFilePattern the key file of each user, with {@code %u} for the user name
      * @throws org.ttyaudit.core.config.ConfigException when the section is not a valid policy
      * @throws IllegalArgumentException                 when the pattern has no {@code %u} (every user would share
      *                                                  one file, so any key would log in as anyone)
      */
-    public LocalAccessSource(ConfigNode gatewaySection, String keysFilePattern) {
+    public LocalAccessSource(ConfigNode gatewaySection, ConfigNode captureSection, String keysFilePattern) {
         this.policy = GatewayPolicy.load(gatewaySection);
+        this.capture = CapturePolicies.parse(captureSection);
         this.keysFilePattern = Objects.requireNonNull(keysFilePattern, "keysFilePattern");
         if (!keysFilePattern.contains("%u")) {
             throw new IllegalArgumentException("the key file pattern must contain %u (the user name), e.g."
@@ -69,6 +74,11 @@ public final class LocalAccessSource implements AccessSource {
     @Override
     public GatewayPolicy policy() {
         return policy;
+    }
+
+    @Override
+    public CapturePolicies capturePolicies() {
+        return capture;
     }
 
     @Override

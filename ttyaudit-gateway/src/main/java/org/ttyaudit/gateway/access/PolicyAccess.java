@@ -2,6 +2,7 @@ package org.ttyaudit.gateway.access;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.gateway.GatewayAccess;
 
 import java.security.PublicKey;
@@ -56,6 +57,11 @@ public final class PolicyAccess implements GatewayAccess {
     @Override
     public boolean agentForwardingAllowed(String user, String target) {
         return source.policy().agentForwardingAllowed(user, source.groupsOf(user), target);
+    }
+
+    @Override
+    public CapturePolicy capturePolicy(String user, String target) {
+        return source.capturePolicies().resolve(user, groupsOf(user), target);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.ttyaudit.gateway.access;
 
 import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.gateway.SshPublicKey;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.recorder.upload.IngestClient;
 import org.ttyaudit.recorder.upload.IngestException;
 
@@ -31,6 +32,11 @@ import java.util.logging.Logger;
  * {@link GatewayPolicy#empty()} and nobody has keys, so nobody logs in (fail closed) until the server answers
  * again. A key removed at the server therefore stops working within {@code keyTtl} while the server is reachable,
  * and within {@code staleLimit} at worst.
+ *
+ * <p>The capture policies are fetched with the policy; the last ones fetched apply, with no stale limit of their
+ * own (once the policy is stale nobody logs in). Until the server has given them (a server of an older version has
+ * none to give), the {@linkplain CapturePolicies#builtIn() built-in policy} applies, as on a recorder that cannot
+ * reach its server.
  *
  * <p>A key lookup that finds its cache entry expired asks the server on the calling thread, so the client's
  * timeouts bound a login's wait: give this source an {@link IngestClient} with short ones (a few seconds).
@@ -74,6 +80,7 @@ public final class ServerAccessSource implements AccessSource {
     private final Clock clock;
     private final ScheduledExecutorService refresher;
     private volatile Fetched<GatewayPolicy> policy;
+    private volatile CapturePolicies capture = CapturePolicies.builtIn();
     private final Map<String, Fetched<List<PublicKey>>> keys = new ConcurrentHashMap<>();
 
     /** With {@link Timing#DEFAULT} and the system clock. */
@@ -107,11 +114,25 @@ public final class ServerAccessSource implements AccessSource {
             if (before == null || !before.value().equals(fetched)) {
                 LOG.info("gateway policy from " + client.server() + ": " + fetched);
             }
-            return true;
         } catch (IngestException e) {
             LOG.warning("cannot fetch the gateway policy (the last one is used until it is " + timing.staleLimit()
                     + " old): " + e.getMessage());
             return false;
+        }
+        refreshCapture();
+        return true;
+    }
+
+    private void refreshCapture() throws InterruptedException {
+        try {
+            CapturePolicies fetched = client.gatewayCapturePolicies();
+            if (!fetched.equals(capture)) {
+                LOG.info("capture policies from " + client.server() + ": " + fetched.size()
+                        + " policies, default " + fetched.fallback().describe());
+            }
+            capture = fetched;
+        } catch (IngestException e) {
+            LOG.warning("cannot fetch the capture policies (the last ones are used): " + e.getMessage());
         }
     }
 
@@ -130,6 +151,11 @@ public final class ServerAccessSource implements AccessSource {
     public GatewayPolicy policy() {
         Fetched<GatewayPolicy> p = policy;
         return p != null && fresh(p, timing.staleLimit()) ? p.value() : GatewayPolicy.empty();
+    }
+
+    @Override
+    public CapturePolicies capturePolicies() {
+        return capture;
     }
 
     @Override

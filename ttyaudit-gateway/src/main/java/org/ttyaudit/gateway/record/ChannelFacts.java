@@ -1,5 +1,6 @@
 package org.ttyaudit.gateway.record;
 
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.gateway.GatewayAccess;
 
 import java.util.List;
@@ -18,11 +19,14 @@ import java.util.List;
  * @param cols          terminal size from the pty request (a sane default when the client sent 0)
  * @param rows          ditto
  * @param echoOff       whether the client's pty request turned echo off
+ * @param capture       what the record keeps: the capture policy of the user's sessions on the target
  */
 public record ChannelFacts(String user, List<String> groups, String clientAddress, GatewayAccess.Route route,
-                           String kind, String commandLine, String term, int cols, int rows, boolean echoOff) {
+                           String kind, String commandLine, String term, int cols, int rows, boolean echoOff,
+                           CapturePolicy capture) {
     public ChannelFacts {
         groups = List.copyOf(groups);
+        java.util.Objects.requireNonNull(capture, "capture");
     }
 
     public boolean pty() {

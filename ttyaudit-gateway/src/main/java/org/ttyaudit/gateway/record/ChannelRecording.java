@@ -11,9 +11,13 @@ import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.core.screen.ScreenCommand;
 import org.ttyaudit.core.screen.ScreenCommands;
+import org.ttyaudit.recorder.capture.Foreground;
+import org.ttyaudit.recorder.capture.OutputFilter;
+import org.ttyaudit.recorder.capture.StoredOutput;
 import org.ttyaudit.recorder.log.SessionLog;
 
 import java.io.IOException;
@@ -33,6 +37,13 @@ import java.util.function.Consumer;
  * and screen commands go through the masking patterns. Commands come from the exec request ({@code ssh-exec}) or
  * from the screen ({@code screen}).
  *
+ * <p>The channel's {@linkplain ChannelFacts#capture() capture policy} decides what is stored, as on a recorded
+ * terminal: keystrokes only in mode {@code full}, output not in mode {@code commands}, and the output the
+ * {@link OutputFilter} keeps under the rate limit and the bulk rule. The gateway cannot see the target's processes,
+ * so the bulk rule knows the program only where the channel names it: an exec request's program ({@code scp -t x}:
+ * {@code scp}) or a subsystem ({@code sftp}), never a program started in a shell. Everything is still relayed whole,
+ * and commands are still found on the screen in every mode.
+ *
  * <p>Thread-safe: the relay's input and output threads call in concurrently.
  */
 public final class ChannelRecording {
@@ -44,6 +55,10 @@ public final class ChannelRecording {
     private final Object lock = new Object();
     private final SecretPrompts secrets;
     private final ScreenCommands screen;
+    private final boolean storesInput;
+    /** Null when the policy stores every byte of output. Guarded by {@link #outputLock} (stdout and stderr). */
+    private final OutputFilter filter;
+    private final Object outputLock = new Object();
     private long nextCommandId;
     private Long execCommandId;
     private volatile Consumer<String> terminator;
@@ -59,6 +74,34 @@ public final class ChannelRecording {
         this.onFinished = onFinished;
         this.secrets = new SecretPrompts(facts.echoOff());
         this.screen = facts.pty() && facts.commandLine() == null ? new ScreenCommands(facts.cols(), facts.rows()) : null;
+        this.storesInput = facts.capture().mode().storesInput();
+        OutputFilter f = new OutputFilter(facts.capture(), foreground(facts), StoredOutput.in(log), System::nanoTime);
+        this.filter = f.storesEverything() ? null : f;
+    }
+
+    /** The program the bulk rule sees: what an exec request runs or the subsystem; none for a shell. */
+    static Foreground foreground(ChannelFacts facts) {
+        return switch (facts.kind()) {
+            case "shell" -> Foreground.program("", "shell");
+            case "exec" -> Foreground.program(program(facts.commandLine()), "exec");
+            default -> Foreground.program(facts.kind(), facts.kind());
+        };
+    }
+
+    /**
+     * The name of the program a command line runs: its first word after any {@code NAME=value} assignments,
+     * without its directory ({@code LC_ALL=C /usr/bin/rsync --server .} gives {@code rsync}); "" for none.
+     */
+    static String program(String commandLine) {
+        if (commandLine == null) {
+            return "";
+        }
+        for (String word : commandLine.strip().split("\\s+")) {
+            if (!word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                return word.substring(word.lastIndexOf('/') + 1);
+            }
+        }
+        return "";
     }
 
     public SessionId sessionId() {
@@ -68,7 +111,13 @@ public final class ChannelRecording {
     /** What the target sent to the user (stdout or stderr). Logged before the caller delivers it. */
     public void output(byte[] b, int off, int len) throws IOException {
         byte[] data = Arrays.copyOfRange(b, off, off + len);
-        log.append(t -> new OutputEvent(t, data));
+        if (filter == null) {
+            log.append(t -> new OutputEvent(t, data));
+        } else {
+            synchronized (outputLock) {
+                filter.offer(data);
+            }
+        }
         synchronized (lock) {
             secrets.output(b, off, len);
             if (screen != null) {
@@ -84,11 +133,11 @@ public final class ChannelRecording {
         synchronized (lock) {
             secret = secrets.secretPrefix(b, off, len);
         }
-        if (secret > 0) {
+        if (secret > 0 && storesInput) {
             int n = secret;
             log.append(t -> new RedactedInputEvent(t, n));
         }
-        if (secret < len) {
+        if (secret < len && storesInput) {
             byte[] data = Arrays.copyOfRange(b, off + secret, off + len);
             log.append(t -> new InputEvent(t, data));
         }
@@ -194,6 +243,11 @@ public final class ChannelRecording {
             reason = terminateReason;
         }
         try {
+            if (filter != null) {
+                synchronized (outputLock) {
+                    filter.finish();
+                }
+            }
             if (cid != null) {
                 Integer code = exitStatus;
                 log.append(t -> new CommandEndEvent(t, cid, code));

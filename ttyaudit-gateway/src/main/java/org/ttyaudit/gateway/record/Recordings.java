@@ -85,7 +85,7 @@ public final class Recordings implements AutoCloseable {
         long startNanos = System.nanoTime();
         SessionHeader header = new SessionHeader(id, "gateway", facts.user(), -1, facts.route().target(), null,
                 facts.clientAddress(), facts.term(), facts.cols(), facts.rows(), clock.instant(), command(facts),
-                "full", version, tags(facts));
+                facts.capture().mode().configName(), version, tags(facts));
         Spool.Held live = null;
         Spool.Entry entry = null;
         Path file;

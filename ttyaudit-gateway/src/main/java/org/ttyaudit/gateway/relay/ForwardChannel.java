@@ -82,7 +82,8 @@ final class ForwardChannel extends PipedChannel {
         incoming();
         ChannelFacts facts = new ChannelFacts(login.user(), ctx.access().groupsOf(login.user()),
                 RelayCommand.address(session.getRemoteAddress()), verdict.route(), "direct-tcpip", host + ":" + port,
-                null, RelayCommand.DEFAULT_COLS, RelayCommand.DEFAULT_ROWS, false);
+                null, RelayCommand.DEFAULT_COLS, RelayCommand.DEFAULT_ROWS, false,
+                ctx.access().capturePolicy(login.user(), verdict.route().target()));
         Thread opener = new Thread(() -> open(f, facts, host, port, originatorIp, originatorPort),
                 "ttyaudit-gw-forward");
         opener.setDaemon(true);

@@ -140,7 +140,8 @@ final class RelayCommand implements Command {
         boolean echoOff = pty && Integer.valueOf(0).equals(modes.get(PtyMode.ECHO));
         ChannelFacts facts = new ChannelFacts(login.user(), ctx.access().groupsOf(login.user()),
                 address(channel.getSession().getClientAddress()), route, kind, commandLine,
-                pty ? vars.get(Environment.ENV_TERM) : null, cols, rows, echoOff);
+                pty ? vars.get(Environment.ENV_TERM) : null, cols, rows, echoOff,
+                ctx.access().capturePolicy(login.user(), route.target()));
 
         // Agent forwarding: granted by the ForwardingGuard when the user's client asked and the policy allows it.
         Boolean agentGranted = channel.getAttribute(AgentRelay.GRANTED);

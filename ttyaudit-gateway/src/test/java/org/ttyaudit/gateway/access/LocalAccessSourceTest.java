@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.config.ConfigNode;
 import org.ttyaudit.core.config.YamlConfig;
+import org.ttyaudit.core.policy.CaptureMode;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.gateway.testkit.Keys;
 
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalAccessSourceTest {
-    private static final ConfigNode SECTION = YamlConfig.parse("""
+    private static final ConfigNode ROOT = YamlConfig.parse("""
             gateway:
               targets:
                 web1: {address: 127.0.0.1, port: 2222}
@@ -27,7 +29,14 @@ class LocalAccessSourceTest {
               rules:
                 - groups: [ops]
                   targets: [web1]
-            """, "gateway.yaml").mapping("gateway");
+            capture:
+              policies:
+                - match: {hosts: [web1], groups: [ops]}
+                  mode: output
+            """, "gateway.yaml");
+    private static final ConfigNode SECTION = ROOT.mapping("gateway");
+    private static final ConfigNode CAPTURE = ROOT.mapping("capture");
+    private static final ConfigNode NO_CAPTURE = YamlConfig.parse("gateway: {}\n", "gateway.yaml").mapping("capture");
 
     @TempDir
     Path dir;
@@ -41,12 +50,25 @@ class LocalAccessSourceTest {
         keysDir = Files.createDirectories(dir.resolve("keys"));
         ed25519 = Keys.publicLine(Keys.generate(dir.resolve("id_ed25519"), "ed25519"));
         rsa = Keys.publicLine(Keys.generate(dir.resolve("id_rsa"), "rsa"));
-        source = new LocalAccessSource(SECTION, keysDir + "/%u");
+        source = new LocalAccessSource(SECTION, CAPTURE, keysDir + "/%u");
     }
 
     private static boolean same(List<PublicKey> keys, String line) throws Exception {
         PublicKey expected = PublicKeys.of(org.ttyaudit.core.gateway.SshPublicKey.parse(line));
         return keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, expected));
+    }
+
+    @Test
+    void theCaptureSectionGivesThePoliciesAndWithoutOneTheBuiltInApplies() throws Exception {
+        PolicyAccess access = new PolicyAccess(source);
+        assertThat(access.capturePolicy("alice", "web1").mode()).isEqualTo(CaptureMode.OUTPUT);
+        assertThat(access.capturePolicy("alice", "web1").source()).isEqualTo("gateway.yaml:11");
+        assertThat(access.capturePolicy("bob", "web1")).isEqualTo(CapturePolicies.BUILT_IN);
+
+        LocalAccessSource without = new LocalAccessSource(SECTION, NO_CAPTURE, keysDir + "/%u");
+        assertThat(new PolicyAccess(without).capturePolicy("alice", "web1")).isEqualTo(CapturePolicies.BUILT_IN);
+        assertThatThrownBy(() -> new LocalAccessSource(SECTION, YamlConfig.parse("capture:\n  default: {mode: all}\n",
+                "gateway.yaml").mapping("capture"), keysDir + "/%u")).hasMessageContaining("gateway.yaml:2");
     }
 
     @Test
@@ -90,7 +112,7 @@ class LocalAccessSourceTest {
 
     @Test
     void aPatternWithoutTheUserIsRefused() {
-        assertThatThrownBy(() -> new LocalAccessSource(SECTION, keysDir + "/authorized_keys"))
+        assertThatThrownBy(() -> new LocalAccessSource(SECTION, CAPTURE, keysDir + "/authorized_keys"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%u");
     }
 

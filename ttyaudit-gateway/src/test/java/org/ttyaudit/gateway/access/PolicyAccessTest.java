@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ttyaudit.core.config.YamlConfig;
 import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.gateway.GatewayAccess.Choice;
 import org.ttyaudit.gateway.GatewayAccess.Route;
 import org.ttyaudit.gateway.GatewayAccess.Verdict;
@@ -188,6 +189,11 @@ class PolicyAccessTest {
         @Override
         public Set<String> groupsOf(String user) {
             return groups.getOrDefault(user, Set.of());
+        }
+
+        @Override
+        public CapturePolicies capturePolicies() {
+            return CapturePolicies.builtIn();
         }
     }
 }

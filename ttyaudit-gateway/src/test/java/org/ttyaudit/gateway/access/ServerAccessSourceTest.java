@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.gateway.SshPublicKey;
+import org.ttyaudit.core.policy.CaptureMode;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.gateway.testkit.Keys;
 import org.ttyaudit.recorder.upload.HostCredential;
 import org.ttyaudit.recorder.upload.IngestClient;
@@ -52,6 +54,11 @@ class ServerAccessSourceTest {
                     - groups: [ops]
                       targets: [web1]
                       remote_users: [deploy]
+                capture:
+                  policies:
+                    - match: {hosts: ['web*'], groups: [ops]}
+                      mode: commands
+                  bulk: {programs: [scp], keep_head: 1KiB}
                 """);
         server = new ServerFixture(data);
         String admin = server.admin();
@@ -90,6 +97,28 @@ class ServerAccessSourceTest {
         assertThat(policy.reachable("alice", source.groupsOf("alice"))).singleElement()
                 .satisfies(a -> assertThat(a.remoteUsers()).containsExactly("deploy"));
         assertThat(policy.target("web1")).hasValueSatisfying(t -> assertThat(t.port()).isEqualTo(2222));
+    }
+
+    @Test
+    void theCapturePoliciesComeFromTheServerAndStayWhenItStops() throws Exception {
+        assertThat(source.capturePolicies()).as("before the first answer").isEqualTo(CapturePolicies.builtIn());
+        assertThat(source.refresh()).isTrue();
+        PolicyAccess access = new PolicyAccess(source);
+
+        assertThat(access.capturePolicy("alice", "web1").mode()).isEqualTo(CaptureMode.COMMANDS);
+        assertThat(access.capturePolicy("alice", "web1").source()).isEqualTo("server.yaml:12");
+        assertThat(access.capturePolicy("bob", "web1").mode()).isEqualTo(CaptureMode.FULL);
+        assertThat(access.capturePolicy("bob", "web1").bulk().programs()).containsExactly("scp");
+
+        server.close();
+        serverStopped = true;
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(source.refresh()).isFalse();
+        assertThat(access.capturePolicy("alice", "web1").mode()).isEqualTo(CaptureMode.COMMANDS);
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(source.policy()).as("stale: nobody logs in").isEqualTo(GatewayPolicy.empty());
+        assertThat(source.capturePolicies().resolve("alice", List.of("ops"), "web1").mode())
+                .as("the policies themselves are kept").isEqualTo(CaptureMode.COMMANDS);
     }
 
     @Test

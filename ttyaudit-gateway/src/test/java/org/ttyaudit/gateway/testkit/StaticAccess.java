@@ -3,6 +3,8 @@ package org.ttyaudit.gateway.testkit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.ttyaudit.core.policy.CapturePolicies;
+import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.gateway.GatewayAccess;
 
 import java.security.PublicKey;
@@ -15,12 +17,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StaticAccess implements GatewayAccess {
     private final Map<String, List<PublicKey>> keys = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, CapturePolicy> capture = new ConcurrentHashMap<>();
 
     public StaticAccess key(String user, String publicKeyLine) throws Exception {
         PublicKey key = PublicKeyEntry.parsePublicKeyEntry(publicKeyLine).resolvePublicKey(null, Map.of(),
                 PublicKeyEntryResolver.FAILING);
         keys.computeIfAbsent(user, u -> new ArrayList<>()).add(key);
         return this;
+    }
+
+    /** What records of {@code user}'s sessions on {@code target} keep (otherwise the built-in policy). */
+    public StaticAccess capture(String user, String target, CapturePolicy policy) {
+        capture.put(user + "%" + target, policy);
+        return this;
+    }
+
+    @Override
+    public CapturePolicy capturePolicy(String user, String target) {
+        return capture.getOrDefault(user + "%" + target, CapturePolicies.BUILT_IN);
     }
 
     public StaticAccess route(String user, Route route) {

@@ -117,7 +117,7 @@ public final class OutputFilter {
                 currentName = name;
                 lastNameCheckNanos = now;
                 if (bulk.covers(name)) {
-                    bulkSpan = new Span("reason=bulk program=" + name + " pid=" + group + " keep_head="
+                    bulkSpan = new Span("reason=bulk program=" + name + " " + foreground.where(group) + " keep_head="
                             + bulk.keepHead() + " then=" + bulk.then().configName(), now);
                 }
             }

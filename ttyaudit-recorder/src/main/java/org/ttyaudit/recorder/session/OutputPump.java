@@ -1,9 +1,7 @@
 package org.ttyaudit.recorder.session;
 
-import org.ttyaudit.core.model.MarkerEvent;
 import org.ttyaudit.core.model.OutputEvent;
 import org.ttyaudit.recorder.capture.OutputFilter;
-import org.ttyaudit.recorder.capture.StoredOutput;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.pty.DirectIo;
 import org.ttyaudit.recorder.pty.PseudoTerminal;
@@ -107,21 +105,6 @@ final class OutputPump implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The session log as an {@link OutputFilter}'s store. */
-    static StoredOutput storeIn(SessionLog log) {
-        return new StoredOutput() {
-            @Override
-            public void output(byte[] data) throws IOException {
-                log.append(t -> new OutputEvent(t, data));
-            }
-
-            @Override
-            public void marker(String name, String detail) throws IOException {
-                log.append(t -> new MarkerEvent(t, name, detail));
-            }
-        };
     }
 
     private void deliver(byte[] buf, int len) throws IOException {

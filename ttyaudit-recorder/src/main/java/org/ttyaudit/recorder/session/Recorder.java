@@ -13,6 +13,7 @@ import org.ttyaudit.recorder.log.RecordFileSink;
 import org.ttyaudit.recorder.log.SessionLog;
 import org.ttyaudit.recorder.capture.Foreground;
 import org.ttyaudit.recorder.capture.OutputFilter;
+import org.ttyaudit.recorder.capture.StoredOutput;
 import org.ttyaudit.recorder.pty.ChildProcess;
 import org.ttyaudit.recorder.pty.ExitStatus;
 import org.ttyaudit.recorder.pty.FileDescriptors;
@@ -223,7 +224,7 @@ public final class Recorder {
             TerminalTap tap = commands;
             relaySignals(signals, child, pty, log, tap, userIn, userOut);
 
-            OutputFilter filter = new OutputFilter(options.capture(), foregroundOf(pty), OutputPump.storeIn(log),
+            OutputFilter filter = new OutputFilter(options.capture(), foregroundOf(pty), StoredOutput.in(log),
                     System::nanoTime);
             OutputPump output = new OutputPump(pty, userOut, log, stripper, tap, filter);
             InputPump input = new InputPump(userIn, pty, log, options.capture().mode(), tap);

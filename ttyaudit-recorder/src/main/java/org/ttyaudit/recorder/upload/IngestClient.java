@@ -8,6 +8,7 @@ import org.ttyaudit.core.gateway.SshKeyFormatException;
 import org.ttyaudit.core.gateway.SshPublicKey;
 import org.ttyaudit.core.json.JsonTrees;
 import org.ttyaudit.core.model.SessionId;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.transport.PinnedTls;
 import org.ttyaudit.recorder.pty.BackgroundThreads;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * The client side of the ingest protocol (docs/INGEST.md): ask a session's commit point, post frames, enroll a
@@ -161,17 +163,38 @@ public final class IngestClient {
      *                         read it), or answers something that is not a policy
      */
     public GatewayPolicy gatewayPolicy() throws IngestException, InterruptedException {
-        String doing = "asking for the gateway policy";
-        Answer a = read(base -> request(URI.create(base + "/api/v1/ingest/gateway/policy")).GET().build(), doing);
+        return getSettings("/api/v1/ingest/gateway/policy", "the gateway policy", GatewayPolicy::fromJson);
+    }
+
+    /**
+     * {@code GET /api/v1/ingest/gateway/capture-policies}: the server's capture policies, for a gateway to resolve
+     * the policy of each session it relays for its target (docs/CAPTURE.md).
+     *
+     * @throws IngestException when the server cannot be reached, refuses, or answers something that is not
+     *                         capture policies
+     */
+    public CapturePolicies gatewayCapturePolicies() throws IngestException, InterruptedException {
+        return getSettings("/api/v1/ingest/gateway/capture-policies", "the capture policies",
+                CapturePolicies::fromJson);
+    }
+
+    /**
+     * A GET of part of the server's settings, read by {@code parse} (which throws IllegalArgumentException for
+     * what is not {@code what}).
+     */
+    private <T> T getSettings(String path, String what, Function<JsonNode, T> parse)
+            throws IngestException, InterruptedException {
+        String doing = "asking for " + what;
+        Answer a = read(base -> request(URI.create(base + path)).GET().build(), doing);
         HttpResponse<byte[]> res = a.res;
         if (res.statusCode() != 200) {
             throw failure(res, a.server, doing);
         }
         try {
-            return GatewayPolicy.fromJson(json(res));
+            return parse.apply(json(res));
         } catch (IllegalArgumentException e) {
-            throw new IngestException(a.server + " answered the gateway policy with something that is not one: "
-                    + e.getMessage(), 200, false, null);
+            throw new IngestException(a.server + " answered " + what + " with something else: " + e.getMessage(),
+                    200, false, null);
         }
     }
 

@@ -46,7 +46,7 @@ public final class Api {
                 new IngestRoutes(ingest, ingestMetrics, live, contact),
                 new CapturePolicyRoutes(capturePolicies),
                 new SshKeyRoutes(sshKeys, accounts, audit),
-                new GatewayRoutes(gatewayPolicy, sshKeys),
+                new GatewayRoutes(gatewayPolicy, capturePolicies, sshKeys),
                 new SessionRoutes(store, blobs, audit, contact),
                 new LiveRoutes(new SessionAccess(store, audit), live),
                 new SessionDetailRoutes(store, new SessionAccess(store, audit),

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.ttyaudit.core.gateway.GatewayPolicy;
 import org.ttyaudit.core.gateway.SshPublicKey;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.auth.AccessPolicy.Action;
 import org.ttyaudit.server.auth.SshKeyService;
 
@@ -18,10 +19,12 @@ import java.util.Map;
  */
 final class GatewayRoutes implements Routes {
     private final GatewayPolicy policy;
+    private final CapturePolicies capture;
     private final SshKeyService keys;
 
-    GatewayRoutes(GatewayPolicy policy, SshKeyService keys) {
+    GatewayRoutes(GatewayPolicy policy, CapturePolicies capture, SshKeyService keys) {
         this.policy = policy;
+        this.capture = capture;
         this.keys = keys;
     }
 
@@ -29,6 +32,12 @@ final class GatewayRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.get("/api/v1/ingest/gateway/policy", this::policy);
         routes.get("/api/v1/ingest/gateway/keys", this::keys);
+        routes.get("/api/v1/ingest/gateway/capture-policies", this::capturePolicies);
+    }
+
+    private void capturePolicies(Context ctx) {
+        Caller.require(ctx, Action.GATEWAY_ACCESS_READ, null);
+        Json.write(ctx, 200, capture.toJson());
     }
 
     private void policy(Context ctx) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.config.ConfigException;
 import org.ttyaudit.core.config.YamlConfig;
 import org.ttyaudit.core.gateway.GatewayPolicy;
+import org.ttyaudit.core.policy.CaptureMode;
+import org.ttyaudit.core.policy.CapturePolicies;
 import org.ttyaudit.server.AuditServer;
 import org.ttyaudit.server.ServerConfig;
 import org.ttyaudit.server.api.ServerFixture.Response;
@@ -39,6 +41,12 @@ class GatewayApiTest {
                 - groups: [ops]
                   targets: ["*"]
                   remote_users: ["${user}", deploy]
+            capture:
+              default: {mode: full, output_rate: 2MiB/s}
+              policies:
+                - match: {hosts: ['db*'], groups: [ops]}
+                  mode: commands
+              bulk: {programs: [scp, sftp], keep_head: 4KiB}
             """;
 
     @TempDir
@@ -157,6 +165,19 @@ class GatewayApiTest {
         assertThat(served.reachable("alice", served.groupsOf("alice"))).hasSize(2);
         assertThat(r.json().get("targets").get("db1").get("port").asInt()).isEqualTo(2222);
         assertThat(server.get("/api/v1/ingest/gateway/policy", alice).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aGatewayReadsTheCapturePoliciesToResolveThemForItsTargets() throws Exception {
+        Response r = server.get("/api/v1/ingest/gateway/capture-policies", gateway);
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        CapturePolicies served = CapturePolicies.fromJson(r.json());
+        assertThat(served).isEqualTo(CapturePolicies.parse(
+                YamlConfig.parse(SETTINGS, "server.yaml").mapping("capture")));
+        assertThat(served.resolve("alice", List.of("ops"), "db1").mode()).isEqualTo(CaptureMode.COMMANDS);
+        assertThat(served.resolve("alice", List.of("ops"), "web1").outputRate().bytesPerSecond()).isEqualTo(2 << 20);
+        assertThat(server.get("/api/v1/ingest/gateway/capture-policies", alice).status()).isEqualTo(403);
     }
 
     @Test

@@ -119,6 +119,7 @@ class RbacMatrixTest {
             DELETE /api/v1/users/{name}/ssh-keys/{fingerprint} -  204   204   403   403   403   403   401   403
             GET    /api/v1/ingest/gateway/policy        -         200   200   403   403   403   200   401   403
             GET    /api/v1/ingest/gateway/keys          -         200   200   403   403   403   200   401   403
+            GET    /api/v1/ingest/gateway/capture-policies -      200   200   403   403   403   200   401   403
             GET    /api/v1/enrollment-tokens            -         200   200   403   403   403   403   401   403
             POST   /api/v1/enrollment-tokens            -         201   201   403   403   403   403   401   403
             GET    /api/v1/hosts                        -         200   200   403   403   403   403   401   403
@@ -381,6 +382,7 @@ class RbacMatrixTest {
                         "fingerprint", TestSshKeys.fingerprint(sshKey(Seed.ERIN_TO_REMOVE, who)))))));
         m.put("GET /api/v1/ingest/gateway/policy", get("/api/v1/ingest/gateway/policy"));
         m.put("GET /api/v1/ingest/gateway/keys", get("/api/v1/ingest/gateway/keys?user=alice"));
+        m.put("GET /api/v1/ingest/gateway/capture-policies", get("/api/v1/ingest/gateway/capture-policies"));
         m.put("GET /api/v1/enrollment-tokens", get("/api/v1/enrollment-tokens"));
         m.put("POST /api/v1/enrollment-tokens", new Endpoint((who, t) -> json(who, "/api/v1/enrollment-tokens",
                 Map.of("ttl_hours", 1)),
