@@ -105,16 +105,27 @@ final class ApiClient implements AutoCloseable {
 
     /** The session's commit point as the server holds it ({@code GET /api/v1/ingest/sessions/{id}}). */
     JsonNode commitPoint(String credential, UUID session) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(request("/api/v1/ingest/sessions/" + session, credential).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = get(request("/api/v1/ingest/sessions/" + session, credential).GET().build());
         return json(expect(200, r, "reading the commit point of session " + session));
     }
 
     /** The server's Prometheus metrics ({@code GET /metrics}) as text. */
     String metrics() throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(request("/metrics", null).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = get(request("/metrics", null).GET().build());
         return new String(expect(200, r, "reading /metrics").body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends a GET, and once more when it fails without an answer: after a run most of the client's pooled
+     * connections have been idle past the server's idle timeout, and the JDK's client may pick one the server has
+     * just closed ("header parser received no bytes"; seen at the end of a 300 s run).
+     */
+    private HttpResponse<byte[]> get(HttpRequest get) throws IOException, InterruptedException {
+        try {
+            return http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException closedUnderUs) {
+            return http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+        }
     }
 
     /** {@code GET /api/v1/search} with the given query parameters (values URL-encoded here). */

@@ -11,7 +11,6 @@ import org.ttyaudit.core.model.RedactedInputEvent;
 import org.ttyaudit.core.model.ResizeEvent;
 import org.ttyaudit.core.model.SessionEnd;
 import org.ttyaudit.core.model.SessionId;
-import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.core.redact.SecretMasker;
 import org.ttyaudit.core.screen.ScreenCommand;
 import org.ttyaudit.core.screen.ScreenCommands;
@@ -40,8 +39,8 @@ import java.util.function.Consumer;
  * <p>The channel's {@linkplain ChannelFacts#capture() capture policy} decides what is stored, as on a recorded
  * terminal: keystrokes only in mode {@code full}, output not in mode {@code commands}, and the output the
  * {@link OutputFilter} keeps under the rate limit and the bulk rule. The gateway cannot see the target's processes,
- * so the bulk rule knows the program only where the channel names it: an exec request's program ({@code scp -t x}:
- * {@code scp}) or a subsystem ({@code sftp}), never a program started in a shell. Everything is still relayed whole,
+ * so the bulk rule knows the program only where the channel names it: an exec request's program
+ * ({@code dd if=/dev/sda}: {@code dd}) or a subsystem ({@code sftp}), never a program started in a shell. Everything is still relayed whole,
  * and commands are still found on the screen in every mode.
  *
  * <p>Thread-safe: the relay's input and output threads call in concurrently.
