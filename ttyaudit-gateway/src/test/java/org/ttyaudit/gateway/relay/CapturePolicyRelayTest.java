@@ -54,13 +54,7 @@ class CapturePolicyRelayTest {
         gw.access.capture("alice", "web1", CapturePolicy.only(CaptureMode.COMMANDS, "test:commands"));
         int before = gw.recordings().size();
 
-        Shell shell = shell();
-        Typist t = shell.typist();
-        t.type("echo visible-$((6*7))\r");
-        t.await("visible-42");
-        t.await("prompt$ ");
-        t.type("exit 4\r");
-        assertThat(shell.process().waitFor()).isEqualTo(4);
+        assertThat(shellSession("echo visible-$((6*7))", "visible-42", "exit 4")).isEqualTo(4);
         Run exec = Run.of(gw.ssh("alice%web1", "echo exec-$((2*3))"), null);
         assertThat(exec.out()).isEqualTo("exec-6\n");
 
@@ -81,13 +75,7 @@ class CapturePolicyRelayTest {
         gw.access.capture("alice", "web1", CapturePolicy.only(CaptureMode.OUTPUT, "test:output"));
         int before = gw.recordings().size();
 
-        Shell shell = shell();
-        Typist t = shell.typist();
-        t.type("echo typed-$((6*7))\r");
-        t.await("typed-42");
-        t.await("prompt$ ");
-        t.type("exit\r");
-        assertThat(shell.process().waitFor()).isZero();
+        assertThat(shellSession("echo typed-$((6*7))", "typed-42", "exit")).isZero();
 
         Recording rec = gw.awaitCompleteRecordings(before + 1, Duration.ofSeconds(10)).get(before);
         assertThat(rec.header().capture()).isEqualTo("output");
@@ -132,17 +120,21 @@ class CapturePolicyRelayTest {
         assertThat(events(rec)).noneMatch(e -> e instanceof MarkerEvent m && m.name().equals("output-dropped"));
     }
 
-    private record Shell(Process process, Typist typist) {
-    }
-
-    /** A shell through a pty with a prompt that its own echo does not contain (see RelayTest). */
-    private static Shell shell() throws Exception {
+    /**
+     * A shell through a pty: sets a prompt that its own echo does not contain (see RelayTest), types
+     * {@code command}, waits for {@code shows} and the next prompt, then types {@code exit}; returns ssh's status.
+     */
+    private static int shellSession(String command, String shows, String exit) throws Exception {
         Process p = new ProcessBuilder(gw.ssh("alice%web1", List.of("-tt"))).redirectErrorStream(true).start();
         Typist t = new Typist(p);
         t.await(gw.remoteUser.equals("root") ? "# " : "$ ");
         t.type("PS1='prompt$'' '; export PS1\r");
         t.await("prompt$ ");
-        return new Shell(p, t);
+        t.type(command + "\r");
+        t.await(shows);
+        t.await("prompt$ ");
+        t.type(exit + "\r");
+        return p.waitFor();
     }
 
     private static List<String> commands(Recording rec) {
