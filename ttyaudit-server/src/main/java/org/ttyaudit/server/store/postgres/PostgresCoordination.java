@@ -70,6 +70,8 @@ final class PostgresCoordination implements Coordination, Leadership {
     private long competeAfter = System.nanoTime();
     /** Only the link thread uses it. */
     private Connection link;
+    /** Whether the link has connected and runs LISTEN: messages sent before that are not heard here. */
+    private volatile boolean listening;
 
     PostgresCoordination(PostgresSettings settings, PostgresDatabase db, String instanceId) {
         this.settings = settings;
@@ -131,6 +133,11 @@ final class PostgresCoordination implements Coordination, Leadership {
         publish(SIGN, instanceId);
     }
 
+    /** Whether this instance hears messages now (its link is connected and listening). */
+    boolean listening() {
+        return listening;
+    }
+
     /** This instance's id, which starts the payload of its messages. */
     String instanceId() {
         return instanceId;
@@ -188,6 +195,7 @@ final class PostgresCoordination implements Coordination, Leadership {
             try {
                 if (link == null) {
                     link = connect();
+                    listening = true;
                     if (everConnected) {
                         log.info("the link to the other instances is back; messages of the break are lost");
                         listeners.forEach(Listener::reconnected);
@@ -325,6 +333,7 @@ final class PostgresCoordination implements Coordination, Leadership {
     private void closeLink() {
         Connection c = link;
         link = null;
+        listening = false;
         if (c != null) {
             try {
                 c.close();

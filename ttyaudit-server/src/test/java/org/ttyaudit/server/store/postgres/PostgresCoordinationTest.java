@@ -74,7 +74,7 @@ class PostgresCoordinationTest {
              PostgresStore b = PostgresStore.open(db, Clock.systemUTC())) {
             Heard heardByA = Heard.on(a);
             Heard heardByB = Heard.on(b);
-            await(() -> linkConnections(PostgresCluster.get(), db) == 2, "both links are connected");
+            awaitListening(a, b);
 
             UUID rolledBack = UUID.randomUUID();
             assertThatThrownBy(() -> a.write(tx -> {
@@ -103,7 +103,7 @@ class PostgresCoordinationTest {
              PostgresStore b = PostgresStore.open(db, Clock.systemUTC())) {
             Heard heardByB = Heard.on(b);
             a.coordination().start();
-            await(() -> linkConnections(PostgresCluster.get(), db) == 2, "both links are connected");
+            awaitListening(a, b);
             Set<UUID> ids = new HashSet<>();
             a.write(tx -> {
                 for (int i = 0; i < 400; i++) {
@@ -128,7 +128,7 @@ class PostgresCoordinationTest {
             await(() -> a.coordination().leadership().leading(), "a leads");
             Heard heardByB = Heard.on(b);
             Heard heardByC = Heard.on(c);
-            await(() -> linkConnections(PostgresCluster.get(), db) == 3, "all links are connected");
+            awaitListening(a, b, c);
 
             UUID watched = UUID.randomUUID();
             b.coordination().announceWatched(Set.of(watched));
@@ -214,6 +214,15 @@ class PostgresCoordinationTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * Waits until every store's link listens: a link's connection shows in {@code pg_stat_activity} before its
+     * {@code LISTEN} has run, and a message sent in between is not heard (seen in CI: "not within PT20S: the watch").
+     */
+    private static void awaitListening(PostgresStore... stores) throws InterruptedException {
+        await(() -> java.util.Arrays.stream(stores)
+                .allMatch(s -> ((PostgresCoordination) s.coordination()).listening()), "every link listens");
     }
 
     private static int linkConnections(PostgresCluster cluster, PostgresSettings db) {
