@@ -4,6 +4,7 @@ import org.ttyaudit.core.policy.CapturePolicy;
 import org.ttyaudit.gateway.GatewayAccess;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What is known about one relayed SSH channel when it starts: who, from where, to which target, and what the
@@ -26,7 +27,7 @@ public record ChannelFacts(String user, List<String> groups, String clientAddres
                            CapturePolicy capture) {
     public ChannelFacts {
         groups = List.copyOf(groups);
-        java.util.Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(capture, "capture");
     }
 
     public boolean pty() {

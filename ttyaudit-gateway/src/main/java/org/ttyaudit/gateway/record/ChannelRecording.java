@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The record of one relayed channel: everything that passes the gateway, in the recorder's format, through the
@@ -40,12 +41,14 @@ import java.util.function.Consumer;
  * terminal: keystrokes only in mode {@code full}, output not in mode {@code commands}, and the output the
  * {@link OutputFilter} keeps under the rate limit and the bulk rule. The gateway cannot see the target's processes,
  * so the bulk rule knows the program only where the channel names it: an exec request's program
- * ({@code dd if=/dev/sda}: {@code dd}) or a subsystem ({@code sftp}), never a program started in a shell. Everything is still relayed whole,
- * and commands are still found on the screen in every mode.
+ * ({@code dd if=/dev/sda}: {@code dd}) or a subsystem ({@code sftp}), never a program started in a shell.
+ * Everything is still relayed whole, and commands are still found on the screen in every mode.
  *
  * <p>Thread-safe: the relay's input and output threads call in concurrently.
  */
 public final class ChannelRecording {
+    /** A shell's {@code NAME=value} before a command: an environment setting, not the program. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
     private final SessionId id;
     private final SessionLog log;
     private final SecretMasker masker;
@@ -96,7 +99,7 @@ public final class ChannelRecording {
             return "";
         }
         for (String word : commandLine.strip().split("\\s+")) {
-            if (!word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+            if (!ASSIGNMENT.matcher(word).matches()) {
                 return word.substring(word.lastIndexOf('/') + 1);
             }
         }
@@ -132,13 +135,15 @@ public final class ChannelRecording {
         synchronized (lock) {
             secret = secrets.secretPrefix(b, off, len);
         }
-        if (secret > 0 && storesInput) {
-            int n = secret;
-            log.append(t -> new RedactedInputEvent(t, n));
-        }
-        if (secret < len && storesInput) {
-            byte[] data = Arrays.copyOfRange(b, off + secret, off + len);
-            log.append(t -> new InputEvent(t, data));
+        if (storesInput) {
+            if (secret > 0) {
+                int n = secret;
+                log.append(t -> new RedactedInputEvent(t, n));
+            }
+            if (secret < len) {
+                byte[] data = Arrays.copyOfRange(b, off + secret, off + len);
+                log.append(t -> new InputEvent(t, data));
+            }
         }
         synchronized (lock) {
             if (screen != null && secret < len) {

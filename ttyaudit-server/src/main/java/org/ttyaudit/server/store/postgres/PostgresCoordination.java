@@ -68,10 +68,11 @@ final class PostgresCoordination implements Coordination, Leadership {
     private boolean started;
     /** Only the link thread uses it: no competing for leadership before this {@link System#nanoTime()}. */
     private long competeAfter = System.nanoTime();
-    /** Only the link thread uses it. */
-    private Connection link;
-    /** Whether the link has connected and runs LISTEN: messages sent before that are not heard here. */
-    private volatile boolean listening;
+    /**
+     * Only the link thread uses it; volatile for {@link #listening()}. Set once connected and listening (messages
+     * sent before that are not heard here), null while there is no link.
+     */
+    private volatile Connection link;
 
     PostgresCoordination(PostgresSettings settings, PostgresDatabase db, String instanceId) {
         this.settings = settings;
@@ -135,7 +136,7 @@ final class PostgresCoordination implements Coordination, Leadership {
 
     /** Whether this instance hears messages now (its link is connected and listening). */
     boolean listening() {
-        return listening;
+        return link != null;
     }
 
     /** This instance's id, which starts the payload of its messages. */
@@ -195,7 +196,6 @@ final class PostgresCoordination implements Coordination, Leadership {
             try {
                 if (link == null) {
                     link = connect();
-                    listening = true;
                     if (everConnected) {
                         log.info("the link to the other instances is back; messages of the break are lost");
                         listeners.forEach(Listener::reconnected);
@@ -333,7 +333,6 @@ final class PostgresCoordination implements Coordination, Leadership {
     private void closeLink() {
         Connection c = link;
         link = null;
-        listening = false;
         if (c != null) {
             try {
                 c.close();
