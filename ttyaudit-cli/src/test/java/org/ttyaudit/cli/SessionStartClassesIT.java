@@ -12,13 +12,14 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a recorded session loads before and while it runs, read from the packaged jar's real JVM
+ * What a recorded session loads before and while it runs, read from the real JVM of the jar sessions run from
  * ({@code -Xlog:class+load}): picocli stays out of a plain {@code record} line (its first use cost ~100 ms of every
  * session's start, docs/PERFORMANCE.md), and JNA does not start {@code ldconfig} (a process per session start).
  * Anything that brings them back onto the session's path fails here rather than only in a benchmark.
  */
 class SessionStartClassesIT {
-    private static final Path JAR = Path.of("target/ttyaudit.jar");
+    /** The jar sessions run from (bin/run-jar.sh). */
+    private static final Path JAR = Path.of("target/ttyaudit-recorder.jar");
 
     @TempDir
     Path dir;
@@ -39,9 +40,9 @@ class SessionStartClassesIT {
         assertThat(classesLoadedBy("record", "--help")).contains("picocli.CommandLine");
     }
 
-    /** The classes the JVM loads running the packaged jar with {@code args} (no CDS: every class is named). */
+    /** The classes the JVM loads running the recorder jar with {@code args} (no CDS: every class is named). */
     private List<String> classesLoadedBy(String... args) throws Exception {
-        assertThat(JAR).as("the packaged jar (mvn package)").exists();
+        assertThat(JAR).as("the recorder jar (mvn package)").exists();
         Path log = dir.resolve("classes.log");
         List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xshare:off",
                 "-Xlog:class+load=info:file=" + log, "-jar", JAR.toAbsolutePath().toString()));

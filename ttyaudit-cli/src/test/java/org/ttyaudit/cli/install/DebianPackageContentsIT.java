@@ -86,6 +86,7 @@ class DebianPackageContentsIT {
         assertThat(files).isEqualTo(Map.of(
                 "./usr/bin/ttyaudit", "-rwxr-xr-x root/root",
                 "./usr/share/ttyaudit/ttyaudit.jar", "-rw-r--r-- root/root",
+                "./usr/share/ttyaudit/ttyaudit-recorder.jar", "-rw-r--r-- root/root",
                 "./usr/share/ttyaudit/run-jar.sh", "-rw-r--r-- root/root",
                 "./lib/systemd/system/ttyaudit-server.service", "-rw-r--r-- root/root",
                 "./lib/systemd/system/ttyaudit-gateway.service", "-rw-r--r-- root/root",

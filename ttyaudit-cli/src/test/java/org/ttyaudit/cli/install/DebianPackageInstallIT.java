@@ -115,6 +115,7 @@ class DebianPackageInstallIT {
         assertThat(mode(SERVER_YAML)).isEqualTo("rw-r----- root:ttyaudit");
         assertThat(mode("/usr/bin/ttyaudit")).isEqualTo("rwxr-xr-x root:root");
         assertThat(mode("/usr/share/ttyaudit/ttyaudit.jar")).isEqualTo("rw-r--r-- root:root");
+        assertThat(mode("/usr/share/ttyaudit/ttyaudit-recorder.jar")).isEqualTo("rw-r--r-- root:root");
         for (String unit : DebianPackage.UNITS) {
             assertThat(Files.readString(Path.of("/lib/systemd/system", unit)))
                     .isEqualTo(PackagedUnits.text(SystemdInstall.Unit.valueOf(unit.split("[-.]")[1])));
@@ -134,8 +135,10 @@ class DebianPackageInstallIT {
         Path work = Files.createDirectories(scratch.resolve("nobody"));
         DebianPackage.run("chown", "nobody", work.toString()).ok();
         Path record = work.resolve("true.tta");
+        // -Xshare:on: the JVM refuses to start unless it maps the archive postinst made
         DebianPackage.Result recorded = DebianPackage.run("runuser", "-u", "nobody", "--", "env", "HOME=" + work,
-                "/usr/bin/ttyaudit", "record", "-o", record.toString(), "--", "true").ok();
+                "TTYAUDIT_JAVA_OPTS=-Xshare:on", "/usr/bin/ttyaudit", "record", "-o", record.toString(), "--", "true")
+                .ok();
         assertThat(record).as(recorded.output()).isRegularFile();
         assertThat(DebianPackage.run("/usr/bin/ttyaudit", "verify", record.toString()).ok().output())
                 .contains("intact");

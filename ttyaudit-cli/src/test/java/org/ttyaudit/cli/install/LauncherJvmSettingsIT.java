@@ -39,6 +39,30 @@ class LauncherJvmSettingsIT {
     }
 
     @Test
+    void aSessionRunsFromTheRecordersJarWithTheArchiveMadeOnItsFirstStart() throws Exception {
+        Path cds = dir.resolve("ttyaudit.jsa");
+        Path record = dir.resolve("r.tta");
+        Path classes = dir.resolve("classes.log");
+        ProcessBuilder pb = launcher(cds, "record", "-o", record.toString(), "--", "sh", "-c", "echo from-a-session");
+        pb.environment().put("TTYAUDIT_JAVA_OPTS", "-XshowSettings:properties -Xlog:class+load=info:file=" + classes);
+        String out = output(pb);
+        assertThat(out).contains("from-a-session")
+                .contains("java.class.path = " + JAR.toAbsolutePath().getParent().resolve("ttyaudit-recorder.jar"));
+        assertThat(cds).isRegularFile();
+        // the session's classes came from that archive (the JDK's own has none of ours)
+        assertThat(Files.readString(classes))
+                .contains("org.ttyaudit.recorder.session.Recorder source: shared objects file")
+                .contains("org.ttyaudit.recorder.session.InputPump source: shared objects file");
+        assertThat(dir).isDirectoryNotContaining("glob:**.jsa.*"); // no half-written archive left behind
+
+        // any other command runs from the whole jar (the recorder's has no store, server or gateway)
+        ProcessBuilder verify = launcher(cds, "verify", record.toString());
+        verify.environment().put("TTYAUDIT_JAVA_OPTS", "-XshowSettings:properties");
+        assertThat(output(verify)).contains("intact")
+                .contains("java.class.path = " + JAR.toAbsolutePath());
+    }
+
+    @Test
     void everyCommandLoadsTheNativeLibrariesFromTheCopiesNextToTheArchive() throws Exception {
         for (String command : List.of("record", "server", "gateway")) {
             ProcessBuilder pb = launcher(dir.resolve("ttyaudit.jsa"), command, "--help");

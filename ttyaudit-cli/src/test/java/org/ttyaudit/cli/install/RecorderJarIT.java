@@ -1,0 +1,99 @@
+package org.ttyaudit.cli.install;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The recorder's jar (target/ttyaudit-recorder.jar, what {@code record} and {@code shell} run from: bin/run-jar.sh)
+ * holds everything a session can reach. Read with the JDK's own dependency analyser (jdeps) over the jar's classes:
+ * a class of ours that refers to a class the jar lacks would fail a session with NoClassDefFoundError, on the
+ * first login that takes that path. Only the commands that always run from the whole jar may do so (their classes
+ * are in the jar because picocli's help lists every command).
+ */
+class RecorderJarIT {
+    private static final Path JAR = Path.of("target/ttyaudit-recorder.jar");
+    /** Commands that run from the whole jar, and what only they use. */
+    private static final Set<String> WHOLE_JAR_ONLY = Set.of("org.ttyaudit.cli.ServerCommand",
+            "org.ttyaudit.cli.GatewayCommand", "org.ttyaudit.cli.GatewayCommand$Mode",
+            "org.ttyaudit.cli.MigrateCommand", "org.ttyaudit.cli.MigrateProgress", "org.ttyaudit.cli.ImportProgress",
+            "org.ttyaudit.cli.VerifyCommand", "org.ttyaudit.cli.install.NativeLibraries");
+    private static final Pattern MISSING = Pattern.compile("^\\s*(\\S+)\\s+->\\s+(\\S+)\\s+not found\\s*$");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyClassASessionCanReachIsInTheJar() throws Exception {
+        assertThat(JAR).as("the recorder jar (mvn package)").exists();
+        Path classes = extractOurClasses();
+        assertThat(classes.resolve("org/ttyaudit/recorder/session/Recorder.class")).isRegularFile();
+
+        StringWriter out = new StringWriter();
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "--multi-release", "17",
+                "-cp", JAR.toAbsolutePath().toString(), classes.toString());
+        assertThat(status).as(out.toString()).isZero();
+
+        Set<String> lacking = new TreeSet<>();
+        for (String line : out.toString().split("\n")) {
+            Matcher m = MISSING.matcher(line);
+            if (m.matches() && m.group(1).startsWith("org.ttyaudit.") && !WHOLE_JAR_ONLY.contains(m.group(1))) {
+                lacking.add(m.group(1) + " -> " + m.group(2));
+            }
+        }
+        assertThat(lacking).as("classes of ours that refer to classes the recorder jar lacks").isEmpty();
+        // The analysis saw the server's classes missing where the whole jar's commands use them.
+        assertThat(out.toString()).contains("org.ttyaudit.cli.ServerCommand").contains("not found");
+    }
+
+    @Test
+    void theJarHoldsNoServerGatewayOrStoreLibraries() throws IOException {
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            assertThat(jar.stream().map(ZipEntry::getName))
+                    .noneMatch(n -> n.startsWith("org/ttyaudit/server/") || n.startsWith("org/ttyaudit/gateway/")
+                            || n.startsWith("org/bouncycastle/") || n.startsWith("org/eclipse/jetty/")
+                            || n.startsWith("org/sqlite/") || n.startsWith("software/amazon/"))
+                    .contains("org/ttyaudit/cli/Main.class", "org/ttyaudit/recorder/session/Recorder.class",
+                            "com/sun/jna/Native.class", "com/github/luben/zstd/Zstd.class");
+            // a few thousand entries, not the whole program's 23,000: their central directory sits in the heap
+            assertThat(jar.size()).isLessThan(4000);
+        }
+    }
+
+    /** The classes under org/ttyaudit of the jar (its own versions, not the multi-release ones). */
+    private Path extractOurClasses() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("classes"));
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            Enumeration<? extends ZipEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory() || !e.getName().startsWith("org/ttyaudit/") || !e.getName().endsWith(".class")) {
+                    continue;
+                }
+                Path target = root.resolve(e.getName());
+                Files.createDirectories(target.getParent());
+                try (InputStream in = jar.getInputStream(e)) {
+                    Files.copy(in, target);
+                }
+            }
+        }
+        return root;
+    }
+}
