@@ -70,6 +70,13 @@ public final class TerminalSession implements AutoCloseable {
         return new TerminalSession(pty, p);
     }
 
+    /** Starts the program {@code argv} (e.g. a packaged jar's {@code java -jar …}) in a terminal of the given size. */
+    public static TerminalSession startProgram(List<String> argv, Map<String, String> env, WindowSize size)
+            throws IOException {
+        PseudoTerminal pty = PseudoTerminal.open(size);
+        return new TerminalSession(pty, ChildProcess.spawn(pty, argv, env));
+    }
+
     /**
      * Starts {@code wrapper... ttyaudit args...}: the CLI run by another program (e.g. {@code unshare} giving it a
      * mount namespace of its own), with exactly this environment, in a terminal of the given size.

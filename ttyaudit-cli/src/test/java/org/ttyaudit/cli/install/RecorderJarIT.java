@@ -2,14 +2,22 @@ package org.ttyaudit.cli.install;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ttyaudit.cli.e2e.RecordFixture;
+import org.ttyaudit.cli.e2e.TerminalSession;
+import org.ttyaudit.core.model.OutputEvent;
+import org.ttyaudit.recorder.pty.WindowSize;
+import org.ttyaudit.recorder.upload.FakeIngestServer;
+import org.ttyaudit.recorder.upload.HostCredentialFile;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * holds everything a session can reach. Read with the JDK's own dependency analyser (jdeps) over the jar's classes:
  * a class of ours that refers to a class the jar lacks would fail a session with NoClassDefFoundError, on the
  * first login that takes that path. Only the commands that always run from the whole jar may do so (their classes
- * are in the jar because picocli's help lists every command).
+ * are in the jar because picocli's help lists every command). And a session run from it uploads.
  */
 class RecorderJarIT {
     private static final Path JAR = Path.of("target/ttyaudit-recorder.jar");
@@ -61,6 +69,31 @@ class RecorderJarIT {
         assertThat(lacking).as("classes of ours that refer to classes the recorder jar lacks").isEmpty();
         // The analysis saw the server's classes missing where the whole jar's commands use them.
         assertThat(out.toString()).contains("org.ttyaudit.cli.ServerCommand").contains("not found");
+    }
+
+    @Test
+    void aSessionRunFromTheJarShipsItselfToAServer() throws Exception {
+        // The upload path (TLS with the pinned certificate, the capture policy request, the chunks, the end) as
+        // a session runs it from this jar, against the ingest protocol's test double.
+        try (FakeIngestServer server = FakeIngestServer.start(dir.resolve("tls"))) {
+            Path credential = dir.resolve("host.json");
+            HostCredentialFile.write(credential, server.credential());
+            List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toAbsolutePath().toString(), "record", "--upload", "--credential-file",
+                    credential.toString(), "--", "sh", "-c", "echo shipped-from-the-recorder-jar");
+            try (TerminalSession t = TerminalSession.startProgram(argv,
+                    RecordFixture.environment(dir, "/bin/sh"), new WindowSize(80, 24))) {
+                assertThat(t.awaitExit().code()).as(t.output()).isZero();
+                assertThat(t.output()).contains("uploaded to " + server.uri());
+            }
+            assertThat(server.sessions()).singleElement().satisfies(s -> {
+                assertThat(s.end()).isPresent();
+                assertThat(s.chunks().stream().flatMap(c -> c.decodeEvents().stream())
+                        .filter(e -> e instanceof OutputEvent)
+                        .map(e -> new String(((OutputEvent) e).data(), StandardCharsets.UTF_8)))
+                        .anyMatch(text -> text.contains("shipped-from-the-recorder-jar"));
+            });
+        }
     }
 
     @Test
