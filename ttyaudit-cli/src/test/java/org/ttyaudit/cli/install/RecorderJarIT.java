@@ -67,8 +67,8 @@ class RecorderJarIT {
 
     @Test
     void aSessionRunFromTheJarShipsItselfToAServer() throws Exception {
-        // The upload path (TLS with the pinned certificate, the capture policy request, the chunks, the end) as
-        // a session runs it from this jar, against the ingest protocol's test double.
+        // The upload path (TLS with the pinned certificate, JSON, the chunks, the end) as a session runs it from
+        // this jar, against the ingest protocol's test double.
         try (FakeIngestServer server = FakeIngestServer.start(dir.resolve("tls"))) {
             Path credential = dir.resolve("host.json");
             HostCredentialFile.write(credential, server.credential());
