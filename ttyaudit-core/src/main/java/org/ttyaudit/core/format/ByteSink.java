@@ -20,6 +20,19 @@ final class ByteSink {
         size = 0;
     }
 
+    /** Empties the buffer and gives back an array grown beyond {@code capacity} (it grows again when needed). */
+    void release(int capacity) {
+        size = 0;
+        if (buf.length > capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+    }
+
+    /** The bytes this buffer holds on to, whatever its size. */
+    int capacity() {
+        return buf.length;
+    }
+
     int size() {
         return size;
     }

@@ -28,8 +28,10 @@ public final class ChunkEncoder {
     private final byte[] headerBytes;
     private final byte[] headerHash;
     /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' encoders. */
-    private final ByteSink payload = new ByteSink(4 * 1024);
-    private final ByteSink scratch = new ByteSink(256);
+    private static final int INITIAL_PAYLOAD_BYTES = 4 * 1024;
+    private static final int INITIAL_SCRATCH_BYTES = 256;
+    private final ByteSink payload = new ByteSink(INITIAL_PAYLOAD_BYTES);
+    private final ByteSink scratch = new ByteSink(INITIAL_SCRATCH_BYTES);
     private byte[] compressBuffer = new byte[0];
     private byte[] lastHash;
     private long nextChunkSeq;
@@ -117,6 +119,24 @@ public final class ChunkEncoder {
         nextEventSeq += events.size();
         lastOffsetMicros = last;
         return chunk;
+    }
+
+    /**
+     * Gives back the buffers that grew for large chunks (a burst of output makes them about twice the chunk size;
+     * kept, hundreds of sessions that once printed a lot would each hold megabytes). The next large chunk grows
+     * them again. Call between chunks, e.g. when the session has gone quiet.
+     */
+    public void releaseBuffers() {
+        payload.release(INITIAL_PAYLOAD_BYTES);
+        scratch.release(INITIAL_SCRATCH_BYTES);
+        if (compressBuffer.length > INITIAL_PAYLOAD_BYTES * 2) {
+            compressBuffer = new byte[0];
+        }
+    }
+
+    /** The bytes of buffers this encoder holds between chunks. */
+    public long bufferedBytes() {
+        return (long) payload.capacity() + scratch.capacity() + compressBuffer.length;
     }
 
     /** The zstd frame of {@code src}, or null when it would not be smaller than the raw bytes. */

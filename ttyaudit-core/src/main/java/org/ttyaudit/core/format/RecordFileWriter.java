@@ -29,7 +29,8 @@ public final class RecordFileWriter implements Closeable {
     private final FileChannel channel;
     private final ChunkEncoder encoder;
     /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' writers. */
-    private final ByteSink frame = new ByteSink(4 * 1024);
+    private static final int INITIAL_FRAME_BYTES = 4 * 1024;
+    private final ByteSink frame = new ByteSink(INITIAL_FRAME_BYTES);
     private boolean closed;
     private boolean failed;
     private long durableLength;
@@ -103,6 +104,20 @@ public final class RecordFileWriter implements Closeable {
         RecordFile.closeFrame(frame, start, RecordFile.TYPE_CHUNK);
         writeAndSync();
         return chunk;
+    }
+
+    /**
+     * Gives back the buffers that grew for large chunks (the encoder's and the frame's): see
+     * {@link ChunkEncoder#releaseBuffers}.
+     */
+    public void releaseBuffers() {
+        frame.release(INITIAL_FRAME_BYTES);
+        encoder.releaseBuffers();
+    }
+
+    /** The bytes of buffers this writer holds between chunks. */
+    public long bufferedBytes() {
+        return frame.capacity() + encoder.bufferedBytes();
     }
 
     /** Writes and syncs the end record, then closes the file. Returns the record as written. */

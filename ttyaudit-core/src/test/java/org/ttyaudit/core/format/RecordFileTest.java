@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttyaudit.core.model.Event;
+import org.ttyaudit.core.model.OutputEvent;
 
 class RecordFileTest {
     @TempDir
@@ -52,6 +54,33 @@ class RecordFileTest {
         assertThat(iterated).hasSize(10).extracting(Event::kind, Event::offsetMicros)
                 .isEqualTo(visited.stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.kind(), e.offsetMicros()))
                         .toList());
+    }
+
+    @Test
+    void buffersGrownForALargeChunkAreGivenBackAndTheRecordStaysWhole() throws Exception {
+        Path file = dir.resolve("burst.tty");
+        byte[] noise = new byte[1 << 20];
+        new Random(7).nextBytes(noise); // incompressible: the frame grows as much as the payload
+        try (RecordFileWriter w = RecordFileWriter.create(file, Fixtures.header())) {
+            w.appendChunk(List.of(new OutputEvent(1, noise)));
+            assertThat(w.bufferedBytes()).as("grown for the burst").isGreaterThan(3L << 20);
+
+            w.releaseBuffers();
+            assertThat(w.bufferedBytes()).as("given back").isLessThan(16 * 1024);
+
+            // the chain goes on: later chunks, small and large, grow what they need again
+            w.appendChunk(List.of(Fixtures.out(2, "after the burst")));
+            w.appendChunk(List.of(new OutputEvent(3, noise)));
+            w.releaseBuffers();
+            w.appendChunk(List.of(Fixtures.out(4, "quiet again")));
+            w.finish(Fixtures.end());
+        }
+        VerifyReport report = RecordVerifier.verify(file);
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.summary()).isEqualTo("intact, complete: 4 chunks, 4 events");
+        List<Event> events = new ArrayList<>();
+        RecordFileReader.open(file).events().forEach(events::add);
+        assertThat(((OutputEvent) events.get(2)).data()).isEqualTo(noise);
     }
 
     @Test

@@ -20,6 +20,13 @@ public interface ChunkSink extends AutoCloseable {
 
     void writeChunk(List<Event> events) throws IOException;
 
+    /**
+     * Called on the writer thread when nothing is waiting to be written after a chunk: a burst of output is over,
+     * or the session has gone quiet. A sink may give back what it grew for large chunks. Must not throw.
+     */
+    default void idle() {
+    }
+
     /** Writes the session-end record and closes the sink. */
     void finish(SessionEnd end) throws IOException;
 

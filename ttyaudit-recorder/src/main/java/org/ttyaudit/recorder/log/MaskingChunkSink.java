@@ -101,6 +101,11 @@ public final class MaskingChunkSink implements ChunkSink {
     }
 
     @Override
+    public void idle() {
+        next.idle();
+    }
+
+    @Override
     public void finish(SessionEnd end) throws IOException {
         flushAll();
         next.finish(end);

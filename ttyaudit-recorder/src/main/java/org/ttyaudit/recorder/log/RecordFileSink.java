@@ -50,6 +50,12 @@ public final class RecordFileSink implements ChunkSink {
         progress.durable(writer.durableLength());
     }
 
+    /** The writer's buffers grew with the chunks (about twice a chunk after a burst): give them back. */
+    @Override
+    public void idle() {
+        writer.releaseBuffers();
+    }
+
     @Override
     public void finish(SessionEnd end) throws IOException {
         try {

@@ -285,6 +285,18 @@ public final class SessionLog {
             if (last) {
                 return;
             }
+            if (nothingPending()) {
+                sink.idle();
+            }
+        }
+    }
+
+    private boolean nothingPending() {
+        lock.lock();
+        try {
+            return pending.isEmpty();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -58,6 +58,13 @@ class SessionLogTest {
             closed = true;
         }
 
+        final java.util.concurrent.atomic.AtomicInteger idles = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void idle() {
+            idles.incrementAndGet();
+        }
+
         synchronized int eventCount() {
             return chunks.stream().mapToInt(List::size).sum();
         }
@@ -138,6 +145,31 @@ class SessionLogTest {
         }
         assertThat(sink.eventCount()).as("sealed by the new bound").isEqualTo(1);
         log.close();
+    }
+
+    @Test
+    void theSinkHearsWhenNothingIsLeftToWriteSoItCanGiveBackWhatAChunkGrew() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SessionLog log = log(sink, 1000, TimeUnit.MILLISECONDS.toNanos(50), 1 << 20);
+        output(log, 5000); // a full chunk, written at once
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (sink.idles.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.eventCount()).isEqualTo(1);
+        assertThat(sink.idles.get()).as("idle after the chunk, with nothing pending").isEqualTo(1);
+
+        // while a chunk waits for its latency bound, nothing is idle yet; after it is written, it is
+        output(log, 10);
+        while (sink.eventCount() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        while (sink.idles.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.idles.get()).isEqualTo(2);
+        log.finish(new SessionEnd(Instant.EPOCH, 0, null, "exit"));
+        assertThat(sink.idles.get()).as("not after the end").isEqualTo(2);
     }
 
     @Test
