@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       trip p50/p99/max, direct and through the gateway, and the gateway's CPU;</li>
  *   <li>the gateway's heap per idle session: live heap after a full GC ({@code jcmd GC.run}, read with
  *       {@code jstat}) with {@code --sessions} idle shells open, minus the same with none, divided by their
- *       number; and which classes grew ({@code GC.class_histogram});</li>
+ *       number; and which classes grew ({@code GC.class_histogram}); with {@code --idle-after-kib N} each shell
+ *       first prints N KiB (a burst whose record buffers the session should not keep while idle);</li>
  *   <li>bulk throughput: {@code cat} of a {@code --bulk-mb} file of log-like text over exec channels, 1 stream and
  *       4 in parallel, direct and through the gateway, with MINA's client in this JVM and with the real OpenSSH
  *       client ({@link OpenSshBulk}: the cipher users' clients negotiate).</li>
@@ -63,7 +64,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     org.ttyaudit.bench.gateway.GatewayLoad [--sessions 200] [--warmup 15] [--duration 60] [--key-ms 200]
  *     [--pause-ms 1000] [--bulk-mb 200] [--gateway-jvm OPTION]... [--work DIR] [--profile]
  *     [--client-ciphers aes128-gcm@openssh.com,...] [--phases typing,idle,bulk] [--bulk-clients mina,openssh]
- *     [--bulk-warmup] [--capture full|built-in]
+ *     [--bulk-warmup] [--capture full|built-in] [--idle-after-kib N]
  * </pre>
  */
 public final class GatewayLoad {
@@ -76,6 +77,8 @@ public final class GatewayLoad {
     private final int keyMs;
     private final int pauseMs;
     private final int bulkMb;
+    /** With {@code idle}: the output each shell prints before it sits idle (0: none). */
+    private final int idleAfterKiB;
     private final Path work;
     /** JFR in the gateway: the whole run in {@code gateway.jfr}, and {@code idle.jfr} while the idle shells are open. */
     private final boolean profile;
@@ -104,6 +107,7 @@ public final class GatewayLoad {
         keyMs = args.number("key-ms", 200);
         pauseMs = args.number("pause-ms", 1000);
         bulkMb = args.number("bulk-mb", 200);
+        idleAfterKiB = args.number("idle-after-kib", 0);
         profile = args.flag("profile");
         bulkWarmup = args.flag("bulk-warmup");
         clientCiphers = args.text("client-ciphers", "");
@@ -311,6 +315,12 @@ public final class GatewayLoad {
         ProcessStats p0 = ProcessStats.of(gateway.pid());
         TypingSession.Stats unused = new TypingSession.Stats();
         List<TypingSession> open = openShells(t, unused);
+        if (idleAfterKiB > 0) {
+            // Each shell first prints a burst (its record's buffers grow with the chunks), then sits idle.
+            for (TypingSession s : open) {
+                s.run("head -c " + idleAfterKiB * 1024L + " /dev/zero | tr '\\0' x; echo");
+            }
+        }
         Thread.sleep(5000);
         HeapProbe.Sample after = heap.afterFullGc();
         String histogramAfter = jcmd("GC.class_histogram");
@@ -319,8 +329,10 @@ public final class GatewayLoad {
             jcmd("JFR.dump", "filename=" + work.resolve("idle.jfr"));
         }
         ProcessStats p1 = ProcessStats.of(gateway.pid());
-        say("idle: live heap %d KiB with none, %d KiB with %d idle shells: %.1f KiB per session; RSS %d -> %d MiB"
-                        + " (%.0f KiB per session), threads %d -> %d", before.usedKiB(), after.usedKiB(), open.size(),
+        say("idle%s: live heap %d KiB with none, %d KiB with %d idle shells: %.1f KiB per session; RSS %d -> %d MiB"
+                        + " (%.0f KiB per session), threads %d -> %d",
+                idleAfterKiB > 0 ? " after " + idleAfterKiB + " KiB of output each" : "", before.usedKiB(),
+                after.usedKiB(), open.size(),
                 (after.usedKiB() - before.usedKiB()) / (double) open.size(), p0.rssKiB() / 1024, p1.rssKiB() / 1024,
                 (p1.rssKiB() - p0.rssKiB()) / (double) open.size(), p0.threads(), p1.threads());
         Files.writeString(work.resolve("histogram-idle-0.txt"), histogramBefore);

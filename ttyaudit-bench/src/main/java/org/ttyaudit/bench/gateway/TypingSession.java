@@ -46,8 +46,9 @@ final class TypingSession {
     private final CompletableFuture<Void> firstPrompt = new CompletableFuture<>();
 
     private volatile boolean stopped;
-    /** The key whose echo is awaited, or -1 when the prompt is. */
+    /** The key whose echo is awaited, -1 when the prompt after a typed command is, -3 after {@link #run}'s. */
     private volatile int awaited = -1;
+    private volatile CompletableFuture<Void> commandDone;
     private volatile long sentNanos;
     private volatile long lastProgressNanos = System.nanoTime();
     private String command = "";
@@ -85,6 +86,18 @@ final class TypingSession {
     /** Starts typing (after a random part of a pause, so that sessions do not type in step). */
     void type() {
         scheduler.schedule(this::nextCommand, random.nextInt(Math.max(1, pauseMs)), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code command} (sent as one line, not typed, not measured) and waits for the prompt after it; only
+     * while the session is not typing.
+     */
+    void run(String command) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commandDone = done;
+        awaited = -3;
+        send(command + "\r");
+        done.get(120, TimeUnit.SECONDS);
     }
 
     /** Whether the session waited more than {@code limit} for an echo or a prompt. */
@@ -153,6 +166,13 @@ final class TypingSession {
                 if (endsWithPrompt()) {
                     awaited = -2;
                     firstPrompt.complete(null);
+                }
+                return;
+            }
+            if (a == -3) {
+                if (endsWithPrompt()) {
+                    awaited = -2;
+                    commandDone.complete(null);
                 }
                 return;
             }
