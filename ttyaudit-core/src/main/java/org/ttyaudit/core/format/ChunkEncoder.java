@@ -23,13 +23,13 @@ import org.ttyaudit.core.model.SessionHeader;
 public final class ChunkEncoder {
     /** zstd level 3 (its default): fast enough to sit on the output path, and terminal output compresses well. */
     private static final int ZSTD_LEVEL = 3;
+    private static final int INITIAL_PAYLOAD_BYTES = 4 * 1024;
+    private static final int INITIAL_SCRATCH_BYTES = 256;
 
     private final SessionHeader header;
     private final byte[] headerBytes;
     private final byte[] headerHash;
     /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' encoders. */
-    private static final int INITIAL_PAYLOAD_BYTES = 4 * 1024;
-    private static final int INITIAL_SCRATCH_BYTES = 256;
     private final ByteSink payload = new ByteSink(INITIAL_PAYLOAD_BYTES);
     private final ByteSink scratch = new ByteSink(INITIAL_SCRATCH_BYTES);
     private byte[] compressBuffer = new byte[0];

@@ -25,11 +25,12 @@ import org.ttyaudit.core.model.SessionHeader;
  * {@link ChunkEncoder} rejects (nothing is written then).
  */
 public final class RecordFileWriter implements Closeable {
+    private static final int INITIAL_FRAME_BYTES = 4 * 1024;
+
     private final Path file;
     private final FileChannel channel;
     private final ChunkEncoder encoder;
     /** Starts small and grows with the chunks: a gateway holds hundreds of idle sessions' writers. */
-    private static final int INITIAL_FRAME_BYTES = 4 * 1024;
     private final ByteSink frame = new ByteSink(INITIAL_FRAME_BYTES);
     private boolean closed;
     private boolean failed;
