@@ -48,18 +48,15 @@ case "${1:-}" in
     # shellcheck disable=SC2086
     exec java -Xms32m -Xmx512m -XX:+ExitOnOutOfMemoryError $natives_opts ${TTYAUDIT_GATEWAY_JAVA_OPTS:-} \
       -jar "$jar" "$@" ;;
+  record|shell) ;;
+  *)
+    # Every other command (verify, play, export, search, ...) runs from the whole jar with the JDK's own class-
+    # data-sharing archive: run by people, not in front of every login, they start ~25 ms slower without ours.
+    # shellcheck disable=SC2086
+    exec java $jvm $natives_opts ${TTYAUDIT_JAVA_OPTS:-} -jar "$jar" "$@" ;;
 esac
 
 jvm="$jvm $natives_opts"
-
-# Every other command (verify, play, export, search, ...) runs from the whole jar with the JDK's own class-data-
-# sharing archive: run by people, not in front of every login, they start about 25 ms slower without one of ours.
-case "${1:-}" in
-  record|shell) ;;
-  *)
-    # shellcheck disable=SC2086
-    exec java $jvm ${TTYAUDIT_JAVA_OPTS:-} -jar "$jar" "$@" ;;
-esac
 
 # A session runs from the recorder's own jar (built next to the whole one, with only what a session loads): the JVM
 # keeps the central directory of the jar it runs from in its heap, about 3 MB for the whole program's 23,700
